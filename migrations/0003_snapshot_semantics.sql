@@ -1,0 +1,1 @@
+ALTER TABLE "source_entities" DROP COLUMN "last_seen_run_id";

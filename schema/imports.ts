@@ -1,0 +1,99 @@
+import {
+  bigint,
+  char,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { importStateEnum, issueSeverityEnum, sourceEnum } from './enums';
+
+/**
+ * An import run is a durable state machine: PostgreSQL holds its state and counters; Redis only
+ * delivers the job that advances it. The SHA-256 of the file bytes is unique, so re-submitting the
+ * same file (even concurrently) finds the existing run instead of creating a second one.
+ */
+export const importRuns = pgTable(
+  'import_runs',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    source: sourceEnum('source').notNull(),
+    fileName: text('file_name').notNull(),
+    filePath: text('file_path').notNull(),
+    sha256: char('sha256', { length: 64 }).notNull(),
+    fileBytes: bigint('file_bytes', { mode: 'number' }).notNull(),
+    encoding: text('encoding'),
+    state: importStateEnum('state').notNull().default('received'),
+    /** The previous accepted snapshot of the same source this run was diffed against. */
+    previousRunId: bigint('previous_run_id', { mode: 'number' }),
+    bytesRead: bigint('bytes_read', { mode: 'number' }).notNull().default(0),
+    rowsTotal: integer('rows_total').notNull().default(0),
+    rowsLoaded: integer('rows_loaded').notNull().default(0),
+    rowsRejected: integer('rows_rejected').notNull().default(0),
+    rowsWithWarnings: integer('rows_with_warnings').notNull().default(0),
+    added: integer('added').notNull().default(0),
+    changed: integer('changed').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    disappeared: integer('disappeared').notNull().default(0),
+    chunksTotal: integer('chunks_total').notNull().default(0),
+    chunksDone: integer('chunks_done').notNull().default(0),
+    errorRate: real('error_rate'),
+    /** Machine code of a file-level failure (WRONG_COLUMN_COUNT, ERROR_RATE_EXCEEDED, UNDECODABLE...). */
+    failureCode: text('failure_code'),
+    /** Operator-facing reason; never contains personal data. */
+    failureReason: text('failure_reason'),
+    /** Row-error counts by code and field, for the run summary. */
+    errorSummary: jsonb('error_summary'),
+    /** The nightly summary (rows, errors, diff counts, links, review items). */
+    summary: jsonb('summary'),
+    attempts: integer('attempts').notNull().default(0),
+    requestedBy: text('requested_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    stagedAt: timestamp('staged_at', { withTimezone: true }),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('import_runs_sha256_uq').on(t.sha256),
+    index('import_runs_source_state_idx').on(t.source, t.state, t.id),
+  ],
+);
+
+export const importRowErrors = pgTable(
+  'import_row_errors',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    importRunId: bigint('import_run_id', { mode: 'number' })
+      .notNull()
+      .references(() => importRuns.id),
+    line: integer('line').notNull(),
+    field: text('field').notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    severity: issueSeverityEnum('severity').notNull(),
+  },
+  (t) => [index('import_row_errors_run_line_idx').on(t.importRunId, t.line, t.id)],
+);
+
+/** Apply progress: a chunk and its done-mark commit in one transaction, so a resumed run skips it. */
+export const importChunks = pgTable(
+  'import_chunks',
+  {
+    importRunId: bigint('import_run_id', { mode: 'number' })
+      .notNull()
+      .references(() => importRuns.id),
+    chunkNo: integer('chunk_no').notNull(),
+    added: integer('added').notNull(),
+    changed: integer('changed').notNull(),
+    unchanged: integer('unchanged').notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.importRunId, t.chunkNo] })],
+);
