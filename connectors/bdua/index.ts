@@ -1,0 +1,2 @@
+export { createBduaConnector, regimeFromFileName } from './connector';
+export { BDUA_LAYOUT } from './layout';

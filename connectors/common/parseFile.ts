@@ -1,0 +1,43 @@
+/**
+ * Entry points for the import pipeline: parse a file on disk (streaming, flat memory) or bytes in
+ * memory (samples, tests) with a connector.
+ */
+import type { Connector, ParseContext, RowResult } from '../types';
+import { decodeBytes, decodeFile, type FileEncoding } from './decode';
+
+export interface ParseFileOptions {
+  /** From inspectFile (the whole-file encoding decision). */
+  encoding: FileEncoding;
+  /** Called after each chunk (~1 MiB) with the bytes read so far. */
+  onProgress?(bytesRead: number): void;
+}
+
+/**
+ * Streams the file through the connector: decode (BOM removed) → split records → repair/NFC each
+ * field → map and validate. Yields one RowResult per record in file order with its physical line.
+ * Throws FileFormatError when the file as a whole is unusable (binary, wrong layout, missing columns).
+ */
+export function parseFile(path: string, connector: Connector, ctx: ParseContext, opts: ParseFileOptions): AsyncGenerator<RowResult, void, undefined> {
+  return connector.parse(decodeFile(path, opts.encoding, opts.onProgress), ctx);
+}
+
+async function* once(text: string): AsyncGenerator<string, void, undefined> {
+  yield text;
+}
+
+/** Parses an in-memory file (same decoding rules as parseFile). */
+export async function* parseBytes(bytes: Uint8Array, connector: Connector, ctx: ParseContext, encoding?: FileEncoding): AsyncGenerator<RowResult, void, undefined> {
+  yield* connector.parse(once(decodeBytes(bytes, encoding)), ctx);
+}
+
+/** Parses already-decoded text. */
+export function parseText(text: string, connector: Connector, ctx: ParseContext): AsyncGenerator<RowResult, void, undefined> {
+  return connector.parse(once(text), ctx);
+}
+
+/** Collects every result (small files and tests only). */
+export async function collect(rows: AsyncIterable<RowResult>): Promise<RowResult[]> {
+  const out: RowResult[] = [];
+  for await (const r of rows) out.push(r);
+  return out;
+}

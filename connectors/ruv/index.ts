@@ -1,0 +1,3 @@
+export { createRuvConnector } from './connector';
+export { RUV_LAYOUT } from './layout';
+export { eventCode, eventKey, EVENT_PREFIXES } from './events';

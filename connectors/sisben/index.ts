@@ -1,0 +1,2 @@
+export { createSisbenConnector } from './connector';
+export { SISBEN_LAYOUT } from './layout';

@@ -1,0 +1,107 @@
+import { SOURCE_NAMES } from '../connectors/types';
+import type { App } from '../src/app';
+import { serializeError } from '../src/logger';
+import { UNFINISHED_STATES } from '../src/repositories/importRepository';
+import type { RunKind } from '../src/repositories/opsRepository';
+import { WaitForEarlierRunError } from '../src/services/import/importService';
+import type { JobOutcome } from '../src/services/ops';
+import type { JobName } from '../src/queue';
+import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, type JobContext, type Processor, type Processors } from './definitions';
+import { isPermanentFailure } from './failures';
+
+/** An operator-facing reason without personal data (database messages scrubbed, bounded length). */
+const failureText = (e: unknown) => {
+  const s = serializeError(e);
+  return `${String(s.type ?? 'Error')}: ${String(s.message ?? '')}`.slice(0, 300);
+};
+
+/**
+ * Thin processors: each job calls one service with the ids it carries. All logic and state live in
+ * the services and PostgreSQL, so a job can run twice or be resumed by another worker. Around them:
+ * - one worker at a time per run (an advisory lock released the moment its holder dies); a job
+ *   that finds its run busy is deferred, not failed;
+ * - a run whose job spent its last attempt on a transient failure is marked failed in PostgreSQL
+ *   with the reason, so it stays visible and is retried by an operator (`runs retry`), not by the
+ *   sweeper every minute;
+ * - durations by outcome go to the metrics.
+ */
+export function createProcessors(app: App): Processors {
+  const { services, repositories, config, clock } = app;
+  const ops = services.ops;
+  const deferMs = Math.min(15_000, Math.max(1_000, Math.floor(config.WORKER_LOCK_MS / 2)));
+
+  const timed =
+    <N extends JobName>(name: N, fn: Processor<N>): Processor<N> =>
+    async (payload, ctx) => {
+      const started = performance.now();
+      let outcome: JobOutcome = 'failed';
+      try {
+        await fn(payload, ctx);
+        outcome = 'completed';
+      } catch (e) {
+        if (e instanceof JobReleasedError) outcome = 'released';
+        else if (e instanceof JobDeferredError) outcome = 'deferred';
+        throw e;
+      } finally {
+        ops.metrics.observeJob(name, outcome, (performance.now() - started) / 1000);
+      }
+    };
+
+  async function exclusive(name: JobName, kind: RunKind, id: number, ctx: JobContext, fn: () => Promise<void>, giveUp: (reason: string) => Promise<void>) {
+    try {
+      const r = await ops.repo.withRunLock(kind, id, fn);
+      if (!r.acquired) throw new JobDeferredError(deferMs, `${kind} run ${id} is being advanced by another worker`);
+    } catch (e) {
+      if (e instanceof WaitForEarlierRunError) throw new JobDeferredError(deferMs, e.message);
+      if (e instanceof JobDeferredError || e instanceof JobReleasedError || isPermanentFailure(e)) throw e;
+      if (ctx.attempt >= JOB_DEFINITIONS[name].attempts) {
+        await giveUp(`Gave up after ${ctx.attempt} attempts; last error: ${failureText(e)}`).catch(() => {});
+      }
+      throw e;
+    }
+  }
+
+  return {
+    'import.run': timed('import.run', ({ runId }, ctx) =>
+      exclusive(
+        'import.run',
+        'import',
+        runId,
+        ctx,
+        async () => {
+          await services.imports.process(runId, ctx.signal);
+          await ops.summaries.complete(runId);
+        },
+        async (reason) =>
+          void (await repositories.imports.transition(runId, UNFINISHED_STATES, 'failed', { failureCode: 'RETRIES_EXHAUSTED', failureReason: reason, finishedAt: clock.now() })),
+      ),
+    ),
+    'reconcile.run': timed('reconcile.run', ({ runId }, ctx) =>
+      exclusive(
+        'reconcile.run',
+        'reconciliation',
+        runId,
+        ctx,
+        async () => {
+          await services.reconciliation.process(runId, ctx.signal);
+          const run = await services.reconciliation.getRun(runId);
+          if (run?.importRunId) await ops.summaries.complete(run.importRunId);
+        },
+        async (reason) =>
+          void (await repositories.reconciliation.transition(runId, ['pending', 'running', 'merging'], 'failed', { failureReason: reason, finishedAt: clock.now() })),
+      ),
+    ),
+    'links.export': timed('links.export', ({ exportId }, ctx) =>
+      exclusive(
+        'links.export',
+        'export',
+        exportId,
+        ctx,
+        () => services.linksExport.process(exportId),
+        (reason) => ops.repo.failExport(exportId, reason),
+      ),
+    ),
+    'inbox.scan': timed('inbox.scan', async ({ source }) => void (await ops.scanner.scan(source ? [source] : SOURCE_NAMES))),
+    'runs.sweep': timed('runs.sweep', async () => void (await ops.sweeper.sweep())),
+  };
+}

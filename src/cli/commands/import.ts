@@ -1,0 +1,88 @@
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { SOURCE_NAMES, type SourceName } from '../../../connectors/types';
+import { AppError } from '../../errors';
+import type { ImportSummary } from '../../services/import/importService';
+import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { printSummary } from '../format';
+
+function parseSource(s: string | undefined): SourceName | undefined {
+  if (s === undefined) return undefined;
+  const v = s.toLowerCase() as SourceName;
+  if (!SOURCE_NAMES.includes(v)) throw new CliError(`--source must be one of ${SOURCE_NAMES.join(', ')}`, 2);
+  return v;
+}
+
+export function registerImport(program: Command) {
+  program
+    .command('import')
+    .argument('<file>', 'registry file to import (Sisbén IV, BDUA, RUAF or RUV extract)')
+    .description(
+      'Import a registry file: parse, validate, stage, diff against the previous snapshot of its source and apply. ' +
+        'Waits for the run to finish (exit 1 when it failed). The same bytes are never imported twice.',
+    )
+    .option('-s, --source <source>', `source of the file (${SOURCE_NAMES.join(', ')}); detected from name and content when omitted`)
+    .option('--dry-run', 'parse, validate and diff the file, report the same summary, and write nothing')
+    .option('--json', 'print one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared) instead of text')
+    .action(async (file: string, opts: { source?: string; dryRun?: boolean; json?: boolean }) => {
+      const config = loadCliConfig();
+      const source = parseSource(opts.source);
+      await withRuntime(config, async (rt) => {
+        const imports = rt.app.services.imports;
+        let summary: ImportSummary;
+        try {
+          if (opts.dryRun) {
+            summary = await imports.dryRun(file, { source });
+          } else {
+            const { run, created } = await imports.submit(file, { source, requestedBy: 'cli' });
+            if (!created && !opts.json) process.stderr.write(`This file was already submitted as run ${run.id}; showing that run.\n`);
+            summary = await watchRun(rt.app.services.imports, run.id, !opts.json && process.stderr.isTTY);
+          }
+        } catch (e) {
+          if (e instanceof AppError) throw new CliError(`${e.code}: ${e.message}`);
+          throw e;
+        }
+        if (opts.json) {
+          const { runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared } = summary;
+          process.stdout.write(`${JSON.stringify({ runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared, ...(opts.dryRun ? { dryRun: true } : {}), ...(summary.failureCode ? { failureCode: summary.failureCode } : {}) })}\n`);
+        } else {
+          printSummary(summary, Boolean(opts.dryRun));
+        }
+        if (summary.state === 'failed') throw new CliError('', 1);
+      });
+    });
+}
+
+/** Polls the run in PostgreSQL (the source of truth, whichever process runs the job) until it ends. */
+async function watchRun(imports: { getRun(id: number): Promise<any>; summary(run: any): Promise<ImportSummary> }, runId: number, bar: boolean): Promise<ImportSummary> {
+  const progress = bar
+    ? new cliProgress.SingleBar(
+        {
+          format: ' {bar} {percentage}% | {rows} rows | {rate} rows/s | {errors} errors | ETA {eta_formatted} | {state}',
+          hideCursor: true,
+          etaBuffer: 20,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const started = Date.now();
+  progress?.start(1000, 0, { rows: 0, rate: 0, errors: 0, state: 'received' });
+  try {
+    for (;;) {
+      const run = await imports.getRun(runId);
+      if (!run) throw new CliError(`run ${runId} disappeared`);
+      const parsed = run.fileBytes ? run.bytesRead / run.fileBytes : 0;
+      const applied = run.chunksTotal ? run.chunksDone / run.chunksTotal : 0;
+      const value = run.state === 'parsing' || run.state === 'received' ? parsed * 500 : 500 + applied * 500;
+      const secs = Math.max(0.001, (Date.now() - started) / 1000);
+      progress?.update(Math.round(value), { rows: run.rowsTotal, rate: Math.round(run.rowsTotal / secs), errors: run.rowsRejected, state: run.state });
+      if (run.state === 'done' || run.state === 'failed') {
+        progress?.update(1000, { state: run.state });
+        return imports.summary(run);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } finally {
+    progress?.stop();
+  }
+}

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import type { App } from '../../app';
+import { cliLogger, loadCliConfig, openMigratedDatabase } from '../runtime';
+
+const DEMO_CLIENT = 'demo';
+
+async function demoClientToken(app: App): Promise<string> {
+  const actor = { actor: 'cli:serve --demo' };
+  if (await app.services.clients.find(DEMO_CLIENT)) await app.services.clients.revoke(DEMO_CLIENT, actor);
+  return (await app.services.clients.create({ name: DEMO_CLIENT, role: 'admin', ...actor })).token;
+}
+
+export function registerServe(program: Command) {
+  program
+    .command('serve')
+    .description(
+      'Start the GraphQL API (and, without REDIS_URL, the in-process job runner). Uses PostgreSQL at DATABASE_URL, ' +
+        'else an embedded database in DATA_DIR; applies pending migrations first.',
+    )
+    .option('-p, --port <port>', 'port to listen on (default: PORT or 4000)')
+    .option('--host <host>', 'interface to bind (default: HOST or 127.0.0.1)')
+    .option('--demo', 'fill an empty registry with synthetic demo households first')
+    .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
+      const config = loadCliConfig(opts.port ? { PORT: opts.port } : {});
+      const logger = cliLogger(config, { longRunning: true });
+      const db = await openMigratedDatabase(config, logger);
+      // Without Redis the API process also runs the jobs (embedded default); with Redis, `juntos-hub worker` does.
+      const [{ startRuntime }, { startHttpServer }] = await Promise.all([import('../../../jobs/runtime'), import('../../http/server')]);
+      const runtime = await startRuntime({ config, db, logger, workers: !config.REDIS_URL, schedules: !config.REDIS_URL });
+      const app = runtime.app;
+      if (opts.demo) {
+        const { seedDemo } = await import('../../services/demo/seedDemo');
+        await seedDemo(app, { households: 2000, onProgress: (m) => process.stderr.write(`  demo: ${m}\n`) });
+      }
+      // The demo gets a fresh admin token each start (tokens cannot be shown again); the previous one is revoked.
+      const demoToken = opts.demo ? await demoClientToken(app) : null;
+      const http = await startHttpServer(app, { host: opts.host });
+      logger.info({ url: `${http.url}/graphql`, database: db.kind }, 'juntos-hub is serving');
+      process.stderr.write(`\n  juntos-hub GraphQL API: ${http.url}/graphql  (database: ${db.kind})\n`);
+      if (demoToken) process.stderr.write(`  demo token (admin; send as "Authorization: Bearer <token>"):\n    ${demoToken}\n`);
+      process.stderr.write('\n');
+
+      const shutdown = async (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        await http.close();
+        await runtime.close();
+        await db.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+}

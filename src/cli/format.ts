@@ -1,0 +1,18 @@
+import type { ImportSummary } from '../services/import/importService';
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** Human-readable import summary for operators (stdout). */
+export function printSummary(s: ImportSummary, dryRun: boolean) {
+  const out: string[] = [];
+  out.push(`${dryRun ? 'Dry run of' : 'Import run ' + s.runId + ' of'} ${s.fileName} (${s.source}): ${dryRun ? (s.state === 'failed' ? 'WOULD FAIL' : 'would succeed') : s.state.toUpperCase()}`);
+  out.push(`  rows        ${n(s.rowsTotal)} read, ${n(s.rowsLoaded)} loaded, ${n(s.rowsRejected)} rejected (${(s.errorRate * 100).toFixed(2)} %), ${n(s.rowsWithWarnings)} with warnings`);
+  out.push(`  snapshot    ${n(s.added)} added, ${n(s.changed)} changed, ${n(s.unchanged)} unchanged, ${n(s.disappeared)} disappeared`);
+  if (s.failureCode) out.push(`  failure     ${s.failureCode}: ${s.failureReason}`);
+  if (s.errorsByCode.length) {
+    out.push('  issues by code:');
+    for (const e of s.errorsByCode.slice(0, 15)) out.push(`    ${String(e.count).padStart(8)}  ${e.severity.padEnd(7)} ${e.code} (${e.field})`);
+    if (s.runId) out.push(`  details: juntos-hub runs show ${s.runId}`);
+  }
+  process.stdout.write(out.join('\n') + '\n');
+}

@@ -1,0 +1,65 @@
+import { loadConfig, ConfigError, type Config } from '../config';
+import type { Database } from '../db';
+import { DataDirLockedError } from '../db/dataDirLock';
+import { createLogger, type Logger } from '../logger';
+import type { Runtime } from '../../jobs/runtime';
+
+/** Thrown by commands for an expected failure: printed without a stack, exit code 1 (or given). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export function loadCliConfig(overrides: Record<string, string | undefined> = {}): Config {
+  try {
+    return loadConfig({ ...process.env, ...overrides });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message, 2);
+    throw e;
+  }
+}
+
+/** CLI logs go to stderr so stdout stays clean for `--json` output and piping. */
+export function cliLogger(config: Config, opts: { longRunning?: boolean } = {}): Logger {
+  const level = config.LOG_LEVEL ?? (opts.longRunning ? 'info' : 'warn');
+  return createLogger({ level, destination: process.stderr as never });
+}
+
+/**
+ * Opens the database and applies pending migrations: every command that touches the database
+ * goes through here, so a fresh or upgraded installation is always at the current schema.
+ */
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+  const { openDatabase } = await import('../db');
+  const db = await openDatabase(config, logger).catch((e) => {
+    if (e instanceof DataDirLockedError) throw new CliError(e.message);
+    throw e;
+  });
+  try {
+    await db.migrate();
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+  return db;
+}
+
+/**
+ * Runs a command with the whole hub: database (migrated), job queue and, in embedded mode (no
+ * REDIS_URL), in-process workers so that the command's jobs actually run. With Redis, jobs are run
+ * by `juntos-hub worker` processes and the command only enqueues and watches PostgreSQL.
+ */
+export async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>, opts: { workers?: boolean } = {}): Promise<T> {
+  const logger = cliLogger(config);
+  const db = await openMigratedDatabase(config, logger);
+  let rt: Runtime | undefined;
+  try {
+    const { startRuntime } = await import('../../jobs/runtime');
+    rt = await startRuntime({ config, db, logger, workers: opts.workers ?? !config.REDIS_URL });
+    return await fn(rt);
+  } finally {
+    await rt?.close(2_000).catch(() => {});
+    await db.close();
+  }
+}

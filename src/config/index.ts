@@ -1,0 +1,177 @@
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+
+/**
+ * The only module that reads `process.env`. Everything else receives a parsed `Config`.
+ * All problems are collected and reported together so an operator fixes them in one pass.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ratio = z.coerce.number().min(0).max(1);
+
+const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+/** Comma-separated list. */
+const list = z.string().transform(split).pipe(z.array(z.string()).min(1));
+const SOURCES = ['sisben', 'bdua', 'ruaf', 'ruv'] as const;
+/** Comma-separated source names, e.g. `bdua,ruaf,sisben,ruv`. */
+const sources = z
+  .string()
+  .transform((s) => split(s.toLowerCase()))
+  .pipe(z.array(z.enum(SOURCES, { error: `must list sources among ${SOURCES.join(', ')}` })).min(1));
+
+/** A cron pattern (5 fields, or 6 with seconds first), checked by the parser BullMQ itself uses. */
+const cron = z.string().refine(
+  (p) => {
+    try {
+      CronExpressionParser.parse(p);
+      return p.trim().split(/\s+/).length >= 5;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a cron pattern such as "0 2 * * *"' },
+);
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as America/Bogota' },
+);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  INBOX_DIR: z.string().min(1).default('inbox'),
+  EXPORT_DIR: z.string().min(1).default('exports'),
+  /** Unset: `info` for long-running processes (serve, worker), `warn` for one-shot CLI commands. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Prefix for every BullMQ key, so several hubs (or test files) can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default('juntos'),
+  /** BullMQ job lock; a worker killed mid-job has its job taken over after about this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** On SIGTERM/SIGINT, how long running jobs get to finish or release their chunk. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+
+  // --- nightly operations (docs/operations.md) ------------------------------------------------
+  /** When the inboxes are scanned (every source; INBOX_SCAN_CRON_<SOURCE> overrides one). */
+  INBOX_SCAN_CRON: cron.default('0 2 * * *'),
+  INBOX_SCAN_CRON_SISBEN: cron.optional(),
+  INBOX_SCAN_CRON_BDUA: cron.optional(),
+  INBOX_SCAN_CRON_RUAF: cron.optional(),
+  INBOX_SCAN_CRON_RUV: cron.optional(),
+  /** Time zone of the cron patterns. */
+  SCHEDULE_TZ: timeZone.default('America/Bogota'),
+  /** How often the sweeper re-enqueues unfinished runs that no job is advancing (and workers check their schedulers). */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  /** Inbox files modified more recently than this are left for the next scan (a copy may still be in progress). */
+  INBOX_SETTLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** Base delay of the exponential backoff (with jitter) between attempts after a transient failure; unset: each job's own (2–5 s). */
+  JOB_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).optional(),
+  /** Jobs of each queue one worker process runs at once (reconciliation is serialized by its engine lock anyway). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** A static bearer secret for Prometheus scrapers at /metrics (operator/admin API tokens work too). */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** `juntos-hub worker` serves /metrics on this port when set (the API serves it on PORT). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Largest page a connection field returns; larger `first` values are a BAD_USER_INPUT error. */
+  API_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** GraphiQL at /graphql; defaults to on outside production. */
+  GRAPHIQL: bool.optional(),
+  /** Share of rejected rows above which an import run fails and changes nothing. */
+  IMPORT_MAX_ERROR_RATE: ratio.default(0.1),
+  /**
+   * Share of a source's records that one extract may make disappear; above it the run fails for an
+   * operator to check (a truncated file must not vanish half the registry).
+   */
+  IMPORT_MAX_DISAPPEARED_RATE: ratio.default(0.2),
+  IMPORT_CHUNK_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+  /** GraphQL hardening (see docs/security.md). Depth counts fragments flattened and introspection fields (15: what GraphiQL’s own introspection query needs). */
+  API_MAX_DEPTH: z.coerce.number().int().min(2).max(64).default(15),
+  API_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(100),
+  API_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
+  /** Lexical tokens per document; the parser stops at this count. */
+  API_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(3000),
+  /** Largest cost of one operation (object/list selections, connection subtrees times `first`). */
+  API_MAX_COST: z.coerce.number().int().min(1).max(10_000_000).default(5000),
+  /** Cost units each client may spend per minute (token bucket; a full minute's worth may be spent at once). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
+  /** Time limit of one GraphQL request; fields still unresolved then fail with TIMEOUT. */
+  API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(15_000),
+  /** Automatic persisted queries (off unless set). */
+  API_PERSISTED_QUERIES: bool.default(false),
+
+  // --- identity reconciliation --------------------------------------------------------------
+  /** Match probability at or above which records link automatically. */
+  RECONCILE_LINK_PROBABILITY: ratio.default(0.99),
+  /** Match probability at or above which (and below the link threshold) a pair goes to review. */
+  RECONCILE_REVIEW_PROBABILITY: ratio.default(0.5),
+  /** Records matched per batch (one transaction under the engine lock). */
+  RECONCILE_BATCH_SIZE: z.coerce.number().int().min(1).max(500_000).default(20_000),
+  /** Blocking keys shared by more records than this are skipped as non-discriminating. */
+  RECONCILE_MAX_BLOCK_SIZE: z.coerce.number().int().min(2).max(100_000).default(200),
+  /** Blocking rule names (see src/domain/identity/blocking.ts); unset = the default rule set. */
+  RECONCILE_BLOCKING_RULES: list.optional(),
+  /** Circuit breaker: share of processed records that may merge existing persons automatically. */
+  RECONCILE_MAX_AUTO_MERGE_RATE: ratio.default(0.02),
+  /** ... and the breaker only trips from this many such merges (small runs stay quiet). */
+  RECONCILE_BREAKER_MIN_MERGES: z.coerce.number().int().min(1).default(10),
+  /**
+   * Share of each run's automatic links sampled into the review queue (AUTO_LINK_AUDIT) so stewards'
+   * verdicts measure their precision; at least one per run with links, at most RECONCILE_AUDIT_SAMPLE.
+   */
+  RECONCILE_AUDIT_RATE: ratio.default(0.001),
+  RECONCILE_AUDIT_SAMPLE: z.coerce.number().int().min(0).max(10_000).default(50),
+  /** Records sampled to train the linkage model (0: keep the built-in priors). */
+  RECONCILE_TRAINING_SAMPLE: z.coerce.number().int().min(0).max(2_000_000).default(100_000),
+  /** How long a steward's claim on a review item lasts (re-claiming extends it). */
+  REVIEW_CLAIM_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Survivorship: source precedence per golden attribute (first wins). */
+  SURVIVORSHIP_NAME: sources.default(['bdua', 'ruaf', 'sisben', 'ruv']),
+  SURVIVORSHIP_BIRTH_DATE: sources.default(['bdua', 'ruaf', 'sisben', 'ruv']),
+  SURVIVORSHIP_SEX: sources.default(['bdua', 'ruaf', 'sisben', 'ruv']),
+  SURVIVORSHIP_MUNICIPALITY: sources.default(['sisben', 'bdua', 'ruaf', 'ruv']),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Derived: which database the hub runs on. */
+  databaseKind: 'postgres' | 'pglite';
+  graphiql: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings in env files mean "unset", not "invalid".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    databaseKind: c.DATABASE_URL ? 'postgres' : 'pglite',
+    graphiql: c.GRAPHIQL ?? c.NODE_ENV !== 'production',
+  };
+}

@@ -1,0 +1,92 @@
+import { type SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from '../../schema';
+import type { Logger } from '../logger';
+import type { Database, Orm } from './types';
+import { MIGRATIONS_FOLDER, MIGRATION_LOCK_KEY } from './migrations';
+
+export interface PostgresOptions {
+  url: string;
+  poolMax?: number;
+  logger?: Logger;
+  /** Application name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+export function createPostgresDatabase(opts: PostgresOptions): Database & { client: postgres.Sql } {
+  const client = postgres(opts.url, {
+    max: opts.poolMax ?? 10,
+    onnotice: () => {},
+    connection: { application_name: opts.applicationName ?? 'juntos-hub' },
+    transform: { undefined: null },
+  });
+  const stats = { queries: 0 };
+  const orm = drizzle(client, {
+    schema,
+    logger: { logQuery: () => void stats.queries++ },
+  }) as unknown as Orm;
+
+  return {
+    kind: 'postgres',
+    orm,
+    client,
+    stats,
+    async rows<T>(query: SQL, on: Orm = orm): Promise<T[]> {
+      const res = (await on.execute(query)) as unknown as T[];
+      return Array.from(res);
+    },
+    async copyFrom(table, columns, data) {
+      const cols = columns.map((c) => `"${c}"`).join(', ');
+      const stream = await client.unsafe(`COPY ${table} (${cols}) FROM STDIN`).writable();
+      await new Promise<void>((resolve, reject) => {
+        let failed = false;
+        const fail = (e: unknown) => {
+          if (!failed) {
+            failed = true;
+            reject(e);
+          }
+        };
+        stream.on('error', fail);
+        stream.on('finish', () => !failed && resolve());
+        (async () => {
+          for await (const chunk of data) {
+            if (failed) return;
+            if (!stream.write(chunk)) {
+              // Listen for 'error' while waiting: a rejected row would otherwise hang here forever.
+              await new Promise<void>((res) => {
+                const done = () => {
+                  stream.off('drain', done);
+                  stream.off('error', done);
+                  res();
+                };
+                stream.on('drain', done);
+                stream.on('error', done);
+              });
+            }
+          }
+          stream.end();
+        })().catch((e) => {
+          stream.destroy(e as Error);
+          fail(e);
+        });
+      });
+    },
+    async migrate() {
+      // Several instances starting at once must not apply the same migration twice.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
+        reserved.release();
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+

@@ -1,0 +1,24 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import type * as schema from '../../schema';
+
+/** The drizzle handle repositories build queries with (a database or a transaction). */
+export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly orm: Orm;
+  /** Raw SQL returning rows, identical on both drivers. */
+  rows<T = Record<string, unknown>>(query: SQL, orm?: Orm): Promise<T[]>;
+  /**
+   * Bulk-loads text-format COPY data (tab-separated, `\N` for null, one row per line) into a table.
+   * Chunks of the iterable (strings, or UTF-8 bytes) must end on row boundaries and should be large
+   * (~1 MiB) for throughput.
+   */
+  copyFrom(table: string, columns: readonly string[], data: AsyncIterable<string | Uint8Array>): Promise<void>;
+  /** Applies pending migrations (serialized across processes on PostgreSQL). */
+  migrate(): Promise<void>;
+  /** Queries issued through drizzle since creation (tests count them). */
+  readonly stats: { queries: number };
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+/**
+ * Expected failures carry a stable code that reaches clients as `extensions.code`. Anything else is
+ * unexpected and gets masked (INTERNAL_SERVER_ERROR + correlation id) before it leaves the process.
+ * Messages never contain personal data.
+ */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONFLICT',
+  'AMBIGUOUS_DOCUMENT',
+  'INVALID_FILE',
+  'SERVICE_UNAVAILABLE',
+  'RATE_LIMITED',
+  'TIMEOUT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    /** Whether retrying the same request later may succeed (e.g. Redis briefly down). */
+    readonly retriable = false,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

@@ -1,0 +1,1 @@
+export { GraphQLJSON as JSONScalar, LocalDateResolver as LocalDateScalar, DateTimeResolver as DateTimeScalar } from 'graphql-scalars';

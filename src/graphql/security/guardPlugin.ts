@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../../logger';
+import type { GraphQLContext } from '../context';
+import { analyzeOperation, OperationTooComplexError, type AnalysisLimits } from './operationAnalysis';
+import { disclosureFor } from './policy';
+import type { RateLimiter } from './rateLimiter';
+import { allowedRoles, sensitivityOf } from './secureSchema';
+
+export interface GuardOptions extends AnalysisLimits {
+  maxCost: number;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+}
+
+const limitError = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+
+/**
+ * Runs once the operation is parsed, validated (depth, aliases, directives, tokens) and resolved,
+ * and before any resolver: refuses fields the caller's role may not select, operations over the
+ * cost limit, and clients over their rate; then, before the response leaves, writes the request's
+ * audit events in one INSERT (or withholds the data if that fails).
+ */
+export function guardPlugin(opts: GuardOptions): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue: ctx, document, operation, request, schema }) {
+          // Apollo only calls this hook once it has resolved the operation to execute.
+          if (!operation) return;
+          let analysis;
+          try {
+            analysis = analyzeOperation(schema, document, operation, request.variables, opts);
+          } catch (e) {
+            if (e instanceof OperationTooComplexError) throw limitError('Query is too complex to analyse (fragment fan-out).');
+            throw e;
+          }
+          const role = ctx.principal.role;
+          for (const { typeName, field } of analysis.fields.values()) {
+            const allow = allowedRoles(field);
+            const level = sensitivityOf(field);
+            if ((allow && !allow.includes(role)) || (level && disclosureFor(level, role) === 'denied')) {
+              throw new GraphQLError(`This client's role may not read ${typeName}.${field.name}.`, {
+                extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+              });
+            }
+          }
+          if (analysis.invalidFirst) {
+            // Every list is capped: refuse before any resolver runs, with the code the services use.
+            throw new GraphQLError(`\`first\` must be between 0 and ${opts.maxPageSize}.`, {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
+          if (analysis.cost > opts.maxCost) {
+            throw limitError(`Query cost limit of ${opts.maxCost} exceeded, found ${analysis.cost}.`);
+          }
+          const taken = opts.rateLimiter.take(ctx.principal.clientId, analysis.cost);
+          if (!taken.ok) {
+            const retryAfterSeconds = Math.ceil(taken.retryAfterMs / 1000);
+            throw new GraphQLError('Rate limit exceeded for this client; retry later.', {
+              extensions: {
+                code: 'RATE_LIMITED',
+                retryAfterSeconds,
+                cost: analysis.cost,
+                http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+              },
+            });
+          }
+          ctx.logger.debug({ operationName: operation.name?.value, cost: analysis.cost, clientId: ctx.principal.publicId }, 'operation admitted');
+        },
+
+        async willSendResponse({ contextValue: ctx, response }) {
+          if (!ctx?.audit?.pending) return;
+          try {
+            await ctx.audit.flush();
+          } catch (err) {
+            const correlationId = randomUUID();
+            opts.logger.error({ err, correlationId, requestId: ctx.requestId }, 'audit write failed; response withheld');
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                errors: [
+                  {
+                    message: 'Internal server error. Quote the correlation id when reporting it.',
+                    extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
+                  },
+                ],
+              };
+            }
+            response.http.status = 500;
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import {
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  isInterfaceType,
+  isLeafType,
+  isObjectType,
+  Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+export interface AnalysisLimits {
+  /** Values of `first` above this are refused by the services (BAD_USER_INPUT), so cost counts at most this. */
+  maxPageSize: number;
+  /** `first` when the argument is omitted and has no default. */
+  defaultPageSize: number;
+  /** Selections visited (fragments expanded) before giving up: fragment fan-out cannot make the analysis itself a bomb. */
+  maxVisits: number;
+}
+
+export interface SelectedField {
+  typeName: string;
+  field: GraphQLField<unknown, unknown>;
+}
+
+export interface OperationAnalysis {
+  /** Object and list selections the operation can return, connection subtrees multiplied by `first`. */
+  cost: number;
+  /** Every (concrete or abstract parent type, field) the operation selects, fragments expanded. */
+  fields: Map<string, SelectedField>;
+  /** A `first` argument outside 0..maxPageSize (refused before execution, as the services would). */
+  invalidFirst: boolean;
+}
+
+export class OperationTooComplexError extends Error {}
+
+/**
+ * Walks the operation that will execute, with fragments expanded (a fragment spread twice counts
+ * twice) and introspection fields counted like any other, to get its cost and the fields it selects.
+ * Runs after validation (so fragment cycles are already refused; the walk still skips them) and
+ * with the request's variables, so `first: $n` counts as n.
+ */
+export function analyzeOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  limits: AnalysisLimits,
+): OperationAnalysis {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const fields = new Map<string, SelectedField>();
+  let visits = 0;
+  let invalidFirst = false;
+
+  const record = (parent: GraphQLCompositeType, name: string) => {
+    const owners: GraphQLNamedType[] = isAbstractType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
+    for (const owner of owners) {
+      if (!(isObjectType(owner) || isInterfaceType(owner))) continue;
+      const def = owner.getFields()[name];
+      if (def) fields.set(`${owner.name}.${name}`, { typeName: owner.name, field: def as GraphQLField<unknown, unknown> });
+    }
+  };
+
+  const pageSize = (node: FieldNode, def: GraphQLField<unknown, unknown>): number => {
+    const arg = def.args.find((a) => a.name === 'first');
+    if (!arg) return 1;
+    const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
+    let n: unknown = arg.defaultValue ?? limits.defaultPageSize;
+    if (given?.kind === Kind.INT) n = Number(given.value);
+    else if (given?.kind === Kind.VARIABLE) n = variables?.[given.name.value] ?? n;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > limits.maxPageSize) {
+      invalidFirst = true;
+      return 0;
+    }
+    return n;
+  };
+
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, fragmentPath: readonly string[]): number => {
+    let cost = 0;
+    for (const sel of set.selections) {
+      if (++visits > limits.maxVisits) throw new OperationTooComplexError();
+      if (sel.kind === Kind.FIELD) {
+        const name = sel.name.value;
+        if (name === '__typename') continue;
+        const def =
+          name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+        if (!def) continue;
+        if (!name.startsWith('__')) record(parent, name);
+        const named = getNamedType(def.type);
+        if (isLeafType(named) || !sel.selectionSet || !isCompositeType(named)) continue;
+        cost += 1 + pageSize(sel, def as GraphQLField<unknown, unknown>) * walk(sel.selectionSet, named, fragmentPath);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
+        if (t && isCompositeType(t)) cost += walk(sel.selectionSet, t, fragmentPath);
+      } else {
+        const name = sel.name.value;
+        const frag = fragments.get(name);
+        if (!frag || fragmentPath.includes(name)) continue;
+        const t = schema.getType(frag.typeCondition.name.value);
+        if (t && isCompositeType(t)) cost += walk(frag.selectionSet, t, [...fragmentPath, name]);
+      }
+    }
+    return cost;
+  };
+
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!root) return { cost: 0, fields, invalidFirst };
+  const cost = walk(operation.selectionSet, root, []);
+  return { cost, fields, invalidFirst };
+}

@@ -1,0 +1,72 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Household } from './household';
+import { Person } from './person';
+
+@ObjectType({ description: 'Relay page info. Pages are keyset-paginated: stable while rows are inserted.', simpleResolvers: true })
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'Always false: pagination is forward-only.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  endCursor!: string | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class PersonEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Person)
+  node!: Person;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class PersonConnection {
+  @Field(() => [PersonEdge])
+  edges!: PersonEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class HouseholdEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Household)
+  node!: Household;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class HouseholdConnection {
+  @Field(() => [HouseholdEdge])
+  edges!: HouseholdEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+export function connection<T, E>(
+  items: T[],
+  hasNextPage: boolean,
+  cursorOf: (item: T) => string,
+  edge: (cursor: string, node: T) => E,
+): { edges: E[]; pageInfo: PageInfo } {
+  const edges = items.map((n) => edge(cursorOf(n), n));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: false,
+      startCursor: items.length ? cursorOf(items[0]) : null,
+      endCursor: items.length ? cursorOf(items[items.length - 1]) : null,
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import express from 'express';
+import { sql } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import type { App } from '../app';
+import type { GraphQLContext } from '../graphql/context';
+import { createFormatError } from '../graphql/errors';
+import { createLoaders } from '../graphql/loaders';
+import { buildApiSchema } from '../graphql/schema';
+import { AuditTrail } from '../graphql/security/auditTrail';
+import { guardPlugin } from '../graphql/security/guardPlugin';
+import { documentLimitRules } from '../graphql/security/limits';
+import { TokenBucketRateLimiter, type RateLimiter } from '../graphql/security/rateLimiter';
+import { graphiqlAssets, graphiqlPage } from './graphiql';
+import { graphqlMetrics, httpMetrics, metricsRoute } from './metrics';
+import { queueDashboard } from './queueDashboard';
+
+export interface HttpServer {
+  url: string;
+  server: http.Server;
+  apollo: ApolloServer<GraphQLContext>;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface HttpServerOptions {
+  port?: number;
+  host?: string;
+  /** Extra Apollo plugins (observability; tests count resolver calls with one). */
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
+  /** Defaults to a per-process token bucket of API_RATE_LIMIT_PER_MINUTE cost units per client. */
+  rateLimiter?: RateLimiter;
+}
+
+const unauthenticated = () =>
+  new GraphQLError('Authentication required: send `Authorization: Bearer <token>` with a live API client token.', {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="juntos-hub"']]) },
+    },
+  });
+
+export async function startHttpServer(app: App, opts: HttpServerOptions = {}): Promise<HttpServer> {
+  const { config, logger } = app;
+  const production = config.NODE_ENV === 'production';
+  const expressApp = express();
+  expressApp.disable('x-powered-by');
+  expressApp.use(httpMetrics(app.services.ops.metrics));
+  const server = http.createServer(expressApp);
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildApiSchema(),
+    // Hardening (docs/security.md): every setting explicit, whatever Apollo's defaults become.
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    persistedQueries: config.API_PERSISTED_QUERIES ? {} : false,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: config.API_MAX_TOKENS },
+    validationRules: documentLimitRules(config),
+    formatError: createFormatError(logger),
+    plugins: [
+      guardPlugin({
+        maxCost: config.API_MAX_COST,
+        maxPageSize: config.API_MAX_PAGE_SIZE,
+        defaultPageSize: 20,
+        maxVisits: 50_000,
+        rateLimiter: opts.rateLimiter ?? new TokenBucketRateLimiter(config.API_RATE_LIMIT_PER_MINUTE),
+        logger,
+      }),
+      ...(opts.plugins ?? []),
+      graphqlMetrics(app.services.ops.metrics),
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // No cache hints are used; the plugin halves throughput on large lists.
+      ApolloServerPluginCacheControlDisabled(),
+      // GraphiQL is served by the hub itself (below), never Apollo's CDN-loaded landing page.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  expressApp.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  expressApp.get('/readyz', async (_req, res) => {
+    try {
+      await app.db.rows(sql`select 1`);
+      res.json({ status: 'ready', database: app.db.kind });
+    } catch (err) {
+      logger.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  // Operators (docs/operations.md): Prometheus metrics and the queue dashboard, behind operator auth.
+  expressApp.get('/metrics', metricsRoute(app, { state: true }));
+  expressApp.use(queueDashboard(app));
+
+  if (config.graphiql) {
+    expressApp.use('/graphiql', graphiqlAssets());
+    expressApp.get('/graphql', (req, res, next) => {
+      if (req.query.query === undefined && req.accepts(['json', 'html']) === 'html') res.type('html').send(graphiqlPage('/graphql'));
+      else next();
+    });
+  }
+
+  expressApp.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const deadline = Date.now() + config.API_REQUEST_TIMEOUT_MS;
+        const header = req.headers['x-request-id'];
+        const requestId = typeof header === 'string' && REQUEST_ID_RE.test(header) ? header : randomUUID();
+        const principal = await app.services.clients.authenticate(req.headers.authorization);
+        if (!principal) throw unauthenticated();
+        const scope = principal.scope;
+        return {
+          requestId,
+          logger: logger.child({ requestId, clientId: principal.publicId }),
+          services: app.services,
+          loaders: createLoaders(app.repositories, scope),
+          scope,
+          principal,
+          audit: new AuditTrail(principal, requestId, (events) => app.services.audit.record(events)),
+          deadline,
+        };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? config.PORT, opts.host ?? config.HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host ?? config.HOST;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    server,
+    apollo,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}

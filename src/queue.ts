@@ -1,0 +1,95 @@
+import type { Queue } from 'bullmq';
+import type { SourceName } from '../connectors/types';
+
+/**
+ * The port through which services hand work to background jobs. Payloads carry ids only: BullMQ
+ * stores them in clear text in Redis, so never a name, document number or file content.
+ *
+ * Implementations live in jobs/drivers (BullMQ with REDIS_URL, in-process without); the job
+ * definitions (zod payload schemas, retry options) in jobs/definitions.ts must match these types.
+ */
+export interface JobPayloads {
+  /** Advance an import run (parse → stage → apply) from wherever PostgreSQL says it stopped. */
+  'import.run': { runId: number };
+  /** Advance a reconciliation run. */
+  'reconcile.run': { runId: number };
+  /** Produce a links export file. */
+  'links.export': { exportId: number };
+  /** Scan the inboxes for new files (scheduled nightly, one scheduler per source; without `source`: every inbox). */
+  'inbox.scan': { trigger: 'schedule' | 'manual'; source?: SourceName };
+  /** Re-enqueue runs PostgreSQL says are unfinished but that no live job is advancing. */
+  'runs.sweep': { trigger: 'schedule' | 'manual' };
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface EnqueueOptions {
+  /** Deterministic id: a job with the same id already waiting or running is not added twice. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'inline';
+  enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<void>;
+}
+
+/** A periodic job: a cron pattern in a time zone, or a fixed interval. */
+export interface ScheduleSpec<N extends JobName = JobName> {
+  /** One scheduler per id, whatever the number of processes that declare it. */
+  id: string;
+  name: N;
+  data: JobPayloads[N];
+  pattern?: string;
+  tz?: string;
+  everyMs?: number;
+}
+
+export interface ScheduleInfo {
+  id: string;
+  name: string;
+  pattern: string | null;
+  tz: string | null;
+  everyMs: number | null;
+  next: Date | null;
+}
+
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/**
+ * What operations code (sweeper, schedules, metrics, dashboard) needs of the queue beyond enqueue.
+ * Both drivers implement it; the answers describe deliveries only — run state is in PostgreSQL.
+ */
+export interface QueueOperations {
+  /** Ids of jobs waiting, delayed or running: work that something will still deliver. */
+  liveJobIds(): Promise<Set<string>>;
+  /** The deterministic id a job for this payload gets (so the sweeper can tell whether it is live). */
+  jobIdOf<N extends JobName>(name: N, payload: JobPayloads[N]): string | null;
+  /** Job counts per queue and state (queue depth). */
+  counts(): Promise<Record<string, Record<JobState, number>>>;
+  /** Creates or updates a scheduler; the same id declared by many processes stays one scheduler. */
+  upsertScheduler(spec: ScheduleSpec): Promise<void>;
+  listSchedulers(): Promise<ScheduleInfo[]>;
+  /** The BullMQ queues, for the operator's dashboard (absent in embedded mode). */
+  dashboardQueues?(): Queue[];
+}
+
+export type OpsJobQueue = JobQueue & QueueOperations;
+
+/** Thrown by enqueue when the queue backend is unreachable: the caller's state in PostgreSQL stays pending. */
+export class QueueUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('The job queue is unavailable; the work is recorded and will be picked up when it returns.');
+    this.name = 'QueueUnavailableError';
+    this.cause = cause;
+  }
+}
+
+/** A job gave its work back on shutdown; it is retried by another worker (not a failure of the data). */
+export class JobReleasedError extends Error {
+  constructor() {
+    super('released on shutdown');
+    this.name = 'JobReleasedError';
+  }
+}

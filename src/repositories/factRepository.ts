@@ -1,0 +1,109 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import {
+  affiliations,
+  importRuns,
+  personIdentifiers,
+  sisbenClassifications,
+  sourceEntities,
+  sourceRecords,
+  victimRegistrations,
+} from '../../schema';
+import type { Orm } from '../db';
+
+export type IdentifierRow = typeof personIdentifiers.$inferSelect;
+export type AffiliationRow = typeof affiliations.$inferSelect;
+export type SisbenRow = typeof sisbenClassifications.$inferSelect;
+export type VictimRow = typeof victimRegistrations.$inferSelect;
+export interface SourceRecordView {
+  id: number;
+  source: (typeof sourceRecords.$inferSelect)['source'];
+  personId: number | null;
+  sourceEntityId: number;
+  sourceKey: string;
+  lineNo: number;
+  raw: string;
+  normalized: unknown;
+  importRunId: number;
+  fileName: string;
+  entityStatus: 'active' | 'vanished';
+  createdAt: Date;
+}
+
+/** Columns of a SourceRecordView: a record version with its entity's person and status and its file. */
+export const SOURCE_RECORD_VIEW = {
+  id: sourceRecords.id,
+  source: sourceRecords.source,
+  personId: sourceEntities.personId,
+  sourceEntityId: sourceRecords.sourceEntityId,
+  sourceKey: sourceRecords.sourceKey,
+  lineNo: sourceRecords.lineNo,
+  raw: sourceRecords.raw,
+  normalized: sourceRecords.normalized,
+  importRunId: sourceRecords.importRunId,
+  fileName: importRuns.fileName,
+  entityStatus: sourceEntities.status,
+  createdAt: sourceRecords.createdAt,
+};
+
+/** Source facts and provenance, always fetched for a batch of persons (DataLoader batch functions). */
+export class FactRepository {
+  constructor(private readonly orm: Orm) {}
+
+  identifiersByPersonIds(personIds: readonly number[]): Promise<IdentifierRow[]> {
+    if (!personIds.length) return Promise.resolve([]);
+    return this.orm
+      .select()
+      .from(personIdentifiers)
+      .where(inArray(personIdentifiers.personId, [...personIds]))
+      .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id));
+  }
+
+  affiliationsByPersonIds(personIds: readonly number[]): Promise<AffiliationRow[]> {
+    if (!personIds.length) return Promise.resolve([]);
+    return this.orm
+      .select()
+      .from(affiliations)
+      .where(inArray(affiliations.personId, [...personIds]))
+      .orderBy(asc(affiliations.personId), asc(affiliations.subsystem), asc(affiliations.id));
+  }
+
+  sisbenByPersonIds(personIds: readonly number[]): Promise<SisbenRow[]> {
+    if (!personIds.length) return Promise.resolve([]);
+    return this.orm
+      .select()
+      .from(sisbenClassifications)
+      .where(inArray(sisbenClassifications.personId, [...personIds]))
+      .orderBy(asc(sisbenClassifications.personId), asc(sisbenClassifications.id));
+  }
+
+  victimRegistrationsByPersonIds(personIds: readonly number[]): Promise<VictimRow[]> {
+    if (!personIds.length) return Promise.resolve([]);
+    return this.orm
+      .select()
+      .from(victimRegistrations)
+      .where(inArray(victimRegistrations.personId, [...personIds]))
+      .orderBy(asc(victimRegistrations.personId), asc(victimRegistrations.id));
+  }
+
+  /** The current version of every source record linked to the persons (their provenance). */
+  async sourceRecordsByPersonIds(personIds: readonly number[]): Promise<SourceRecordView[]> {
+    if (!personIds.length) return [];
+    return this.orm
+      .select(SOURCE_RECORD_VIEW)
+      .from(sourceEntities)
+      .innerJoin(sourceRecords, eq(sourceRecords.id, sourceEntities.currentRecordId))
+      .innerJoin(importRuns, eq(importRuns.id, sourceRecords.importRunId))
+      .where(inArray(sourceEntities.personId, [...personIds]))
+      .orderBy(asc(sourceEntities.personId), asc(sourceRecords.id));
+  }
+
+  async sourceRecordsByIds(ids: readonly number[]): Promise<SourceRecordView[]> {
+    if (!ids.length) return [];
+    return this.orm
+      .select(SOURCE_RECORD_VIEW)
+      .from(sourceRecords)
+      .innerJoin(sourceEntities, eq(sourceEntities.id, sourceRecords.sourceEntityId))
+      .innerJoin(importRuns, eq(importRuns.id, sourceRecords.importRunId))
+      .where(and(inArray(sourceRecords.id, [...ids])));
+  }
+}

@@ -1,0 +1,39 @@
+import type { Clock } from '../../app';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import type { OpsJobQueue } from '../../queue';
+import type { ImportRepository } from '../../repositories/importRepository';
+import type { OpsRepository } from '../../repositories/opsRepository';
+import type { ReconciliationRepository } from '../../repositories/reconciliationRepository';
+import type { ImportService } from '../import/importService';
+import { InboxScanner } from './inboxScanner';
+import { OpsMetrics } from './metrics';
+import { NightlySummaries } from './nightlySummary';
+import { Sweeper } from './sweeper';
+
+export { InboxScanner, type SourceScan } from './inboxScanner';
+export { OpsMetrics, type JobOutcome } from './metrics';
+export { NightlySummaries, type ReconciliationSummary } from './nightlySummary';
+export { Sweeper, type SweepReport } from './sweeper';
+
+/** Nightly operations: inbox scanning, the sweeper, nightly summaries and metrics. */
+export function createOpsServices(deps: {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  queue: OpsJobQueue;
+  imports: ImportService;
+  repositories: { imports: ImportRepository; reconciliation: ReconciliationRepository; ops: OpsRepository };
+}) {
+  const { config, logger, clock, queue, repositories: r } = deps;
+  const summaries = new NightlySummaries(r.ops, r.imports, logger.child({ component: 'summaries' }));
+  return {
+    repo: r.ops,
+    summaries,
+    scanner: new InboxScanner(deps.imports, r.imports, r.ops, config, logger.child({ component: 'inbox' }), clock),
+    sweeper: new Sweeper(queue, r.imports, r.reconciliation, r.ops, summaries, logger.child({ component: 'sweeper' })),
+    metrics: new OpsMetrics(r.ops, queue, logger.child({ component: 'metrics' })),
+  };
+}
+
+export type OpsServices = ReturnType<typeof createOpsServices>;
