@@ -1,0 +1,203 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startTestApi, type TestApi } from '../helpers/api';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { KEYS, PEOPLE, importScenario, itemAbout, personOf, startHub, type Hub } from '../integration/stewardship/fixture';
+
+/**
+ * The review queue, person explanations, runs and exports over HTTP, per role and territorial scope.
+ * Data comes through the real pipeline (imports + reconciliation); the API runs on the same database.
+ */
+let t: TestDatabase;
+let hub: Hub;
+let api: TestApi;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  hub = await startHub(t.db);
+  await importScenario(hub);
+  api = await startTestApi(t.db);
+  tokens.reader = await api.token('reader');
+  tokens.operator = await api.token('operator');
+  tokens.steward = await api.token('steward');
+  tokens.steward2 = await api.token('steward');
+  tokens.admin = api.adminToken;
+  tokens.antioquia = await api.token('steward', ['05']);
+  tokens.bogota = await api.token('steward', ['11001']);
+});
+afterAll(async () => {
+  await api?.close();
+  await hub?.close();
+  await t?.drop();
+});
+
+const as = (who: string, query: string, variables?: Record<string, unknown>) => api.gql(query, variables, bearer(tokens[who]));
+
+const ITEM = `
+  id reason status version score municipalityCode claimedBy
+  personA { id fullName } personB { id fullName }
+  record { source line } candidateRecord { source line }
+  explanation { tier reasons probability contributions { field level weight } }
+  comparison { probability outcome fields { field level weight left right } leftDocument { type number } rightDocument { type number } leftRecord { source } }
+`;
+
+describe('review queue per role and scope', () => {
+  it('is for stewards and admins only', async () => {
+    for (const who of ['reader', 'operator']) {
+      const res = await as(who, '{ reviewItems(first: 5) { nodes { id } } }');
+      expect(res.status, who).toBe(403);
+      expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      const m = await as(who, 'mutation { claimReviewItem(id: "1") { __typename } }');
+      expect(m.status, who).toBe(403);
+    }
+    for (const who of ['steward', 'admin']) {
+      const res = await as(who, '{ reviewItems(first: 50) { nodes { id reason } hasNextPage endCursor } }');
+      expect(res.errors, who).toBeUndefined();
+      expect(res.data.reviewItems.nodes.map((n: any) => n.reason).sort()).toEqual(['AUTO_LINK_AUDIT', 'POSSIBLE_MATCH', 'POSSIBLE_MATCH']);
+    }
+  });
+
+  it('a scoped steward sees and acts only on items whose persons are in its territory', async () => {
+    const medellin = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
+    const bogota = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafE2);
+    const list = async (who: string) => (await as(who, '{ reviewItems(first: 50) { nodes { id } } }')).data.reviewItems.nodes.map((n: any) => Number(n.id));
+    expect(await list('antioquia')).toContain(medellin);
+    expect(await list('antioquia')).not.toContain(bogota);
+    expect(await list('bogota')).toEqual([bogota]);
+    const one = await as('bogota', 'query($id: ID!) { reviewItem(id: $id) { id } }', { id: String(medellin) });
+    expect(one.data.reviewItem).toBeNull();
+    const claim = await as('bogota', 'mutation($id: ID!) { claimReviewItem(id: $id) { __typename } }', { id: String(medellin) });
+    expect(claim.data.claimReviewItem.__typename).toBe('NotFound');
+    // Filter by municipality.
+    const filtered = await as('steward', '{ reviewItems(municipality: "11001") { nodes { id municipalityCode } } }');
+    expect(filtered.data.reviewItems.nodes).toEqual([{ id: String(bogota), municipalityCode: '11001' }]);
+  });
+
+  it('pages with a keyset cursor', async () => {
+    const p1 = await as('steward', '{ reviewItems(first: 1) { nodes { id } hasNextPage endCursor } }');
+    expect(p1.data.reviewItems.hasNextPage).toBe(true);
+    const p2 = await as('steward', 'query($a: String) { reviewItems(first: 5, after: $a) { nodes { id } hasNextPage } }', { a: p1.data.reviewItems.endCursor });
+    expect(p2.data.reviewItems.nodes.map((n: any) => Number(n.id)).every((id: number) => id > Number(p1.data.reviewItems.nodes[0].id))).toBe(true);
+    expect(p2.data.reviewItems.hasNextPage).toBe(false);
+  });
+});
+
+describe('an item with both sides, decided over the API', () => {
+  it('shows both persons, the explanation and the field-by-field comparison (document numbers audited)', async () => {
+    const id = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
+    const res = await api.gql(`query($id: ID!) { reviewItem(id: $id) { ${ITEM} } }`, { id: String(id) }, { ...bearer(tokens.steward), 'x-request-id': 'review-read-1' });
+    expect(res.errors).toBeUndefined();
+    const item = res.data.reviewItem;
+    expect(item).toMatchObject({ reason: 'POSSIBLE_MATCH', status: 'OPEN', municipalityCode: '05001' });
+    expect(item.personA.fullName).toBe('MARIA DEL CARMEN MUÑOZ PEÑA');
+    expect(item.personB.fullName).toBe('MARIA MUÑOZ PEÑA');
+    expect(item.explanation.reasons).toContain('DIFFERENT_DOCUMENT_NUMBERS');
+    expect(item.explanation.contributions.map((c: any) => c.field)).toEqual(['givenNames', 'surnames', 'birthDate', 'sex', 'document', 'municipality']);
+    const byField = Object.fromEntries(item.comparison.fields.map((f: any) => [f.field, f]));
+    expect(byField.birthDate).toMatchObject({ left: '1972-03-15', right: '1972-03-14' });
+    expect(byField.surnames.left).toBe('MUÑOZ PEÑA');
+    expect(item.comparison.leftDocument).toEqual({ type: 'CC', number: '43876599' });
+    expect(item.comparison.rightDocument).toEqual({ type: 'CC', number: PEOPLE.A.doc });
+    expect(item.comparison.leftRecord.source).toBe('RUAF');
+    const reads = await t.db.rows<{ field: string }>(sql`select field from audit_events where request_id = 'review-read-1' and action = 'read'`);
+    expect(reads.filter((r) => r.field === 'ComparedDocument.number')).toHaveLength(2);
+  });
+
+  it('claim, conflict, decide SAME_PERSON, then the merged-away id resolves to the survivor and unmerge restores it', async () => {
+    const id = String(await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2));
+    const bPublic = (await t.db.rows<{ public_id: string }>(sql`select public_id from persons where id = ${(await personOf(t.db, 'ruaf', KEYS.ruafA2))!}`))[0].public_id;
+    const aPublic = (await t.db.rows<{ public_id: string }>(sql`select public_id from persons where id = ${(await personOf(t.db, 'sisben', KEYS.sisbenA))!}`))[0].public_id;
+    const claim = await as('steward', 'mutation($id: ID!) { claimReviewItem(id: $id) { __typename ... on ReviewItemClaimed { claimedUntil item { version claimedBy } } } }', { id });
+    expect(claim.data.claimReviewItem.__typename).toBe('ReviewItemClaimed');
+    const version = claim.data.claimReviewItem.item.version;
+    const taken = await as('steward2', 'mutation($id: ID!) { claimReviewItem(id: $id) { __typename ... on ClaimedByOther { claimedUntil } } }', { id });
+    expect(taken.data.claimReviewItem).toEqual({ __typename: 'ClaimedByOther', claimedUntil: claim.data.claimReviewItem.claimedUntil });
+
+    const DECIDE = `mutation($id: ID!, $d: ReviewDecisionKind!, $v: Int!) { decideReviewItem(id: $id, decision: $d, reason: "Same person: typo in the number", expectedVersion: $v) {
+      __typename ... on ReviewDecided { decision mergeId person { id } item { status } } ... on Conflict { currentVersion message } ... on AlreadyDecided { previousDecision { actor decision } } } }`;
+    const conflict = await as('steward', DECIDE, { id, d: 'SAME_PERSON', v: version + 7 });
+    expect(conflict.data.decideReviewItem).toMatchObject({ __typename: 'Conflict', currentVersion: version });
+    const ok = await as('steward', DECIDE, { id, d: 'SAME_PERSON', v: version });
+    expect(ok.data.decideReviewItem).toMatchObject({ __typename: 'ReviewDecided', decision: 'SAME_PERSON', person: { id: aPublic }, item: { status: 'DECIDED' } });
+    const again = await as('steward2', DECIDE, { id, d: 'DIFFERENT_PERSONS', v: version + 1 });
+    expect(again.data.decideReviewItem.__typename).toBe('AlreadyDecided');
+
+    // Reliability item 23: the merged-away id still resolves to its survivor, with the merge explained.
+    const p = await as('steward', `query($id: ID!) { person(id: $id) { id mergedFrom merges { id mergedPersonId kind actor reason undoneAt } links { linkType reasons record { source } } } }`, { id: bPublic });
+    expect(p.data.person.id).toBe(aPublic);
+    expect(p.data.person.mergedFrom).toEqual([bPublic]);
+    expect(p.data.person.merges).toEqual([expect.objectContaining({ id: ok.data.decideReviewItem.mergeId, mergedPersonId: bPublic, kind: 'steward', reason: 'Same person: typo in the number', undoneAt: null })]);
+    expect(p.data.person.links.map((l: any) => l.record.source).sort()).toEqual(['RUAF', 'RUAF', 'SISBEN']);
+
+    const UNMERGE = `mutation($m: ID, $p: ID) { unmerge(mergeId: $m, personId: $p, reason: "Two people after all") { __typename ... on Unmerged { mergeId survivor { id } restored { id } } ... on MergeAlreadyUndone { mergeId } } }`;
+    const reader = await as('reader', UNMERGE, { p: bPublic });
+    expect(reader.status).toBe(403);
+    const undone = await as('steward', UNMERGE, { p: bPublic });
+    expect(undone.data.unmerge).toEqual({ __typename: 'Unmerged', mergeId: ok.data.decideReviewItem.mergeId, survivor: { id: aPublic }, restored: { id: bPublic } });
+    const twice = await as('steward', UNMERGE, { m: ok.data.decideReviewItem.mergeId });
+    expect(twice.data.unmerge.__typename).toBe('MergeAlreadyUndone');
+    const back = await as('reader', `query($id: ID!) { person(id: $id) { id } }`, { id: bPublic });
+    expect(back.data.person.id).toBe(bPublic);
+    // The mutations' own audit rows (automatic) and the decision's (written with it).
+    const actions = await t.db.rows<{ action: string }>(sql`select distinct action from audit_events where action in ('review.decide', 'person.merge', 'person.unmerge', 'mutation')`);
+    expect(actions.map((a) => a.action).sort()).toEqual(['mutation', 'person.merge', 'person.unmerge', 'review.decide']);
+  });
+});
+
+describe('person explanation fields', () => {
+  it('links, competing values and review items, with a constant number of queries', async () => {
+    const q = `{ persons(first: 50) { edges { node { id links { linkType score reasons contributions { field level weight } matchedRecord { source } run { id state } }
+      competingValues { attribute values { value source won record { source } } } reviewItems(status: [OPEN, DEFERRED, DECIDED]) { id reason } merges { id } mergedFrom } } } }`;
+    const before = t.db.stats.queries;
+    const res = await as('steward', q);
+    const used = t.db.stats.queries - before;
+    expect(res.errors).toBeUndefined();
+    const people = res.data.persons.edges.map((e: any) => e.node);
+    expect(people.length).toBeGreaterThan(5);
+    const c = people.find((p: any) => p.links.some((l: any) => l.linkType === 'PROBABILISTIC'));
+    expect(c.links.find((l: any) => l.linkType === 'PROBABILISTIC')).toMatchObject({ matchedRecord: { source: 'SISBEN' }, run: { state: 'DONE' } });
+    expect(c.links.find((l: any) => l.linkType === 'PROBABILISTIC').contributions).toHaveLength(6);
+    const birth = c.competingValues.find((v: any) => v.attribute === 'birthDate').values;
+    expect(birth.map((v: any) => v.value).sort()).toEqual(['1995-06-21', '1995-06-22']);
+    expect(birth.filter((v: any) => v.won)).toHaveLength(1);
+    // One query per kind of data, whatever the page size: a page of 2 costs the same.
+    const before2 = t.db.stats.queries;
+    await as('steward', q.replace('first: 50', 'first: 2'));
+    const usedForTwo = t.db.stats.queries - before2;
+    // (± 1: the client's last-use stamp is written at most once a minute, by whichever request comes.)
+    expect(Math.abs(usedForTwo - used)).toBeLessThanOrEqual(1);
+    // Without loaders this page would cost a query per person and field (> 9 × 8).
+    expect(used).toBeLessThanOrEqual(16);
+
+    // Readers may not see review items.
+    const r = await as('reader', '{ persons(first: 1) { edges { node { reviewItems { id } } } } }');
+    expect(r.status).toBe(403);
+  });
+});
+
+describe('reconciliation runs and links exports', () => {
+  it('runs: listed for operators with counters and measured precision; started by operators only', async () => {
+    const res = await as('operator', '{ reconciliationRuns(first: 10) { nodes { id state processed pairsCompared autoLinked newPersons reviewItems mergesApplied breakerTripped modelVersion linkProbability blockingStats { rule comparisons } measuredPrecision { sampled confirmed rejected pending precision } } hasNextPage } }');
+    expect(res.errors).toBeUndefined();
+    const runs = res.data.reconciliationRuns.nodes;
+    expect(runs).toHaveLength(2);
+    const ruafRun = runs[0];
+    expect(ruafRun).toMatchObject({ state: 'DONE', processed: 5, linkProbability: 0.99, measuredPrecision: { sampled: 1, pending: 1, precision: null } });
+    expect(ruafRun.blockingStats.length).toBeGreaterThan(0);
+    const one = await as('steward', 'query($id: ID!) { reconciliationRun(id: $id) { id autoLinked } }', { id: ruafRun.id });
+    expect(one.data.reconciliationRun).toEqual({ id: ruafRun.id, autoLinked: ruafRun.autoLinked });
+    expect((await as('reader', '{ reconciliationRuns { nodes { id } } }')).status).toBe(403);
+    expect((await as('steward', 'mutation { startReconciliation { created } }')).status).toBe(403);
+    const started = await as('operator', 'mutation { startReconciliation { created run { id state trigger } } }');
+    expect(started.data.startReconciliation).toMatchObject({ created: true, run: { state: 'PENDING', trigger: 'manual' } });
+  });
+
+  it('exports: requested by operators, state readable by id; stewards and readers refused', async () => {
+    const res = await as('operator', 'mutation { exportLinks(source: RUAF) { id state source requestedBy } }');
+    expect(res.data.exportLinks).toMatchObject({ state: 'PENDING', source: 'RUAF' });
+    const got = await as('admin', 'query($id: ID!) { linksExport(id: $id) { id state rows fileName } }', { id: res.data.exportLinks.id });
+    expect(got.data.linksExport.id).toBe(res.data.exportLinks.id);
+    for (const who of ['steward', 'reader']) expect((await as(who, 'mutation { exportLinks { id } }')).status).toBe(403);
+  });
+});

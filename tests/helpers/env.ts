@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS_FOLDER } from '../../src/db/migrations';
+
+/** Where the test suite finds the local services (the machine runs both; `.ci/run` starts them if needed). */
+export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_DB_PREFIX = 'juntos_t_';
+export const TEMPLATE_PREFIX = 'juntos_tpl_';
+
+/** The template is named after the migrations it holds, so concurrent runs share it and a change rebuilds it. */
+export const TEMPLATE_DB = (() => {
+  const h = createHash('sha1');
+  for (const f of readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort()) {
+    h.update(f).update(readFileSync(join(MIGRATIONS_FOLDER, f)));
+  }
+  return `${TEMPLATE_PREFIX}${h.digest('hex').slice(0, 12)}`;
+})();
+
+export function databaseUrl(name: string): string {
+  const u = new URL(TEST_PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

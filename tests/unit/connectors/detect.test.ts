@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { detectSource, inspectFile } from '../../../connectors';
+
+const head = async (p: string) => (await inspectFile(fileURLToPath(new URL(`../../../connectors/${p}`, import.meta.url)))).headLines;
+
+describe('detectSource', () => {
+  it.each([
+    ['sisben', 'sisben/samples/sisben_iv_personas_muestra.csv'],
+    ['bdua', 'bdua/samples/900156264-MS0031122024.TXT'],
+    ['ruv', 'ruv/samples/VICTIMAS_202412.txt'],
+    ['ruaf', 'ruaf/samples/RUAF_afiliados_muestra.txt'],
+    ['ruaf', 'ruaf/samples/ARL_maestro_ruaf_muestra.txt'],
+  ])('recognizes %s from content alone (renamed file)', async (source, p) => {
+    const found = detectSource('upload.txt', await head(p));
+    expect(found?.source).toBe(source);
+  });
+
+  it.each([
+    ['23678-MS0021032024.TXT', 'bdua'],
+    ['VICTIMAS_201908.txt', 'ruv'],
+    ['base_sisben_iv_corte.csv', 'sisben'],
+    ['extracto_RUAF_2024.txt', 'ruaf'],
+  ])('recognizes %s by its name when the content says nothing', (name, source) => {
+    expect(detectSource(name, ['x'])?.source).toBe(source);
+  });
+
+  it('lets content beat a misleading name', async () => {
+    const ruvHead = await head('ruv/samples/VICTIMAS_202412.txt');
+    expect(detectSource('sisben_personas.csv', ruvHead)?.source).toBe('ruv');
+    const bduaHead = await head('bdua/samples/900156264-MS0031122024.TXT');
+    expect(detectSource('VICTIMAS_202401.txt', bduaHead)?.source).toBe('bdua');
+  });
+
+  it('is more confident with name and content together', async () => {
+    const h = await head('ruv/samples/VICTIMAS_202412.txt');
+    expect(detectSource('VICTIMAS_202412.txt', h)!.confidence).toBeGreaterThan(detectSource('upload.txt', h)!.confidence);
+  });
+
+  it('returns null for an unrelated file', () => {
+    expect(detectSource('notes.txt', ['Hola, esto no es un extracto', 'nada que ver'])).toBeNull();
+  });
+});

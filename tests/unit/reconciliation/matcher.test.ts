@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BLOCK_BY_DOCUMENT,
+  BLOCK_BY_PHONETIC_NAME_YEAR,
+  DEFAULT_BLOCKING_RULES,
+  DEFAULT_DECISION_CONFIG,
+  blockingKeys,
+  compileModel,
+  decodePattern,
+  prepare,
+  type IdentityInput,
+  type PreparedRecord,
+} from '../../../src/domain/identity';
+import { BatchMatcher, NO_PINS, type MatchRecord, type Pins } from '../../../src/services/reconciliation/matcher';
+
+const MODEL = compileModel();
+let seq = 0;
+
+function person(overrides: IdentityInput = {}, context: { municipalityCode?: string; householdKey?: string | null } = {}): PreparedRecord {
+  seq++;
+  return prepare(
+    {
+      docType: 'CC',
+      docNumber: '1023456789',
+      firstName: 'MARIA',
+      secondName: 'CAMILA',
+      firstSurname: 'RODRIGUEZ',
+      secondSurname: 'CHAVERRA',
+      birthDate: '1990-05-17',
+      sex: 'F',
+      ...overrides,
+    },
+    { id: `t${seq}`, municipalityCode: context.municipalityCode ?? '05001', householdKey: context.householdKey ?? null, today: '2025-01-01' },
+  );
+}
+
+const linked = (entityId: number, personId: number, prepared: PreparedRecord): MatchRecord => ({ entityId, personId, prepared });
+const pending = (entityId: number, prepared: PreparedRecord): MatchRecord => ({ entityId, personId: null, prepared });
+
+function matcher(maxBlockSize = 200) {
+  return new BatchMatcher({ model: MODEL, decision: DEFAULT_DECISION_CONFIG, rules: DEFAULT_BLOCKING_RULES, maxBlockSize });
+}
+
+function pins(p: Partial<{ mustLink: [number, number[]][]; cannotLinkEntities: [number, number[]][]; cannotLinkPersons: [number, number[]][] }>): Pins {
+  const m = (xs: [number, number[]][] = []) => new Map(xs.map(([k, v]) => [k, new Set(v)]));
+  return { mustLink: m(p.mustLink), cannotLinkEntities: m(p.cannotLinkEntities), cannotLinkPersons: m(p.cannotLinkPersons) };
+}
+
+describe('BatchMatcher', () => {
+  it('links a record to the person of a linked record with the same document (deterministic tier, explained by its reasons)', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person())]);
+    const r = m.match([pending(2, person({ firstName: 'MARÍA', secondName: null }))]);
+    expect(r.assignments).toHaveLength(1);
+    const a = r.assignments[0];
+    expect(a).toMatchObject({ entityId: 2, personId: 100, linkType: 'deterministic', matchedEntityId: 1 });
+    expect(a.reasons).toEqual(['SAME_DOCUMENT', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE']);
+    expect(a.contributions).toBeNull();
+    expect(a.modelVersion).toBe(MODEL.version);
+    expect(r.pairsCompared).toBe(1);
+    expect(r.reviews).toEqual([]);
+    expect(r.merges).toEqual([]);
+  });
+
+  it('keeps the field-by-field weights of links the model decides (probabilistic tier)', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person({ docType: null, docNumber: null }))]);
+    const r = m.match([pending(2, person({ birthDate: '1990-05-18' }))]);
+    const a = r.assignments[0];
+    expect(a).toMatchObject({ personId: 100, linkType: 'probabilistic', reasons: ['SCORE_ABOVE_LINK_THRESHOLD'] });
+    expect(a.contributions?.map((c) => c.field)).toEqual(['givenNames', 'surnames', 'birthDate', 'sex', 'document', 'municipality']);
+    expect(a.contributions?.find((c) => c.field === 'birthDate')?.level).toBe('oneDay');
+    expect(a.score).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('links a TI record to the CC record of the same number (document evolution)', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person({ birthDate: '2006-02-01' }))]);
+    const r = m.match([pending(2, person({ docType: 'TI', birthDate: '2006-02-01' }))]);
+    expect(r.assignments[0]).toMatchObject({ personId: 100, linkType: 'deterministic' });
+    expect(r.assignments[0].reasons).toContain('DOCUMENT_EVOLUTION');
+  });
+
+  it('gives a record without candidates a new provisional person, and a second record of the same person in the batch joins it', () => {
+    const m = matcher();
+    const r = m.match([pending(1, person()), pending(2, person({ secondName: null })), pending(3, person({ docNumber: '52111222', firstName: 'ANA', firstSurname: 'PEREZ', birthDate: '1970-01-02' }))]);
+    const [a, b, c] = r.assignments;
+    expect(a.linkType).toBe('new_person');
+    expect(a.personId).toBeLessThan(0);
+    expect(b.personId).toBe(a.personId);
+    expect(b.linkType).toBe('deterministic');
+    expect(c.linkType).toBe('new_person');
+    expect(c.personId).not.toBe(a.personId);
+  });
+
+  it('never links on names alone: same full name, no document, different birth date → a new person', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person({ docType: null, docNumber: null, birthDate: '1990-05-17' }))]);
+    // Shares the phonetic name + year key only through the year: put it in the same year, other day.
+    const r = m.match([pending(2, person({ docType: null, docNumber: null, birthDate: '1990-11-03' }))]);
+    expect(r.assignments[0].linkType).toBe('new_person');
+  });
+
+  it('sends the same document on clearly different people to review as a document conflict (child with the mother’s cédula)', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person())]);
+    const child = person({ firstName: 'SANTIAGO', secondName: null, firstSurname: 'GOMEZ', secondSurname: 'RODRIGUEZ', birthDate: '2023-03-01', sex: 'M' });
+    const r = m.match([pending(2, child)]);
+    expect(r.assignments[0].linkType).toBe('new_person');
+    expect(r.reviews).toHaveLength(1);
+    expect(r.reviews[0]).toMatchObject({ reason: 'DOCUMENT_CONFLICT', entityId: 2, personB: 100, candidateEntityId: 1 });
+    expect(r.reviews[0].personA).toBe(r.assignments[0].personId);
+  });
+
+  it('keeps twins of one household apart (same birth date and surnames, different given names)', () => {
+    const m = matcher();
+    const hh = { householdKey: 'sisben:1-1' };
+    m.addLinked([linked(1, 100, person({ docType: 'RC', docNumber: '1100000001', firstName: 'LUIS', secondName: null, sex: 'M', birthDate: '2020-04-04' }, hh))]);
+    const twin = person({ docType: 'RC', docNumber: '1100000002', firstName: 'CARLOS', secondName: null, sex: 'M', birthDate: '2020-04-04' }, hh);
+    const r = m.match([pending(2, twin)]);
+    expect(r.assignments[0].linkType).toBe('new_person');
+    expect(r.reviews).toEqual([]);
+  });
+
+  it('honours a cannot-link pin against a record (the whole person is ruled out) and a must-link pin', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person())]);
+    const r1 = m.match([pending(2, person())], pins({ cannotLinkEntities: [[2, [1]]] }));
+    expect(r1.assignments[0].linkType).toBe('new_person');
+
+    const m2 = matcher();
+    m2.addLinked([linked(1, 100, person())]);
+    const r2 = m2.match([pending(3, person({ docNumber: '99887766', firstName: 'PEDRO', firstSurname: 'LOPEZ', birthDate: '1950-01-01', sex: 'M' }))], pins({ mustLink: [[3, [100]]] }));
+    expect(r2.assignments[0]).toMatchObject({ personId: 100, linkType: 'steward', reasons: ['STEWARD_PINNED_LINK'] });
+
+    const m3 = matcher();
+    m3.addLinked([linked(1, 100, person())]);
+    const r3 = m3.match([pending(4, person())], pins({ cannotLinkPersons: [[4, [100]]] }));
+    expect(r3.assignments[0].linkType).toBe('new_person');
+    expect(r3.pairsCompared).toBe(0);
+  });
+
+  it('proposes merging two persons when a record links to both', () => {
+    const m = matcher();
+    const withDoc = person();
+    const noDoc = person({ docType: null, docNumber: null });
+    m.addLinked([linked(1, 100, withDoc), linked(2, 200, noDoc)]);
+    const r = m.match([pending(3, person())]);
+    expect(r.assignments[0]).toMatchObject({ personId: 100, linkType: 'deterministic' });
+    expect(r.merges).toHaveLength(1);
+    expect(r.merges[0]).toMatchObject({ personA: 100, personB: 200, entityId: 3 });
+    expect(r.merges[0].explanation.tier).toBe('phonetic');
+  });
+
+  it('skips keys shared by more records than the block limit and counts them', () => {
+    const m = matcher(2);
+    const crowd = [1, 2, 3].map((i) => linked(i, 100 + i, person({ docNumber: `7000000${i}`, birthDate: `1990-05-1${i}` })));
+    m.addLinked(crowd);
+    const probe = person({ docNumber: '70000009', birthDate: '1990-05-19' });
+    const r = m.match([pending(9, probe)]);
+    // The phonetic name + year key is shared by 3 records (> 2): skipped.
+    expect(r.oversizedKeys).toBeGreaterThanOrEqual(1);
+    expect(r.comparisonsByRule[BLOCK_BY_PHONETIC_NAME_YEAR.id] ?? 0).toBe(0);
+    m.markOversized([`${BLOCK_BY_DOCUMENT.id}:70000001`]);
+    const r2 = m.match([pending(10, person({ docNumber: '70000001', birthDate: '1990-05-11' }))]);
+    expect(r2.comparisonsByRule[BLOCK_BY_DOCUMENT.id] ?? 0).toBe(0);
+  });
+
+  it('counts comparisons per rule, pairs once, and tallies their comparison vectors', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person()), linked(2, 200, person({ docNumber: '55555555', firstName: 'MARTA' }))]);
+    const r = m.match([pending(3, person())]);
+    // Record 1 shares every key; record 2 shares the birth-date and surname keys.
+    expect(r.comparisonsByRule[BLOCK_BY_DOCUMENT.id]).toBe(1);
+    expect(Object.values(r.comparisonsByRule).reduce((a, b) => a + b, 0)).toBeGreaterThan(r.pairsCompared);
+    expect(r.pairsCompared).toBe(2);
+    expect([...r.patterns.values()].reduce((a, b) => a + b, 0)).toBe(2);
+    for (const key of r.patterns.keys()) expect(decodePattern(key)).toHaveLength(6);
+  });
+
+  it('uses the keys the caller computed, and is deterministic', () => {
+    const batch = [pending(1, person()), pending(2, person({ secondName: null })), pending(3, person({ docNumber: '123456', firstName: 'JUAN', sex: 'M' }))];
+    const keys = new Map(batch.map((r) => [r.entityId, blockingKeys(r.prepared)]));
+    const a = matcher().match(batch, NO_PINS, (r) => keys.get(r.entityId)!);
+    const b = matcher().match(batch);
+    expect(a.assignments).toEqual(b.assignments);
+    expect(a.comparisonsByRule).toEqual(b.comparisonsByRule);
+  });
+});
