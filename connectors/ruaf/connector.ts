@@ -41,7 +41,6 @@ function createMapperFor(layout: Layout) {
     const used = c.used(Object.keys(map.index));
     const { today, municipalities } = ctx;
     const past = { today };
-    const requiredPast = { required: true, today };
     const openEnd = { today: '9999-12-31', openEnd: true };
     const val = (rec: Parameters<RecordMapper>[0], name: string) => (at[name] >= 0 ? c.value(rec, at[name]) : c.constant(name) ?? '');
 

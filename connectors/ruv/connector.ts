@@ -43,8 +43,6 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
   const used = c.used(names);
   const { today, municipalities } = ctx;
   const past = { today };
-  const requiredPast = { required: true, today };
-  const openEnd = { today: '9999-12-31', openEnd: true };
   const val = (rec: Parameters<RecordMapper>[0], n: string) => c.value(rec, at[n]);
   const opt = (n: string) => at[n] >= 0;
   const lEvent = at.eventCode >= 0 ? L('eventCode') : L('event');

@@ -49,7 +49,6 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
   const { today, municipalities } = ctx;
   const past = { today };
   const requiredPast = { required: true, today };
-  const openEnd = { today: '9999-12-31', openEnd: true };
   const v = c.value;
 
   return (rec) => {

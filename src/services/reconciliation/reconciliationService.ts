@@ -10,13 +10,11 @@ import {
   candidatePairs,
   compare,
   decide,
-  prepare,
   score,
   type BlockingKey,
   type BlockingRule,
   type DecisionConfig,
   type PreparedRecord,
-  type TermFrequencies,
 } from '../../domain/identity';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -27,6 +25,7 @@ import { MergeConflictError } from '../../repositories/mergeRepository';
 import type { EntityRow, LinkWrite, ReconciliationRepository, ReconciliationRunRow, ReviewWrite } from '../../repositories/reconciliationRepository';
 import type { Orm } from '../../db';
 import type { ReferenceService } from '../referenceService';
+import { prepareEntity, type PrepareContext } from './prepareEntity';
 import { BatchMatcher, type BatchResult, type MatchRecord, type Pins } from './matcher';
 import type { LinkageModelService, LoadedModel, TrainingSet } from './modelService';
 
@@ -58,11 +57,6 @@ export interface RunSettings {
 
 /** Wall-clock milliseconds per engine phase of one run (diagnostics; see docs/reconciliation.md). */
 export type RunTimings = Record<string, number>;
-
-interface PrepareContext {
-  today: string;
-  municipalities: ReadonlySet<string>;
-}
 
 interface Prepared {
   recordId: number;
@@ -230,7 +224,7 @@ export class ReconciliationService {
       if (!rows.length) return;
       const keys: { entityId: number; rule: number; key: string }[] = [];
       for (const e of rows) {
-        const p = this.prepareEntity(e, ctx, {});
+        const p = prepareEntity(e, ctx, {});
         for (const rule of missing) {
           const key = rule.key(p);
           if (key) keys.push({ entityId: e.id, rule: rule.id, key });
@@ -267,7 +261,7 @@ export class ReconciliationService {
 
   /** The run's training material: sampled pending records, their candidates, the pairs by rule. */
   private async trainingSet(sample: number, counts: { active: number; linked: number }, ctx: PrepareContext): Promise<TrainingSet> {
-    const prep = (e: EntityRow) => this.prepareEntity(e, ctx, {});
+    const prep = (e: EntityRow) => prepareEntity(e, ctx, {});
     // Once records are linked, a quarter of the sample among the records to match (their candidate
     // pairs train m: tens of thousands of pairs per rule are plenty) and some among linked records
     // (u, term frequencies). Before, m can only come from duplicates inside the sample: all of it.
@@ -328,34 +322,10 @@ export class ReconciliationService {
     return { today: this.clock.now().toISOString().slice(0, 10), municipalities: await this.reference.municipalityCodes() };
   }
 
-  private prepareEntity(e: EntityRow, ctx: PrepareContext, tf: TermFrequencies): PreparedRecord {
-    return prepare(
-      {
-        docType: e.docType,
-        docNumber: e.docNumber,
-        firstName: e.firstName,
-        secondName: e.secondName,
-        firstSurname: e.firstSurname,
-        secondSurname: e.secondSurname,
-        birthDate: e.birthDate,
-        sex: e.sex,
-      },
-      {
-        id: String(e.id),
-        source: e.source,
-        municipalityCode: e.municipalityCode,
-        householdKey: e.householdKey ? `${e.source}:${e.householdKey}` : null,
-        today: ctx.today,
-        municipalities: ctx.municipalities,
-      },
-      tf,
-    );
-  }
-
   private prepared(e: EntityRow, state: RunState): Prepared {
     const hit = state.cache.get(e.id);
     if (hit && hit.recordId === e.recordId) return hit;
-    const prepared = this.prepareEntity(e, state.ctx, state.model.tf);
+    const prepared = prepareEntity(e, state.ctx, state.model.tf);
     return { recordId: e.recordId, prepared, keys: blockingKeys(prepared, this.rules) };
   }
 

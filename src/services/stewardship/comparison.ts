@@ -1,6 +1,7 @@
-import { compare, decide, DEFAULT_DECISION_CONFIG, prepare, score, type DecisionConfig, type PreparedRecord, type TermFrequencies } from '../../domain/identity';
+import { compare, decide, DEFAULT_DECISION_CONFIG, score, type DecisionConfig } from '../../domain/identity';
 import type { EntityIdentityRow } from '../../repositories/reviewRepository';
 import type { LoadedModel } from '../reconciliation/modelService';
+import { prepareEntity } from '../reconciliation/prepareEntity';
 
 /** One compared field: both records' values side by side, the agreement level and its evidence. */
 export interface FieldComparison {
@@ -45,30 +46,6 @@ function display(e: EntityIdentityRow, field: string): string | null {
   }
 }
 
-export function prepareEntity(e: EntityIdentityRow, tf: TermFrequencies, ctx: { today: string; municipalities: ReadonlySet<string> }): PreparedRecord {
-  return prepare(
-    {
-      docType: e.docType,
-      docNumber: e.docNumber,
-      firstName: e.firstName,
-      secondName: e.secondName,
-      firstSurname: e.firstSurname,
-      secondSurname: e.secondSurname,
-      birthDate: e.birthDate,
-      sex: e.sex,
-    },
-    {
-      id: String(e.id),
-      source: e.source,
-      municipalityCode: e.municipalityCode,
-      householdKey: e.householdKey ? `${e.source}:${e.householdKey}` : null,
-      today: ctx.today,
-      municipalities: ctx.municipalities,
-    },
-    tf,
-  );
-}
-
 /**
  * Compares two records as the engine does today (current model and thresholds), field by field:
  * what a steward needs to judge a pair. Pure; the caller loads the records and the model.
@@ -79,8 +56,8 @@ export function compareRecords(
   loaded: LoadedModel,
   ctx: { today: string; municipalities: ReadonlySet<string>; decision?: Partial<DecisionConfig> },
 ): RecordComparison {
-  const a = prepareEntity(left, loaded.tf, ctx);
-  const b = prepareEntity(right, loaded.tf, ctx);
+  const a = prepareEntity(left, ctx, loaded.tf);
+  const b = prepareEntity(right, ctx, loaded.tf);
   const v = compare(a, b);
   const s = score(loaded.model, v, a, b);
   const d = decide(a, b, v, s, { ...DEFAULT_DECISION_CONFIG, ...ctx.decision });
