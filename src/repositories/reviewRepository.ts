@@ -1,7 +1,6 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
-import type { SourceName } from '../../connectors/types';
 import { reconciliationRuns } from '../../schema';
-import type { ReconciliationRunRow } from './reconciliationRepository';
+import type { EntityRow, ReconciliationRunRow } from './reconciliationRepository';
 import type { Database, Orm } from '../db';
 import type { TerritoryScope } from './territory';
 
@@ -50,22 +49,9 @@ export interface ReviewDecisionRow {
 }
 
 /** A linked record's identity block (what reconciliation compares) and where it sits. */
-export interface EntityIdentityRow {
-  id: number;
-  source: SourceName;
-  personId: number | null;
-  status: 'active' | 'vanished';
+/** A source entity with its current identity block, as the review screens show it. */
+export interface EntityIdentityRow extends Omit<EntityRow, 'recordId'> {
   currentRecordId: number;
-  docType: string | null;
-  docNumber: string | null;
-  firstName: string | null;
-  secondName: string | null;
-  firstSurname: string | null;
-  secondSurname: string | null;
-  birthDate: string | null;
-  sex: string | null;
-  municipalityCode: string | null;
-  householdKey: string | null;
 }
 
 /** How a record joined its person (entity_links), with the records as their current versions. */

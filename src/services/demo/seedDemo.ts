@@ -32,8 +32,15 @@ export async function seedDemo(
     { source: 'ruaf', rows: Math.round(persons * 0.6) },
     { source: 'ruv', rows: Math.round(persons * 0.12) },
   ];
+  // File names as the registries deliver them: BDUA's régimen comes from `…MS…` (subsidiado) in the name.
+  const fileNames: Record<SourceName, string> = {
+    sisben: 'demo-sisben-personas.txt',
+    bdua: 'DEMO-MS0031122024.TXT',
+    ruaf: 'demo-ruaf.txt',
+    ruv: 'VICTIMAS_202412.txt',
+  };
   for (const { source, rows } of plan) {
-    const out = join(dir, `demo-${source}.txt`);
+    const out = join(dir, fileNames[source]);
     await generateFile({ source, rows, seed, out, asOf: '2024-12-31' });
     say(`importing ${rows} synthetic ${source} rows…`);
     const { run } = await app.services.imports.submit(out, { source, requestedBy: 'demo' });
