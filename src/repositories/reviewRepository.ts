@@ -49,7 +49,6 @@ export interface ReviewDecisionRow {
 }
 
 /** A linked record's identity block (what reconciliation compares) and where it sits. */
-/** A source entity with its current identity block, as the review screens show it. */
 export interface EntityIdentityRow extends Omit<EntityRow, 'recordId'> {
   currentRecordId: number;
 }
