@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError, type Config } from '../config';
+import { loadConfigFromEnv, ConfigError, type Config } from '../config';
 import type { Database } from '../db';
 import { DataDirLockedError } from '../db/dataDirLock';
 import { createLogger, type Logger } from '../logger';
@@ -13,7 +13,7 @@ export class CliError extends Error {
 
 export function loadCliConfig(overrides: Record<string, string | undefined> = {}): Config {
   try {
-    return loadConfig({ ...process.env, ...overrides });
+    return loadConfigFromEnv(overrides);
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(e.message, 2);
     throw e;

@@ -175,3 +175,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: c.GRAPHIQL ?? c.NODE_ENV !== 'production',
   };
 }
+
+/** The process environment with command-line overrides on top (an undefined override unsets). */
+export function loadConfigFromEnv(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}
