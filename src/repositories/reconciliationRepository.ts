@@ -57,10 +57,11 @@ export const RECONCILE_LOCK = 0x6a756e746f7372;
  */
 export const DERIVE_LOCK = 0x6a756e746f7364;
 
-const ENTITY_COLUMNS = sql`e.id::int8 as id, e.source, e.person_id, e.status, e.doc_type, e.doc_number, e.first_name, e.second_name,
+/** A source entity's identity columns (table alias `e`), as `entityFromRow` reads them. */
+export const ENTITY_COLUMNS = sql`e.id::int8 as id, e.source, e.person_id, e.status, e.doc_type, e.doc_number, e.first_name, e.second_name,
   e.first_surname, e.second_surname, e.birth_date::text as birth_date, e.sex, e.municipality_code, e.household_key, e.current_record_id`;
 
-type RawEntity = {
+export type RawEntity = {
   id: string | number;
   source: SourceName;
   person_id: string | number | null;
@@ -78,7 +79,7 @@ type RawEntity = {
   current_record_id: string | number;
 };
 
-const toEntity = (r: RawEntity): EntityRow => ({
+export const entityFromRow = (r: RawEntity): EntityRow => ({
   id: Number(r.id),
   source: r.source,
   personId: r.person_id === null ? null : Number(r.person_id),
@@ -247,7 +248,7 @@ export class ReconciliationRepository {
   /** Linked records after `afterId`, in id order (backfilling the keys of a new blocking rule). */
   async linkedAfter(afterId: number, limit: number): Promise<EntityRow[]> {
     const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id is not null and e.id > ${afterId} order by e.id limit ${limit}`);
-    return rows.map(toEntity);
+    return rows.map(entityFromRow);
   }
 
   /** Replaces these records' keys under these rules (idempotent: a resumed backfill writes the same rows). */
@@ -275,7 +276,7 @@ export class ReconciliationRepository {
   /** The next records to match, in id order (the engine lock makes batches sequential). */
   async pendingBatch(orm: Orm, limit: number): Promise<EntityRow[]> {
     const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.match_pending and e.status = 'active' order by e.id limit ${limit}`, orm);
-    return rows.map(toEntity);
+    return rows.map(entityFromRow);
   }
 
   /**
@@ -287,7 +288,7 @@ export class ReconciliationRepository {
       sql`select ${ENTITY_COLUMNS} from source_entities e where e.match_pending and e.status = 'active' and e.id > ${afterId} order by e.id limit ${limit}`,
       orm,
     );
-    return rows.map(toEntity);
+    return rows.map(entityFromRow);
   }
 
   /** Of these records, those still pending, active and unlinked, with their record version. */
@@ -389,7 +390,7 @@ export class ReconciliationRepository {
       }
       const ks: { rule: number; key: string }[] = [];
       for (let i = 0; i < r.rules!.length; i++) ks.push({ rule: r.rules![i], key: r.keys![i] });
-      out.push({ ...toEntity(r), keys: ks });
+      out.push({ ...entityFromRow(r), keys: ks });
     }
     return { rows: out, oversized };
   }
@@ -398,13 +399,13 @@ export class ReconciliationRepository {
   async linkedEntities(orm: Orm, ids: readonly number[]): Promise<EntityRow[]> {
     if (!ids.length) return [];
     const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.id = any(${bigints(ids)}) and e.person_id is not null`, orm);
-    return rows.map(toEntity);
+    return rows.map(entityFromRow);
   }
 
   async entitiesOfPersons(orm: Orm, personIds: readonly number[]): Promise<EntityRow[]> {
     if (!personIds.length) return [];
     const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id = any(${bigints(personIds)})`, orm);
-    return rows.map(toEntity);
+    return rows.map(entityFromRow);
   }
 
   /** Active steward pins touching the records, with the current person of the other record. */
@@ -575,7 +576,7 @@ export class ReconciliationRepository {
     const rows = await this.q<RawEntity>(
       sql`select ${ENTITY_COLUMNS} from source_entities e where e.match_pending and e.status = 'active' order by hashint8(e.id), e.id limit ${limit}`,
     );
-    return rows.map(toEntity);
+    return rows.map(entityFromRow);
   }
 
   /** A pseudo-random sample of linked records (u probabilities, term frequencies). */
@@ -583,7 +584,7 @@ export class ReconciliationRepository {
     const rows = await this.q<RawEntity>(
       sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id is not null and e.status = 'active' order by hashint8(e.id), e.id limit ${limit}`,
     );
-    return rows.map(toEntity);
+    return rows.map(entityFromRow);
   }
 
   /** Active records, and how many of them are linked. */

@@ -1,6 +1,6 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import { reconciliationRuns } from '../../schema';
-import type { EntityRow, ReconciliationRunRow } from './reconciliationRepository';
+import { ENTITY_COLUMNS, entityFromRow, type EntityRow, type RawEntity, type ReconciliationRunRow } from './reconciliationRepository';
 import type { Database, Orm } from '../db';
 import type { TerritoryScope } from './territory';
 
@@ -132,25 +132,10 @@ const toDecision = (r: Raw): ReviewDecisionRow => ({
   createdAt: new Date(r.created_at),
 });
 
-const ENTITY_COLUMNS = sql`e.id, e.source, e.person_id, e.status, e.current_record_id, e.doc_type, e.doc_number, e.first_name, e.second_name,
-  e.first_surname, e.second_surname, e.birth_date::text as birth_date, e.sex, e.municipality_code, e.household_key`;
-const toEntity = (r: Raw): EntityIdentityRow => ({
-  id: Number(r.id),
-  source: r.source,
-  personId: num(r.person_id),
-  status: r.status,
-  currentRecordId: Number(r.current_record_id),
-  docType: r.doc_type,
-  docNumber: r.doc_number,
-  firstName: r.first_name,
-  secondName: r.second_name,
-  firstSurname: r.first_surname,
-  secondSurname: r.second_surname,
-  birthDate: r.birth_date,
-  sex: r.sex,
-  municipalityCode: r.municipality_code,
-  householdKey: r.household_key,
-});
+const toEntity = (r: RawEntity): EntityIdentityRow => {
+  const { recordId, ...entity } = entityFromRow(r);
+  return { ...entity, currentRecordId: recordId };
+};
 
 const toMerge = (r: Raw): MergeRow => ({
   id: Number(r.id),
@@ -294,13 +279,13 @@ export class ReviewRepository {
 
   async entities(entityIds: readonly number[], orm: Orm = this.db.orm): Promise<EntityIdentityRow[]> {
     if (!entityIds.length) return [];
-    const rows = await this.q(sql`select ${ENTITY_COLUMNS} from source_entities e where e.id = any(${ids(entityIds)}) order by e.id`, orm);
+    const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.id = any(${ids(entityIds)}) order by e.id`, orm);
     return rows.map(toEntity);
   }
 
   async entitiesOfPersons(personIds: readonly number[], orm: Orm = this.db.orm): Promise<EntityIdentityRow[]> {
     if (!personIds.length) return [];
-    const rows = await this.q(sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id = any(${ids(personIds)}) order by e.person_id, e.id`, orm);
+    const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id = any(${ids(personIds)}) order by e.person_id, e.id`, orm);
     return rows.map(toEntity);
   }
 
