@@ -1,3 +1,4 @@
+import { NodeList } from './connection';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONScalar } from '../scalars';
 import { PersonalType, Sensitive } from '../sensitivity';
@@ -115,16 +116,7 @@ export class AuditEvent {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class AuditEventConnection {
-  @Field(() => [AuditEvent])
-  nodes!: AuditEvent[];
-
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
+export class AuditEventConnection extends NodeList(AuditEvent) {}
 
 @ObjectType({ description: 'The audited fields of one person that a client read in a period.' })
 @PersonalType()
@@ -149,16 +141,7 @@ export class IdentifierRead {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class IdentifierReadConnection {
-  @Field(() => [IdentifierRead])
-  nodes!: IdentifierRead[];
-
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
+export class IdentifierReadConnection extends NodeList(IdentifierRead) {}
 
 @ObjectType({ description: 'Everything the hub holds about one person, with provenance: the answer to a titular request (Ley 1581).' })
 @PersonalType()

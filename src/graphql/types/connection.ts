@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, type ClassType } from 'type-graphql';
 import { Household } from './household';
 import { Person } from './person';
 
@@ -69,4 +69,24 @@ export function connection<T, E>(
       endCursor: items.length ? cursorOf(items[items.length - 1]) : null,
     },
   };
+}
+
+/**
+ * The base of the operational lists (runs, row errors, review items, audit): a page of `nodes` and
+ * the cursor of the next one. Each list subclasses it with its own name:
+ * `@ObjectType({ simpleResolvers: true }) class ImportRunConnection extends NodeList(ImportRun) {}`.
+ */
+export function NodeList<T extends object>(itemType: ClassType<T>, opts: { endCursorDescription?: string } = {}) {
+  @ObjectType({ simpleResolvers: true })
+  abstract class NodeListPage {
+    @Field(() => [itemType])
+    nodes!: T[];
+
+    @Field(() => Boolean)
+    hasNextPage!: boolean;
+
+    @Field(() => String, { nullable: true, description: opts.endCursorDescription })
+    endCursor!: string | null;
+  }
+  return NodeListPage;
 }

@@ -1,3 +1,4 @@
+import { NodeList } from './connection';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Source } from '../enums';
 import { DateTimeScalar, JSONScalar } from '../scalars';
@@ -40,16 +41,7 @@ export class ImportRowError {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class ImportRowErrorConnection {
-  @Field(() => [ImportRowError])
-  nodes!: ImportRowError[];
-
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
+export class ImportRowErrorConnection extends NodeList(ImportRowError) {}
 
 @ObjectType({ simpleResolvers: true })
 export class ErrorCount {
@@ -156,16 +148,7 @@ export class ImportRun {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class ImportRunConnection {
-  @Field(() => [ImportRun])
-  nodes!: ImportRun[];
-
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
+export class ImportRunConnection extends NodeList(ImportRun) {}
 
 @ObjectType({ simpleResolvers: true })
 export class StartImportResult {

@@ -1,3 +1,4 @@
+import { NodeList } from './connection';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
 
@@ -109,16 +110,7 @@ export class ReconciliationRun {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class ReconciliationRunConnection {
-  @Field(() => [ReconciliationRun])
-  nodes!: ReconciliationRun[];
-
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
+export class ReconciliationRunConnection extends NodeList(ReconciliationRun) {}
 
 @ObjectType({ simpleResolvers: true })
 export class StartReconciliationResult {

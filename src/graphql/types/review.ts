@@ -1,3 +1,4 @@
+import { NodeList } from './connection';
 import { createUnionType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DocumentType } from '../enums';
 import { DateTimeScalar } from '../scalars';
@@ -251,16 +252,7 @@ export class ReviewItem {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class ReviewItemConnection {
-  @Field(() => [ReviewItem])
-  nodes!: ReviewItem[];
-
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
-  endCursor!: string | null;
-}
+export class ReviewItemConnection extends NodeList(ReviewItem, { endCursorDescription: 'Pass as `after` for the next page.' }) {}
 
 // --- typed results (expected failures are data, not errors) -------------------------------------
 
