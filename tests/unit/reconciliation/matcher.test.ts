@@ -7,32 +7,17 @@ import {
   blockingKeys,
   compileModel,
   decodePattern,
-  prepare,
   type IdentityInput,
   type PreparedRecord,
 } from '../../../src/domain/identity';
+import { adult } from '../identity/helpers';
 import { BatchMatcher, NO_PINS, type MatchRecord, type Pins } from '../../../src/services/reconciliation/matcher';
 
 const MODEL = compileModel();
-let seq = 0;
 
-function person(overrides: IdentityInput = {}, context: { municipalityCode?: string; householdKey?: string | null } = {}): PreparedRecord {
-  seq++;
-  return prepare(
-    {
-      docType: 'CC',
-      docNumber: '1023456789',
-      firstName: 'MARIA',
-      secondName: 'CAMILA',
-      firstSurname: 'RODRIGUEZ',
-      secondSurname: 'CHAVERRA',
-      birthDate: '1990-05-17',
-      sex: 'F',
-      ...overrides,
-    },
-    { id: `t${seq}`, municipalityCode: context.municipalityCode ?? '05001', householdKey: context.householdKey ?? null, today: '2025-01-01' },
-  );
-}
+/** The typical adult of the identity tests, in a household when given one, on a fixed date. */
+const person = (overrides: IdentityInput = {}, context: { municipalityCode?: string; householdKey?: string | null } = {}): PreparedRecord =>
+  adult(overrides, { municipalityCode: context.municipalityCode ?? '05001', householdKey: context.householdKey ?? null, today: '2025-01-01' });
 
 const linked = (entityId: number, personId: number, prepared: PreparedRecord): MatchRecord => ({ entityId, personId, prepared });
 const pending = (entityId: number, prepared: PreparedRecord): MatchRecord => ({ entityId, personId: null, prepared });
