@@ -100,7 +100,6 @@ export function createApp(deps: AppDeps) {
       reference,
       reconciliation.survivorship,
       config,
-      logger.child({ component: 'stewardship' }),
       clock,
     ),
     reconciliationRuns: new ReconciliationRunService(reconciliation, repositories.reconciliation, repositories.review, config.API_MAX_PAGE_SIZE),

@@ -2,7 +2,6 @@ import type { Clock } from '../../app';
 import type { Config } from '../../config';
 import type { Orm } from '../../db';
 import { AppError } from '../../errors';
-import type { Logger } from '../../logger';
 import type { Survivorship } from '../../repositories/goldenRecordRepository';
 import { MergeConflictError, type MergeRepository } from '../../repositories/mergeRepository';
 import { decodeCursor } from '../../repositories/pagination';
@@ -50,7 +49,6 @@ export class ReviewService {
     private readonly reference: ReferenceService,
     private readonly survivorship: Survivorship,
     private readonly config: ReviewConfig,
-    private readonly logger: Logger,
     private readonly clock: Clock,
   ) {}
 
