@@ -123,6 +123,8 @@ class CpuMeter {
 
 interface RunFigures {
   rows: number;
+  /** Database size and WAL written: growth of the database (pg_database_size) over the run, WAL bytes between its start and end. */
+  growth: { bytes: number; wal: number; tables: { name: string; bytes: number }[] };
   ms: number;
   state: string;
   phases: Record<string, number>;
@@ -140,6 +142,7 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
   // import requests is another job (and another benchmark): it stays queued and never runs here.
   const rt = await startRuntime({ config, db, logger: createLogger({ level: 'silent' }), workers: false });
   try {
+    const before = await dbSizes(admin, url);
     const meter = new CpuMeter(admin, database);
     // Peak RSS of the import alone: sampled from submit until the run is finished.
     let peak = process.memoryUsage().rss;
@@ -162,9 +165,19 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
     const ms = performance.now() - t;
     clearInterval(sampler);
     const cpu = await meter.stop();
+    const after = await dbSizes(admin, url);
+    const growth = {
+      bytes: after.database - before.database,
+      wal: after.lsn - before.lsn,
+      tables: [...after.tables]
+        .map(([name, bytes]) => ({ name, bytes: bytes - (before.tables.get(name) ?? 0) }))
+        .filter((t) => Math.abs(t.bytes) >= 1048576)
+        .sort((a, b) => b.bytes - a.bytes),
+    };
     const summary = (done.summary ?? {}) as { timings?: Record<string, number> };
     return {
       rows: done.rowsTotal,
+      growth,
       ms,
       state: done.state,
       phases: summary.timings ?? {},
@@ -179,13 +192,30 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
   }
 }
 
-function printRun(label: string, f: RunFigures) {
+/** Database size, current WAL position and each table's total size (indexes and TOAST included). */
+async function dbSizes(admin: postgres.Sql, url: string): Promise<{ database: number; lsn: number; tables: Map<string, number> }> {
+  const db = postgres(url, { onnotice: () => {}, max: 1 });
+  try {
+    const [d] = await db<{ size: string; lsn: string }[]>`select pg_database_size(current_database())::text as size,
+      pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as lsn`;
+    const rows = await db<{ name: string; size: string }[]>`select c.relname as name, pg_total_relation_size(c.oid)::text as size
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind in ('r', 'm')`;
+    void admin;
+    return { database: Number(d.size), lsn: Number(d.lsn), tables: new Map(rows.map((r) => [r.name, Number(r.size)])) };
+  } finally {
+    await db.end();
+  }
+}
+
+function printRun(label: string, f: RunFigures, fileBytes: number) {
   console.log(`${label}: ${fmt(f.rows)} rows in ${secs(f.ms)} → ${fmt((f.rows / f.ms) * 1000)} rows/s end to end (state ${f.state})`);
   console.log(`  counts: ${Object.entries(f.counts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
   if (Object.keys(f.phases).length) console.log(`  phases: ${Object.entries(f.phases).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`);
   console.log(`  peak RSS by state: ${Object.entries(f.rssByState).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
   const cpu = f.cpu.nodeMs + f.cpu.postgresMs;
-  console.log(`  CPU: Node ${secs(f.cpu.nodeMs)} + PostgreSQL ${secs(f.cpu.postgresMs)} = ${secs(cpu)} → ${fmt((f.rows / cpu) * 1000)} rows per CPU second`);
+  console.log(`  CPU: Node ${secs(f.cpu.nodeMs)} + PostgreSQL ${secs(f.cpu.postgresMs)} = ${secs(cpu)} → ${fmt((f.rows / cpu) * 1000)} rows per CPU second (PostgreSQL ${((f.cpu.postgresMs / cpu) * 100).toFixed(0)} %)`);
+  console.log(`  database growth: ${mb(f.growth.bytes)} = ${(f.growth.bytes / fileBytes).toFixed(2)} × the file; WAL written ${mb(f.growth.wal)}`);
+  console.log(`  by table: ${f.growth.tables.map((t) => `${t.name} ${mb(t.bytes)}`).join(', ')}`);
 }
 
 /** One size, in this process: fresh database, psql baseline, import, (changed import), drop. */
@@ -208,21 +238,24 @@ async function one(rows: number): Promise<void> {
 
     const rssBefore = process.memoryUsage().rss;
     const first = await importOnce(url, name, admin, file, chunk);
-    printRun('initial import', first);
+    printRun('initial import', first, bytes);
     console.log(`  ratio to psql \\copy: ${(first.ms / copyMs).toFixed(2)}`);
     console.log(`  peak RSS during import: ${mb(first.peakRss)} (process before import: ${mb(rssBefore)})`);
     const firstPeak = first.peakRss;
 
+    let changed: Record<string, number> | null = null;
     if (changedFile) {
       const second = await importOnce(url, name, admin, changedFile, chunk);
-      printRun('changed extract', second);
+      printRun('changed extract', second, statSync(changedFile).size);
       console.log(`  peak RSS during import: ${mb(second.peakRss)}`);
+      changed = { ms: Math.round(second.ms), rowsPerSecond: Math.round((second.rows / second.ms) * 1000), peakRssMb: Math.round(second.peakRss / 1048576),
+        nodeCpuMs: Math.round(second.cpu.nodeMs), postgresCpuMs: Math.round(second.cpu.postgresMs), growthMb: Math.round(second.growth.bytes / 1048576) };
     }
     const stats = createPostgresDatabase({ url, poolMax: 1 });
     const [sizes] = await stats.rows<Record<string, string>>(sql`select pg_size_pretty(pg_database_size(current_database())) as database`);
     await stats.close();
     console.log(`database size after: ${sizes.database}`);
-    console.log(`RESULT ${JSON.stringify({ rows, ms: Math.round(first.ms), rowsPerSecond: Math.round((first.rows / first.ms) * 1000), copyMs: Math.round(copyMs), ratio: +(first.ms / copyMs).toFixed(2), peakRssMb: Math.round(firstPeak / 1048576), cpuMs: Math.round(first.cpu.nodeMs + first.cpu.postgresMs), loadAverage: loadavg()[0] })}`);
+    console.log(`RESULT ${JSON.stringify({ rows, ms: Math.round(first.ms), rowsPerSecond: Math.round((first.rows / first.ms) * 1000), copyMs: Math.round(copyMs), ratio: +(first.ms / copyMs).toFixed(2), peakRssMb: Math.round(firstPeak / 1048576), cpuMs: Math.round(first.cpu.nodeMs + first.cpu.postgresMs), nodeCpuMs: Math.round(first.cpu.nodeMs), postgresCpuMs: Math.round(first.cpu.postgresMs), growthMb: Math.round(first.growth.bytes / 1048576), growthRatio: +(first.growth.bytes / bytes).toFixed(2), changed, loadAverage: loadavg()[0] })}`);
   } finally {
     if (!flag('keep')) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     else console.log(`kept database ${name}`);
