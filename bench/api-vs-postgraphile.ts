@@ -306,7 +306,7 @@ async function main() {
 
     // Seed (or reuse) and create the bench's clients, in this process; then leave the database to the servers.
     const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: url, DATA_DIR: dataDir });
-    const db = createPostgresDatabase({ url, poolMax: 4 });
+    const db = createPostgresDatabase({ url, poolMax: 10 });
     await db.migrate();
     const rt = await startRuntime({ config, db, logger: createLogger({ level: 'silent' }), workers: true });
     const t0 = performance.now();
