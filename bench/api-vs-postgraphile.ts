@@ -23,8 +23,9 @@
  *
  * Prints per case and concurrency: req/s, p50 and p99 latency of both servers and the hub/PostGraphile
  * throughput ratio; SQL statements per request of the hub (its drizzle counter) and transactions per
- * request of each server (pg_stat_database, which counts every autocommit statement); server CPU
- * milliseconds per request; and the peak RSS (VmHWM) of both server processes.
+ * request of each server (pg_stat_database, which counts every autocommit statement); CPU
+ * milliseconds per request of each server process and of the PostgreSQL backends serving it; and the
+ * peak RSS (VmHWM) of both server processes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -286,6 +287,8 @@ interface Measure {
   requests: number;
   failures: number;
   cpuPerRequest: number;
+  /** CPU of the PostgreSQL backends, per request. */
+  pgCpuPerRequest: number;
   xactPerRequest: number;
   hubStatements?: number;
 }
@@ -353,6 +356,15 @@ async function main() {
       return Number(r.n);
     };
 
+    // CPU of the PostgreSQL backends serving the bench database (the servers' pools keep them open).
+    const backendCpu = async (): Promise<Map<number, number>> => {
+      const pids = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name} and backend_type = 'client backend'`;
+      const out = new Map<number, number>();
+      for (const { pid } of pids) out.set(pid, await cpuMs(pid).catch(() => 0));
+      return out;
+    };
+    const cpuDelta = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((t, [pid, ms]) => t + ms - (a.get(pid) ?? 0), 0);
+
     const only = arg('cases')?.split(',');
     const cases = buildCases({ departments, documents }).filter((c) => !only || only.includes(c.key));
     const results: { c: Case; connections: number; hub: Measure; pgl: Measure }[] = [];
@@ -395,9 +407,9 @@ async function main() {
             });
           await run(warmup);
           failures = 0;
-          const [cpu0, x0, q0] = await Promise.all([cpuMs(server.child.pid!), xacts(), key === 'hub' ? hubQueries(hub) : 0]);
+          const [cpu0, x0, q0, pg0] = await Promise.all([cpuMs(server.child.pid!), xacts(), key === 'hub' ? hubQueries(hub) : 0, backendCpu()]);
           const r = await run(duration);
-          const [cpu1, x1, q1] = await Promise.all([cpuMs(server.child.pid!), xacts(), key === 'hub' ? hubQueries(hub) : 0]);
+          const [cpu1, x1, q1, pg1] = await Promise.all([cpuMs(server.child.pid!), xacts(), key === 'hub' ? hubQueries(hub) : 0, backendCpu()]);
           const n = r.requests.total;
           measured[key] = {
             rps: n / duration,
@@ -406,6 +418,7 @@ async function main() {
             requests: n,
             failures: failures + r.errors + r.timeouts + r.non2xx,
             cpuPerRequest: (cpu1 - cpu0) / n,
+            pgCpuPerRequest: cpuDelta(pg0, pg1) / n,
             xactPerRequest: (x1 - x0) / n,
             hubStatements: key === 'hub' ? (q1 - q0) / n : undefined,
           };
@@ -423,14 +436,14 @@ async function main() {
 
     const rss = { hub: await peakRssMb(hub.child.pid!), pgl: await peakRssMb(pgl.child.pid!) };
     console.log(`\nResults (${duration} s per case after ${warmup} s warm-up; ${machine}; load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')})\n`);
-    console.log('| operation | clients | hub req/s | hub p50 / p99 ms | PostGraphile req/s | PostGraphile p50 / p99 ms | ratio | hub SQL / req | xact / req hub · PG | CPU ms / req hub · PG |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| operation | clients | hub req/s | hub p50 / p99 ms | PostGraphile req/s | PostGraphile p50 / p99 ms | ratio | hub SQL / req | xact / req hub · PG | server CPU ms / req hub · PG | PostgreSQL CPU ms / req hub · PG |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const { c, connections, hub: h, pgl: p } of results) {
       const failed = h.failures || p.failures ? ` (failures: hub ${h.failures}, PG ${p.failures})` : '';
       console.log(
         `| ${c.label}${failed} | ${connections} | ${fmt(h.rps, h.rps < 100 ? 1 : 0)} | ${h.p50} / ${h.p99} | ${fmt(p.rps, p.rps < 100 ? 1 : 0)} | ${p.p50} / ${p.p99} | ` +
           `**${(h.rps / p.rps).toFixed(2)} ×** | ${h.hubStatements!.toFixed(1)} | ${h.xactPerRequest.toFixed(1)} · ${p.xactPerRequest.toFixed(1)} | ` +
-          `${h.cpuPerRequest.toFixed(1)} · ${p.cpuPerRequest.toFixed(1)} |`,
+          `${h.cpuPerRequest.toFixed(2)} · ${p.cpuPerRequest.toFixed(2)} | ${h.pgCpuPerRequest.toFixed(2)} · ${p.pgCpuPerRequest.toFixed(2)} |`,
       );
     }
     console.log(`\npeak RSS: hub ${fmt(rss.hub)} MB, PostGraphile ${fmt(rss.pgl)} MB`);
