@@ -16,10 +16,10 @@ import { loadavg, cpus, totalmem } from 'node:os';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { startRuntime } from '../jobs/runtime';
-import { loadConfig } from '../src/config';
-import { createPostgresDatabase } from '../src/db/postgres';
+import { loadConfig } from '../src/platform/config';
+import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { startHttpServer } from '../src/http/server';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/platform/logger';
 import { seedDemo } from '../src/services/demo/seedDemo';
 import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
 

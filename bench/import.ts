@@ -24,10 +24,10 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { startRuntime } from '../jobs/runtime';
-import { loadConfig } from '../src/config';
-import { createPostgresDatabase } from '../src/db/postgres';
-import { createLogger } from '../src/logger';
-import type { SourceName } from '../connectors/types';
+import { loadConfig } from '../src/platform/config';
+import { createPostgresDatabase } from '../src/platform/db/postgres';
+import { createLogger } from '../src/platform/logger';
+import type { SourceName } from '../src/kernel/sources';
 import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
 
 const ADMIN_URL = TEST_PG_ADMIN_URL;

@@ -23,9 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { startRuntime } from '../jobs/runtime';
-import { loadConfig } from '../src/config';
-import { createPostgresDatabase } from '../src/db/postgres';
-import { createLogger } from '../src/logger';
+import { loadConfig } from '../src/platform/config';
+import { createPostgresDatabase } from '../src/platform/db/postgres';
+import { createLogger } from '../src/platform/logger';
 import type { LinkageManifest } from '../tests/fixtures/linkage/generate';
 import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
 
@@ -114,7 +114,8 @@ interface Metrics {
  * the share of true pairs no rule catches. Used to choose the default rules (docs/reconciliation.md).
  */
 async function blockingReport(manifest: LinkageManifest) {
-  const { parseFile, getConnector, emptyParseStats, inspectFile } = await import('../connectors');
+  const { getConnector, emptyParseStats } = await import('../connectors');
+  const { parseFile, inspectFile } = await import('../src/imports/registryFiles');
   const { municipalityCodes } = await import('../tests/fixtures/divipola');
   const { BLOCKING_RULES, prepare, blockingRulesByName } = await import('../src/domain/identity');
   const names = (arg('blocking') && !arg('blocking')!.startsWith('--') ? arg('blocking')!.split(',') : Object.keys(BLOCKING_RULES));

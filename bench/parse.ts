@@ -15,8 +15,9 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getConnector, inspectFile, parseFile, SOURCE_NAMES, emptyParseStats, type SourceName } from '../connectors';
-import { decodeFile } from '../connectors/common/decode';
+import { getConnector, emptyParseStats } from '../connectors';
+import { inspectFile, parseFile, decodeFile } from '../src/imports/registryFiles';
+import { SOURCE_NAMES, type SourceName } from '../src/kernel/sources';
 import { RecordSplitter } from '../connectors/common/reader';
 import { municipalityCodes } from '../tests/fixtures/divipola';
 

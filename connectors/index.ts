@@ -2,11 +2,14 @@
  * The connector registry: one pure connector per source (bytes in → normalized records and row errors
  * out; no database). The import pipeline calls, in order:
  *
- *   const info = await inspectFile(path);                       // sha256, encoding, head lines
+ *   const info = await inspectChunks(bytesOf(path));             // sha256, encoding, head lines
  *   const found = detectSource(fileName, info.headLines);       // or the source the operator chose
- *   for await (const row of parseFile(path, getConnector(found.source), ctx, { encoding: info.encoding })) …
+ *   for await (const row of parseChunks(bytesOf(path), getConnector(found.source), ctx, { encoding: info.encoding })) …
+ *
+ * Connectors never open files: src/imports/registryFiles.ts does (inspectFile, parseFile, loadLayout).
  */
-import type { Connector, SourceName } from './types';
+import type { Connector } from './types';
+import type { SourceName } from '../src/kernel/sources';
 import { createSisbenConnector } from './sisben';
 import { createBduaConnector } from './bdua';
 import { createRuafConnector } from './ruaf';
@@ -43,10 +46,9 @@ export function detectSource(fileName: string, headLines: readonly string[]): { 
 }
 
 export * from './types';
-export { inspectFile, decodeFile, decodeBytes, detectEncoding, type FileEncoding, type FileInspection } from './common/decode';
-export { parseFile, parseBytes, parseText, collect, type ParseFileOptions } from './common/parseFile';
-export { normalizeDocumentNumber, isNumericDocumentType } from './common/document';
-export { loadLayout, parseLayout, type Layout } from './common/layout';
+export { inspectChunks, decodeChunks, decodeBytes, detectEncoding, READ_CHUNK_BYTES, type FileEncoding, type FileInspection } from './common/decode';
+export { parseChunks, parseBytes, parseText, collect, type ParseChunksOptions } from './common/parseFile';
+export { parseLayout, type Layout } from './common/layout';
 export { createSisbenConnector } from './sisben';
 export { createBduaConnector, regimeFromFileName } from './bdua';
 export { createRuafConnector, chooseRuafLayout, RUAF_LAYOUTS } from './ruaf';

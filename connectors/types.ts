@@ -2,13 +2,11 @@
  * The contract between connectors (pure: bytes in, normalized records out) and the import
  * pipeline in `src/` (staging, snapshot diff, apply). Connectors never touch the database.
  */
-import type { DocumentTypeCode } from '../src/domain/reference/documentTypes';
+import type { IdentityFields } from '../src/domain/identity/identityFields';
 import type { SisbenGroup, Zone } from '../src/domain/reference/sisben';
 import type { AffiliationState, Regime, Subsystem } from '../src/domain/reference/affiliations';
 import type { InclusionState } from '../src/domain/reference/victims';
-
-export const SOURCE_NAMES = ['sisben', 'bdua', 'ruaf', 'ruv'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+import type { SourceName } from '../src/kernel/sources';
 
 export type Severity = 'error' | 'warning';
 
@@ -26,21 +24,6 @@ export interface RowIssue {
   code: string;
   message: string;
   severity: Severity;
-}
-
-/** The identity block every registry carries, normalized for display and comparison. */
-export interface IdentityFields {
-  docType: DocumentTypeCode | null;
-  /** Digits only for numeric types (no dots, spaces, leading zeros); upper-case alphanumerics otherwise. */
-  docNumber: string | null;
-  /** Display form: mojibake repaired, NFC, trimmed, single spaces, upper-case, accents and Ñ kept. */
-  firstName: string | null;
-  secondName: string | null;
-  firstSurname: string | null;
-  secondSurname: string | null;
-  /** ISO `YYYY-MM-DD`. */
-  birthDate: string | null;
-  sex: 'M' | 'F' | 'I' | null;
 }
 
 export interface HouseholdFields {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SOURCE_NAMES } from '../connectors/types';
-import type { JobName, JobPayloads } from '../src/queue';
+import { SOURCE_NAMES } from '../src/kernel/sources';
+import type { JobName, JobPayloads } from '../src/platform/queue';
 
 /**
  * The typed job registry: each job is defined once (queue, zod payload, retry policy). Payloads are
@@ -68,7 +68,7 @@ export interface JobContext {
 export type Processor<N extends JobName> = (payload: JobPayloads[N], ctx: JobContext) => Promise<void>;
 export type Processors = { [N in JobName]: Processor<N> };
 
-export { JobReleasedError } from '../src/queue';
+export { JobReleasedError } from '../src/platform/queue';
 
 /**
  * The job cannot make progress now for a reason that is nobody's failure (another worker holds the

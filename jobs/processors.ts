@@ -1,11 +1,11 @@
-import { SOURCE_NAMES } from '../connectors/types';
+import { SOURCE_NAMES } from '../src/kernel/sources';
 import type { App } from '../src/app';
-import { serializeError } from '../src/logger';
+import { serializeError } from '../src/platform/logger';
 import { UNFINISHED_STATES } from '../src/repositories/importRepository';
 import type { RunKind } from '../src/repositories/opsRepository';
 import { WaitForEarlierRunError } from '../src/services/import/importService';
 import type { JobOutcome } from '../src/services/ops';
-import type { JobName } from '../src/queue';
+import type { JobName } from '../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, type JobContext, type Processor, type Processors } from './definitions';
 import { isPermanentFailure } from './failures';
 

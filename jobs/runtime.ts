@@ -1,8 +1,9 @@
-import { createApp, type App, type Clock } from '../src/app';
-import type { Config } from '../src/config';
-import type { Database } from '../src/db';
-import type { Logger } from '../src/logger';
-import type { OpsJobQueue } from '../src/queue';
+import { createApp, type App } from '../src/app';
+import type { Clock } from '../src/kernel/clock';
+import type { Config } from '../src/platform/config';
+import type { Database } from '../src/platform/db';
+import type { Logger } from '../src/platform/logger';
+import type { OpsJobQueue } from '../src/platform/queue';
 import { BullMqJobQueue, startBullMqWorkers, type WorkerHandle } from './drivers/bullmq';
 import { InlineJobQueue } from './drivers/inline';
 import { assertNoEviction, createRedis, RedisPolicyError } from './drivers/redis';

@@ -1,7 +1,7 @@
-import { SOURCE_NAMES, type SourceName } from '../connectors/types';
-import type { Config } from '../src/config';
-import type { Logger } from '../src/logger';
-import type { OpsJobQueue, ScheduleSpec } from '../src/queue';
+import { SOURCE_NAMES, type SourceName } from '../src/kernel/sources';
+import type { Config } from '../src/platform/config';
+import type { Logger } from '../src/platform/logger';
+import type { OpsJobQueue, ScheduleSpec } from '../src/platform/queue';
 
 export const SWEEP_SCHEDULER_ID = 'runs-sweep';
 export const inboxSchedulerId = (source: SourceName) => `inbox-scan-${source}`;

@@ -1,7 +1,7 @@
-import type { Config } from '../src/config';
-import type { Database } from '../src/db';
+import type { Config } from '../src/platform/config';
+import type { Database } from '../src/platform/db';
 import { startMetricsServer, type MetricsServer } from '../src/http/metrics';
-import type { Logger } from '../src/logger';
+import type { Logger } from '../src/platform/logger';
 import { startRuntime, type Runtime } from './runtime';
 
 export interface WorkerProcess {

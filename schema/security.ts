@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ROLES } from '../src/auth/roles';
+import { ROLES } from '../src/kernel/roles';
 
 export const clientRoleEnum = pgEnum('client_role', ROLES);
 

@@ -1,6 +1,7 @@
-import type { Config } from './config';
-import type { Database } from './db';
-import type { Logger } from './logger';
+import { systemClock, type Clock } from './kernel/clock';
+import type { Config } from './platform/config';
+import type { Database } from './platform/db';
+import type { Logger } from './platform/logger';
 import { FactRepository } from './repositories/factRepository';
 import { HouseholdRepository } from './repositories/householdRepository';
 import { PersonRepository } from './repositories/personRepository';
@@ -8,7 +9,7 @@ import { ReferenceRepository } from './repositories/referenceRepository';
 import { ImportRepository } from './repositories/importRepository';
 import { AuditRepository } from './repositories/auditRepository';
 import { ClientRepository } from './repositories/clientRepository';
-import type { OpsJobQueue } from './queue';
+import type { OpsJobQueue } from './platform/queue';
 import { OpsRepository } from './repositories/opsRepository';
 import { createOpsServices } from './services/ops';
 import { ImportService } from './services/import/importService';
@@ -26,11 +27,6 @@ import { LinksExportRepository } from './repositories/linksExportRepository';
 import { ReviewService } from './services/stewardship/reviewService';
 import { ReconciliationRunService } from './services/stewardship/runService';
 import { LinksExportService } from './services/linksExport';
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
 
 export interface AppDeps {
   config: Config;

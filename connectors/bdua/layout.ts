@@ -1,5 +1,5 @@
 /** The built-in BDUA layout (data in layouts/adres-maestro-43.json). */
-import { fileURLToPath } from 'node:url';
-import { loadLayout } from '../common/layout';
+import { parseLayout } from '../common/layout';
+import adresMaestro43 from './layouts/adres-maestro-43.json' with { type: 'json' };
 
-export const BDUA_LAYOUT = loadLayout(fileURLToPath(new URL('./layouts/adres-maestro-43.json', import.meta.url)));
+export const BDUA_LAYOUT = parseLayout(adresMaestro43);

@@ -4,7 +4,7 @@
  */
 import type { DocumentTypeCode } from '../../src/domain/reference/documentTypes';
 import { MIN_DATE, parseDate, isOpenEnd } from './dates';
-import { normalizeDocumentNumber } from './document';
+import { normalizeDocumentNumber } from '../../src/domain/identity/documentNumber';
 import type { RowIssues } from './issues';
 import { cleanField, hasUndecodable, isSuspiciousName, municipalityCode, municipalityFromParts, nameValue } from './values';
 import type { RawRecord } from './reader';

@@ -1,12 +1,12 @@
 /**
  * Byte-level reading of registry files: one streaming inspection pass (SHA-256, encoding, binary
- * detection) and a streaming decoder that turns the file into text chunks.
+ * detection) and a streaming decoder that turns the file's bytes into text chunks. Bytes in, no I/O:
+ * the file itself is opened by the import pipeline (src/imports/registryFiles.ts).
  *
  * Encoding rule (domain.md §0): the whole file strictly valid UTF-8 → UTF-8; otherwise
  * Windows-1252 (a superset of ISO-8859-1 for every printable byte), which is what "ANSI" exports
  * from Windows tools and Latin-1 exports from Oracle/R really are.
  */
-import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { FileFormatError } from '../types';
@@ -21,7 +21,8 @@ export interface FileInspection {
   headLines: string[];
 }
 
-const CHUNK_BYTES = 1 << 20;
+/** Size of the chunks a file should be read in (throughput: ~1 MiB). */
+export const READ_CHUNK_BYTES = 1 << 20;
 const HEAD_BYTES = 64 * 1024;
 const HEAD_LINES = 20;
 /** Share of C0 control bytes (other than tab, CR, LF, FF, Ctrl-Z) in the head above which a file is binary. */
@@ -80,11 +81,11 @@ export function stripBom(text: string): string {
 }
 
 /**
- * One streaming pass over the file: SHA-256 of the exact bytes, size, encoding decision (the whole
- * file strictly valid UTF-8 or not) and the first lines. Memory stays flat whatever the size.
+ * One streaming pass over a file's bytes: SHA-256 of the exact bytes, size, encoding decision (the
+ * whole file strictly valid UTF-8 or not) and the first lines. Memory stays flat whatever the size.
  * Throws FileFormatError for empty, binary (NUL bytes, control characters, archives) and UTF-16 files.
  */
-export async function inspectFile(path: string): Promise<FileInspection> {
+export async function inspectChunks(chunks: AsyncIterable<Uint8Array>): Promise<FileInspection> {
   const hash = createHash('sha256');
   const head = new Uint8Array(HEAD_BYTES);
   let headLen = 0;
@@ -93,7 +94,7 @@ export async function inspectFile(path: string): Promise<FileInspection> {
   let carry: Uint8Array = new Uint8Array(0);
   let headChecked = false;
 
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     hash.update(chunk);
     const nul = chunk.indexOf(0);
     if (headLen < HEAD_BYTES) {
@@ -126,7 +127,7 @@ export async function inspectFile(path: string): Promise<FileInspection> {
   return { sha256: hash.digest('hex'), bytes, encoding, headLines: splitHead(headText, headLen === bytes) };
 }
 
-/** Encoding of an in-memory byte array (same rule as inspectFile). */
+/** Encoding of an in-memory byte array (same rule as inspectChunks). */
 export function detectEncoding(bytes: Uint8Array): FileEncoding {
   return isUtf8(bytes) ? 'utf-8' : 'windows-1252';
 }
@@ -143,19 +144,19 @@ export function decodeBytes(bytes: Uint8Array, encoding: FileEncoding = detectEn
 }
 
 /**
- * Streams the file as decoded text chunks (about 1 MiB each), BOM removed. Invalid sequences become
- * U+FFFD, which the record reader reports as an UNDECODABLE row error (the file passed inspectFile, so
+ * Decodes a file's bytes as text chunks (one per byte chunk), BOM removed. Invalid sequences become
+ * U+FFFD, which the record reader reports as an UNDECODABLE row error (the file passed inspection, so
  * this only happens when it changed in between). `onProgress` receives the bytes read so far.
  */
-export async function* decodeFile(
-  path: string,
+export async function* decodeChunks(
+  chunks: AsyncIterable<Uint8Array>,
   encoding: FileEncoding,
   onProgress?: (bytesRead: number) => void,
 ): AsyncGenerator<string, void, undefined> {
   const decoder = new TextDecoder(encoding); // strips a UTF-8 BOM itself
   let read = 0;
   let first = true;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     if (first && chunk.length >= 4) {
       checkHead(chunk.subarray(0, Math.min(HEAD_BYTES, chunk.length)));
     }

@@ -3,10 +3,10 @@
  * understands: by header name (any of several aliases) or by 1-based position for files without a
  * header. A new version of an official annex is a new layout object or JSON file, not new code.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { foldAccents } from '../../src/domain/text';
-import { FileFormatError, SOURCE_NAMES } from '../types';
+import { FileFormatError } from '../types';
+import { SOURCE_NAMES } from '../../src/kernel/sources';
 
 const fieldSpecSchema = z
   .object({
@@ -73,10 +73,6 @@ export function parseLayout(data: unknown): Layout {
   return r.data;
 }
 
-/** Loads and validates a layout JSON file (e.g. a RUAF annex version an agency received). */
-export function loadLayout(path: string): Layout {
-  return parseLayout(JSON.parse(readFileSync(path, 'utf8')));
-}
 
 /** Header-name key: lower case, no accents, letters and digits only (`Fec_Nacimiento` → `fecnacimiento`). */
 export function headerKey(name: string): string {

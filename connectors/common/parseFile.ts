@@ -1,31 +1,36 @@
 /**
- * Entry points for the import pipeline: parse a file on disk (streaming, flat memory) or bytes in
- * memory (samples, tests) with a connector.
+ * Entry points for the import pipeline: parse a file's bytes (streaming, flat memory) or bytes in
+ * memory (samples, tests) with a connector. Opening the file is the pipeline's (src/imports/registryFiles.ts).
  */
 import type { Connector, ParseContext, RowResult } from '../types';
-import { decodeBytes, decodeFile, type FileEncoding } from './decode';
+import { decodeBytes, decodeChunks, type FileEncoding } from './decode';
 
-export interface ParseFileOptions {
-  /** From inspectFile (the whole-file encoding decision). */
+export interface ParseChunksOptions {
+  /** From the inspection pass (the whole-file encoding decision). */
   encoding: FileEncoding;
   /** Called after each chunk (~1 MiB) with the bytes read so far. */
   onProgress?(bytesRead: number): void;
 }
 
 /**
- * Streams the file through the connector: decode (BOM removed) → split records → repair/NFC each
+ * Streams a file's bytes through the connector: decode (BOM removed) → split records → repair/NFC each
  * field → map and validate. Yields one RowResult per record in file order with its physical line.
  * Throws FileFormatError when the file as a whole is unusable (binary, wrong layout, missing columns).
  */
-export function parseFile(path: string, connector: Connector, ctx: ParseContext, opts: ParseFileOptions): AsyncGenerator<RowResult, void, undefined> {
-  return connector.parse(decodeFile(path, opts.encoding, opts.onProgress), ctx);
+export function parseChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  connector: Connector,
+  ctx: ParseContext,
+  opts: ParseChunksOptions,
+): AsyncGenerator<RowResult, void, undefined> {
+  return connector.parse(decodeChunks(chunks, opts.encoding, opts.onProgress), ctx);
 }
 
 async function* once(text: string): AsyncGenerator<string, void, undefined> {
   yield text;
 }
 
-/** Parses an in-memory file (same decoding rules as parseFile). */
+/** Parses an in-memory file (same decoding rules as parseChunks). */
 export async function* parseBytes(bytes: Uint8Array, connector: Connector, ctx: ParseContext, encoding?: FileEncoding): AsyncGenerator<RowResult, void, undefined> {
   yield* connector.parse(once(decodeBytes(bytes, encoding)), ctx);
 }

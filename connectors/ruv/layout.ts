@@ -1,5 +1,5 @@
 /** The built-in RUV layout (data in layouts/dps-victimas-v1.json). */
-import { fileURLToPath } from 'node:url';
-import { loadLayout } from '../common/layout';
+import { parseLayout } from '../common/layout';
+import dpsVictimasV1 from './layouts/dps-victimas-v1.json' with { type: 'json' };
 
-export const RUV_LAYOUT = loadLayout(fileURLToPath(new URL('./layouts/dps-victimas-v1.json', import.meta.url)));
+export const RUV_LAYOUT = parseLayout(dpsVictimasV1);

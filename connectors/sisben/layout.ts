@@ -1,5 +1,5 @@
 /** The built-in Sisbén IV layout (data in layouts/dnp-2019.json). */
-import { fileURLToPath } from 'node:url';
-import { loadLayout } from '../common/layout';
+import { parseLayout } from '../common/layout';
+import dnp2019 from './layouts/dnp-2019.json' with { type: 'json' };
 
-export const SISBEN_LAYOUT = loadLayout(fileURLToPath(new URL('./layouts/dnp-2019.json', import.meta.url)));
+export const SISBEN_LAYOUT = parseLayout(dnp2019);

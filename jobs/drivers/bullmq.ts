@@ -1,7 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
-import { serializeError, type Logger } from '../../src/logger';
+import { serializeError, type Logger } from '../../src/platform/logger';
 import {
   JOB_STATES,
   QueueUnavailableError,
@@ -12,7 +12,7 @@ import {
   type OpsJobQueue,
   type ScheduleInfo,
   type ScheduleSpec,
-} from '../../src/queue';
+} from '../../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, QUEUES, type Processors, type QueueName } from '../definitions';
 import { isPermanentFailure } from '../failures';
 import { createRedis } from './redis';

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { ZodError } from 'zod';
-import type { Logger } from '../../src/logger';
-import type { EnqueueOptions, JobName, JobPayloads, JobState, OpsJobQueue, ScheduleInfo, ScheduleSpec } from '../../src/queue';
+import type { Logger } from '../../src/platform/logger';
+import type { EnqueueOptions, JobName, JobPayloads, JobState, OpsJobQueue, ScheduleInfo, ScheduleSpec } from '../../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, QUEUES, backoffDelay, type Processors, type QueueName } from '../definitions';
 import { isPermanentFailure } from '../failures';
 

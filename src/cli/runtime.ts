@@ -1,7 +1,7 @@
-import { loadConfigFromEnv, ConfigError, type Config } from '../config';
-import type { Database } from '../db';
-import { DataDirLockedError } from '../db/dataDirLock';
-import { createLogger, type Logger } from '../logger';
+import { loadConfigFromEnv, ConfigError, type Config } from '../platform/config';
+import type { Database } from '../platform/db';
+import { DataDirLockedError } from '../platform/db/dataDirLock';
+import { createLogger, type Logger } from '../platform/logger';
 import type { Runtime } from '../../jobs/runtime';
 
 /** Thrown by commands for an expected failure: printed without a stack, exit code 1 (or given). */
@@ -31,7 +31,7 @@ export function cliLogger(config: Config, opts: { longRunning?: boolean } = {}):
  * goes through here, so a fresh or upgraded installation is always at the current schema.
  */
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
-  const { openDatabase } = await import('../db');
+  const { openDatabase } = await import('../platform/db');
   const db = await openDatabase(config, logger).catch((e) => {
     if (e instanceof DataDirLockedError) throw new CliError(e.message);
     throw e;

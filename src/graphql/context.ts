@@ -1,7 +1,7 @@
-import type { Logger } from '../logger';
-import type { TerritoryScope } from '../repositories/territory';
+import type { Logger } from '../platform/logger';
+import type { TerritoryScope } from '../kernel/territory';
 import type { AppServices } from '../app';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../kernel/principal';
 import type { Loaders } from './loaders';
 import type { AuditTrail } from './security/auditTrail';
 

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { SOURCE_NAMES } from '../../connectors/types';
+import { SOURCE_NAMES } from '../kernel/sources';
 import { AFFILIATION_STATES, SUBSYSTEMS } from '../domain/reference/affiliations';
 import { DOCUMENT_TYPES, DOCUMENT_TYPE_CODES } from '../domain/reference/documentTypes';
 import { SISBEN_GROUP_CODES, SISBEN_GROUPS } from '../domain/reference/sisben';

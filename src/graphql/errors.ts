@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError } from '../errors';
-import type { Logger } from '../logger';
+import { AppError } from '../kernel/errors';
+import type { Logger } from '../platform/logger';
 
 /** Codes produced by Apollo/graphql itself for malformed requests: safe to show as they are. */
 const CLIENT_CODES = new Set([

@@ -4,7 +4,7 @@ import type { HouseholdRepository, HouseholdRow, MembershipRow } from '../reposi
 import type { PersonRepository, PersonRow } from '../repositories/personRepository';
 import type { ReconciliationRunRow } from '../repositories/reconciliationRepository';
 import type { EntityIdentityRow, EntityLinkRow, MergeRow, ReviewDecisionRow, ReviewItemRow, ReviewRepository } from '../repositories/reviewRepository';
-import type { TerritoryScope } from '../repositories/territory';
+import type { TerritoryScope } from '../kernel/territory';
 import { measuredPrecision, type MeasuredPrecision } from '../services/stewardship/runService';
 
 export interface LoaderRepositories {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents, importRuns, persons, sourceEntities, sourceRecords } from '../../schema';
-import type { Orm } from '../db';
+import type { Orm } from '../platform/db';
 import { SOURCE_RECORD_VIEW, type SourceRecordView } from './factRepository';
 import type { ImportRunRow } from './importRepository';
 

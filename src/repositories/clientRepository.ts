@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { apiClients } from '../../schema';
-import type { Database } from '../db';
-import type { Role } from '../auth/roles';
+import type { Database } from '../platform/db';
+import type { Role } from '../kernel/roles';
 
 export type ClientRow = typeof apiClients.$inferSelect;
 

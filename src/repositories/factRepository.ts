@@ -8,7 +8,7 @@ import {
   sourceRecords,
   victimRegistrations,
 } from '../../schema';
-import type { Orm } from '../db';
+import type { Orm } from '../platform/db';
 
 export type IdentifierRow = typeof personIdentifiers.$inferSelect;
 export type AffiliationRow = typeof affiliations.$inferSelect;

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { SourceName } from '../../connectors/types';
-import type { Database, Orm } from '../db';
+import type { SourceName } from '../kernel/sources';
+import type { Database, Orm } from '../platform/db';
 
 /** Per-attribute source precedence (survivorship). Earlier sources win; ties go to the most recent change. */
 export interface Survivorship {

@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { householdMemberships, households, persons } from '../../schema';
-import type { Orm } from '../db';
+import type { Orm } from '../platform/db';
 import type { SisbenGroup, Zone } from '../domain/reference/sisben';
-import { toPage, type Page, type PageRequest } from './pagination';
-import { scopeCondition, type TerritoryScope } from './territory';
+import { toPage, type Page, type PageRequest } from '../kernel/paging';
+import { scopeCondition } from '../platform/db/territory';
+import type { TerritoryScope } from '../kernel/territory';
 
 export type HouseholdRow = typeof households.$inferSelect;
 export type MembershipRow = typeof householdMemberships.$inferSelect;

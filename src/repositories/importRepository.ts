@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import { importChunks, importRowErrors, importRuns } from '../../schema';
-import type { SourceName } from '../../connectors/types';
-import type { Database, Orm } from '../db';
+import type { SourceName } from '../kernel/sources';
+import type { Database, Orm } from '../platform/db';
 
 export type ImportRunRow = typeof importRuns.$inferSelect;
 export type ImportState = ImportRunRow['state'];

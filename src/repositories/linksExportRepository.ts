@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { SourceName } from '../../connectors/types';
-import type { Database } from '../db';
+import type { SourceName } from '../kernel/sources';
+import type { Database } from '../platform/db';
 
 export type LinksExportState = 'pending' | 'running' | 'done' | 'failed';
 

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database, Orm } from '../db';
+import type { Database, Orm } from '../platform/db';
 import { GoldenRecordRepository, type Survivorship } from './goldenRecordRepository';
 
 export interface AuditEntry {

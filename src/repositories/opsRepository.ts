@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { inboxFiles, linksExports } from '../../schema';
-import type { SourceName } from '../../connectors/types';
-import type { Database } from '../db';
+import type { SourceName } from '../kernel/sources';
+import type { Database } from '../platform/db';
 
 export type InboxFileRow = typeof inboxFiles.$inferSelect;
 

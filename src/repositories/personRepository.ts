@@ -1,11 +1,12 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { affiliations, personIdentifiers, persons } from '../../schema';
-import type { Orm } from '../db';
+import type { Orm } from '../platform/db';
 import type { DocumentTypeCode } from '../domain/reference/documentTypes';
 import type { AffiliationState, Subsystem } from '../domain/reference/affiliations';
 import type { SisbenGroup } from '../domain/reference/sisben';
-import { toPage, type Page, type PageRequest } from './pagination';
-import { scopeCondition, type TerritoryScope } from './territory';
+import { toPage, type Page, type PageRequest } from '../kernel/paging';
+import { scopeCondition } from '../platform/db/territory';
+import type { TerritoryScope } from '../kernel/territory';
 
 export type PersonRow = typeof persons.$inferSelect;
 

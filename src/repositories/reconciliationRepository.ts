@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { reconciliationRuns } from '../../schema';
-import type { SourceName } from '../../connectors/types';
-import type { Database, Orm } from '../db';
+import type { SourceName } from '../kernel/sources';
+import type { Database, Orm } from '../platform/db';
 
 export type ReconciliationRunRow = typeof reconciliationRuns.$inferSelect;
 export type ReconciliationState = ReconciliationRunRow['state'];

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { departments, municipalities } from '../../schema';
-import type { Orm } from '../db';
+import type { Orm } from '../platform/db';
 
 export type DepartmentRow = typeof departments.$inferSelect;
 export type MunicipalityRow = typeof municipalities.$inferSelect;

@@ -1,8 +1,8 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import { reconciliationRuns } from '../../schema';
 import { ENTITY_COLUMNS, entityFromRow, type EntityRow, type RawEntity, type ReconciliationRunRow } from './reconciliationRepository';
-import type { Database, Orm } from '../db';
-import type { TerritoryScope } from './territory';
+import type { Database, Orm } from '../platform/db';
+import type { TerritoryScope } from '../kernel/territory';
 
 export type ReviewReason =
   | 'POSSIBLE_MATCH'

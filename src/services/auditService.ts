@@ -1,30 +1,15 @@
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
+import type { AuditEvent } from '../kernel/audit';
 import type { AuditEventFilter, AuditEventRow, AuditRepository, NewAuditEvent, PersonReadRow } from '../repositories/auditRepository';
 import type { SourceRecordView } from '../repositories/factRepository';
 import type { ImportRunRow } from '../repositories/importRepository';
 import type { PersonRow } from '../repositories/personRepository';
-import type { TerritoryScope } from '../repositories/territory';
+import type { TerritoryScope } from '../kernel/territory';
 import type { RegistryService } from './registryService';
+import { checkPageSize } from '../kernel/paging';
 
 /** The audit actor of an API client: stable across renames, never reused. */
 export const clientActor = (clientPublicId: string) => `client:${clientPublicId}`;
-
-/** One audit event as services and the GraphQL layer describe it (`occurred_at` is set by the database). */
-export interface AuditEvent {
-  actor: string;
-  actorRole: string | null;
-  /** read | mutation | dossier | client.create | client.revoke | ... */
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  personId: number | null;
-  /** For reads: `Type.field` of the value disclosed, e.g. `Identifier.number`. */
-  field: string | null;
-  requestId: string | null;
-  reason?: string | null;
-  before?: unknown;
-  after?: unknown;
-}
 
 export interface PersonDossier {
   person: PersonRow;
@@ -89,10 +74,7 @@ export class AuditService {
   }
 
   private checkPage(first: number) {
-    const max = this.config.API_MAX_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 0 || first > max) {
-      throw new AppError('BAD_USER_INPUT', `\`first\` must be between 0 and ${max}.`, { field: 'first', max });
-    }
+    checkPageSize(first, this.config.API_MAX_PAGE_SIZE);
   }
 }
 

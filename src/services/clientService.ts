@@ -1,9 +1,9 @@
 import { bearerToken, generateToken, hashToken, isWellFormedToken, sameDigest } from '../auth/tokens';
-import type { Principal } from '../auth/principal';
-import { isRole, ROLES, type Role } from '../auth/roles';
-import { AppError } from '../errors';
+import type { Principal } from '../kernel/principal';
+import { isRole, ROLES, type Role } from '../kernel/roles';
+import { AppError } from '../kernel/errors';
 import type { ClientRepository, ClientRow } from '../repositories/clientRepository';
-import type { TerritoryScope } from '../repositories/territory';
+import type { TerritoryScope } from '../kernel/territory';
 import { clientActor, type AuditService } from './auditService';
 import type { ReferenceService } from './referenceService';
 

@@ -3,12 +3,12 @@ import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { SOURCE_NAMES, type SourceName } from '../../connectors/types';
-import type { Clock } from '../app';
-import type { Config } from '../config';
-import { AppError } from '../errors';
-import type { Logger } from '../logger';
-import { QueueUnavailableError, type JobQueue } from '../queue';
+import { SOURCE_NAMES, type SourceName } from '../kernel/sources';
+import type { Clock } from '../kernel/clock';
+import type { Config } from '../platform/config';
+import { AppError } from '../kernel/errors';
+import type { Logger } from '../platform/logger';
+import { QueueUnavailableError, type JobQueue } from '../platform/queue';
 import type { LinkLine, LinksExportRepository, LinksExportRow } from '../repositories/linksExportRepository';
 
 export const LINKS_CSV_HEADER = 'source,file,line,person_id,link_type,score';

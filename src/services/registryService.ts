@@ -1,11 +1,12 @@
-import type { Config } from '../config';
-import { AppError } from '../errors';
+import type { Config } from '../platform/config';
+import { isUuid } from '../kernel/ids';
+import { AppError } from '../kernel/errors';
 import { DOCUMENT_TYPE_BY_CODE, DOCUMENT_TYPES, type DocumentTypeCode } from '../domain/reference/documentTypes';
-import { normalizeDocumentNumber } from '../../connectors/common/document';
+import { normalizeDocumentNumber } from '../domain/identity/documentNumber';
 import type { HouseholdFilter, HouseholdRepository, HouseholdRow } from '../repositories/householdRepository';
-import { decodeCursor, type Page } from '../repositories/pagination';
+import { checkPageSize, decodeCursor, type Page } from '../kernel/paging';
 import type { PersonFilter, PersonRepository, PersonRow } from '../repositories/personRepository';
-import type { TerritoryScope } from '../repositories/territory';
+import type { TerritoryScope } from '../kernel/territory';
 
 const DEPARTMENT_RE = /^\d{1,2}$/;
 const MUNICIPALITY_RE = /^\d{4,5}$/;
@@ -68,9 +69,7 @@ export class RegistryService {
   private page(first: number | undefined, after: string | undefined) {
     const max = this.config.API_MAX_PAGE_SIZE;
     const n = first ?? 20;
-    if (!Number.isInteger(n) || n < 0 || n > max) {
-      throw new AppError('BAD_USER_INPUT', `\`first\` must be between 0 and ${max}.`, { field: 'first', max });
-    }
+    checkPageSize(n, max);
     return { first: n, after: after ? decodeCursor(after) : undefined };
   }
 
@@ -87,6 +86,3 @@ export class RegistryService {
     return out;
   }
 }
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID_RE.test(s);

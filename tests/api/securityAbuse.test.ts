@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GraphQLContext } from '../../src/graphql/context';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { bearer, startTestApi, type GqlResponse, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedRegistry, type SeededRegistry } from '../helpers/registryFixture';

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApp, type App } from '../../src/app';
 import { InlineJobQueue } from '../../jobs/drivers/inline';
-import type { Role } from '../../src/auth/roles';
-import { loadConfig } from '../../src/config';
-import type { Database } from '../../src/db';
+import type { Role } from '../../src/kernel/roles';
+import { loadConfig } from '../../src/platform/config';
+import type { Database } from '../../src/platform/db';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/platform/logger';
 
 export interface GqlResponse<T = any> {
   status: number;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { createPostgresDatabase } from '../../src/db/postgres';
-import type { Database } from '../../src/db';
+import { createPostgresDatabase } from '../../src/platform/db/postgres';
+import type { Database } from '../../src/platform/db';
 import { TEMPLATE_DB, TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from './env';
 
 export interface TestDatabase {

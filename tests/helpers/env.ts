@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIGRATIONS_FOLDER } from '../../src/db/migrations';
+import { MIGRATIONS_FOLDER } from '../../src/platform/db/migrations';
 
 /** Where the test suite finds the local services (the machine runs both; `.ci/run` starts them if needed). */
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

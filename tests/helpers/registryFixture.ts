@@ -12,7 +12,7 @@ import {
   sourceRecords,
   victimRegistrations,
 } from '../../schema';
-import type { Database } from '../../src/db';
+import type { Database } from '../../src/platform/db';
 
 /**
  * A small deterministic registry written straight into the canonical tables, for API and

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../jobs/runtime';
-import { createPgliteDatabase } from '../../src/db/pglite';
-import type { Database } from '../../src/db';
+import { createPgliteDatabase } from '../../src/platform/db/pglite';
+import type { Database } from '../../src/platform/db';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { seedDemo } from '../../src/services/demo/seedDemo';
 import { testConfig } from '../helpers/api';
 

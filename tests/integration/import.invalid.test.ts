@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceName } from '../../connectors';
+import type { SourceName } from '../../src/kernel/sources';
 import type { ImportSummary } from '../../src/services/import/importService';
 import { allTableCounts, canonicalDigest, importHarness, type ImportHarness } from './importHarness';
 

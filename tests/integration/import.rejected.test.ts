@@ -6,7 +6,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, getConnector, parseBytes, type RowResult, type SourceName } from '../../connectors';
+import { collect, getConnector, parseBytes, type RowResult } from '../../connectors';
+import type { SourceName } from '../../src/kernel/sources';
 import { municipalityCodes } from '../fixtures/divipola';
 import { generateBytes } from '../fixtures/generate';
 import { importHarness, type ImportHarness } from './importHarness';

@@ -5,9 +5,11 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collect, emptyParseStats, getConnector, inspectFile, parseFile, type NormalizedRecord, type RowResult, type SourceName } from '../../connectors';
+import { collect, emptyParseStats, getConnector, type NormalizedRecord, type RowResult } from '../../connectors';
+import { inspectFile, parseFile } from '../../src/imports/registryFiles';
+import type { SourceName } from '../../src/kernel/sources';
 import { startRuntime } from '../../jobs/runtime';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { municipalityCodes } from '../fixtures/divipola';
 import { testConfig } from '../helpers/api';
 import { createTestDatabase } from '../helpers/db';

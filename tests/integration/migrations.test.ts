@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteDatabase } from '../../src/db/pglite';
-import type { Database } from '../../src/db';
+import { createPgliteDatabase } from '../../src/platform/db/pglite';
+import type { Database } from '../../src/platform/db';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { SISBEN_SUBGROUPS } from '../../src/domain/reference/sisben';
 
@@ -44,7 +44,7 @@ describe('migrations', () => {
   });
 
   it('are idempotent and safe when several processes migrate at once', async () => {
-    const { createPostgresDatabase } = await import('../../src/db/postgres');
+    const { createPostgresDatabase } = await import('../../src/platform/db/postgres');
     const others = [1, 2, 3].map(() => createPostgresDatabase({ url: pg.url, poolMax: 2 }));
     await Promise.all(others.map((d) => d.migrate()));
     await Promise.all(others.map((d) => d.close()));

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../jobs/runtime';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { loadConfig } from '../../src/platform/config';
+import { createLogger } from '../../src/platform/logger';
 import { Rng } from '../fixtures/rng';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TEST_REDIS_URL } from '../helpers/env';

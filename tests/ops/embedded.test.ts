@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../jobs/runtime';
-import { loadConfig } from '../../src/config';
-import { createPgliteDatabase } from '../../src/db/pglite';
-import { createLogger } from '../../src/logger';
+import { loadConfig } from '../../src/platform/config';
+import { createPgliteDatabase } from '../../src/platform/db/pglite';
+import { createLogger } from '../../src/platform/logger';
 import { createInbox, waitFor, type Inbox } from './helpers';
 
 /**

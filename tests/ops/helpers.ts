@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import type { SourceName } from '../../connectors/types';
-import type { Database } from '../../src/db';
+import type { SourceName } from '../../src/kernel/sources';
+import type { Database } from '../../src/platform/db';
 import { generateFile, type Expected } from '../fixtures/generate';
 import { TEST_REDIS_URL } from '../helpers/env';
 

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceName } from '../../connectors/types';
+import type { SourceName } from '../../src/kernel/sources';
 import { startRuntime, type Runtime } from '../../jobs/runtime';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/platform/config';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createInbox, spawnCli, startWorkerProcess, waitFor, privateRedis, type Child, type Inbox, type PrivateRedis } from './helpers';
 

@@ -1,6 +1,6 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../../src/auth/roles';
+import { ROLES } from '../../src/kernel/roles';
 import { buildApiSchema } from '../../src/graphql/schema';
 import { applySecurity, allowedRoles, schemaRuleProblems, sensitivityOf } from '../../src/graphql/security/secureSchema';
 import { PERSONAL_TYPE_KEY, SENSITIVITIES } from '../../src/graphql/sensitivity';

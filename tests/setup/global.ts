@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { createPostgresDatabase } from '../../src/db/postgres';
+import { createPostgresDatabase } from '../../src/platform/db/postgres';
 import { TEMPLATE_DB, TEMPLATE_PREFIX, TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from '../helpers/env';
 
 const SETUP_LOCK = 0x6a74657374; // "jtest"

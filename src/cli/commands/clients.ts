@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { ROLES } from '../../auth/roles';
-import { AppError } from '../../errors';
+import { ROLES } from '../../kernel/roles';
+import { AppError } from '../../kernel/errors';
 import type { ClientRow } from '../../repositories/clientRepository';
 import { scopeOf } from '../../services/clientService';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';

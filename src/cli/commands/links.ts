@@ -1,8 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { SOURCE_NAMES } from '../../../connectors/types';
-import type { SourceName } from '../../../connectors/types';
+import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 
 export function registerLinks(program: Command) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { SOURCE_NAMES, type SourceName } from '../../../connectors/types';
-import { AppError } from '../../errors';
+import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
+import { AppError } from '../../kernel/errors';
 import type { ImportState } from '../../repositories/importRepository';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';

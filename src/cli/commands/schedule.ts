@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
-import { SOURCE_NAMES, type SourceName } from '../../../connectors/types';
-import type { ScheduleInfo } from '../../queue';
+import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
+import type { ScheduleInfo } from '../../platform/queue';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 
 const FINISHED = ['done', 'failed'];

@@ -6,6 +6,8 @@
  */
 export * from './normalizeText';
 export * from './normalizeName';
+export * from './identityFields';
+export * from './documentNumber';
 export * from './normalizeDocument';
 export * from './normalizeDemographics';
 export * from './phonetic';

@@ -2,10 +2,11 @@
  * Identity documents for matching (domain.md §2): the comparison key of a number, placeholder
  * numbers, the Registraduría life cycle (CN/RC/NUIP → TI → CC) and type compatibility.
  *
- * Number formatting itself is the connectors' rule (`connectors/common/document.ts`), reused here so
- * that a number typed in the API, a registry file and a reconciliation job normalize identically.
+ * Number formatting itself is in `documentNumber.ts` (the connectors, the API and reconciliation all
+ * use it), so that a number typed in the API, a registry file and a reconciliation job normalize
+ * identically.
  */
-import { normalizeDocumentNumber } from '../../../connectors/common/document';
+import { normalizeDocumentNumber } from './documentNumber';
 import {
   DOCUMENT_TYPE_BY_CODE,
   isDocumentTypeCode,

@@ -1,8 +1,4 @@
-/**
- * A record prepared once for reconciliation: every normalized form, phonetic key and frequency the
- * comparisons need, so that comparing two prepared records only compares strings and numbers.
- */
-import type { IdentityFields } from '../../../connectors/types';
+import type { IdentityFields } from './identityFields';
 import type { DocumentTypeCode } from '../reference/documentTypes';
 import { documentClass, documentKey, isNuipShaped, lifeCycleRank } from './normalizeDocument';
 import { normalizeMunicipality, normalizeSex, parseBirthDate, type Sex } from './normalizeDemographics';

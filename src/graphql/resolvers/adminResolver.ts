@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AppError } from '../../errors';
+import { AppError } from '../../kernel/errors';
 import type { ClientRow } from '../../repositories/clientRepository';
-import { decodeCursor, encodeCursor } from '../../repositories/pagination';
+import { decodeCursor, encodeCursor } from '../../kernel/paging';
 import type { AuditEventRow } from '../../repositories/auditRepository';
 import { scopeOf } from '../../services/clientService';
 import type { GraphQLContext } from '../context';

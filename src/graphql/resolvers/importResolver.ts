@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { SOURCE_NAMES } from '../../../connectors/types';
-import { AppError } from '../../errors';
+import { SOURCE_NAMES } from '../../kernel/sources';
+import { AppError } from '../../kernel/errors';
 import type { ImportRunRow, ImportState as State } from '../../repositories/importRepository';
-import { decodeCursor, encodeCursor } from '../../repositories/pagination';
+import { checkPageSize, decodeCursor, encodeCursor } from '../../kernel/paging';
 import type { GraphQLContext } from '../context';
 import { Allow, OPERATION_ROLES } from '../security/rules';
 import { Source, fromSourceEnum, toSourceEnum } from '../enums';
@@ -57,7 +57,7 @@ export class ImportResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ImportRunConnection> {
-    if (first < 0 || first > ctx.services.imports.maxPage) throw new AppError('BAD_USER_INPUT', `\`first\` must be between 0 and ${ctx.services.imports.maxPage}.`, { field: 'first' });
+    checkPageSize(first, ctx.services.imports.maxPage);
     const rows = await ctx.services.imports.listRuns({
       source: source ? fromSourceEnum(source) : undefined,
       states: state ? [state] : undefined,
@@ -83,7 +83,7 @@ export class ImportResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('severity', () => IssueSeverity, { nullable: true }) severity?: 'error' | 'warning',
   ): Promise<ImportRowErrorConnection> {
-    if (first < 0 || first > ctx.services.imports.maxPage) throw new AppError('BAD_USER_INPUT', `\`first\` must be between 0 and ${ctx.services.imports.maxPage}.`, { field: 'first' });
+    checkPageSize(first, ctx.services.imports.maxPage);
     const rows = await ctx.services.imports.rowErrors(run.internalId, { first, afterId: after ? decodeCursor(after) : undefined, severity });
     const nodes = rows.slice(0, first);
     return {

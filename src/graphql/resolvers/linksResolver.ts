@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AppError } from '../../errors';
+import { AppError } from '../../kernel/errors';
 import type { EntityIdentityRow, EntityLinkRow, MergeRow, ReviewStatus as Status } from '../../repositories/reviewRepository';
 import type { LinksExportRow } from '../../repositories/linksExportRepository';
 import { LinksExportService } from '../../services/linksExport';

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AppError } from '../../errors';
-import { decodeCursor, encodeCursor } from '../../repositories/pagination';
+import { AppError } from '../../kernel/errors';
+import { decodeCursor, encodeCursor } from '../../kernel/paging';
 import type { ReconciliationRunRow, ReconciliationState as State } from '../../repositories/reconciliationRepository';
 import type { GraphQLContext } from '../context';
 import { Allow, OPERATION_ROLES } from '../security/rules';

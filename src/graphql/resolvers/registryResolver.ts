@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { encodeCursor } from '../../repositories/pagination';
+import { encodeCursor } from '../../kernel/paging';
 import type { GraphQLContext } from '../context';
 import { Allow, REGISTRY_ROLES } from '../security/rules';
 import { DocumentType } from '../enums';

@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AppError } from '../../errors';
-import { encodeCursor } from '../../repositories/pagination';
+import { AppError } from '../../kernel/errors';
+import { encodeCursor } from '../../kernel/paging';
 import type { ReviewDecisionKind as DecisionKind, ReviewDecisionRow, ReviewItemRow, ReviewReason as Reason, ReviewStatus as Status } from '../../repositories/reviewRepository';
 import type { ClaimOutcome, DecideOutcome, ReleaseOutcome, StewardActor, UnmergeOutcome } from '../../services/stewardship/outcomes';
-import { isUuid } from '../../services/registryService';
+import { isUuid } from '../../kernel/ids';
 import type { GraphQLContext } from '../context';
 import { toPerson } from '../mappers';
 import { Allow } from '../security/rules';

@@ -1,5 +1,5 @@
-import type { Principal } from '../../auth/principal';
-import type { AuditEvent } from '../../services/auditService';
+import type { Principal } from '../../kernel/principal';
+import type { AuditEvent } from '../../kernel/audit';
 import type { AuditSubject } from '../sensitivity';
 
 export type AuditEntry = Omit<AuditEvent, 'actor' | 'actorRole' | 'requestId'>;

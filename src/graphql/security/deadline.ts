@@ -1,4 +1,4 @@
-import { AppError } from '../../errors';
+import { AppError } from '../../kernel/errors';
 
 export const timeoutError = () => new AppError('TIMEOUT', 'The request exceeded its time limit.', {}, true);
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../platform/logger';
 import type { GraphQLContext } from '../context';
 import { analyzeOperation, OperationTooComplexError, type AnalysisLimits } from './operationAnalysis';
 import { disclosureFor } from './policy';
 import type { RateLimiter } from './rateLimiter';
 import { allowedRoles, sensitivityOf } from './secureSchema';
+import { pageSizeMessage } from '../../kernel/paging';
 
 export interface GuardOptions extends AnalysisLimits {
   maxCost: number;
@@ -49,7 +50,7 @@ export function guardPlugin(opts: GuardOptions): ApolloServerPlugin<GraphQLConte
           }
           if (analysis.invalidFirst) {
             // Every list is capped: refuse before any resolver runs, with the code the services use.
-            throw new GraphQLError(`\`first\` must be between 0 and ${opts.maxPageSize}.`, {
+            throw new GraphQLError(pageSizeMessage(opts.maxPageSize), {
               extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
             });
           }

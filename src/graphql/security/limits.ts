@@ -2,7 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
-import type { Config } from '../../config';
+import type { Config } from '../../platform/config';
 
 /** Report through the validation context (a thrown error would escape graphql's validate()). */
 const report = [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)];

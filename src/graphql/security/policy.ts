@@ -1,4 +1,4 @@
-import type { Role } from '../../auth/roles';
+import type { Role } from '../../kernel/roles';
 import type { Sensitivity } from '../sensitivity';
 
 /**

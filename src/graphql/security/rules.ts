@@ -1,5 +1,5 @@
 import { Extensions } from 'type-graphql';
-import { ROLES, type Role } from '../../auth/roles';
+import { ROLES, type Role } from '../../kernel/roles';
 
 export { Sensitive, PersonalType } from '../sensitivity';
 

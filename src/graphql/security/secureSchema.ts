@@ -10,8 +10,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { ROLES, type Role } from '../../auth/roles';
-import { AppError } from '../../errors';
+import { ROLES, type Role } from '../../kernel/roles';
+import { AppError } from '../../kernel/errors';
 import type { GraphQLContext } from '../context';
 import { AUDIT_SUBJECT_KEY, PERSONAL_TYPE_KEY, SENSITIVITIES, SENSITIVITY_KEY, type AuditSubject, type Sensitivity } from '../sensitivity';
 import { checkDeadline, withDeadline } from './deadline';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { SourceName } from '../../../connectors/types';
+import type { SourceName } from '../../kernel/sources';
 import { generateFile } from '../../../tests/fixtures/generate';
 import type { App } from '../../app';
 

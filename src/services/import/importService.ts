@@ -5,17 +5,16 @@ import {
   detectSource,
   emptyParseStats,
   getConnector,
-  inspectFile,
-  parseFile,
   type FileInspection,
-  type ParseStats,
-  type SourceName,
+  type ParseStats
 } from '../../../connectors';
-import type { Clock } from '../../app';
-import type { Config } from '../../config';
-import { AppError } from '../../errors';
-import type { Logger } from '../../logger';
-import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../../queue';
+import { inspectFile, parseFile } from '../../imports/registryFiles';
+import type { SourceName } from '../../kernel/sources';
+import type { Clock } from '../../kernel/clock';
+import type { Config } from '../../platform/config';
+import { AppError } from '../../kernel/errors';
+import type { Logger } from '../../platform/logger';
+import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../../platform/queue';
 import { FINISHED_STATES, dryRunStagingTable, stagingTable, type BulkPlan, type ImportRepository, type ImportRunRow } from '../../repositories/importRepository';
 import type { ReferenceService } from '../referenceService';
 import { stageRows, type StageCounters } from './stageRows';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { NormalizedRecord, RowIssue, RowResult } from '../../../connectors/types';
-import { copyText, CopyBatcher, CopyBuffer } from '../../db/copyText';
+import { copyText, CopyBatcher, CopyBuffer } from '../../platform/db/copyText';
 
 export interface StageCounters {
   rowsTotal: number;

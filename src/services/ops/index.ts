@@ -1,7 +1,7 @@
-import type { Clock } from '../../app';
-import type { Config } from '../../config';
-import type { Logger } from '../../logger';
-import type { OpsJobQueue } from '../../queue';
+import type { Clock } from '../../kernel/clock';
+import type { Config } from '../../platform/config';
+import type { Logger } from '../../platform/logger';
+import type { OpsJobQueue } from '../../platform/queue';
 import type { ImportRepository } from '../../repositories/importRepository';
 import type { OpsRepository } from '../../repositories/opsRepository';
 import type { ReconciliationRepository } from '../../repositories/reconciliationRepository';

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SOURCE_NAMES } from '../../../connectors/types';
-import type { Logger } from '../../logger';
-import { JOB_STATES, type OpsJobQueue } from '../../queue';
+import { SOURCE_NAMES } from '../../kernel/sources';
+import type { Logger } from '../../platform/logger';
+import { JOB_STATES, type OpsJobQueue } from '../../platform/queue';
 import type { OpsRepository } from '../../repositories/opsRepository';
 import { UNFINISHED_STATES, FINISHED_STATES } from '../../repositories/importRepository';
 

@@ -1,5 +1,5 @@
-import { SOURCE_NAMES, type SourceName } from '../../../connectors/types';
-import type { Logger } from '../../logger';
+import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
+import type { Logger } from '../../platform/logger';
 import type { ImportRepository, ImportRunRow } from '../../repositories/importRepository';
 import type { OpsRepository, ReconciliationOutcome } from '../../repositories/opsRepository';
 

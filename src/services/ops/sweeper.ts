@@ -1,5 +1,5 @@
-import type { Logger } from '../../logger';
-import type { JobName, JobPayloads, OpsJobQueue } from '../../queue';
+import type { Logger } from '../../platform/logger';
+import type { JobName, JobPayloads, OpsJobQueue } from '../../platform/queue';
 import { stagingTable, type ImportRepository } from '../../repositories/importRepository';
 import type { OpsRepository } from '../../repositories/opsRepository';
 import type { ReconciliationRepository } from '../../repositories/reconciliationRepository';

@@ -1,6 +1,6 @@
 import { desc } from 'drizzle-orm';
 import { linkageModels } from '../../../schema';
-import type { Database } from '../../db';
+import type { Database } from '../../platform/db';
 import {
   COMPARISONS,
   COMPARISON_COUNT,
@@ -27,7 +27,7 @@ import {
   type PreparedRecord,
   type TermFrequencies,
 } from '../../domain/identity';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../platform/logger';
 
 export interface LoadedModel {
   model: CompiledModel;

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Clock } from '../../app';
-import type { Config } from '../../config';
+import type { Clock } from '../../kernel/clock';
+import type { Config } from '../../platform/config';
 import {
   BLOCKING_RULES,
   DEFAULT_BLOCKING_RULES,
@@ -16,14 +16,14 @@ import {
   type DecisionConfig,
   type PreparedRecord,
 } from '../../domain/identity';
-import { AppError } from '../../errors';
-import type { Logger } from '../../logger';
-import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../../queue';
+import { AppError } from '../../kernel/errors';
+import type { Logger } from '../../platform/logger';
+import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../../platform/queue';
 import type { GoldenRecordRepository, Survivorship } from '../../repositories/goldenRecordRepository';
 import type { MergeRepository } from '../../repositories/mergeRepository';
 import { MergeConflictError } from '../../repositories/mergeRepository';
 import type { EntityRow, LinkWrite, ReconciliationRepository, ReconciliationRunRow, ReviewWrite } from '../../repositories/reconciliationRepository';
-import type { Orm } from '../../db';
+import type { Orm } from '../../platform/db';
 import type { ReferenceService } from '../referenceService';
 import { prepareEntity, type PrepareContext } from './prepareEntity';
 import { BatchMatcher, type BatchResult, type MatchRecord, type Pins } from './matcher';

@@ -1,10 +1,10 @@
-import type { Clock } from '../../app';
-import type { Config } from '../../config';
-import type { Orm } from '../../db';
-import { AppError } from '../../errors';
+import type { Clock } from '../../kernel/clock';
+import type { Config } from '../../platform/config';
+import type { Orm } from '../../platform/db';
+import { AppError } from '../../kernel/errors';
 import type { Survivorship } from '../../repositories/goldenRecordRepository';
 import { MergeConflictError, type MergeRepository } from '../../repositories/mergeRepository';
-import { decodeCursor } from '../../repositories/pagination';
+import { checkPageSize, decodeCursor } from '../../kernel/paging';
 import type { ReconciliationRepository } from '../../repositories/reconciliationRepository';
 import type {
   EntityIdentityRow,
@@ -15,7 +15,7 @@ import type {
   ReviewRepository,
   ReviewStatus,
 } from '../../repositories/reviewRepository';
-import type { TerritoryScope } from '../../repositories/territory';
+import type { TerritoryScope } from '../../kernel/territory';
 import type { LinkageModelService } from '../reconciliation/modelService';
 import type { ReferenceService } from '../referenceService';
 import { compareRecords, type RecordComparison } from './comparison';
@@ -63,9 +63,7 @@ export class ReviewService {
     scope: TerritoryScope | null,
   ): Promise<{ items: ReviewItemRow[]; hasNextPage: boolean }> {
     const first = opts.first ?? 20;
-    if (!Number.isInteger(first) || first < 0 || first > this.maxPage) {
-      throw new AppError('BAD_USER_INPUT', `\`first\` must be between 0 and ${this.maxPage}.`, { field: 'first', max: this.maxPage });
-    }
+    checkPageSize(first, this.maxPage);
     let municipality = opts.municipality;
     if (municipality !== undefined) {
       if (!/^\d{4,5}$/.test(municipality)) throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });

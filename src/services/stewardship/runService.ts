@@ -1,4 +1,4 @@
-import { AppError } from '../../errors';
+import { checkPageSize } from '../../kernel/paging';
 import type { ReconciliationRepository, ReconciliationRunRow, ReconciliationState } from '../../repositories/reconciliationRepository';
 import type { ReviewRepository } from '../../repositories/reviewRepository';
 import type { ReconciliationService } from '../reconciliation/reconciliationService';
@@ -39,9 +39,7 @@ export class ReconciliationRunService {
   ) {}
 
   async list(opts: { states?: ReconciliationState[]; first: number; after?: number }): Promise<{ runs: ReconciliationRunRow[]; hasNextPage: boolean }> {
-    if (!Number.isInteger(opts.first) || opts.first < 0 || opts.first > this.maxPage) {
-      throw new AppError('BAD_USER_INPUT', `\`first\` must be between 0 and ${this.maxPage}.`, { field: 'first', max: this.maxPage });
-    }
+    checkPageSize(opts.first, this.maxPage);
     const rows = await this.engine.listRuns(opts);
     return { runs: rows.slice(0, opts.first), hasNextPage: rows.length > opts.first };
   }

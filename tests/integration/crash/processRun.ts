@@ -14,9 +14,9 @@
  */
 import { InlineJobQueue } from '../../../jobs/drivers/inline';
 import { createApp } from '../../../src/app';
-import { loadConfig } from '../../../src/config';
-import { createPostgresDatabase } from '../../../src/db/postgres';
-import { createLogger } from '../../../src/logger';
+import { loadConfig } from '../../../src/platform/config';
+import { createPostgresDatabase } from '../../../src/platform/db/postgres';
+import { createLogger } from '../../../src/platform/logger';
 
 interface Args {
   url: string;

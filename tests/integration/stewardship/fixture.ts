@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { startRuntime, type Runtime } from '../../../jobs/runtime';
-import type { Database } from '../../../src/db';
-import { createLogger } from '../../../src/logger';
+import type { Database } from '../../../src/platform/db';
+import { createLogger } from '../../../src/platform/logger';
 import { testConfig } from '../../helpers/api';
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { inspectFile, decodeFile, decodeBytes, detectEncoding } from '../../../connectors/common/decode';
+import { decodeBytes, detectEncoding } from '../../../connectors/common/decode';
+import { inspectFile, decodeFile } from '../../../src/imports/registryFiles';
 import { FileFormatError } from '../../../connectors/types';
 import { latin1, tempFile } from './helpers';
 

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { detectSource, inspectFile } from '../../../connectors';
+import { detectSource } from '../../../connectors';
+import { inspectFile } from '../../../src/imports/registryFiles';
 
 const head = async (p: string) => (await inspectFile(fileURLToPath(new URL(`../../../connectors/${p}`, import.meta.url)))).headLines;
 

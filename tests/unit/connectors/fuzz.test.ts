@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FileFormatError, getConnector, SOURCE_NAMES, emptyParseStats, type RowResult, type SourceName } from '../../../connectors';
+import { FileFormatError, getConnector, emptyParseStats, type RowResult } from '../../../connectors';
+import { SOURCE_NAMES, type SourceName } from '../../../src/kernel/sources';
 import { parseBytes } from '../../../connectors/common/parseFile';
 import { generateBytes } from '../../fixtures/generate';
 import { collect, ctx } from './helpers';

@@ -3,7 +3,9 @@
  * codes and fields, and every other line ok (reliability promise 12).
  */
 import { describe, expect, it } from 'vitest';
-import { getConnector, parseFile, inspectFile, SOURCE_NAMES, type RowResult } from '../../../connectors';
+import { getConnector, type RowResult } from '../../../connectors';
+import { parseFile, inspectFile } from '../../../src/imports/registryFiles';
+import { SOURCE_NAMES } from '../../../src/kernel/sources';
 import { parseBytes } from '../../../connectors/common/parseFile';
 import { generateBytes, generateFile, type Expected } from '../../fixtures/generate';
 import { collect, ctx, tempFile } from './helpers';

@@ -1,7 +1,9 @@
 /** Every committed sample parses to exactly these values (real encodings and delimiters). */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { getConnector, inspectFile, parseFile, type RowResult, type SourceName } from '../../../connectors';
+import { getConnector, type RowResult } from '../../../connectors';
+import { inspectFile, parseFile } from '../../../src/imports/registryFiles';
+import type { SourceName } from '../../../src/kernel/sources';
 import { collect, ctx, errorRows, okRows } from './helpers';
 
 const sample = (p: string) => fileURLToPath(new URL(`../../../connectors/${p}`, import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate, ageAt, isOpenEnd } from '../../../connectors/common/dates';
-import { normalizeDocumentNumber } from '../../../connectors/common/document';
+import { normalizeDocumentNumber } from '../../../src/domain/identity/documentNumber';
 import { cleanField, municipalityCode, municipalityFromParts, nameValue, isSuspiciousName, smallInt } from '../../../connectors/common/values';
 
 describe('parseDate', () => {

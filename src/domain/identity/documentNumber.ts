@@ -1,6 +1,6 @@
 /**
  * Identity document numbers, normalized the same way for every source so that the hub can compare
- * them (domain.md §2.2). Reusable outside the connectors (API look-ups, reconciliation).
+ * them (domain.md §2.2): by the connectors, the API look-ups and reconciliation alike.
  *
  * - Formatting is removed: dots, commas, spaces (people write `1.023.456.789`).
  * - Numeric types (RC, TI, CC, NU, CN): digits only, leading zeros dropped (`00123` → `123`).
@@ -9,7 +9,7 @@
  * - AS / MS (people without RNEC documents, Res. 812/2007): `DDMMM` + letter + consecutive,
  *   `^\d{5}[A-Z][0-9A-Z]{1,4}$`.
  */
-import { DOCUMENT_TYPES, type DocumentTypeCode } from '../../src/domain/reference/documentTypes';
+import { DOCUMENT_TYPES, type DocumentTypeCode } from '../reference/documentTypes';
 
 export type DocumentNumberResult =
   | { ok: true; value: string }

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import * as schema from '../../schema';
+import * as schema from '../../../schema';
 import type { Database, Orm } from './types';
 import { MIGRATIONS_FOLDER } from './migrations';
 import { lockDataDir } from './dataDirLock';

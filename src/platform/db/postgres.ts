@@ -2,7 +2,7 @@ import { type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import * as schema from '../../schema';
+import * as schema from '../../../schema';
 import type { Logger } from '../logger';
 import type { Database, Orm } from './types';
 import { MIGRATIONS_FOLDER, MIGRATION_LOCK_KEY } from './migrations';

@@ -1,15 +1,7 @@
 import { or, inArray, sql, type SQL, type AnyColumn } from 'drizzle-orm';
+import type { TerritoryScope } from '../../kernel/territory';
 
-/**
- * A territorial scope: the departments and municipalities a client may see. `null` = unrestricted.
- * Applied in SQL by every repository method that returns persons or households, so no path (root
- * field, nested edge, redirect) can leak a record outside it.
- */
-export interface TerritoryScope {
-  departments: readonly string[];
-  municipalities: readonly string[];
-}
-
+/** The SQL condition of a territorial scope (undefined when unrestricted). */
 export function scopeCondition(
   scope: TerritoryScope | null | undefined,
   departmentColumn: AnyColumn,

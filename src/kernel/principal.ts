@@ -1,4 +1,4 @@
-import type { TerritoryScope } from '../repositories/territory';
+import type { TerritoryScope } from './territory';
 import type { Role } from './roles';
 
 /** The authenticated caller of a request. */

@@ -1,6 +1,6 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
-import type * as schema from '../../schema';
+import type * as schema from '../../../schema';
 
 /** The drizzle handle repositories build queries with (a database or a transaction). */
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from './errors';
 
 /**
  * Opaque keyset cursors. The cursor encodes the internal sort key (a bigint id); it is stable under
@@ -17,6 +17,16 @@ export function decodeCursor(cursor: string): number {
   const id = Number(text.slice(PREFIX.length));
   if (!Number.isSafeInteger(id) || id < 0) throw new AppError('BAD_USER_INPUT', 'Malformed cursor: pass an endCursor returned by this API.');
   return id;
+}
+
+/** The message of a `first` outside 0..max (the services and the GraphQL guard give the same). */
+export const pageSizeMessage = (max: number) => `\`first\` must be between 0 and ${max}.`;
+
+/** Every list is capped: a page size must be an integer in 0..max. */
+export function checkPageSize(first: number, max: number): void {
+  if (!Number.isInteger(first) || first < 0 || first > max) {
+    throw new AppError('BAD_USER_INPUT', pageSizeMessage(max), { field: 'first', max });
+  }
 }
 
 export interface PageRequest {

@@ -1,0 +1,46 @@
+/**
+ * The registry files on disk: the import pipeline opens them here and hands their bytes to the pure
+ * connectors (which never touch the file system). Chunks of READ_CHUNK_BYTES keep memory flat.
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import {
+  decodeChunks,
+  inspectChunks,
+  parseChunks,
+  parseLayout,
+  READ_CHUNK_BYTES,
+  type Connector,
+  type FileEncoding,
+  type FileInspection,
+  type Layout,
+  type ParseChunksOptions,
+  type ParseContext,
+  type RowResult,
+} from '../../connectors';
+
+/** The file's bytes, streamed in chunks of about 1 MiB. */
+export function fileChunks(path: string): AsyncIterable<Uint8Array> {
+  return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
+}
+
+/** One streaming pass over the file: SHA-256, size, encoding, first lines (see inspectChunks). */
+export function inspectFile(path: string): Promise<FileInspection> {
+  return inspectChunks(fileChunks(path));
+}
+
+/** Streams the file as decoded text chunks, BOM removed (see decodeChunks). */
+export function decodeFile(path: string, encoding: FileEncoding, onProgress?: (bytesRead: number) => void): AsyncGenerator<string, void, undefined> {
+  return decodeChunks(fileChunks(path), encoding, onProgress);
+}
+
+export type ParseFileOptions = ParseChunksOptions;
+
+/** Streams the file through the connector (see parseChunks). */
+export function parseFile(path: string, connector: Connector, ctx: ParseContext, opts: ParseFileOptions): AsyncGenerator<RowResult, void, undefined> {
+  return parseChunks(fileChunks(path), connector, ctx, opts);
+}
+
+/** Loads and validates a layout JSON file (e.g. a RUAF annex version an agency received). */
+export function loadLayout(path: string): Layout {
+  return parseLayout(JSON.parse(readFileSync(path, 'utf8')));
+}
