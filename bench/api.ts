@@ -20,7 +20,7 @@ import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { startHttpServer } from '../src/http/server';
 import { createLogger } from '../src/platform/logger';
-import { seedDemo } from '../src/services/demo/seedDemo';
+import { seedDemo } from '../src/cli/seedDemo';
 import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
 
 function arg(name: string): string | undefined {

@@ -27,7 +27,7 @@ import { startRuntime } from '../jobs/runtime';
 import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
-import type { SourceName } from '../src/kernel/sources';
+import type { SourceName } from '../src/kernel';
 import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
 
 const ADMIN_URL = TEST_PG_ADMIN_URL;
@@ -55,7 +55,7 @@ function urlFor(db: string): string {
 function ensureFile(rows: number, changes?: string): string {
   const file = join(tmpdir(), `juntos-import-bench-${source}-${rows}${changes ? '-changed' : ''}.txt`);
   if (!existsSync(file)) {
-    const gen = fileURLToPath(new URL('../tests/fixtures/generate.ts', import.meta.url));
+    const gen = fileURLToPath(new URL('../src/synthetic/generate.ts', import.meta.url));
     process.stdout.write(`generating ${fmt(rows)} ${source} rows${changes ? ` (changed: ${changes})` : ''} → ${file} … `);
     const args = ['--import', 'tsx', gen, '--source', source, '--rows', String(rows), '--out', file, '--seed', String(SEED)];
     if (changes) args.push('--changes', changes);

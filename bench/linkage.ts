@@ -1,6 +1,6 @@
 /**
  * Linkage quality and speed, end to end, against a labelled truth. A synthetic population is written
- * as Sisbén, BDUA and RUV files (tests/fixtures/linkage/generate.ts); each file goes through the real
+ * as Sisbén, BDUA and RUV files (src/synthetic/linkage/generate.ts); each file goes through the real
  * import pipeline (ImportService.submit + process) into a fresh PostgreSQL database created for the
  * run and dropped afterwards, and is reconciled (ReconciliationService.process) after its import, as
  * the nightly flow does. Then the person clusters are compared with the truth.
@@ -26,7 +26,7 @@ import { startRuntime } from '../jobs/runtime';
 import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
-import type { LinkageManifest } from '../tests/fixtures/linkage/generate';
+import type { LinkageManifest } from '../src/synthetic';
 import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
 
 function arg(name: string): string | undefined {
@@ -63,7 +63,7 @@ function ensureFiles(): LinkageManifest {
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
     process.stdout.write(`generating ${fmt(persons)} persons (${sources}) → ${dir} … `);
-    const gen = fileURLToPath(new URL('../tests/fixtures/linkage/generate.ts', import.meta.url));
+    const gen = fileURLToPath(new URL('../src/synthetic/linkage/generate.ts', import.meta.url));
     const args = ['--import', 'tsx', gen, '--persons', String(persons), '--out', dir, '--seed', String(seed), '--sources', sources];
     if (coverage) args.push('--coverage', coverage);
     execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -116,7 +116,7 @@ interface Metrics {
 async function blockingReport(manifest: LinkageManifest) {
   const { getConnector, emptyParseStats } = await import('../connectors');
   const { parseFile, inspectFile } = await import('../src/imports/registryFiles');
-  const { municipalityCodes } = await import('../tests/fixtures/divipola');
+  const { municipalityCodes } = await import('../src/synthetic/divipola');
   const { BLOCKING_RULES, prepare, blockingRulesByName } = await import('../src/domain/identity');
   const names = (arg('blocking') && !arg('blocking')!.startsWith('--') ? arg('blocking')!.split(',') : Object.keys(BLOCKING_RULES));
   const rules = blockingRulesByName(names);

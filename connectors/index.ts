@@ -9,7 +9,7 @@
  * Connectors never open files: src/imports/registryFiles.ts does (inspectFile, parseFile, loadLayout).
  */
 import type { Connector } from './types';
-import type { SourceName } from '../src/kernel/sources';
+import type { SourceName } from '../src/kernel';
 import { createSisbenConnector } from './sisben';
 import { createBduaConnector } from './bdua';
 import { createRuafConnector } from './ruaf';

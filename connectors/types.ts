@@ -6,7 +6,7 @@ import type { IdentityFields } from '../src/domain/identity/identityFields';
 import type { SisbenGroup, Zone } from '../src/domain/reference/sisben';
 import type { AffiliationState, Regime, Subsystem } from '../src/domain/reference/affiliations';
 import type { InclusionState } from '../src/domain/reference/victims';
-import type { SourceName } from '../src/kernel/sources';
+import type { SourceName } from '../src/kernel';
 
 export type Severity = 'error' | 'warning';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { SOURCE_NAMES } from '../src/kernel/sources';
+import { SOURCE_NAMES } from '../src/kernel';
 import type { JobName, JobPayloads } from '../src/platform/queue';
 
 /**
  * The typed job registry: each job is defined once (queue, zod payload, retry policy). Payloads are
  * parsed when enqueued and again when executed, so a malformed or tampered job never reaches a
- * service. Ids only (see src/queue.ts).
+ * service. Ids only (see src/platform/queue.ts).
  */
 export const QUEUES = ['imports', 'reconciliation', 'exports', 'maintenance'] as const;
 export type QueueName = (typeof QUEUES)[number];

@@ -1,5 +1,5 @@
 import { FileFormatError } from '../connectors/types';
-import { AppError } from '../src/kernel/errors';
+import { AppError } from '../src/kernel';
 
 /** Failures caused by the data itself: retrying cannot help, so the run fails at once with its reason. */
 export function isPermanentFailure(e: unknown): boolean {

@@ -1,10 +1,8 @@
-import { SOURCE_NAMES } from '../src/kernel/sources';
+import { SOURCE_NAMES } from '../src/kernel';
 import type { App } from '../src/app';
 import { serializeError } from '../src/platform/logger';
-import { UNFINISHED_STATES } from '../src/repositories/importRepository';
-import type { RunKind } from '../src/repositories/opsRepository';
-import { WaitForEarlierRunError } from '../src/services/import/importService';
-import type { JobOutcome } from '../src/services/ops';
+import { UNFINISHED_STATES, WaitForEarlierRunError } from '../src/imports';
+import type { RunKind, JobOutcome } from '../src/ops';
 import type { JobName } from '../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, type JobContext, type Processor, type Processors } from './definitions';
 import { isPermanentFailure } from './failures';

@@ -1,5 +1,5 @@
 import { createApp, type App } from '../src/app';
-import type { Clock } from '../src/kernel/clock';
+import type { Clock } from '../src/kernel';
 import type { Config } from '../src/platform/config';
 import type { Database } from '../src/platform/db';
 import type { Logger } from '../src/platform/logger';

@@ -1,4 +1,4 @@
-import { SOURCE_NAMES, type SourceName } from '../src/kernel/sources';
+import { SOURCE_NAMES, type SourceName } from '../src/kernel';
 import type { Config } from '../src/platform/config';
 import type { Logger } from '../src/platform/logger';
 import type { OpsJobQueue, ScheduleSpec } from '../src/platform/queue';

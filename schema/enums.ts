@@ -1,5 +1,5 @@
 import { pgEnum } from 'drizzle-orm/pg-core';
-import { SOURCE_NAMES } from '../src/kernel/sources';
+import { SOURCE_NAMES } from '../src/kernel';
 import { AFFILIATION_STATES, SUBSYSTEMS } from '../src/domain/reference/affiliations';
 
 export const sourceEnum = pgEnum('source', SOURCE_NAMES);

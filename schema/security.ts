@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ROLES } from '../src/kernel/roles';
+import { ROLES } from '../src/kernel';
 
 export const clientRoleEnum = pgEnum('client_role', ROLES);
 

@@ -1,32 +1,14 @@
-import { systemClock, type Clock } from './kernel/clock';
+import { systemClock, type Clock } from './kernel';
 import type { Config } from './platform/config';
 import type { Database } from './platform/db';
 import type { Logger } from './platform/logger';
-import { FactRepository } from './repositories/factRepository';
-import { HouseholdRepository } from './repositories/householdRepository';
-import { PersonRepository } from './repositories/personRepository';
-import { ReferenceRepository } from './repositories/referenceRepository';
-import { ImportRepository } from './repositories/importRepository';
-import { AuditRepository } from './repositories/auditRepository';
-import { ClientRepository } from './repositories/clientRepository';
+import { FactRepository, HouseholdRepository, PersonRepository, ReferenceRepository, ReferenceService, RegistryService } from './registry';
+import { ImportRepository, ImportService } from './imports';
+import { AuditRepository, ClientRepository, AuditService, ClientService } from './access';
 import type { OpsJobQueue } from './platform/queue';
-import { OpsRepository } from './repositories/opsRepository';
-import { createOpsServices } from './services/ops';
-import { ImportService } from './services/import/importService';
-import { ReferenceService } from './services/referenceService';
-import { RegistryService } from './services/registryService';
-import { AuditService } from './services/auditService';
-import { ClientService } from './services/clientService';
-import { GoldenRecordRepository } from './repositories/goldenRecordRepository';
-import { MergeRepository } from './repositories/mergeRepository';
-import { ReconciliationRepository } from './repositories/reconciliationRepository';
-import { LinkageModelService } from './services/reconciliation/modelService';
-import { ReconciliationService } from './services/reconciliation/reconciliationService';
-import { ReviewRepository } from './repositories/reviewRepository';
-import { LinksExportRepository } from './repositories/linksExportRepository';
-import { ReviewService } from './services/stewardship/reviewService';
-import { ReconciliationRunService } from './services/stewardship/runService';
-import { LinksExportService } from './services/linksExport';
+import { OpsRepository, createOpsServices } from './ops';
+import { GoldenRecordRepository, MergeRepository, ReconciliationRepository, LinkageModelService, ReconciliationService, ReconciliationRunService } from './reconciliation';
+import { ReviewRepository, LinksExportRepository, ReviewService, LinksExportService } from './stewardship';
 
 export interface AppDeps {
   config: Config;
@@ -83,7 +65,7 @@ export function createApp(deps: AppDeps) {
     reference,
     reconciliation,
     imports,
-    // Nightly operations: inbox scan, sweeper, nightly summaries, metrics (src/services/ops).
+    // Nightly operations: inbox scan, sweeper, nightly summaries, metrics (src/ops).
     ops: createOpsServices({ config, logger, clock, queue, imports, repositories }),
     audit,
     clients: new ClientService(repositories.clients, reference, audit),

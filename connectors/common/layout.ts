@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { foldAccents } from '../../src/domain/text';
 import { FileFormatError } from '../types';
-import { SOURCE_NAMES } from '../../src/kernel/sources';
+import { SOURCE_NAMES } from '../../src/kernel';
 
 const fieldSpecSchema = z
   .object({

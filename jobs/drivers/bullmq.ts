@@ -50,7 +50,7 @@ function jobOptions(name: JobName, backoffMs?: number): Pick<JobsOptions, 'attem
 
 /**
  * What BullMQ stores of a failure (failedReason, stacktrace) lives in Redis in clear text: keep
- * the scrubbed message of src/logger (no SQL parameters, no quoted values) and frames only.
+ * the scrubbed message of src/platform/logger (no SQL parameters, no quoted values) and frames only.
  */
 function redisSafe(e: unknown): Error {
   const s = serializeError(e);

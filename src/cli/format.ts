@@ -1,4 +1,4 @@
-import type { ImportSummary } from '../services/import/importService';
+import type { ImportSummary } from '../imports';
 
 const n = (v: number) => v.toLocaleString('en-US');
 

@@ -1,22 +1,19 @@
-import type { Logger } from '../platform/logger';
-import type { TerritoryScope } from '../kernel/territory';
+import type { AccessContext } from '../access';
 import type { AppServices } from '../app';
-import type { Principal } from '../kernel/principal';
+import type { ImportsContext } from '../imports';
+import type { ReconciliationContext } from '../reconciliation';
+import type { RegistryContext } from '../registry';
+import type { StewardshipContext } from '../stewardship';
 import type { Loaders } from './loaders';
-import type { AuditTrail } from './security/auditTrail';
+import type { RequestContext } from './shared';
 
-export interface GraphQLContext {
-  requestId: string;
-  logger: Logger;
+/** The context of a GraphQL request (built in src/http/server.ts): every feature's slice at once. */
+export interface GraphQLContext extends RequestContext {
   services: AppServices;
   /** Per-request loaders with the caller's territory scope baked in: resolve persons only through them. */
   loaders: Loaders;
-  /** Territory the caller may see; null = unrestricted. Pass it to every service call that returns persons or households. */
-  scope: TerritoryScope | null;
-  /** The authenticated API client. */
-  principal: Principal;
-  /** Audit events of this request, written in one INSERT before the response is sent. */
-  audit: AuditTrail;
-  /** Epoch milliseconds after which fields still to resolve fail with TIMEOUT. */
-  deadline: number;
 }
+
+/** Compile-time check that the full context serves every feature's resolvers. */
+export type FeatureContexts = RegistryContext & ImportsContext & ReconciliationContext & StewardshipContext & AccessContext;
+export const asFeatureContexts = (ctx: GraphQLContext): FeatureContexts => ctx;

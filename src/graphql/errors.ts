@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError } from '../kernel/errors';
+import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
 
 /** Codes produced by Apollo/graphql itself for malformed requests: safe to show as they are. */

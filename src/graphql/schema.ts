@@ -1,50 +1,15 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { ReferenceResolver, MunicipalityResolver } from './resolvers/referenceResolver';
-import { RegistryResolver } from './resolvers/registryResolver';
-import { ImportResolver } from './resolvers/importResolver';
-import { AdminResolver, AuditEventResolver, IdentifierReadResolver, PersonDossierResolver } from './resolvers/adminResolver';
+import { accessResolvers } from '../access';
+import { importResolvers } from '../imports';
+import { reconciliationResolvers } from '../reconciliation';
+import { registryResolvers } from '../registry';
+import { stewardshipResolvers } from '../stewardship';
 import { applySecurity } from './security/secureSchema';
-import { RecordComparisonResolver, ReviewResolver } from './resolvers/reviewResolver';
-import { ReconciliationResolver } from './resolvers/reconciliationResolver';
-import { CompetingValueResolver, LinksExportResolver, PersonExplanationResolver, RecordLinkResolver } from './resolvers/linksResolver';
-import {
-  AffiliationResolver,
-  GoldenValueResolver,
-  HouseholdMemberResolver,
-  HouseholdResolver,
-  IdentifierResolver,
-  PersonResolver,
-  SisbenClassificationResolver,
-  VictimRegistrationResolver,
-} from './resolvers/personResolver';
 
-export const RESOLVERS = [
-  RegistryResolver,
-  PersonResolver,
-  GoldenValueResolver,
-  IdentifierResolver,
-  AffiliationResolver,
-  SisbenClassificationResolver,
-  VictimRegistrationResolver,
-  HouseholdResolver,
-  HouseholdMemberResolver,
-  ReferenceResolver,
-  MunicipalityResolver,
-  ImportResolver,
-  AdminResolver,
-  PersonDossierResolver,
-  AuditEventResolver,
-  IdentifierReadResolver,
-  ReviewResolver,
-  RecordComparisonResolver,
-  ReconciliationResolver,
-  PersonExplanationResolver,
-  RecordLinkResolver,
-  CompetingValueResolver,
-  LinksExportResolver,
-] as const;
+/** Every feature's resolvers (each feature's index.ts lists its own). */
+export const RESOLVERS = [...registryResolvers, ...importResolvers, ...accessResolvers, ...stewardshipResolvers, ...reconciliationResolvers] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

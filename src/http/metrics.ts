@@ -5,7 +5,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { Kind } from 'graphql';
 import type { App } from '../app';
 import type { GraphQLContext } from '../graphql/context';
-import type { OpsMetrics } from '../services/ops';
+import type { OpsMetrics } from '../ops';
 import { checkOperator } from './operatorAuth';
 
 /** Route label: a fixed set, so a scan of random URLs cannot blow up the series count. */

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { App } from '../app';
-import { bearerToken } from '../auth/tokens';
-import { OPERATION_ROLES } from '../graphql/security/rules';
+import { bearerToken } from '../access';
+import { OPERATION_ROLES } from '../graphql/shared';
 
 /** The cookie a browser holds after the dashboard's login form (HttpOnly, SameSite=Strict, Path=/admin). */
 export const OPS_COOKIE = 'juntos_ops';

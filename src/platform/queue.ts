@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { SourceName } from '../kernel/sources';
+import type { SourceName } from '../kernel';
 
 /**
  * The port through which services hand work to background jobs. Payloads carry ids only: BullMQ

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../src/kernel/principal';
-import type { Role } from '../../src/kernel/roles';
+import type { Principal, Role } from '../../src/kernel';
 import { bearer, startTestApi, type GqlResponse, type TestApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedRegistry, type SeededHousehold, type SeededPerson, type SeededRegistry } from '../helpers/registryFixture';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApp, type App } from '../../src/app';
 import { InlineJobQueue } from '../../jobs/drivers/inline';
-import type { Role } from '../../src/kernel/roles';
+import type { Role } from '../../src/kernel';
 import { loadConfig } from '../../src/platform/config';
 import type { Database } from '../../src/platform/db';
 import type { GraphQLContext } from '../../src/graphql/context';

@@ -7,7 +7,7 @@ import { createPgliteDatabase } from '../../src/platform/db/pglite';
 import type { Database } from '../../src/platform/db';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/platform/logger';
-import { seedDemo } from '../../src/services/demo/seedDemo';
+import { seedDemo } from '../../src/cli/seedDemo';
 import { testConfig } from '../helpers/api';
 
 /**

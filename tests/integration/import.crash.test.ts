@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../fixtures/rng';
+import { Rng } from '../../src/synthetic';
 import { canonicalDigest, importHarness, processRun, type ImportHarness } from './importHarness';
 
 const CHILD = fileURLToPath(new URL('./crash/processRun.ts', import.meta.url));

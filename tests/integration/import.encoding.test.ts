@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writerFor } from '../fixtures/generate';
+import { writerFor } from '../../src/synthetic';
 import { importHarness, type ImportHarness } from './importHarness';
 
 const NAMES = ['NÚÑEZ', 'MÜLLER', 'ÁLVAREZ', 'PEÑA', 'GÜIZA', 'ÍÑIGO', 'ÑUSTES', 'CASTAÑO'];

@@ -7,7 +7,7 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceName } from '../../src/kernel/sources';
+import type { SourceName } from '../../src/kernel';
 import { spawnCli } from '../ops/helpers';
 import { importCounts, importHarness, processAsWorker, processRun, type ImportHarness } from './importHarness';
 

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceName } from '../../src/kernel/sources';
-import type { ImportSummary } from '../../src/services/import/importService';
+import type { SourceName } from '../../src/kernel';
+import type { ImportSummary } from '../../src/imports';
 import { allTableCounts, canonicalDigest, importHarness, type ImportHarness } from './importHarness';
 
 /** The canonical tables' part of the digest (runs and row errors of failed runs are expected to grow). */

@@ -11,7 +11,7 @@ import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { createPgliteDatabase } from '../../src/platform/db/pglite';
 import type { Database } from '../../src/platform/db';
 import { createLogger } from '../../src/platform/logger';
-import { generateFile } from '../fixtures/generate';
+import { generateFile } from '../../src/synthetic';
 import { testConfig } from '../helpers/api';
 import { canonicalDigest, importCounts, importHarness, processRun, type ImportHarness } from './importHarness';
 

@@ -7,9 +7,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, getConnector, parseBytes, type RowResult } from '../../connectors';
-import type { SourceName } from '../../src/kernel/sources';
-import { municipalityCodes } from '../fixtures/divipola';
-import { generateBytes } from '../fixtures/generate';
+import type { SourceName } from '../../src/kernel';
+import { municipalityCodes, generateBytes } from '../../src/synthetic';
 import { importHarness, type ImportHarness } from './importHarness';
 
 const ctx = (fileName: string) => ({ fileName, today: '2026-01-01', municipalities: municipalityCodes() });

@@ -6,8 +6,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Expected } from '../fixtures/generate';
-import type { ImportRunRow } from '../../src/repositories/importRepository';
+import type { Expected } from '../../src/synthetic';
+import type { ImportRunRow } from '../../src/imports';
 import { importHarness, statusCounts, type ImportHarness } from './importHarness';
 
 type RecordRow = { id: number; import_run_id: number; line_no: number; source_key: string; h: string; raw: string; normalized: string; entity: number };

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { startRuntime, type Runtime } from '../../jobs/runtime';
-import type { SourceName } from '../../src/kernel/sources';
+import type { SourceName } from '../../src/kernel';
 import type { Database } from '../../src/platform/db';
 import { createLogger } from '../../src/platform/logger';
-import type { ImportRunRow } from '../../src/repositories/importRepository';
-import { generateFile, type Expected, type GenerateOptions } from '../fixtures/generate';
+import type { ImportRunRow } from '../../src/imports';
+import { generateFile, type Expected, type GenerateOptions } from '../../src/synthetic';
 import { testConfig } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 

@@ -10,7 +10,7 @@ import { createPostgresDatabase } from '../../src/platform/db/postgres';
 import type { Database } from '../../src/platform/db';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TEST_PG_ADMIN_URL, databaseUrl } from '../helpers/env';
-import { generateLinkage } from '../fixtures/linkage/generate';
+import { generateLinkage } from '../../src/synthetic';
 import { clusters, startEngine } from '../fixtures/linkage/scenario';
 
 /**

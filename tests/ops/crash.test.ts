@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/logger';
-import { Rng } from '../fixtures/rng';
+import { Rng } from '../../src/synthetic';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { TEST_REDIS_URL } from '../helpers/env';
 import { createInbox, dropPrefix, sleep, startWorkerProcess, stateDigest, uniquePrefix, waitFor, type Child, type Inbox } from './helpers';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import type { SourceName } from '../../src/kernel/sources';
+import type { SourceName } from '../../src/kernel';
 import type { Database } from '../../src/platform/db';
-import { generateFile, type Expected } from '../fixtures/generate';
+import { generateFile, type Expected } from '../../src/synthetic';
 import { TEST_REDIS_URL } from '../helpers/env';
 
 export const ROOT = resolve(import.meta.dirname, '../..');

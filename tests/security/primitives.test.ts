@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, generateToken, hashToken, isWellFormedToken, sameDigest } from '../../src/auth/tokens';
+import { bearerToken, generateToken, hashToken, isWellFormedToken, sameDigest } from '../../src/access';
 import { maskValue } from '../../src/graphql/security/policy';
 import { TokenBucketRateLimiter } from '../../src/graphql/security/rateLimiter';
 import { summarizeOutcome } from '../../src/graphql/security/secureSchema';

@@ -1,9 +1,8 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { ROLES } from '../../kernel/roles';
-import { AppError } from '../../kernel/errors';
-import type { ClientRow } from '../../repositories/clientRepository';
-import { scopeOf } from '../../services/clientService';
+import { ROLES, AppError } from '../../kernel';
+import type { ClientRow } from '../../access';
+import { scopeOf } from '../../access';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 
 /** The audit actor of a command-line user. */

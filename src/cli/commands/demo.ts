@@ -13,7 +13,7 @@ export function registerDemo(program: Command) {
     .action(async (opts: { households: string; seed: string }) => {
       const config = loadCliConfig();
       await withRuntime(config, async (rt) => {
-        const { seedDemo } = await import('../../services/demo/seedDemo');
+        const { seedDemo } = await import('../seedDemo');
         await seedDemo(rt.app, { households: Number(opts.households), seed: Number(opts.seed), onProgress: (m) => process.stderr.write(`${m}\n`) });
       });
     });

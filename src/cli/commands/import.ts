@@ -1,8 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
-import { AppError } from '../../kernel/errors';
-import type { ImportSummary } from '../../services/import/importService';
+import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
+import type { ImportSummary } from '../../imports';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 import { printSummary } from '../format';
 

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
+import { SOURCE_NAMES, type SourceName } from '../../kernel';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 
 export function registerLinks(program: Command) {

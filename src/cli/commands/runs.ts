@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
-import { AppError } from '../../kernel/errors';
-import type { ImportState } from '../../repositories/importRepository';
+import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
+import type { ImportState } from '../../imports';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
-import { SOURCE_NAMES, type SourceName } from '../../kernel/sources';
+import { SOURCE_NAMES, type SourceName } from '../../kernel';
 import type { ScheduleInfo } from '../../platform/queue';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 

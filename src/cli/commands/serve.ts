@@ -29,7 +29,7 @@ export function registerServe(program: Command) {
       const runtime = await startRuntime({ config, db, logger, workers: !config.REDIS_URL, schedules: !config.REDIS_URL });
       const app = runtime.app;
       if (opts.demo) {
-        const { seedDemo } = await import('../../services/demo/seedDemo');
+        const { seedDemo } = await import('../seedDemo');
         await seedDemo(app, { households: 2000, onProgress: (m) => process.stderr.write(`  demo: ${m}\n`) });
       }
       // The demo gets a fresh admin token each start (tokens cannot be shown again); the previous one is revoked.

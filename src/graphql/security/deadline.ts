@@ -1,4 +1,4 @@
-import { AppError } from '../../kernel/errors';
+import { AppError } from '../../kernel';
 
 export const timeoutError = () => new AppError('TIMEOUT', 'The request exceeded its time limit.', {}, true);
 

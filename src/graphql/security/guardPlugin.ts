@@ -7,7 +7,7 @@ import { analyzeOperation, OperationTooComplexError, type AnalysisLimits } from 
 import { disclosureFor } from './policy';
 import type { RateLimiter } from './rateLimiter';
 import { allowedRoles, sensitivityOf } from './secureSchema';
-import { pageSizeMessage } from '../../kernel/paging';
+import { pageSizeMessage } from '../../kernel';
 
 export interface GuardOptions extends AnalysisLimits {
   maxCost: number;

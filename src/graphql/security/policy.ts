@@ -1,5 +1,5 @@
-import type { Role } from '../../kernel/roles';
-import type { Sensitivity } from '../sensitivity';
+import type { Role } from '../../kernel';
+import type { Sensitivity } from '../shared';
 
 /**
  * What a role gets of a field, by the field's sensitivity tag:

@@ -7,17 +7,12 @@ import {
   type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
-  type GraphQLSchema,
-} from 'graphql';
-import { GraphQLError } from 'graphql';
-import { ROLES, type Role } from '../../kernel/roles';
-import { AppError } from '../../kernel/errors';
+  type GraphQLSchema, GraphQLError } from 'graphql';
+import { ROLES, type Role, AppError } from '../../kernel';
 import type { GraphQLContext } from '../context';
-import { AUDIT_SUBJECT_KEY, PERSONAL_TYPE_KEY, SENSITIVITIES, SENSITIVITY_KEY, type AuditSubject, type Sensitivity } from '../sensitivity';
+import { AUDIT_SUBJECT_KEY, PERSONAL_TYPE_KEY, SENSITIVITIES, SENSITIVITY_KEY, type AuditSubject, type Sensitivity, ALLOW_KEY } from '../shared';
 import { checkDeadline, withDeadline } from './deadline';
 import { disclosureFor, maskValue } from './policy';
-import { ALLOW_KEY } from './rules';
-
 type AnyField = GraphQLField<unknown, GraphQLContext>;
 
 export const allowedRoles = (field: { extensions?: Record<string, unknown> | null }): Role[] | undefined =>

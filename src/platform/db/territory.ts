@@ -1,5 +1,5 @@
 import { or, inArray, sql, type SQL, type AnyColumn } from 'drizzle-orm';
-import type { TerritoryScope } from '../../kernel/territory';
+import type { TerritoryScope } from '../../kernel';
 
 /** The SQL condition of a territorial scope (undefined when unrestricted). */
 export function scopeCondition(

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app';
-import type { DecideOutcome } from '../../../src/services/stewardship/outcomes';
+import type { DecideOutcome } from '../../../src/stewardship';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { sisbenFile, startHub, steward, type HouseholdSpec, type Hub } from './fixture';
 

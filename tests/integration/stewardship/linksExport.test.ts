@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINKS_CSV_HEADER } from '../../../src/services/linksExport';
+import { LINKS_CSV_HEADER } from '../../../src/stewardship';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { KEYS, PEOPLE, importScenario, startHub, type Hub } from './fixture';
 

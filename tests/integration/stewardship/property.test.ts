@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { generateBytes } from '../../fixtures/generate';
+import { generateBytes } from '../../../src/synthetic';
 import { startHub, type Hub } from './fixture';
 
 /**

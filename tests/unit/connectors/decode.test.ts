@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeBytes, detectEncoding } from '../../../connectors/common/decode';
-import { inspectFile, decodeFile } from '../../../src/imports/registryFiles';
+import { inspectFile, decodeFile } from '../../../src/imports';
 import { FileFormatError } from '../../../connectors/types';
 import { latin1, tempFile } from './helpers';
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detectSource } from '../../../connectors';
-import { inspectFile } from '../../../src/imports/registryFiles';
+import { inspectFile } from '../../../src/imports';
 
 const head = async (p: string) => (await inspectFile(fileURLToPath(new URL(`../../../connectors/${p}`, import.meta.url)))).headLines;
 

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileFormatError, getConnector, emptyParseStats, type RowResult } from '../../../connectors';
-import { SOURCE_NAMES, type SourceName } from '../../../src/kernel/sources';
+import { SOURCE_NAMES, type SourceName } from '../../../src/kernel';
 import { parseBytes } from '../../../connectors/common/parseFile';
-import { generateBytes } from '../../fixtures/generate';
+import { generateBytes } from '../../../src/synthetic';
 import { collect, ctx } from './helpers';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);

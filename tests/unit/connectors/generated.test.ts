@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getConnector, type RowResult } from '../../../connectors';
-import { parseFile, inspectFile } from '../../../src/imports/registryFiles';
-import { SOURCE_NAMES } from '../../../src/kernel/sources';
+import { parseFile, inspectFile } from '../../../src/imports';
+import { SOURCE_NAMES } from '../../../src/kernel';
 import { parseBytes } from '../../../connectors/common/parseFile';
-import { generateBytes, generateFile, type Expected } from '../../fixtures/generate';
+import { generateBytes, generateFile, type Expected } from '../../../src/synthetic';
 import { collect, ctx, tempFile } from './helpers';
 
 const ALL_FAULTS = 'bad-date:4,future-date:2,unknown-municipality:3,wrong-columns:2,undecodable:2,missing-name:3,bad-document:2,duplicate-line:3,mojibake:2';

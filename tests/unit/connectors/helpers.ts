@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyParseStats, type ParseContext, type RowResult } from '../../../connectors/types';
-import { municipalityCodes } from '../../fixtures/divipola';
+import { municipalityCodes } from '../../../src/synthetic';
 
 export const MUNICIPALITIES = municipalityCodes();
 export const TODAY = '2025-06-30';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRuafConnector, FileFormatError, getConnector, parseLayout, parseText, RUAF_LAYOUTS } from '../../../connectors';
-import { loadLayout } from '../../../src/imports/registryFiles';
+import { loadLayout } from '../../../src/imports';
 import { RUAF_CANONICAL_LAYOUT } from '../../../connectors/ruaf';
 import { collect, ctx, tempFile } from './helpers';
 

@@ -4,10 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collect, getConnector, parseBytes } from '../../../connectors';
-import { municipalityCodes } from '../../fixtures/divipola';
-import { generateLinkage, noisyAppearance, NOISE_PROFILES, LinkagePopulation } from '../../fixtures/linkage/generate';
-import { birthDateError, mistypeDigit, nameVariant, particleVariant, phoneticRespelling, resplitGivenNames, transposeDigits, typo } from '../../fixtures/linkage/noise';
-import { Rng } from '../../fixtures/rng';
+import { municipalityCodes, generateLinkage, noisyAppearance, NOISE_PROFILES, LinkagePopulation, birthDateError, mistypeDigit, nameVariant, particleVariant, phoneticRespelling, resplitGivenNames, transposeDigits, typo, Rng } from '../../../src/synthetic';
 import { soundexEs } from '../../../src/domain/identity';
 
 const dirs: string[] = [];

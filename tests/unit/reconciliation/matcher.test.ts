@@ -11,7 +11,7 @@ import {
   type PreparedRecord,
 } from '../../../src/domain/identity';
 import { adult } from '../identity/helpers';
-import { BatchMatcher, NO_PINS, type MatchRecord, type Pins } from '../../../src/services/reconciliation/matcher';
+import { BatchMatcher, NO_PINS, type MatchRecord, type Pins } from '../../../src/reconciliation/matcher';
 
 const MODEL = compileModel();
 

@@ -1,0 +1,35 @@
+import { toSourceEnum } from '../../graphql/shared';
+import type { ImportRunRow } from '../importRepository';
+import type { ImportRun } from './importTypes';
+
+export const toImportRun = (r: ImportRunRow): ImportRun => ({
+  id: String(r.id),
+  internalId: r.id,
+  source: toSourceEnum(r.source),
+  fileName: r.fileName,
+  sha256: r.sha256,
+  fileBytes: r.fileBytes,
+  encoding: r.encoding,
+  state: r.state,
+  progress: r.state === 'received' ? 0 : r.fileBytes ? Math.min(1, r.bytesRead / r.fileBytes) : 1,
+  rowsTotal: r.rowsTotal,
+  rowsLoaded: r.rowsLoaded,
+  rowsRejected: r.rowsRejected,
+  rowsWithWarnings: r.rowsWithWarnings,
+  added: r.added,
+  changed: r.changed,
+  unchanged: r.unchanged,
+  disappeared: r.disappeared,
+  chunksTotal: r.chunksTotal,
+  chunksDone: r.chunksDone,
+  errorRate: r.errorRate,
+  failureCode: r.failureCode,
+  failureReason: r.failureReason,
+  errorCounts: (r.errorSummary as ImportRun['errorCounts'] | null) ?? [],
+  summary: r.summary,
+  previousRunId: r.previousRunId ? String(r.previousRunId) : null,
+  attempts: r.attempts,
+  createdAt: r.createdAt,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt,
+});

@@ -1,0 +1,735 @@
+import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { importChunks, importRowErrors, importRuns } from '../../schema';
+import type { SourceName } from '../kernel';
+import type { Database, Orm } from '../platform/db';
+
+export type ImportRunRow = typeof importRuns.$inferSelect;
+export type ImportState = ImportRunRow['state'];
+export type RowErrorRow = typeof importRowErrors.$inferSelect;
+
+export const FINISHED_STATES: readonly ImportState[] = ['done', 'failed'];
+export const UNFINISHED_STATES: readonly ImportState[] = ['received', 'parsing', 'staged', 'applied'];
+
+export interface ChunkCounts {
+  added: number;
+  changed: number;
+  unchanged: number;
+}
+
+/** Staging tables are per run, unlogged (rebuilt from the file if PostgreSQL itself crashes). */
+export const stagingTable = (runId: number) => {
+  if (!Number.isSafeInteger(runId) || runId <= 0) throw new Error('invalid run id');
+  return `import_staging_${runId}`;
+};
+
+/** Dry runs stage into a throwaway table of their own and write nothing else. */
+export const dryRunStagingTable = () => `import_staging_dry_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+
+/**
+ * Staged rows, in COPY order (stageRows.ts writes them): the record's key, digest, raw line and
+ * normalized JSON (kept as the record's version in source_records), then typed columns so that the
+ * apply is plain set-based SQL with no JSON extraction. A rejected row whose key parsed is staged with
+ * `ord` null and nothing else: it only keeps its record from being counted as disappeared.
+ */
+export const STAGING_COLUMNS = [
+  'ord', 'line', 'lines', 'source_key', 'content_hash', 'raw', 'record',
+  'doc_type', 'doc_number', 'first_name', 'second_name', 'first_surname', 'second_surname', 'birth_date', 'sex', 'municipality_code',
+  'household_key', 'hh_municipality', 'hh_zone', 'hh_ficha', 'hh_role', 'hh_order',
+  'sb_group', 'sb_subgroup', 'sb_cut_date', 'sb_survey_date',
+  'af_subsystem', 'af_admin_code', 'af_admin_name', 'af_regime', 'af_type', 'af_state', 'af_state_code', 'af_start', 'af_end', 'af_municipality', 'af_program',
+  'vi_event', 'vi_type', 'vi_occ_date', 'vi_decl_date', 'vi_incl_date', 'vi_occ_mun', 'vi_decl_mun', 'vi_arr_mun', 'vi_incl_state',
+] as const;
+
+const STAGING_DDL = `
+  ord integer, line integer not null, lines integer not null, source_key text not null, content_hash bytea, raw text, record text,
+  doc_type varchar(2), doc_number varchar(20), first_name text, second_name text, first_surname text, second_surname text,
+  birth_date date, sex sex, municipality_code char(5),
+  household_key text, hh_municipality char(5), hh_zone zone, hh_ficha text, hh_role smallint, hh_order smallint,
+  sb_group char(1), sb_subgroup varchar(3), sb_cut_date date, sb_survey_date date,
+  af_subsystem subsystem, af_admin_code text, af_admin_name text, af_regime text, af_type text, af_state affiliation_state,
+  af_state_code text, af_start date, af_end date, af_municipality char(5), af_program text,
+  vi_event smallint, vi_type text, vi_occ_date date, vi_decl_date date, vi_incl_date date, vi_occ_mun char(5), vi_decl_mun char(5),
+  vi_arr_mun char(5), vi_incl_state text,
+  dup boolean not null default false`;
+
+export const ROW_ERROR_COLUMNS = ['import_run_id', 'line', 'field', 'code', 'message', 'severity'] as const;
+
+/** One parameter holding a text[] literal (any number of values, one bind). */
+const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`}::text[]`;
+
+/** Tables an import writes (the bulk path locks them, in this order). */
+const CANONICAL_TABLES = ['source_entities', 'source_records', 'households', 'household_memberships', 'sisben_classifications', 'affiliations', 'victim_registrations'] as const;
+
+export interface DiffPreview extends ChunkCounts {
+  disappeared: number;
+  /** Active records whose row in this extract was rejected: they keep their previous version. */
+  keptRejected: number;
+}
+
+/** What the bulk path needs to know of a staged file (from stageRows' counters). */
+export interface BulkPlan {
+  chunkSize: number;
+  chunksTotal: number;
+  /** Loaded rows staged, duplicates included (order numbers 0 … stagedRows - 1). */
+  stagedRows: number;
+  parts: { household: number; sisben: number; affiliation: number; victim: number };
+}
+
+/** The chunked apply's plan: rows per chunk, and the disappearance it implies. */
+export interface ChangePlan {
+  totals: number[];
+  /** Active records of the source, and how many of them the file leaves absent. */
+  active: number;
+  disappeared: number;
+}
+
+export interface StagingPrepared {
+  duplicates: number;
+  /** Physical lines of the duplicate rows (moved from loaded to rejected in the line accounting). */
+  duplicateLines: number;
+}
+
+/** The import pipeline's database door: runs, row errors, staging and the set-based apply. */
+export class ImportRepository {
+  constructor(private readonly db: Database) {}
+
+  private get orm(): Orm {
+    return this.db.orm;
+  }
+
+  /**
+   * Creates the run for a file, or returns the existing one for the same bytes: the unique SHA-256
+   * makes concurrent submissions of one file converge on a single run.
+   */
+  async createOrGetRun(values: {
+    source: SourceName;
+    fileName: string;
+    filePath: string;
+    sha256: string;
+    fileBytes: number;
+    encoding: string;
+    requestedBy: string | null;
+  }): Promise<{ run: ImportRunRow; created: boolean }> {
+    const inserted = await this.orm.insert(importRuns).values(values).onConflictDoNothing({ target: importRuns.sha256 }).returning();
+    if (inserted.length) return { run: inserted[0], created: true };
+    const [existing] = await this.orm.select().from(importRuns).where(eq(importRuns.sha256, values.sha256));
+    return { run: existing, created: false };
+  }
+
+  async findRun(id: number): Promise<ImportRunRow | null> {
+    const [row] = await this.orm.select().from(importRuns).where(eq(importRuns.id, id));
+    return row ?? null;
+  }
+
+  async findRunBySha(sha256: string): Promise<ImportRunRow | null> {
+    const [row] = await this.orm.select().from(importRuns).where(eq(importRuns.sha256, sha256));
+    return row ?? null;
+  }
+
+  async listRuns(opts: { source?: SourceName; states?: ImportState[]; first: number; after?: number }): Promise<ImportRunRow[]> {
+    return this.orm
+      .select()
+      .from(importRuns)
+      .where(
+        and(
+          opts.source ? eq(importRuns.source, opts.source) : undefined,
+          opts.states?.length ? inArray(importRuns.state, opts.states) : undefined,
+          opts.after !== undefined ? lt(importRuns.id, opts.after) : undefined,
+        ),
+      )
+      .orderBy(desc(importRuns.id))
+      .limit(opts.first + 1);
+  }
+
+  async unfinishedRuns(): Promise<ImportRunRow[]> {
+    return this.orm.select().from(importRuns).where(inArray(importRuns.state, [...UNFINISHED_STATES])).orderBy(asc(importRuns.id));
+  }
+
+  /** An earlier unfinished run of the same source must apply first (snapshots are ordered). */
+  async earlierUnfinishedRun(run: ImportRunRow): Promise<ImportRunRow | null> {
+    const [row] = await this.orm
+      .select()
+      .from(importRuns)
+      .where(and(eq(importRuns.source, run.source), lt(importRuns.id, run.id), inArray(importRuns.state, [...UNFINISHED_STATES])))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /** The last accepted snapshot of a source before this run (the base of its diff). */
+  async previousAcceptedRun(run: ImportRunRow): Promise<number | null> {
+    const [row] = await this.orm
+      .select({ id: importRuns.id })
+      .from(importRuns)
+      .where(and(eq(importRuns.source, run.source), lt(importRuns.id, run.id), inArray(importRuns.state, ['applied', 'done'])))
+      .orderBy(desc(importRuns.id))
+      .limit(1);
+    return row?.id ?? null;
+  }
+
+  async update(id: number, values: Partial<typeof importRuns.$inferInsert>, orm: Orm = this.orm): Promise<void> {
+    await orm.update(importRuns).set({ ...values, updatedAt: new Date() }).where(eq(importRuns.id, id));
+  }
+
+  /** Moves a run to `to` only from one of `from`; false when another worker already moved it. */
+  async transition(id: number, from: readonly ImportState[], to: ImportState, values: Partial<typeof importRuns.$inferInsert> = {}, orm: Orm = this.orm): Promise<boolean> {
+    const rows = await orm
+      .update(importRuns)
+      .set({ ...values, state: to, updatedAt: new Date() })
+      .where(and(eq(importRuns.id, id), inArray(importRuns.state, [...from])))
+      .returning({ id: importRuns.id });
+    return rows.length > 0;
+  }
+
+  /** Adds (or replaces) top-level parts of a run's summary, keeping the others. */
+  async mergeSummary(id: number, part: Record<string, unknown>, orm: Orm = this.orm): Promise<void> {
+    await this.db.rows(sql`update import_runs set summary = coalesce(summary, '{}'::jsonb) || ${JSON.stringify(part)}::jsonb, updated_at = now() where id = ${id}`, orm);
+  }
+
+  /**
+   * Claims a run for one attempt: moves it from one of `from` to `to` and bumps `attempts`, only if
+   * `attempts` still has the value the caller read. False when another caller claimed it first.
+   */
+  async claim(id: number, attempts: number, from: readonly ImportState[], to: ImportState, values: Partial<typeof importRuns.$inferInsert> = {}): Promise<boolean> {
+    const rows = await this.orm
+      .update(importRuns)
+      .set({ ...values, state: to, attempts: attempts + 1, updatedAt: new Date() })
+      .where(and(eq(importRuns.id, id), eq(importRuns.attempts, attempts), inArray(importRuns.state, [...from])))
+      .returning({ id: importRuns.id });
+    return rows.length > 0;
+  }
+
+  // --- staging -------------------------------------------------------------------------------
+
+  /**
+   * Creates an empty staging table and clears the row errors an interrupted attempt left. Chunk
+   * done-marks are cleared too, except when a run that already applied chunks is re-staged (after
+   * PostgreSQL itself crashed and emptied the unlogged table): those chunks stay applied and skipped.
+   */
+  async resetStaging(table: string, runId: number | null, opts: { keepChunks?: boolean } = {}): Promise<void> {
+    const t = sql.raw(table);
+    await this.dropStaging(table);
+    await this.db.rows(sql`create unlogged table ${t} (${sql.raw(STAGING_DDL)})`);
+    if (runId !== null) {
+      await this.orm.delete(importRowErrors).where(eq(importRowErrors.importRunId, runId));
+      if (!opts.keepChunks) await this.orm.delete(importChunks).where(eq(importChunks.importRunId, runId));
+    }
+  }
+
+  async stagingExists(runId: number): Promise<boolean> {
+    const [row] = await this.db.rows<{ ok: boolean }>(sql`select to_regclass(${stagingTable(runId)}) is not null as ok`);
+    return row.ok;
+  }
+
+  /**
+   * Whether the staging table still holds the staged file. An unlogged table survives a crash of
+   * the worker but is emptied when PostgreSQL itself restarts after a crash: the file is then staged
+   * again (the same bytes give the same rows and order numbers).
+   */
+  async stagingIntact(runId: number): Promise<boolean> {
+    if (!(await this.stagingExists(runId))) return false;
+    const [row] = await this.db.rows<{ ok: boolean }>(sql`select exists (select 1 from ${sql.raw(stagingTable(runId))}) as ok`);
+    return row.ok;
+  }
+
+  /** Drops a staging table and its companion plan (see planChanges). */
+  async dropStaging(table: string): Promise<void> {
+    await this.db.rows(sql`drop table if exists ${sql.raw(table)}, ${sql.raw(`${table}_changes`)}, ${sql.raw(`${table}_gone`)}`);
+  }
+
+  copyStaging(table: string, data: AsyncIterable<string | Uint8Array>): Promise<void> {
+    return this.db.copyFrom(table, STAGING_COLUMNS, data);
+  }
+
+  copyRowErrors(data: AsyncIterable<string | Uint8Array>): Promise<void> {
+    return this.db.copyFrom('import_row_errors', ROW_ERROR_COLUMNS, data);
+  }
+
+  /**
+   * After the COPY: marks every repetition of a record key inside the file as a row error (the
+   * first occurrence wins; recorded for real runs, only counted for dry runs) and analyzes the
+   * table. `candidates`: the keys that may repeat (stageRows' key filter), or null for all keys.
+   */
+  async prepareStaging(table: string, runId: number | null, candidates: string[] | null): Promise<StagingPrepared> {
+    const t = sql.raw(table);
+    if (candidates?.length === 0) {
+      await this.analyzeStaging(t);
+      return { duplicates: 0, duplicateLines: 0 };
+    }
+    const out = await this.orm.transaction(async (tx) => {
+      const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
+      await q(sql`set local work_mem = '128MB'`);
+      // Keys seen more than once, among the candidates the key filter flagged (or all keys).
+      const repeated =
+        candidates === null
+          ? sql`select source_key from ${t} where ord is not null group by source_key having count(*) > 1`
+          : sql`select s.source_key from ${t} s join unnest(${textArray(candidates)}) c(k) on c.k = s.source_key
+              where s.ord is not null group by s.source_key having count(*) > 1`;
+      const [row] = await q<{ n: number; lines: number }>(sql`
+        with k as (${repeated}), d as (
+          select s.ord, first_value(s.line) over w as first_line, row_number() over w as rn
+          from ${t} s join k using (source_key) where s.ord is not null
+          window w as (partition by s.source_key order by s.line)
+        ), marked as (
+          update ${t} s set dup = true from d where d.rn > 1 and s.ord = d.ord returning s.line, s.lines, d.first_line
+        )${
+          runId === null
+            ? sql` select count(*)::int as n, coalesce(sum(lines), 0)::int as lines from marked`
+            : sql`, errs as (
+          insert into import_row_errors (import_run_id, line, field, code, message, severity)
+          select ${runId}, line, '(row)', 'DUPLICATE_KEY',
+                 'The record key of this row repeats line ' || first_line || ' of the same file; only the first is loaded.', 'error'
+          from marked returning 1
+        )
+        select (select count(*)::int from errs) as n, coalesce((select sum(lines) from marked), 0)::int as lines`
+        }`);
+      return { duplicates: row.n, duplicateLines: row.lines };
+    });
+    await this.analyzeStaging(t);
+    return out;
+  }
+
+  /** Statistics only where the planner needs them (wide text columns cost most to sample). */
+  private async analyzeStaging(t: SQL) {
+    await this.db.rows(sql`analyze ${t} (ord, source_key, dup, household_key)`);
+  }
+
+  async errorSummary(runId: number): Promise<{ code: string; field: string; severity: string; count: number }[]> {
+    return this.db.rows(sql`
+      select code, field, severity::text as severity, count(*)::int as count from import_row_errors
+      where import_run_id = ${runId} group by code, field, severity order by count(*) desc, code, field`);
+  }
+
+  async rowErrors(runId: number, opts: { first: number; afterId?: number; severity?: 'error' | 'warning' }): Promise<RowErrorRow[]> {
+    return this.orm
+      .select()
+      .from(importRowErrors)
+      .where(
+        and(
+          eq(importRowErrors.importRunId, runId),
+          opts.severity ? eq(importRowErrors.severity, opts.severity) : undefined,
+          opts.afterId !== undefined ? gt(importRowErrors.id, opts.afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(importRowErrors.id))
+      .limit(opts.first + 1);
+  }
+
+  async appliedChunks(runId: number): Promise<Set<number>> {
+    const rows = await this.orm.select({ n: importChunks.chunkNo }).from(importChunks).where(eq(importChunks.importRunId, runId));
+    return new Set(rows.map((r) => r.n));
+  }
+
+  // --- apply ---------------------------------------------------------------------------------
+
+  /**
+   * Plans the chunked apply in one pass over the staged file: the rows that must be written (added,
+   * reappeared or changed: their staged columns, their entity, the ids of their new record and
+   * entity) go into `<staging>_changes`, and how many rows each chunk holds. A chunk rolled back by
+   * a crash reuses its planned ids (never committed, so never taken). One hash join of the whole file with the source's records instead of one per chunk
+   * (a chunk's join would scan every record of the source again). Valid for the rest of the run:
+   * only the run's own chunks write this source's records, each its own keys; a chunk applied since
+   * the plan was made is skipped by its done-mark. Kept across a worker crash (an unlogged table is
+   * only emptied with its staging table, which is then staged and planned again).
+   */
+  async planChanges(runId: number, source: SourceName, chunkSize: number): Promise<ChangePlan> {
+    const table = stagingTable(runId);
+    const t = sql.raw(table);
+    const changes = sql.raw(`${table}_changes`);
+    const gone = sql.raw(`${table}_gone`);
+    return this.orm.transaction(async (tx) => {
+      const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
+      // One planner per run at a time (chunk locks use chunk numbers ≥ 0 with the same run id).
+      await q(sql`select pg_advisory_xact_lock(${runId}, -1)`);
+      await q(sql`set local work_mem = '128MB'`);
+      const [exists] = await q<{ ok: boolean }>(sql`select to_regclass(${`${table}_gone`}) is not null as ok`);
+      if (!exists.ok) {
+        await q(sql`drop table if exists ${changes}`);
+        await q(sql`create unlogged table ${changes} as
+          select s.*, e.id as entity_id, case when e.id is null or e.status = 'vanished' then 'added' else 'changed' end as kind,
+            nextval(pg_get_serial_sequence('source_records', 'id')) as record_id,
+            coalesce(e.id, nextval(pg_get_serial_sequence('source_entities', 'id'))) as new_entity_id
+          from ${t} s left join source_entities e on e.source = ${source} and e.source_key = s.source_key
+          where s.ord is not null and not s.dup and (e.id is null or e.status = 'vanished' or e.content_hash <> s.content_hash)`);
+        await q(sql`create index on ${changes} (ord)`);
+        await q(sql`analyze ${changes}`);
+        // Active records absent from the file (no row at all, not even a rejected one with its key).
+        // Chunks never touch them, so the set holds until the disappearance step. Created last: its
+        // presence means the plan is complete.
+        await q(sql`create unlogged table ${gone} as
+          select e.id from source_entities e where e.source = ${source} and e.status = 'active'
+            and not exists (select 1 from ${t} s where s.source_key = e.source_key)`);
+      }
+      const rows = await q<{ k: number; n: number }>(sql`select (ord / ${chunkSize})::int as k, count(*)::int as n from ${t} where ord is not null and not dup group by 1`);
+      const totals: number[] = [];
+      for (const r of rows) totals[r.k] = r.n;
+      const [c] = await q<{ active: number; disappeared: number }>(sql`select
+        (select count(*)::int from source_entities where source = ${source} and status = 'active') as active,
+        (select count(*)::int from ${gone}) as disappeared`);
+      return { totals: Array.from(totals, (n) => n ?? 0), ...c };
+    });
+  }
+
+  /**
+   * Applies one chunk of staged rows to the canonical tables and records it as done, in one
+   * transaction: a crash either loses the whole chunk (redone on resume) or none of it. Only the
+   * chunk's planned changes (planChanges) are written; `total` is the chunk's row count, the rest
+   * of which is unchanged.
+   */
+  async applyChunk(run: { id: number; source: SourceName }, chunkNo: number, lo: number, hi: number, total: number): Promise<ChunkCounts | null> {
+    return this.orm.transaction(async (tx) => {
+      const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
+      // Serializes concurrent workers on the same chunk: the loser sees the done-mark and skips.
+      await q(sql`select pg_advisory_xact_lock(${run.id}, ${chunkNo})`);
+      const [done] = await q(sql`select 1 from import_chunks where import_run_id = ${run.id} and chunk_no = ${chunkNo}`);
+      if (done) return null;
+      // The chunk and its done-mark are one transaction whatever this setting: a commit whose WAL a
+      // server crash loses is lost whole, and the resumed run applies the chunk again. JIT compiling
+      // costs more than these statements over a few thousand rows.
+      await q(sql`set local synchronous_commit = off`);
+      await q(sql`set local jit = off`);
+
+      const table = stagingTable(run.id);
+      const src = run.source;
+      // The chunk's planned rows (person_id read now: reconciliation may have linked the record since the plan).
+      await q(sql`create temp table chunk on commit drop as
+        select c.*, e.person_id from ${sql.raw(`${table}_changes`)} c left join source_entities e on e.id = c.entity_id
+        where c.ord >= ${lo} and c.ord < ${hi}`);
+      // Its real size, so that joins with households and facts probe their indexes (no full scans).
+      await q(sql`analyze chunk`);
+      const [k] = await q<{ added: number; changed: number }>(sql`select
+        count(*) filter (where kind = 'added')::int as added, count(*) filter (where kind = 'changed')::int as changed from chunk`);
+      const c: ChunkCounts = { added: k.added, changed: k.changed, unchanged: total - k.added - k.changed };
+
+      if (c.added + c.changed > 0) {
+        await q(sql`insert into source_records (id, source, source_entity_id, import_run_id, line_no, source_key, content_hash, raw, normalized)
+          overriding system value
+          select record_id, ${src}, new_entity_id, ${run.id}, line, source_key, content_hash, raw, record::jsonb from chunk order by ord`);
+        await q(sql`insert into source_entities (id, source, source_key, current_record_id, content_hash, status, first_seen_run_id,
+            changed_run_id, doc_type, doc_number, first_name, second_name, first_surname, second_surname, birth_date, sex,
+            municipality_code, household_key)
+          overriding system value
+          select new_entity_id, ${src}, source_key, record_id, content_hash, 'active', ${run.id}, ${run.id}, doc_type, doc_number,
+            first_name, second_name, first_surname, second_surname, birth_date, sex, municipality_code, household_key
+          from chunk where entity_id is null order by ord`);
+        await q(sql`update source_entities e set current_record_id = c.record_id, content_hash = c.content_hash, status = 'active',
+            vanished_run_id = null, changed_run_id = ${run.id}, match_pending = true, updated_at = now(),
+            doc_type = c.doc_type, doc_number = c.doc_number, first_name = c.first_name, second_name = c.second_name,
+            first_surname = c.first_surname, second_surname = c.second_surname, birth_date = c.birth_date, sex = c.sex,
+            municipality_code = c.municipality_code, household_key = c.household_key
+          from chunk c where c.entity_id = e.id`);
+        await this.applyFacts(q, src, sql`chunk`, false);
+      }
+
+      await q(sql`insert into import_chunks (import_run_id, chunk_no, added, changed, unchanged)
+        values (${run.id}, ${chunkNo}, ${c.added}, ${c.changed}, ${c.unchanged})`);
+      await q(sql`update import_runs set chunks_done = chunks_done + 1, added = added + ${c.added}, changed = changed + ${c.changed},
+        unchanged = unchanged + ${c.unchanged}, updated_at = now() where id = ${run.id}`);
+      return c;
+    });
+  }
+
+  /**
+   * Projects new record versions onto households, memberships and the fact tables. `rows` is a
+   * relation (aliased `c` here) with the staging columns plus record_id, new_entity_id, entity_id
+   * (null for a new record) and person_id. `fresh`: every record and household is new (bulk path), so plain inserts.
+   */
+  private async applyFacts(q: <T>(s: SQL) => Promise<T[]>, src: SourceName, rows: SQL, fresh: boolean): Promise<void> {
+    const upsert = (s: SQL) => (fresh ? sql`` : s);
+    // Households (Sisbén: ficha + hogar): the first row of the household (by line) defines the values.
+    await q(sql`insert into households (source, source_key, municipality_code, zone, sisben_ficha, sisben_group, sisben_subgroup, source_record_id)
+      select distinct on (c.household_key) ${src}, c.household_key, c.hh_municipality, c.hh_zone, c.hh_ficha, c.sb_group, c.sb_subgroup, c.record_id
+      from ${rows} c where c.household_key is not null
+      order by c.household_key, c.line
+      ${upsert(sql`on conflict (source, source_key) do update set municipality_code = excluded.municipality_code, zone = excluded.zone,
+        sisben_ficha = excluded.sisben_ficha, sisben_group = excluded.sisben_group, sisben_subgroup = excluded.sisben_subgroup,
+        source_record_id = excluded.source_record_id, status = 'active', updated_at = now()`)}`);
+    await q(sql`insert into household_memberships (household_id, source_entity_id, source_record_id, person_id, role, member_order, valid_from)
+      select h.id, c.new_entity_id, c.record_id, c.person_id, c.hh_role, c.hh_order, coalesce(c.sb_cut_date, current_date)
+      from ${rows} c join households h on h.source = ${src} and h.source_key = c.household_key
+      ${upsert(sql`on conflict (source_entity_id, household_id) do update set source_record_id = excluded.source_record_id,
+        role = excluded.role, member_order = excluded.member_order, valid_to = null, updated_at = now()`)}`);
+    if (!fresh) {
+      // A changed record that moved to another household (or lost it) ends its old membership.
+      await q(sql`update household_memberships m set valid_to = current_date, updated_at = now()
+        from ${rows} c left join households h on h.source = ${src} and h.source_key = c.household_key
+        where c.entity_id is not null and m.source_entity_id = c.entity_id and m.valid_to is null and (h.id is null or m.household_id <> h.id)`);
+    }
+
+    await q(sql`insert into sisben_classifications (source_entity_id, source_record_id, person_id, household_id, "group", subgroup, cut_date, survey_date, status)
+      select c.new_entity_id, c.record_id, c.person_id, h.id, c.sb_group, c.sb_subgroup, c.sb_cut_date, c.sb_survey_date, 'active'
+      from ${rows} c left join households h on h.source = ${src} and h.source_key = c.household_key
+      where c.sb_group is not null
+      ${upsert(sql`on conflict (source_entity_id) do update set source_record_id = excluded.source_record_id, household_id = excluded.household_id,
+        "group" = excluded."group", subgroup = excluded.subgroup, cut_date = excluded.cut_date, survey_date = excluded.survey_date,
+        status = 'active', updated_at = now()`)}`);
+
+    await q(sql`insert into affiliations (source_entity_id, source_record_id, person_id, status, source, subsystem, administrator_code,
+        administrator_name, regime, affiliate_type, state, state_code, start_date, end_date, municipality_code, program)
+      select c.new_entity_id, c.record_id, c.person_id, 'active', ${src}, c.af_subsystem, c.af_admin_code, c.af_admin_name, c.af_regime,
+        c.af_type, c.af_state, c.af_state_code, c.af_start, c.af_end, c.af_municipality, c.af_program
+      from ${rows} c where c.af_subsystem is not null
+      ${upsert(sql`on conflict (source_entity_id) do update set source_record_id = excluded.source_record_id, status = 'active',
+        subsystem = excluded.subsystem, administrator_code = excluded.administrator_code, administrator_name = excluded.administrator_name,
+        regime = excluded.regime, affiliate_type = excluded.affiliate_type, state = excluded.state, state_code = excluded.state_code,
+        start_date = excluded.start_date, end_date = excluded.end_date, municipality_code = excluded.municipality_code,
+        program = excluded.program, updated_at = now()`)}`);
+
+    await q(sql`insert into victim_registrations (source_entity_id, source_record_id, person_id, status, event_code, victim_type,
+        occurrence_date, declaration_date, inclusion_date, occurrence_municipality, declaration_municipality, arrival_municipality, inclusion_state)
+      select c.new_entity_id, c.record_id, c.person_id, 'active', c.vi_event, c.vi_type, c.vi_occ_date, c.vi_decl_date, c.vi_incl_date,
+        c.vi_occ_mun, c.vi_decl_mun, c.vi_arr_mun, c.vi_incl_state
+      from ${rows} c where c.vi_event is not null
+      ${upsert(sql`on conflict (source_entity_id) do update set source_record_id = excluded.source_record_id, status = 'active',
+        event_code = excluded.event_code, victim_type = excluded.victim_type, occurrence_date = excluded.occurrence_date,
+        declaration_date = excluded.declaration_date, inclusion_date = excluded.inclusion_date,
+        occurrence_municipality = excluded.occurrence_municipality, declaration_municipality = excluded.declaration_municipality,
+        arrival_municipality = excluded.arrival_municipality, inclusion_state = excluded.inclusion_state, updated_at = now()`)}`);
+
+    if (!fresh) {
+      // A changed record that no longer carries a fact retires it (marked, never deleted).
+      for (const [table, present] of [
+        ['sisben_classifications', 'sb_group'],
+        ['affiliations', 'af_subsystem'],
+        ['victim_registrations', 'vi_event'],
+      ] as const) {
+        await q(sql`update ${sql.raw(table)} f set status = 'vanished', updated_at = now()
+          from ${rows} c where c.entity_id is not null and f.source_entity_id = c.entity_id and c.${sql.raw(present)} is null and f.status = 'active'`);
+      }
+    }
+  }
+
+  /**
+   * Whether a run may take the bulk path: the first snapshot of its source, at least `minRows`
+   * rows, and a file at least as large as everything the hub already holds (the bulk path
+   * re-validates foreign keys over whole tables, so it must not cost more than the load itself).
+   */
+  async canBulkLoad(run: { source: SourceName }, stagedRows: number, minRows: number): Promise<boolean> {
+    if (stagedRows < minRows) return false;
+    const [row] = await this.db.rows<{ mine: boolean; others: number }>(sql`select
+      exists (select 1 from source_entities where source = ${run.source}) as mine,
+      (select count(*)::int from (select 1 from source_entities limit ${stagedRows + 1}) x) as others`);
+    return !row.mine && row.others <= stagedRows;
+  }
+
+  /**
+   * The bulk path for a source's first snapshot: every staged record is new, so the whole file is
+   * applied with one INSERT … SELECT per table, in one transaction that also writes every chunk's
+   * done-mark and moves the run to `applied`. As for any large initial load, the written tables'
+   * secondary indexes and foreign keys are dropped for the load and rebuilt before the commit: built
+   * from sorted input (and by parallel workers) an index costs a fraction of row-by-row maintenance,
+   * and a foreign key re-added is validated by one join instead of a check per row (~3 µs each).
+   * Primary keys stay. A crash rolls everything back (DDL is transactional), including the dropped
+   * indexes and keys, and the resumed run starts the bulk load again. The tables are locked
+   * (ACCESS EXCLUSIVE) until the commit: reads of them wait for the load.
+   */
+  async bulkLoad(run: { id: number; source: SourceName }, plan: BulkPlan): Promise<ChunkCounts | null> {
+    return this.orm.transaction(async (tx) => {
+      const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
+      await q(sql`lock table ${sql.raw(CANONICAL_TABLES.join(', '))} in access exclusive mode`);
+      const [state] = await q<{ state: string; mine: boolean }>(sql`select state::text,
+        exists (select 1 from source_entities where source = ${run.source}) as mine from import_runs where id = ${run.id}`);
+      if (state.state !== 'staged' || state.mine) return null;
+      await q(sql`set local work_mem = '256MB'`);
+      await q(sql`set local maintenance_work_mem = '256MB'`);
+      const t = sql.raw(stagingTable(run.id));
+      const src = run.source;
+      const tables = sql.raw(`array[${CANONICAL_TABLES.map((n) => `'${n}'::regclass`).join(', ')}]`);
+
+      const fks = await q<{ rel: string; name: string; def: string }>(sql`
+        select conrelid::regclass::text as rel, conname as name, pg_get_constraintdef(oid) as def from pg_constraint
+        where contype = 'f' and conrelid = any (${tables}) order by 1, 2`);
+      // Secondary indexes: every index not backing a constraint (primary keys stay).
+      const indexes = await q<{ name: string; def: string }>(sql`
+        select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def from pg_index i
+        where i.indrelid = any (${tables}) and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+        order by 1`);
+      for (const fk of fks) await q(sql`alter table ${sql.raw(fk.rel)} drop constraint ${sql.identifier(fk.name)}`);
+      for (const ix of indexes) await q(sql`drop index ${sql.raw(ix.name)}`);
+
+      // Ids: a block of each sequence reserved under the lock; record and entity of row `ord` get base + ord.
+      const block = Math.max(plan.stagedRows, 1);
+      const [ids] = await q<{ rb: string; eb: string }>(sql`
+        with r as (select nextval(pg_get_serial_sequence('source_records', 'id')) as b),
+        e as (select nextval(pg_get_serial_sequence('source_entities', 'id')) as b)
+        select r.b::text as rb, e.b::text as eb,
+          setval(pg_get_serial_sequence('source_records', 'id'), r.b + ${block} - 1),
+          setval(pg_get_serial_sequence('source_entities', 'id'), e.b + ${block} - 1)
+        from r, e`);
+      const rb = sql.raw(`${BigInt(ids.rb)}::bigint`);
+      const eb = sql.raw(`${BigInt(ids.eb)}::bigint`);
+      const rows = sql`${t} where ord is not null and not dup`;
+
+      // The per-chunk counts (for the done-marks) come back from the entity insert itself.
+      const perChunk = await q<{ k: number; n: number }>(sql`
+        with ins as (
+          insert into source_entities (id, source, source_key, current_record_id, content_hash, status, first_seen_run_id,
+            changed_run_id, doc_type, doc_number, first_name, second_name, first_surname, second_surname, birth_date, sex,
+            municipality_code, household_key)
+          overriding system value
+          select ${eb} + ord, ${src}, source_key, ${rb} + ord, content_hash, 'active', ${run.id}, ${run.id}, doc_type, doc_number,
+            first_name, second_name, first_surname, second_surname, birth_date, sex, municipality_code, household_key
+          from ${rows}
+          returning id)
+        select ((id - ${eb}) / ${plan.chunkSize})::int as k, count(*)::int as n from ins group by 1`);
+      await q(sql`insert into source_records (id, source, source_entity_id, import_run_id, line_no, source_key, content_hash, raw, normalized)
+        overriding system value
+        select ${rb} + ord, ${src}, ${eb} + ord, ${run.id}, line, source_key, content_hash, raw, record::jsonb
+        from ${rows}`);
+
+      if (plan.parts.household) {
+        await q(sql`insert into households (source, source_key, municipality_code, zone, sisben_ficha, sisben_group, sisben_subgroup, source_record_id)
+          select distinct on (household_key) ${src}, household_key, hh_municipality, hh_zone, hh_ficha, sb_group, sb_subgroup, ${rb} + ord
+          from ${rows} and household_key is not null
+          order by household_key, line`);
+      }
+      if (plan.parts.household || plan.parts.sisben) {
+        // Memberships and classifications from one pass over the staged rows and households.
+        await q(sql`
+          with c as materialized (
+            select s.ord, s.hh_role, s.hh_order, s.sb_group, s.sb_subgroup, s.sb_cut_date, s.sb_survey_date, h.id as household_id
+            from ${t} s left join households h on h.source = ${src} and h.source_key = s.household_key
+            where s.ord is not null and not s.dup and (s.household_key is not null or s.sb_group is not null)
+          ), m as (
+            insert into household_memberships (household_id, source_entity_id, source_record_id, person_id, role, member_order, valid_from)
+            select household_id, ${eb} + ord, ${rb} + ord, null, hh_role, hh_order, coalesce(sb_cut_date, current_date)
+            from c where household_id is not null
+          )
+          insert into sisben_classifications (source_entity_id, source_record_id, person_id, household_id, "group", subgroup, cut_date, survey_date, status)
+          select ${eb} + ord, ${rb} + ord, null, household_id, sb_group, sb_subgroup, sb_cut_date, sb_survey_date, 'active'
+          from c where sb_group is not null`);
+      }
+      if (plan.parts.affiliation) {
+        await q(sql`insert into affiliations (source_entity_id, source_record_id, person_id, status, source, subsystem, administrator_code,
+            administrator_name, regime, affiliate_type, state, state_code, start_date, end_date, municipality_code, program)
+          select ${eb} + ord, ${rb} + ord, null, 'active', ${src}, af_subsystem, af_admin_code, af_admin_name, af_regime, af_type,
+            af_state, af_state_code, af_start, af_end, af_municipality, af_program
+          from ${rows} and af_subsystem is not null`);
+      }
+      if (plan.parts.victim) {
+        await q(sql`insert into victim_registrations (source_entity_id, source_record_id, person_id, status, event_code, victim_type,
+            occurrence_date, declaration_date, inclusion_date, occurrence_municipality, declaration_municipality, arrival_municipality, inclusion_state)
+          select ${eb} + ord, ${rb} + ord, null, 'active', vi_event, vi_type, vi_occ_date, vi_decl_date, vi_incl_date,
+            vi_occ_mun, vi_decl_mun, vi_arr_mun, vi_incl_state
+          from ${rows} and vi_event is not null`);
+      }
+
+      for (const ix of indexes) await q(sql.raw(ix.def));
+      for (const fk of fks) await q(sql`alter table ${sql.raw(fk.rel)} add constraint ${sql.identifier(fk.name)} ${sql.raw(fk.def)}`);
+      // Fresh statistics for what comes next (reconciliation reads these tables at once).
+      const written = ['source_entities', 'source_records', ...(plan.parts.household ? ['households', 'household_memberships'] : []),
+        ...(plan.parts.sisben ? ['sisben_classifications'] : []), ...(plan.parts.affiliation ? ['affiliations'] : []), ...(plan.parts.victim ? ['victim_registrations'] : [])];
+      await q(sql`analyze ${sql.raw(written.join(', '))}`);
+
+      const counts = new Map(perChunk.map((c) => [c.k, c.n]));
+      const chunks = Array.from({ length: plan.chunksTotal }, (_, k) => counts.get(k) ?? 0);
+      const added = chunks.reduce((a, n) => a + n, 0);
+      await q(sql`insert into import_chunks (import_run_id, chunk_no, added, changed, unchanged)
+        select ${run.id}, k - 1, n, 0, 0 from unnest(${`{${chunks.join(',')}}`}::int[]) with ordinality as c(n, k)`);
+      await q(sql`update import_runs set chunks_done = ${chunks.length}, added = ${added}, changed = 0, unchanged = 0, disappeared = 0,
+        state = 'applied', applied_at = now(), updated_at = now(),
+        summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', 0, 'bulkLoad', true)
+        where id = ${run.id} and state = 'staged'`);
+      return { added, changed: 0, unchanged: 0 };
+    });
+  }
+
+  /**
+   * Marks every active record of the source that is absent from this extract as vanished (never
+   * deleted), retires its facts and ends its memberships; households left without current members
+   * vanish too. A record whose row was rejected but whose key parsed is not absent: it keeps its
+   * previous version (counted as keptRejected). Commits together with the move to `applied`, so a
+   * resumed run never marks twice. `rejectedKeys`: false when no rejected row was staged with its
+   * key (nothing can be kept then). Returns the number of records that disappeared.
+   */
+  async markDisappeared(run: { id: number; source: SourceName }, rejectedKeys = true): Promise<{ disappeared: number; keptRejected: number }> {
+    return this.orm.transaction(async (tx) => {
+      const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
+      await q(sql`set local work_mem = '128MB'`);
+      const t = sql.raw(stagingTable(run.id));
+      const [state] = await q<{ state: string }>(sql`select state::text from import_runs where id = ${run.id} for update`);
+      if (state.state !== 'staged') return { disappeared: 0, keptRejected: 0 };
+      // The plan's set of absent records (planChanges), or the same computed now.
+      const [planned] = await q<{ ok: boolean }>(sql`select to_regclass(${`${stagingTable(run.id)}_gone`}) is not null as ok`);
+      const absent = planned.ok
+        ? sql`e.id in (select id from ${sql.raw(`${stagingTable(run.id)}_gone`)})`
+        : sql`not exists (select 1 from ${t} s where s.source_key = e.source_key)`;
+      await q(sql`create temp table gone on commit drop as
+        with g as (
+          update source_entities e set status = 'vanished', vanished_run_id = ${run.id}, match_pending = true, updated_at = now()
+          where e.source = ${run.source} and e.status = 'active' and ${absent}
+          returning e.id)
+        select id from g`);
+      for (const table of ['sisben_classifications', 'affiliations', 'victim_registrations']) {
+        await q(sql`update ${sql.raw(table)} f set status = 'vanished', updated_at = now() from gone g where f.source_entity_id = g.id and f.status = 'active'`);
+      }
+      await q(sql`update household_memberships m set valid_to = current_date, updated_at = now() from gone g where m.source_entity_id = g.id and m.valid_to is null`);
+      await q(sql`update households h set status = 'vanished', updated_at = now()
+        where h.source = ${run.source} and h.status = 'active'
+          and not exists (select 1 from household_memberships m where m.household_id = h.id and m.valid_to is null)`);
+      const [{ n }] = await q<{ n: number }>(sql`select count(*)::int as n from gone`);
+      const keptRejected = rejectedKeys ? await this.keptRejected(q, t, run.source) : 0;
+      await q(sql`update import_runs set disappeared = ${n}, state = 'applied', applied_at = now(), updated_at = now(),
+          summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', ${keptRejected}::int)
+        where id = ${run.id} and state = 'staged'`);
+      return { disappeared: n, keptRejected };
+    });
+  }
+
+  /** Active records whose only rows in the file were rejected (with a usable key). */
+  private async keptRejected(q: <T>(s: SQL) => Promise<T[]>, t: SQL, source: SourceName): Promise<number> {
+    const [row] = await q<{ n: number }>(sql`
+      select count(distinct r.source_key)::int as n from ${t} r
+      join source_entities e on e.source = ${source} and e.source_key = r.source_key and e.status = 'active'
+      where r.ord is null and not exists (select 1 from ${t} s where s.source_key = r.source_key and s.ord is not null)`);
+    return row.n;
+  }
+
+  /** How many active records of the source a staged file would make disappear (the mass-disappearance guard). */
+  async disappearancePreview(table: string, source: SourceName): Promise<{ active: number; disappeared: number }> {
+    return this.orm.transaction(async (tx) => this.disappearing((s) => this.db.rows(s, tx), sql.raw(table), source));
+  }
+
+  private async disappearing(q: <T>(s: SQL) => Promise<T[]>, t: SQL, source: SourceName): Promise<{ active: number; disappeared: number }> {
+    await q(sql`set local work_mem = '128MB'`);
+    // NOT EXISTS in a WHERE clause (an anti-join: one hash of the staged keys), never inside an
+    // aggregate's FILTER, where it would run as a subquery per record.
+    const [row] = await q<{ active: number; disappeared: number }>(
+      sql`select
+        (select count(*)::int from source_entities e where e.source = ${source} and e.status = 'active') as active,
+        (select count(*)::int from source_entities e where e.source = ${source} and e.status = 'active'
+           and not exists (select 1 from ${t} s where s.source_key = e.source_key)) as disappeared`,
+    );
+    return row;
+  }
+
+  /** Diff counts of a staged file against the current snapshot, without writing (dry runs). */
+  async previewDiff(table: string, source: SourceName): Promise<DiffPreview> {
+    return this.orm.transaction(async (tx) => {
+      const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
+      const t = sql.raw(table);
+      await q(sql`set local work_mem = '128MB'`);
+      const [row] = await q<ChunkCounts>(sql`
+        select
+          count(*) filter (where e.id is null or e.status = 'vanished')::int as added,
+          count(*) filter (where e.status = 'active' and e.content_hash <> s.content_hash)::int as changed,
+          count(*) filter (where e.status = 'active' and e.content_hash = s.content_hash)::int as unchanged
+        from ${t} s left join source_entities e on e.source = ${source} and e.source_key = s.source_key
+        where s.ord is not null and not s.dup`);
+      const { disappeared } = await this.disappearing(q, t, source);
+      return { ...row, disappeared, keptRejected: await this.keptRejected(q, t, source) };
+    });
+  }
+
+  /** Runs whose staging table is left behind (finished runs) — cleaned by the sweeper. */
+  async orphanStagingTables(): Promise<number[]> {
+    const rows = await this.db.rows<{ relname: string }>(sql`select relname from pg_class where relname like 'import\\_staging\\_%' and relkind = 'r'`);
+    const ids = rows.map((r) => Number(r.relname.slice('import_staging_'.length))).filter(Number.isSafeInteger);
+    if (!ids.length) return [];
+    const live = await this.orm
+      .select({ id: importRuns.id })
+      .from(importRuns)
+      .where(and(inArray(importRuns.id, ids), notInArray(importRuns.state, [...FINISHED_STATES])));
+    const liveIds = new Set(live.map((r) => r.id));
+    return ids.filter((id) => !liveIds.has(id));
+  }
+}

@@ -1,0 +1,538 @@
+import { basename, resolve, sep } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import {
+  FileFormatError,
+  detectSource,
+  emptyParseStats,
+  getConnector,
+  type FileInspection,
+  type ParseStats
+} from '../../connectors';
+import { inspectFile, parseFile } from './registryFiles';
+import type { SourceName, Clock } from '../kernel';
+import type { Config } from '../platform/config';
+import { AppError } from '../kernel';
+import type { Logger } from '../platform/logger';
+import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
+import { FINISHED_STATES, dryRunStagingTable, stagingTable, type BulkPlan, type ImportRepository, type ImportRunRow } from './importRepository';
+import type { ReferenceService } from '../registry';
+import { stageRows, type StageCounters } from './stageRows';
+
+export interface ImportSummary {
+  runId: number | null;
+  source: SourceName;
+  fileName: string;
+  state: string;
+  rowsTotal: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  rowsWithWarnings: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  disappeared: number;
+  /** Records whose row in this extract was rejected (with a usable key): kept at their previous version. */
+  keptRejected: number;
+  errorRate: number;
+  failureCode: string | null;
+  failureReason: string | null;
+  errorsByCode: { code: string; field: string; severity: string; count: number }[];
+  /** Every physical line of the file: physical = header + blank + loaded + rejected (null before parsing). */
+  lines: LineAccounting | null;
+}
+
+/**
+ * Where each physical line of a file went. A record normally is one line; a quoted field holding
+ * line breaks makes it several, counted here where the record went (loaded or rejected).
+ */
+export interface LineAccounting {
+  physical: number;
+  header: number;
+  blank: number;
+  /** Lines of loaded records. */
+  loaded: number;
+  /** Lines of rejected records (row errors, including repeated keys). */
+  rejected: number;
+}
+
+/** Phase durations of the last attempt, in milliseconds (kept in the run's summary). */
+export type ImportTimings = Partial<Record<'stage' | 'prepare' | 'apply' | 'disappear' | 'finish', number>>;
+
+/** Thrown when a run must wait for an earlier run of the same source; retried by the queue. */
+/**
+ * The bulk path needs a first snapshot of at least this many rows and one full chunk: below, the
+ * chunked apply is about as fast (and a file of one chunk is one transaction anyway), without the
+ * bulk path's exclusive table locks.
+ */
+const BULK_MIN_ROWS = 10_000;
+
+export class WaitForEarlierRunError extends Error {
+  constructor(earlierId: number) {
+    super(`waiting for earlier import run ${earlierId} of the same source to finish`);
+  }
+}
+
+export interface ImportHooks {
+  /** Called once a run is applied (e.g. to start reconciliation); must be idempotent. */
+  afterApplied?(run: ImportRunRow): Promise<void>;
+}
+
+/**
+ * Import runs as a durable state machine: received → parsing → staged → applied → done, or failed.
+ * Every step can be repeated after a crash: parsing restarts from the file, applied chunks are
+ * skipped, the disappearance step commits together with the move to `applied`.
+ */
+export class ImportService {
+  constructor(
+    private readonly repo: ImportRepository,
+    private readonly reference: ReferenceService,
+    private readonly queue: JobQueue,
+    private readonly config: Pick<Config, 'IMPORT_MAX_ERROR_RATE' | 'IMPORT_MAX_DISAPPEARED_RATE' | 'IMPORT_CHUNK_SIZE' | 'INBOX_DIR' | 'API_MAX_PAGE_SIZE'>,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly hooks: ImportHooks = {},
+  ) {}
+
+  /** Resolves the file and its source (given or detected), inspecting its bytes once. */
+  private async inspect(path: string, source?: SourceName): Promise<{ path: string; info: FileInspection; source: SourceName }> {
+    const abs = resolve(path);
+    const st = await stat(abs).catch(() => null);
+    if (!st?.isFile()) throw new AppError('BAD_USER_INPUT', 'The file does not exist or is not a regular file.', { field: 'path' });
+    let info: FileInspection;
+    try {
+      info = await inspectFile(abs);
+    } catch (e) {
+      if (e instanceof FileFormatError) throw new AppError('INVALID_FILE', e.message, { reason: e.code });
+      throw e;
+    }
+    const chosen = source ?? detectSource(basename(abs), info.headLines)?.source;
+    if (!chosen) {
+      throw new AppError('INVALID_FILE', 'Could not recognize the registry this file comes from; pass the source explicitly.', { reason: 'UNKNOWN_SOURCE' });
+    }
+    return { path: abs, info, source: chosen };
+  }
+
+  /** Only files inside INBOX_DIR may be imported through the API (no path traversal). */
+  async resolveInboxFile(relativePath: string): Promise<string> {
+    const inbox = await realpath(resolve(this.config.INBOX_DIR)).catch(() => {
+      throw new AppError('BAD_USER_INPUT', 'The inbox directory does not exist on the server.', { field: 'path' });
+    });
+    const candidate = await realpath(resolve(inbox, relativePath)).catch(() => {
+      throw new AppError('BAD_USER_INPUT', 'No such file in the inbox.', { field: 'path' });
+    });
+    if (!candidate.startsWith(inbox + sep)) throw new AppError('BAD_USER_INPUT', 'The path must point inside the inbox.', { field: 'path' });
+    return candidate;
+  }
+
+  /**
+   * Records a run for the file and enqueues it. Submitting the same bytes again (even at the same
+   * time) returns the existing run. With the queue down the run stays `received` in PostgreSQL (the
+   * sweeper enqueues it later) and a retriable SERVICE_UNAVAILABLE error is raised.
+   */
+  async submit(path: string, opts: { source?: SourceName; requestedBy?: string | null } = {}): Promise<{ run: ImportRunRow; created: boolean }> {
+    const { path: abs, info, source } = await this.inspect(path, opts.source);
+    const { run, created } = await this.repo.createOrGetRun({
+      source,
+      fileName: basename(abs),
+      filePath: abs,
+      sha256: info.sha256,
+      fileBytes: info.bytes,
+      encoding: info.encoding,
+      requestedBy: opts.requestedBy ?? null,
+    });
+    if (created) {
+      this.logger.info({ runId: run.id, source, bytes: info.bytes }, 'import run received');
+      await this.enqueue(run.id);
+    } else {
+      this.logger.info({ runId: run.id, source }, 'same file already submitted; returning its run');
+    }
+    return { run, created };
+  }
+
+  async enqueue(runId: number): Promise<void> {
+    try {
+      await this.queue.enqueue('import.run', { runId });
+    } catch (e) {
+      if (e instanceof QueueUnavailableError) {
+        throw new AppError('SERVICE_UNAVAILABLE', 'The import was recorded but the job queue is unavailable; it will start when the queue returns.', {}, true);
+      }
+      throw e;
+    }
+  }
+
+  /** Failed runs can be retried (e.g. after fixing the file's permissions or the error threshold). */
+  async retry(runId: number): Promise<ImportRunRow> {
+    const moved = await this.repo.transition(runId, ['failed'], 'received', {
+      failureCode: null,
+      failureReason: null,
+      finishedAt: null,
+    });
+    const run = await this.repo.findRun(runId);
+    if (!run) throw new AppError('NOT_FOUND', 'No such import run.');
+    if (!moved) throw new AppError('CONFLICT', `Only failed runs can be retried; this one is ${run.state}.`, { state: run.state });
+    await this.enqueue(runId);
+    return run;
+  }
+
+  getRun(runId: number) {
+    return this.repo.findRun(runId);
+  }
+
+  get maxPage(): number {
+    return this.config.API_MAX_PAGE_SIZE;
+  }
+
+  listRuns(opts: Parameters<ImportRepository['listRuns']>[0]) {
+    return this.repo.listRuns(opts);
+  }
+
+  rowErrors(runId: number, opts: Parameters<ImportRepository['rowErrors']>[1]) {
+    return this.repo.rowErrors(runId, opts);
+  }
+
+  /**
+   * Advances a run as far as it can go. Safe to call again after a crash (at any point) or after an
+   * earlier call ended: each step resumes from what PostgreSQL records. Calls for the same run must
+   * not overlap: the job processors hold a per-run lock (one worker per run); a chunk is in any case
+   * applied once (its own lock and done-mark).
+   */
+  async process(runId: number, signal?: AbortSignal): Promise<void> {
+    let run = await this.repo.findRun(runId);
+    if (!run || FINISHED_STATES.includes(run.state)) return;
+    const log = this.logger.child({ runId, source: run.source });
+    const timings: ImportTimings = {};
+    const timed = async <T>(phase: keyof ImportTimings, fn: () => Promise<T>): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await fn();
+      } finally {
+        timings[phase] = Math.round(performance.now() - t);
+      }
+    };
+    try {
+      if (run.state === 'received' || run.state === 'parsing') {
+        const staged = await this.stage(run, log, timed);
+        if (!staged || staged.state === 'failed') return;
+        run = staged;
+      } else if (run.state === 'staged' && !(await this.repo.stagingIntact(runId))) {
+        // PostgreSQL restarted and emptied the unlogged staging table: stage the same bytes again;
+        // chunks already applied stay applied (and are skipped).
+        log.warn('staging table lost (database restart); staging the file again');
+        const staged = await this.stage(run, log, timed, { resume: true });
+        if (!staged || staged.state === 'failed') return;
+        run = staged;
+      }
+      if (run.state === 'staged') {
+        const earlier = await this.repo.earlierUnfinishedRun(run);
+        if (earlier) throw new WaitForEarlierRunError(earlier.id);
+        await timed('apply', () => this.apply(run!, log, signal));
+        run = (await this.repo.findRun(runId))!;
+        if (run.state === 'staged') {
+          const staged = (run.summary as { staged?: { rejectedWithKey?: number } } | null)?.staged;
+          const { disappeared, keptRejected } = await timed('disappear', () => this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0));
+          log.info({ disappeared, keptRejected }, 'import applied');
+          run = (await this.repo.findRun(runId))!;
+        }
+      }
+      if (run.state === 'applied') {
+        const t = performance.now();
+        await this.hooks.afterApplied?.(run);
+        await this.repo.dropStaging(stagingTable(runId));
+        const summary = await this.summary(run);
+        timings.finish = Math.round(performance.now() - t);
+        // Merged into what staging and apply wrote (line accounting, keptRejected, earlier timings).
+        const { runId: _id, ...rest } = summary;
+        const before = (run.summary ?? {}) as Record<string, unknown> & { timings?: ImportTimings };
+        const merged = { ...before, ...rest, state: 'done', timings: { ...before.timings, ...timings } };
+        await this.repo.transition(runId, ['applied'], 'done', { finishedAt: this.clock.now(), summary: merged as never });
+        log.info({ rowsLoaded: run.rowsLoaded, rowsRejected: run.rowsRejected, added: run.added, changed: run.changed, disappeared: run.disappeared }, 'import done');
+        return;
+      }
+    } catch (e) {
+      if (e instanceof FileFormatError || (e instanceof AppError && e.code === 'INVALID_FILE')) {
+        await this.fail(runId, (e as FileFormatError).code ?? 'INVALID_FILE', e.message, log);
+      }
+      throw e;
+    } finally {
+      // The phases this call ran, for a run that did not finish here (the next call adds the rest).
+      const t = timings;
+      if (Object.keys(t).length && !('finish' in t)) {
+        const before = ((await this.repo.findRun(runId).catch(() => null))?.summary ?? {}) as { timings?: ImportTimings };
+        await this.repo.mergeSummary(runId, { timings: { ...before.timings, ...t } }).catch(() => {});
+      }
+    }
+  }
+
+  private async fail(runId: number, code: string, reason: string, log: Logger) {
+    await this.repo.dropStaging(stagingTable(runId)).catch(() => {});
+    await this.repo.transition(runId, ['received', 'parsing', 'staged'], 'failed', {
+      failureCode: code,
+      failureReason: reason,
+      finishedAt: this.clock.now(),
+    });
+    log.warn({ failureCode: code }, 'import failed; canonical tables unchanged');
+  }
+
+  private async stage(
+    run: ImportRunRow,
+    log: Logger,
+    timed: <T>(phase: keyof ImportTimings, fn: () => Promise<T>) => Promise<T>,
+    opts: { resume?: boolean } = {},
+  ): Promise<ImportRunRow | null> {
+    // Claimed by bumping `attempts` from the value this caller read: of two callers staging the same
+    // run at once, one proceeds and the other leaves it (a crashed attempt's run is claimed again).
+    const claimed = await this.repo.claim(run.id, run.attempts, opts.resume ? ['staged'] : ['received', 'parsing'], opts.resume ? 'staged' : 'parsing', {
+      startedAt: run.startedAt ?? this.clock.now(),
+      bytesRead: 0,
+    });
+    if (!claimed) {
+      log.info('another caller is staging this run');
+      return null;
+    }
+    const info = await inspectFile(run.filePath).catch((e) => {
+      if (e instanceof FileFormatError) throw e;
+      throw new FileFormatError('FILE_UNREADABLE', 'The file of this run can no longer be read from its path.');
+    });
+    if (info.sha256 !== run.sha256) {
+      throw new FileFormatError('FILE_CHANGED', 'The file at the run’s path no longer has the bytes that were submitted (SHA-256 differs).');
+    }
+    let lastProgress = Date.now();
+    const staged = await this.stageFile(
+      stagingTable(run.id),
+      run.id,
+      run.filePath,
+      run.fileName,
+      run.source,
+      info,
+      timed,
+      async (c, bytesRead) => {
+        if (Date.now() - lastProgress < 1000) return;
+        lastProgress = Date.now();
+        await this.repo.update(run.id, { bytesRead, rowsTotal: c.rowsTotal, rowsLoaded: c.rowsLoaded, rowsRejected: c.rowsRejected });
+      },
+      undefined,
+      { keepChunks: opts.resume },
+    );
+    await this.repo.update(run.id, {
+      bytesRead: run.fileBytes,
+      rowsTotal: staged.rowsTotal,
+      rowsLoaded: staged.rowsLoaded,
+      rowsRejected: staged.rowsRejected,
+      rowsWithWarnings: staged.rowsWithWarnings,
+      errorRate: staged.errorRate,
+      errorSummary: (await this.repo.errorSummary(run.id)) as never,
+      previousRunId: await this.repo.previousAcceptedRun(run),
+    });
+    await this.repo.mergeSummary(run.id, { lines: staged.lines, staged: { rows: staged.stagedRows, parts: staged.parts, rejectedWithKey: staged.rejectedWithKey } });
+    log.info({ rowsTotal: staged.rowsTotal, rowsLoaded: staged.rowsLoaded, rowsRejected: staged.rowsRejected }, 'file staged');
+    if (opts.resume) return (await this.repo.findRun(run.id))!;
+
+    const verdict = this.verdict(staged);
+    if (verdict) {
+      await this.fail(run.id, verdict.code, verdict.reason, log);
+      return (await this.repo.findRun(run.id))!;
+    }
+    const chunksTotal = Math.ceil(staged.stagedRows / this.config.IMPORT_CHUNK_SIZE);
+    await this.repo.transition(run.id, ['parsing'], 'staged', { stagedAt: this.clock.now(), chunksTotal });
+    return (await this.repo.findRun(run.id))!;
+  }
+
+  /**
+   * Parses a file into a staging table (and, for a real run, its row issues into import_row_errors),
+   * then marks in-file duplicate keys. Shared by runs and dry runs so both report the same numbers.
+   */
+  private async stageFile(
+    table: string,
+    runId: number | null,
+    path: string,
+    fileName: string,
+    source: SourceName,
+    info: FileInspection,
+    timed: <T>(phase: keyof ImportTimings, fn: () => Promise<T>) => Promise<T>,
+    onProgress?: (c: StageCounters, bytesRead: number) => Promise<void>,
+    onIssues?: (copyText: string) => void,
+    opts: { keepChunks?: boolean } = {},
+  ) {
+    await this.repo.resetStaging(table, runId, opts);
+    const stats: ParseStats = emptyParseStats();
+    const ctx = { fileName, today: this.clock.now().toISOString().slice(0, 10), municipalities: await this.reference.municipalityCodes(), stats };
+    let bytesRead = 0;
+    const rows = parseFile(path, getConnector(source), ctx, { encoding: info.encoding, onProgress: (b) => void (bytesRead = b) });
+    const { staged, counters, keys } = stageRows(
+      runId ?? 0,
+      rows,
+      async (text) => {
+        if (runId !== null) await this.repo.copyRowErrors((async function* () { yield text; })());
+        else onIssues?.(text);
+      },
+      onProgress && ((c) => onProgress(c, bytesRead)),
+    );
+    await timed('stage', () =>
+      this.repo.copyStaging(table, staged).catch((e) => {
+        // A value the staging table's types refuse is a connector defect; the database's message may
+        // quote the value (personal data), so only its SQLSTATE is kept.
+        const code = (e as { code?: unknown }).code;
+        if (typeof code === 'string' && /^22/.test(code)) {
+          throw new FileFormatError('STAGING_REJECTED', `A parsed value could not be stored in the staging table (SQLSTATE ${code}); nothing was applied. Report this file to the maintainers.`);
+        }
+        throw e;
+      }),
+    );
+    const { duplicates, duplicateLines } = await timed('prepare', () => this.repo.prepareStaging(table, runId, keys.candidates()));
+    const rowsRejected = counters.rowsRejected + duplicates;
+    const lines: LineAccounting = {
+      physical: stats.physicalLines,
+      header: stats.headerLines,
+      blank: stats.blankLines,
+      loaded: counters.loadedLines - duplicateLines,
+      rejected: counters.rejectedLines + duplicateLines,
+    };
+    return {
+      rowsTotal: counters.rowsTotal,
+      rowsLoaded: counters.rowsLoaded - duplicates,
+      rowsRejected,
+      rowsWithWarnings: counters.rowsWithWarnings,
+      duplicates,
+      stagedRows: counters.rowsLoaded,
+      // Rounded as stored (a 4-byte real would otherwise read back differently from a dry run's).
+      errorRate: counters.rowsTotal ? Math.round((rowsRejected / counters.rowsTotal) * 1e6) / 1e6 : 0,
+      lines,
+      parts: counters.parts,
+      rejectedWithKey: counters.rejectedWithKey,
+    };
+  }
+
+  /** File-level rules that fail a run after staging (nothing applied). */
+  private verdict(staged: { rowsTotal: number; rowsRejected: number; errorRate: number }): { code: string; reason: string } | null {
+    if (staged.rowsTotal === 0) {
+      return { code: 'EMPTY_FILE', reason: 'The file has no data rows; an empty extract would mark every record of the source as disappeared.' };
+    }
+    if (staged.errorRate > this.config.IMPORT_MAX_ERROR_RATE) {
+      return {
+        code: 'ERROR_RATE_EXCEEDED',
+        reason:
+          `${staged.rowsRejected} of ${staged.rowsTotal} rows were rejected (${(staged.errorRate * 100).toFixed(1)} %), above the limit of ` +
+          `${(this.config.IMPORT_MAX_ERROR_RATE * 100).toFixed(1)} % (IMPORT_MAX_ERROR_RATE). See the row errors; nothing was applied.`,
+      };
+    }
+    return null;
+  }
+
+  /** Whether `disappeared` of `active` records would vanish beyond IMPORT_MAX_DISAPPEARED_RATE. */
+  private massDisappearance(p: { active: number; disappeared: number }): boolean {
+    return p.active > 0 && p.disappeared / p.active > this.config.IMPORT_MAX_DISAPPEARED_RATE;
+  }
+
+  private disappearanceReason(p: { active: number; disappeared: number }): string {
+    return (
+      `${p.disappeared} of ${p.active} active records of this source would disappear, above IMPORT_MAX_DISAPPEARED_RATE ` +
+      `(${(this.config.IMPORT_MAX_DISAPPEARED_RATE * 100).toFixed(0)} %). Check that the file is a complete extract; nothing was applied.`
+    );
+  }
+
+  /**
+   * Parses and diffs a file exactly like a run would, and reports the same summary, without
+   * creating a run or touching any canonical table.
+   */
+  async dryRun(path: string, opts: { source?: SourceName } = {}): Promise<ImportSummary & { wouldFail: boolean }> {
+    const { path: abs, info, source } = await this.inspect(path, opts.source);
+    const table = dryRunStagingTable();
+    const byCode = new Map<string, { code: string; field: string; severity: string; count: number }>();
+    const untimed = <T>(_phase: keyof ImportTimings, fn: () => Promise<T>) => fn();
+    try {
+      const staged = await this.stageFile(table, null, abs, basename(abs), source, info, untimed, undefined, (text) => {
+        for (const line of text.split('\n')) {
+          if (!line) continue;
+          const [, , field, code, , severity] = line.split('\t');
+          const k = `${code}\u0000${field}\u0000${severity}`;
+          const e = byCode.get(k) ?? { code, field, severity, count: 0 };
+          e.count++;
+          byCode.set(k, e);
+        }
+      });
+      if (staged.duplicates) byCode.set('DUPLICATE_KEY', { code: 'DUPLICATE_KEY', field: '(row)', severity: 'error', count: staged.duplicates });
+      const verdict = this.verdict(staged);
+      const { keptRejected, ...diff } = await this.repo.previewDiff(table, source);
+      const active = await this.repo.disappearancePreview(table, source);
+      const mass = !verdict && this.massDisappearance(active);
+      const failureCode = verdict?.code ?? (mass ? 'DISAPPEARANCE_LIMIT_EXCEEDED' : null);
+      return {
+        runId: null,
+        source,
+        fileName: basename(abs),
+        state: failureCode ? 'failed' : 'done',
+        rowsTotal: staged.rowsTotal,
+        rowsLoaded: staged.rowsLoaded,
+        rowsRejected: staged.rowsRejected,
+        rowsWithWarnings: staged.rowsWithWarnings,
+        // A failed run applies nothing: its diff counts stay zero, as a real run's would.
+        ...(failureCode ? { added: 0, changed: 0, unchanged: 0, disappeared: 0, keptRejected: 0 } : { ...diff, keptRejected }),
+        errorRate: staged.errorRate,
+        failureCode,
+        failureReason: verdict?.reason ?? (mass ? this.disappearanceReason(active) : null),
+        errorsByCode: [...byCode.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.field.localeCompare(b.field)),
+        lines: staged.lines,
+        wouldFail: Boolean(failureCode),
+      };
+    } finally {
+      await this.repo.dropStaging(table);
+    }
+  }
+
+  /**
+   * Applies a staged run. The first snapshot of a source, if large, takes the bulk path (one
+   * transaction, see ImportRepository.bulkLoad); otherwise chunk by chunk, each chunk and its
+   * done-mark in one transaction, skipping chunks a previous attempt applied.
+   */
+  private async apply(run: ImportRunRow, log: Logger, signal?: AbortSignal) {
+    const size = this.config.IMPORT_CHUNK_SIZE;
+    const done = await this.repo.appliedChunks(run.id);
+    if (done.size === 0) {
+      const staged = (run.summary as { staged?: { rows: number; parts: BulkPlan['parts'] } } | null)?.staged;
+      if (staged && (await this.repo.canBulkLoad(run, staged.rows, Math.max(size, BULK_MIN_ROWS)))) {
+        if (signal?.aborted) throw new JobReleasedError();
+        const counts = await this.repo.bulkLoad(run, { chunkSize: size, chunksTotal: run.chunksTotal, stagedRows: staged.rows, parts: staged.parts });
+        if (counts) {
+          log.info({ added: counts.added }, 'first snapshot of the source bulk-loaded');
+          return;
+        }
+      }
+    }
+    const plan = await this.repo.planChanges(run.id, run.source, size);
+    if (done.size === 0 && this.massDisappearance(plan)) {
+      // A truncated or wrong file must not make half a registry vanish: fail it for an operator to review.
+      throw new FileFormatError('DISAPPEARANCE_LIMIT_EXCEEDED', this.disappearanceReason(plan));
+    }
+    for (let chunk = 0; chunk < run.chunksTotal; chunk++) {
+      if (done.has(chunk)) continue;
+      if (signal?.aborted) throw new JobReleasedError();
+      const counts = await this.repo.applyChunk(run, chunk, chunk * size, (chunk + 1) * size, plan.totals[chunk] ?? 0);
+      if (counts) log.debug({ chunk, ...counts }, 'chunk applied');
+    }
+  }
+
+  async summary(run: ImportRunRow): Promise<ImportSummary> {
+    const fresh = (await this.repo.findRun(run.id)) ?? run;
+    const extra = (fresh.summary ?? {}) as { keptRejected?: number; lines?: LineAccounting };
+    return {
+      runId: fresh.id,
+      source: fresh.source,
+      fileName: fresh.fileName,
+      state: fresh.state,
+      rowsTotal: fresh.rowsTotal,
+      rowsLoaded: fresh.rowsLoaded,
+      rowsRejected: fresh.rowsRejected,
+      rowsWithWarnings: fresh.rowsWithWarnings,
+      added: fresh.added,
+      changed: fresh.changed,
+      unchanged: fresh.unchanged,
+      disappeared: fresh.disappeared,
+      keptRejected: extra.keptRejected ?? 0,
+      errorRate: fresh.errorRate ?? 0,
+      failureCode: fresh.failureCode,
+      failureReason: fresh.failureReason,
+      errorsByCode: await this.repo.errorSummary(fresh.id),
+      lines: extra.lines ?? null,
+    };
+  }
+}

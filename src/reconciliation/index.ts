@@ -1,0 +1,31 @@
+/**
+ * Reconciliation: the engine that links every new or changed source record to a person (blocking,
+ * scoring, decisions from src/domain/identity), its runs, the trained linkage models, merges and the
+ * golden-record rebuild (survivorship). Other features import only this file.
+ */
+import { ReconciliationResolver } from './graphql/reconciliationResolver';
+
+export {
+  ReconciliationRepository,
+  ENTITY_COLUMNS,
+  entityFromRow,
+  type ReconciliationRunRow,
+  type ReconciliationState,
+  type EntityRow,
+  type RawEntity,
+} from './reconciliationRepository';
+export { MergeRepository, MergeConflictError } from './mergeRepository';
+export { GoldenRecordRepository, type Survivorship } from './goldenRecordRepository';
+export { ReconciliationService } from './reconciliationService';
+export { LinkageModelService, type LoadedModel } from './modelService';
+export { ReconciliationRunService, measuredPrecision, type MeasuredPrecision, type StewardVerdicts } from './runService';
+export { prepareEntity } from './prepareEntity';
+
+// GraphQL
+export { ReconciliationRun } from './graphql/reconciliationTypes';
+export { toReconciliationRun } from './graphql/mappers';
+export { createReconciliationLoaders, type ReconciliationLoaders } from './graphql/loaders';
+export type { ReconciliationContext } from './graphql/context';
+
+/** Reconciliation's resolvers, collected by the schema assembly (src/graphql/schema.ts). */
+export const reconciliationResolvers = [ReconciliationResolver] as const;

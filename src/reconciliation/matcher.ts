@@ -1,0 +1,355 @@
+/**
+ * Batch matching: decides, record by record, which person each pending record belongs to. Pure and
+ * deterministic (no I/O): the service feeds it the batch, the already-linked candidates sharing a
+ * blocking key, and the steward pins; it returns assignments, review items and merge proposals.
+ * Records are processed in order and indexed as they are assigned, so two new records of the same
+ * person in one batch (or file) end up together.
+ *
+ * Hot path: every candidate pair is compared and weighed without allocation (compare + matchWeight);
+ * the full explanation (score) is computed only for the pairs that become a link, a review item or
+ * a merge proposal.
+ */
+import {
+  COMPARISON_COUNT,
+  DEFAULT_BLOCKING_RULES,
+  blockingKeys,
+  compare,
+  decide,
+  encodePattern,
+  matchWeight,
+  probabilityFromWeight,
+  score,
+  type BlockingKey,
+  type BlockingRule,
+  type CompiledModel,
+  type Decision,
+  type DecisionConfig,
+  type PreparedRecord,
+  type ReviewCategory,
+  type StewardPin,
+  withoutDocument,
+} from '../domain/identity';
+
+export interface MatchRecord {
+  entityId: number;
+  /** Current person (already-linked records), or null for a record to assign. */
+  personId: number | null;
+  prepared: PreparedRecord;
+}
+
+export interface Pins {
+  /** entity id → persons it must join (steward SAME_PERSON pins). */
+  mustLink: ReadonlyMap<number, ReadonlySet<number>>;
+  /** entity id → entity ids it must never share a person with. */
+  cannotLinkEntities: ReadonlyMap<number, ReadonlySet<number>>;
+  /** entity id → persons it must never join (via a pinned record of theirs). */
+  cannotLinkPersons: ReadonlyMap<number, ReadonlySet<number>>;
+}
+
+export const NO_PINS: Pins = { mustLink: new Map(), cannotLinkEntities: new Map(), cannotLinkPersons: new Map() };
+
+export type LinkType = 'new_person' | 'deterministic' | 'phonetic' | 'probabilistic' | 'steward';
+
+export interface Contribution {
+  field: string;
+  level: string;
+  weight: number;
+}
+
+export interface Assignment {
+  entityId: number;
+  /** A real person id, or a negative provisional id for a person created by this batch. */
+  personId: number;
+  linkType: LinkType;
+  reasons: string[];
+  score: number | null;
+  matchWeight: number | null;
+  matchedEntityId: number | null;
+  contributions: Contribution[] | null;
+  modelVersion: string | null;
+}
+
+export interface ReviewProposal {
+  reason: ReviewCategory;
+  entityId: number;
+  /** The person the record was given (possibly provisional). */
+  personA: number;
+  /** The person it may also be. */
+  personB: number;
+  candidateEntityId: number;
+  score: number;
+  explanation: Explanation;
+}
+
+export interface MergeProposal {
+  /** Survivor: the person the record linked to. */
+  personA: number;
+  personB: number;
+  entityId: number;
+  score: number;
+  explanation: Explanation;
+}
+
+export interface Explanation {
+  tier: string;
+  reasons: string[];
+  matchWeight: number;
+  probability: number;
+  modelVersion: string;
+  contributions: Contribution[];
+}
+
+export interface BatchResult {
+  assignments: Assignment[];
+  reviews: ReviewProposal[];
+  merges: MergeProposal[];
+  /** Distinct candidate pairs compared (each pair once, whatever the number of keys it shares). */
+  pairsCompared: number;
+  /** Candidate pairs each blocking rule generated (rule id → pairs; a pair sharing two keys counts for both rules). */
+  comparisonsByRule: Record<number, number>;
+  /** Keys skipped because too many records share them (e.g. a very common name and year). */
+  oversizedKeys: number;
+  /** Comparison vectors of the compared pairs, tallied (encodePattern → count): training material. */
+  patterns: Map<number, number>;
+}
+
+export interface MatcherOptions {
+  model: CompiledModel;
+  decision: DecisionConfig;
+  rules?: readonly BlockingRule[];
+  /** Keys shared by more records than this are skipped as non-discriminating. */
+  maxBlockSize: number;
+}
+
+const OUTCOME_RANK: Record<Decision['outcome'], number> = { link: 3, review: 2, no_link: 1, distinct: 0 };
+const TIER_RANK: Record<string, number> = { steward: 4, deterministic: 3, phonetic: 2, probabilistic: 1, guard: 0 };
+const tierRank = (d: Decision) => TIER_RANK[d.tier] ?? 0;
+const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);
+
+interface Scored {
+  d: Decision;
+  c: MatchRecord;
+  vector: Uint8Array;
+  /** The pending record as compared (without its document when that belonged to someone else). */
+  prepared: PreparedRecord;
+}
+
+/** The explanation of a decided pair (level contributions computed here, off the hot path). */
+function explain(model: CompiledModel, s: Scored): Explanation {
+  const full = score(model, s.vector, s.prepared, s.c.prepared);
+  return {
+    tier: s.d.tier,
+    reasons: s.d.reasons,
+    matchWeight: round(s.d.matchWeight),
+    probability: s.d.probability,
+    modelVersion: s.d.modelVersion,
+    contributions: full.contributions.map((c) => ({ field: c.field, level: c.level, weight: round(c.weight) })),
+  };
+}
+
+const linkTypeOf = (d: Decision): LinkType =>
+  d.tier === 'deterministic' ? 'deterministic' : d.tier === 'phonetic' ? 'phonetic' : d.tier === 'steward' ? 'steward' : 'probabilistic';
+
+export class BatchMatcher {
+  private readonly index = new Map<string, MatchRecord[]>();
+  private readonly rules: readonly BlockingRule[];
+  private nextProvisional = -1;
+  private readonly oversized = new Set<string>();
+
+  constructor(private readonly opts: MatcherOptions) {
+    this.rules = opts.rules ?? DEFAULT_BLOCKING_RULES;
+  }
+
+  /** Registers already-linked records (the candidates fetched from the blocking index). */
+  addLinked(records: Iterable<MatchRecord>, keysOf?: (r: MatchRecord) => readonly BlockingKey[]): void {
+    for (const r of records) {
+      for (const k of keysOf ? keysOf(r) : blockingKeys(r.prepared, this.rules)) this.add(`${k.rule}:${k.key}`, r);
+    }
+  }
+
+  /** Marks keys the blocking index reported as too large (their candidates were not fetched). */
+  markOversized(keys: Iterable<string>): void {
+    for (const k of keys) this.oversized.add(k);
+  }
+
+  private add(k: string, r: MatchRecord) {
+    const list = this.index.get(k);
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        if (list[i].entityId === r.entityId) {
+          list[i] = r;
+          return;
+        }
+      }
+      list.push(r);
+    } else this.index.set(k, [r]);
+  }
+
+  /**
+   * Decides every pending record in order (records with a person keep it: see the service).
+   * `keysOf` returns a record's blocking keys when the caller already computed them.
+   */
+  match(pending: readonly MatchRecord[], pins: Pins = NO_PINS, keysOf?: (r: MatchRecord) => readonly BlockingKey[]): BatchResult {
+    const out: BatchResult = { assignments: [], reviews: [], merges: [], pairsCompared: 0, comparisonsByRule: {}, oversizedKeys: 0, patterns: new Map() };
+    const { model, decision } = this.opts;
+    const vector = new Uint8Array(COMPARISON_COUNT);
+    const scoreLike = { matchWeight: 0, probability: 0, modelVersion: model.version };
+    const candidates = new Map<number, MatchRecord>();
+    // Reused for every record (cleared, not reallocated): this loop runs a million times a run.
+    const forbiddenPersons = new Set<number>();
+    const perPerson = new Map<number, Scored>();
+    for (const r of pending) {
+      const keys = keysOf ? keysOf(r) : blockingKeys(r.prepared, this.rules);
+      candidates.clear();
+      for (const k of keys) {
+        const key = `${k.rule}:${k.key}`;
+        const list = this.index.get(key);
+        if (this.oversized.has(key) || (list && list.length > this.opts.maxBlockSize)) {
+          out.oversizedKeys++;
+          continue;
+        }
+        if (!list) continue;
+        let n = 0;
+        for (const c of list) {
+          if (c.entityId === r.entityId || c.personId === null) continue;
+          n++;
+          candidates.set(c.entityId, c);
+        }
+        if (n) out.comparisonsByRule[k.rule] = (out.comparisonsByRule[k.rule] ?? 0) + n;
+      }
+
+      forbiddenPersons.clear();
+      for (const p of pins.cannotLinkPersons.get(r.entityId) ?? []) forbiddenPersons.add(p);
+      const forbiddenEntities = pins.cannotLinkEntities.get(r.entityId);
+      perPerson.clear();
+      let sharedDocument = false;
+      let holder: Scored | null = null;
+      const weigh = (a: PreparedRecord, c: MatchRecord, count: boolean): Decision | null => {
+        const pid = c.personId!;
+        if (forbiddenPersons.has(pid)) return null;
+        compare(a, c.prepared, vector);
+        if (count) {
+          out.pairsCompared++;
+          const pattern = encodePattern(vector);
+          out.patterns.set(pattern, (out.patterns.get(pattern) ?? 0) + 1);
+        }
+        const w = matchWeight(model, vector, a, c.prepared);
+        scoreLike.matchWeight = w;
+        scoreLike.probability = probabilityFromWeight(w);
+        const pin: StewardPin | null = forbiddenEntities?.has(c.entityId) ? 'distinct' : null;
+        const d = decide(a, c.prepared, vector, scoreLike, decision, pin);
+        if (d.outcome === 'distinct') {
+          // One positively different record in a person rules the whole person out.
+          forbiddenPersons.add(pid);
+          perPerson.delete(pid);
+          return d;
+        }
+        const best = perPerson.get(pid);
+        if (
+          !best ||
+          OUTCOME_RANK[d.outcome] > OUTCOME_RANK[best.d.outcome] ||
+          (d.outcome === best.d.outcome && (tierRank(d) > tierRank(best.d) || (tierRank(d) === tierRank(best.d) && d.probability > best.d.probability)))
+        ) {
+          perPerson.set(pid, { d, c, vector: vector.slice(), prepared: a });
+        }
+        return d;
+      };
+      for (const c of candidates.values()) {
+        const d = weigh(r.prepared, c, true);
+        if (d && d.reasons.includes('DOCUMENT_SHARED_OR_MISTYPED')) {
+          sharedDocument = true;
+          holder ??= perPerson.get(c.personId!) ?? null;
+        }
+      }
+      // The number belongs to someone else (same number, clearly another person): weigh the other
+      // candidates again without it, so it does not count against the record's own person.
+      if (sharedDocument && r.prepared.docKey !== null) {
+        const bare = withoutDocument(r.prepared);
+        for (const c of candidates.values()) {
+          if (c.prepared.docKey === r.prepared.docKey) continue;
+          const before = perPerson.get(c.personId!);
+          const d = weigh(bare, c, false);
+          const after = perPerson.get(c.personId!);
+          if (d && after && after !== before && after.d === d) d.reasons.push('DOCUMENT_OF_ANOTHER_PERSON');
+        }
+      }
+
+      const pinned = pins.mustLink.get(r.entityId);
+      const must = pinned ? [...pinned].filter((p) => !forbiddenPersons.has(p)) : [];
+      const links: [number, Scored][] = [];
+      for (const e of perPerson) if (e[1].d.outcome === 'link') links.push(e);
+      if (links.length > 1) links.sort(([pa, a], [pb, b]) => tierRank(b.d) - tierRank(a.d) || b.d.probability - a.d.probability || pa - pb);
+
+      let assignment: Assignment;
+      if (must.length) {
+        const target = Math.min(...must);
+        assignment = { entityId: r.entityId, personId: target, linkType: 'steward', reasons: ['STEWARD_PINNED_LINK'], score: null, matchWeight: null, matchedEntityId: null, contributions: null, modelVersion: null };
+      } else if (links.length) {
+        const [target, best] = links[0];
+        assignment = {
+          entityId: r.entityId,
+          personId: target,
+          linkType: linkTypeOf(best.d),
+          reasons: best.d.reasons,
+          score: best.d.probability,
+          matchWeight: round(best.d.matchWeight),
+          matchedEntityId: best.c.entityId,
+          // Rule tiers are explained by their reasons (same number, name check, birth date…); the
+          // model's field-by-field weights are kept for the links the model itself decided.
+          contributions: best.d.tier === 'probabilistic' ? explain(model, best).contributions : null,
+          modelVersion: best.d.modelVersion,
+        };
+      } else {
+        const reasons = sharedDocument ? ['DOCUMENT_OF_ANOTHER_PERSON'] : [];
+        assignment = { entityId: r.entityId, personId: this.nextProvisional--, linkType: 'new_person', reasons, score: null, matchWeight: null, matchedEntityId: null, contributions: null, modelVersion: null };
+      }
+      out.assignments.push(assignment);
+      // Linked to its own person, but its number is someone else's: the document conflict still goes to
+      // a steward (the record's document is wrong; it is kept out of the person's identifiers).
+      // (Not when the record's own person holds the number through another record: then the conflict
+      // is the other holder's, reported with its own record.)
+      const ownNumber = () => {
+        for (const c of candidates.values()) if (c.personId === assignment.personId && c.prepared.docKey === r.prepared.docKey) return true;
+        return false;
+      };
+      if (holder && assignment.linkType !== 'new_person' && holder.c.personId !== assignment.personId && holder.d.reviewCategory === 'DOCUMENT_CONFLICT' && !ownNumber()) {
+        out.reviews.push({
+          reason: 'DOCUMENT_CONFLICT',
+          entityId: r.entityId,
+          personA: assignment.personId,
+          personB: holder.c.personId!,
+          candidateEntityId: holder.c.entityId,
+          score: holder.d.probability,
+          explanation: explain(model, holder),
+        });
+      }
+
+      // A record that links strongly to two persons says they are one: propose merging them.
+      for (const [other, v] of must.length ? links : links.slice(1)) {
+        if (other === assignment.personId) continue;
+        out.merges.push({ personA: assignment.personId, personB: other, entityId: r.entityId, score: v.d.probability, explanation: explain(model, v) });
+      }
+      // Doubtful: the best non-linked candidate goes to a steward (only when nothing linked).
+      if (assignment.linkType === 'new_person') {
+        let review: [number, Scored] | null = null;
+        for (const e of perPerson) if (e[1].d.outcome === 'review' && (!review || e[1].d.probability > review[1].d.probability)) review = e;
+        if (review) {
+          const [pid, v] = review;
+          out.reviews.push({
+            reason: v.d.reviewCategory ?? 'POSSIBLE_MATCH',
+            entityId: r.entityId,
+            personA: assignment.personId,
+            personB: pid,
+            candidateEntityId: v.c.entityId,
+            score: v.d.probability,
+            explanation: explain(model, v),
+          });
+        }
+      }
+
+      const assigned: MatchRecord = { entityId: r.entityId, personId: assignment.personId, prepared: r.prepared };
+      for (const k of keys) this.add(`${k.rule}:${k.key}`, assigned);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,217 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RegistryContext } from './context';
+import { Subsystem, Sensitive } from '../../graphql/shared';
+import { toAffiliation, toHousehold, toIdentifier, toMember, toPerson, toSisben, toSourceRecord, toVictimRegistration } from './mappers';
+import { Household, HouseholdMember } from './householdTypes';
+import {
+  Affiliation,
+  GoldenValue,
+  Identifier,
+  Municipality,
+  Person,
+  SisbenClassification,
+  SourceRecord,
+  VictimRegistration,
+} from './personTypes';
+import { sourceRecordOf, withinScope } from './scope';
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'Names in registry order: nombres then apellidos.' })
+  @Sensitive('personal')
+  fullName(@Root() p: Person): string | null {
+    const parts = [p.firstName, p.secondName, p.firstSurname, p.secondSurname].filter(Boolean);
+    return parts.length ? parts.join(' ') : null;
+  }
+
+  @FieldResolver(() => Municipality, { nullable: true, description: 'Municipality of residence (survivorship: Sisbén first).' })
+  @Sensitive('personal')
+  municipality(@Root() p: Person, @Ctx() ctx: RegistryContext) {
+    return ctx.services.reference.municipality(p.municipalityCode);
+  }
+
+  @FieldResolver(() => [Identifier])
+  @Sensitive('identifier')
+  async identifiers(@Root() p: Person, @Ctx() ctx: RegistryContext): Promise<Identifier[]> {
+    return (await ctx.loaders.identifiersByPerson.load(p.internalId)).map(toIdentifier);
+  }
+
+  @FieldResolver(() => [Affiliation])
+  @Sensitive('personal')
+  async affiliations(
+    @Root() p: Person,
+    @Ctx() ctx: RegistryContext,
+    @Arg('subsystem', () => Subsystem, { nullable: true }) subsystem?: string,
+    @Arg('includeVanished', () => Boolean, { defaultValue: false, description: 'Include records no longer in their source.' })
+    includeVanished?: boolean,
+  ): Promise<Affiliation[]> {
+    const rows = await ctx.loaders.affiliationsByPerson.load(p.internalId);
+    return rows
+      .filter((r) => (includeVanished || r.status === 'active') && (!subsystem || r.subsystem === subsystem))
+      .map(toAffiliation);
+  }
+
+  @FieldResolver(() => SisbenClassification, { nullable: true, description: 'Current Sisbén IV classification.' })
+  @Sensitive('personal')
+  async sisbenClassification(@Root() p: Person, @Ctx() ctx: RegistryContext): Promise<SisbenClassification | null> {
+    const rows = (await ctx.loaders.sisbenByPerson.load(p.internalId)).filter((r) => r.status === 'active');
+    // Latest cut wins when the person appears in more than one ficha.
+    rows.sort((a, b) => (b.cutDate ?? '').localeCompare(a.cutDate ?? '') || b.id - a.id);
+    return rows[0] ? toSisben(rows[0]) : null;
+  }
+
+  @FieldResolver(() => [VictimRegistration])
+  @Sensitive('victim')
+  async victimRegistrations(@Root() p: Person, @Ctx() ctx: RegistryContext): Promise<VictimRegistration[]> {
+    return (await ctx.loaders.victimRegistrationsByPerson.load(p.internalId)).map((r) =>
+      toVictimRegistration(r, ctx.services.reference.eventLabel),
+    );
+  }
+
+  @FieldResolver(() => [SourceRecord], { description: 'Every source record linked to this person (provenance).' })
+  @Sensitive('public')
+  async sourceRecords(@Root() p: Person, @Ctx() ctx: RegistryContext): Promise<SourceRecord[]> {
+    return (await ctx.loaders.sourceRecordsByPerson.load(p.internalId)).map(toSourceRecord);
+  }
+
+  @FieldResolver(() => [HouseholdMember], { description: 'Household memberships, current and ended.' })
+  @Sensitive('personal')
+  async households(@Root() p: Person, @Ctx() ctx: RegistryContext): Promise<HouseholdMember[]> {
+    return (await ctx.loaders.membershipsByPerson.load(p.internalId)).map((m) => toMember(m, ctx.services.reference.kinshipLabel));
+  }
+
+  @FieldResolver(() => [GoldenValue], { description: 'For each golden value, the source record it was taken from.' })
+  @Sensitive('personal')
+  provenance(@Root() p: Person): GoldenValue[] {
+    const name = [p.firstName, p.secondName, p.firstSurname, p.secondSurname].filter(Boolean).join(' ') || null;
+    return [
+      { field: 'name', value: name, sourceRecordId: p.nameSourceRecordId },
+      { field: 'birthDate', value: p.birthDate, sourceRecordId: p.birthDateSourceRecordId },
+      { field: 'sex', value: p.sex, sourceRecordId: p.sexSourceRecordId },
+      { field: 'municipality', value: p.municipalityCode, sourceRecordId: p.municipalitySourceRecordId },
+    ];
+  }
+}
+
+@Resolver(() => GoldenValue)
+export class GoldenValueResolver {
+  @FieldResolver(() => SourceRecord, { nullable: true })
+  @Sensitive('public')
+  sourceRecord(@Root() v: GoldenValue, @Ctx() ctx: RegistryContext) {
+    return sourceRecordOf(v.sourceRecordId, ctx);
+  }
+}
+
+@Resolver(() => Identifier)
+export class IdentifierResolver {
+  @FieldResolver(() => SourceRecord, { nullable: true, description: 'The record the document was first seen in.' })
+  @Sensitive('public')
+  sourceRecord(@Root() v: Identifier, @Ctx() ctx: RegistryContext) {
+    return sourceRecordOf(v.sourceRecordId, ctx);
+  }
+}
+
+@Resolver(() => Affiliation)
+export class AffiliationResolver {
+  @FieldResolver(() => SourceRecord, { nullable: true })
+  @Sensitive('public')
+  sourceRecord(@Root() v: Affiliation, @Ctx() ctx: RegistryContext) {
+    return sourceRecordOf(v.sourceRecordId, ctx);
+  }
+
+  @FieldResolver(() => Municipality, { nullable: true })
+  @Sensitive('personal')
+  municipality(@Root() v: Affiliation, @Ctx() ctx: RegistryContext) {
+    return ctx.services.reference.municipality(v.municipalityCode);
+  }
+}
+
+@Resolver(() => SisbenClassification)
+export class SisbenClassificationResolver {
+  @FieldResolver(() => SourceRecord, { nullable: true })
+  @Sensitive('public')
+  sourceRecord(@Root() v: SisbenClassification, @Ctx() ctx: RegistryContext) {
+    return sourceRecordOf(v.sourceRecordId, ctx);
+  }
+
+  @FieldResolver(() => Household, { nullable: true })
+  @Sensitive('personal')
+  async household(@Root() v: SisbenClassification, @Ctx() ctx: RegistryContext) {
+    if (v.householdId == null) return null;
+    const h = await ctx.loaders.householdById.load(v.householdId);
+    return h && toHousehold(h);
+  }
+}
+
+@Resolver(() => VictimRegistration)
+export class VictimRegistrationResolver {
+  @FieldResolver(() => SourceRecord, { nullable: true })
+  @Sensitive('public')
+  sourceRecord(@Root() v: VictimRegistration, @Ctx() ctx: RegistryContext) {
+    return sourceRecordOf(v.sourceRecordId, ctx);
+  }
+
+  @FieldResolver(() => Municipality, { nullable: true, description: 'Municipio de ocurrencia (for displacement: de expulsión).' })
+  @Sensitive('victim')
+  occurrenceMunicipality(@Root() v: VictimRegistration, @Ctx() ctx: RegistryContext) {
+    return ctx.services.reference.municipality(v.occurrenceMunicipality);
+  }
+
+  @FieldResolver(() => Municipality, { nullable: true })
+  @Sensitive('victim')
+  declarationMunicipality(@Root() v: VictimRegistration, @Ctx() ctx: RegistryContext) {
+    return ctx.services.reference.municipality(v.declarationMunicipality);
+  }
+
+  @FieldResolver(() => Municipality, { nullable: true, description: 'Municipio de llegada / ubicación.' })
+  @Sensitive('victim')
+  arrivalMunicipality(@Root() v: VictimRegistration, @Ctx() ctx: RegistryContext) {
+    return ctx.services.reference.municipality(v.arrivalMunicipality);
+  }
+}
+
+@Resolver(() => Household)
+export class HouseholdResolver {
+  @FieldResolver(() => Municipality)
+  @Sensitive('personal')
+  municipality(@Root() h: Household, @Ctx() ctx: RegistryContext) {
+    return ctx.services.reference.municipality(h.municipalityCode);
+  }
+
+  @FieldResolver(() => [HouseholdMember], { description: 'Current members (linked persons), in household order.' })
+  @Sensitive('personal')
+  async members(@Root() h: Household, @Ctx() ctx: RegistryContext): Promise<HouseholdMember[]> {
+    // Members living outside the caller's territory are left out (not just their person edge).
+    const rows = await withinScope(ctx, await ctx.loaders.membersByHousehold.load(h.internalId), (m) => m.personId);
+    return rows.map((m) => toMember(m, ctx.services.reference.kinshipLabel));
+  }
+
+  @FieldResolver(() => SourceRecord, { nullable: true })
+  @Sensitive('public')
+  sourceRecord(@Root() h: Household, @Ctx() ctx: RegistryContext) {
+    return sourceRecordOf(h.sourceRecordId, ctx);
+  }
+}
+
+@Resolver(() => HouseholdMember)
+export class HouseholdMemberResolver {
+  @FieldResolver(() => Person, { nullable: true, description: 'null when the person is outside the caller’s territory.' })
+  @Sensitive('personal')
+  async person(@Root() m: HouseholdMember, @Ctx() ctx: RegistryContext): Promise<Person | null> {
+    const p = await ctx.loaders.personById.load(m.personId);
+    return p && toPerson(p);
+  }
+
+  @FieldResolver(() => Household, { nullable: true })
+  @Sensitive('personal')
+  async household(@Root() m: HouseholdMember, @Ctx() ctx: RegistryContext): Promise<Household | null> {
+    const h = await ctx.loaders.householdById.load(m.householdId);
+    return h && toHousehold(h);
+  }
+
+  @FieldResolver(() => SourceRecord, { nullable: true })
+  @Sensitive('public')
+  sourceRecord(@Root() m: HouseholdMember, @Ctx() ctx: RegistryContext) {
+    return sourceRecordOf(m.sourceRecordId, ctx);
+  }
+}

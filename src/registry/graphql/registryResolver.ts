@@ -1,0 +1,76 @@
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { encodeCursor } from '../../kernel';
+import type { RegistryContext } from './context';
+import { Allow, REGISTRY_ROLES, DocumentType, connection } from '../../graphql/shared';
+import { toHousehold, toPerson } from './mappers';
+import { HouseholdConnection, PersonConnection } from './connectionTypes';
+import { Household } from './householdTypes';
+import { HouseholdFilter, PersonFilter } from './filterTypes';
+import { Person } from './personTypes';
+
+@Resolver()
+export class RegistryResolver {
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => Person, { nullable: true, description: 'A person by public id. A merged-away id returns the survivor.' })
+  async person(@Arg('id', () => ID) id: string, @Ctx() ctx: RegistryContext): Promise<Person | null> {
+    const row = await ctx.services.registry.personByPublicId(id, ctx.scope);
+    return row && toPerson(row);
+  }
+
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => Person, {
+    nullable: true,
+    description:
+      'The person holding a document. The number is normalized ("1.023.456.789" finds 1023456789); RC/NUIP/TI/CC ' +
+      'numbers also match the other documents of the same life cycle. Fails with AMBIGUOUS_DOCUMENT when several persons hold it.',
+  })
+  async personByDocument(
+    @Arg('type', () => DocumentType) type: keyof typeof DocumentType,
+    @Arg('number', () => String) number: string,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<Person | null> {
+    const row = await ctx.services.registry.personByDocument(type, number, ctx.scope);
+    return row && toPerson(row);
+  }
+
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => [Person], { description: 'Every person holding a document (several when it is shared or mistyped in a source).' })
+  async personsByDocument(
+    @Arg('type', () => DocumentType) type: keyof typeof DocumentType,
+    @Arg('number', () => String) number: string,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<Person[]> {
+    return (await ctx.services.registry.personsByDocument(type, number, ctx.scope)).map(toPerson);
+  }
+
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => PersonConnection, { description: 'Persons, keyset-paginated in a stable order.' })
+  async persons(
+    @Arg('filter', () => PersonFilter, { nullable: true }) filter: PersonFilter | undefined,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, capped by API_MAX_PAGE_SIZE).' }) first: number | undefined,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<PersonConnection> {
+    const page = await ctx.services.registry.listPersons({ ...filter }, first, after, ctx.scope);
+    return connection(page.items, page.hasNextPage, (p) => encodeCursor(p.id), (cursor, p) => ({ cursor, node: toPerson(p) }));
+  }
+
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => Household, { nullable: true })
+  async household(@Arg('id', () => ID) id: string, @Ctx() ctx: RegistryContext): Promise<Household | null> {
+    const row = await ctx.services.registry.householdByPublicId(id, ctx.scope);
+    return row && toHousehold(row);
+  }
+
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => HouseholdConnection, { description: 'Households, keyset-paginated in a stable order.' })
+  async households(
+    @Arg('filter', () => HouseholdFilter, { nullable: true }) filter: HouseholdFilter | undefined,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, capped by API_MAX_PAGE_SIZE).' }) first: number | undefined,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<HouseholdConnection> {
+    const page = await ctx.services.registry.listHouseholds({ ...filter }, first, after, ctx.scope);
+    return connection(page.items, page.hasNextPage, (h) => encodeCursor(h.id), (cursor, h) => ({ cursor, node: toHousehold(h) }));
+  }
+}

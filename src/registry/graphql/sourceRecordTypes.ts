@@ -1,0 +1,48 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { RecordStatus, Source, DateTimeScalar, JSONScalar, PersonalType, Sensitive } from '../../graphql/shared';
+
+@ObjectType({ description: 'An imported row: where a value came from (provenance).' })
+@PersonalType<SourceRecord>({ auditSubject: (r) => ({ subjectType: 'source_record', subjectId: r.id, personId: r.personId }) })
+export class SourceRecord {
+  @Field(() => ID)
+  @Sensitive('public')
+  id!: string;
+
+  @Field(() => Source)
+  @Sensitive('public')
+  source!: string;
+
+  @Field(() => ID, { description: 'The import run that loaded this version of the record.' })
+  @Sensitive('public')
+  importRunId!: string;
+
+  @Field(() => String)
+  @Sensitive('public')
+  fileName!: string;
+
+  @Field(() => Int, { description: 'Physical 1-based line in the file (the header is line 1).' })
+  @Sensitive('public')
+  line!: number;
+
+  @Field(() => RecordStatus, { description: 'VANISHED when a later extract of the source no longer has this record.' })
+  @Sensitive('public')
+  status!: string;
+
+  @Field(() => DateTimeScalar)
+  @Sensitive('public')
+  importedAt!: Date;
+
+  @Field(() => String, { description: 'Deterministic key of the record within its source.' })
+  @Sensitive('identifier')
+  sourceKey!: string;
+
+  @Field(() => JSONScalar, { description: "The connector's normalized values for this row." })
+  @Sensitive('raw')
+  normalized!: unknown;
+
+  @Field(() => String, { description: 'The row exactly as decoded from the file.' })
+  @Sensitive('raw')
+  raw!: string;
+
+  personId!: number | null;
+}

@@ -1,0 +1,93 @@
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { affiliations, personIdentifiers, persons } from '../../schema';
+import type { Orm } from '../platform/db';
+import type { DocumentTypeCode } from '../domain/reference/documentTypes';
+import type { AffiliationState, Subsystem } from '../domain/reference/affiliations';
+import type { SisbenGroup } from '../domain/reference/sisben';
+import { toPage, type Page, type PageRequest } from '../kernel';
+import { scopeCondition } from '../platform/db/territory';
+import type { TerritoryScope } from '../kernel';
+
+export type PersonRow = typeof persons.$inferSelect;
+
+export interface PersonFilter {
+  department?: string;
+  municipality?: string;
+  sisbenGroup?: SisbenGroup;
+  displaced?: boolean;
+  victim?: boolean;
+  affiliationState?: AffiliationState;
+  /** Restricts `affiliationState` to one subsystem (e.g. SALUD). */
+  subsystem?: Subsystem;
+}
+
+export class PersonRepository {
+  constructor(private readonly orm: Orm) {}
+
+  async findByIds(ids: readonly number[], scope?: TerritoryScope | null): Promise<PersonRow[]> {
+    if (!ids.length) return [];
+    return this.orm
+      .select()
+      .from(persons)
+      .where(and(inArray(persons.id, [...ids]), scopeCondition(scope, persons.departmentCode, persons.municipalityCode)));
+  }
+
+  /**
+   * Public ids → current persons. A merged-away id resolves to its survivor (merges keep
+   * `merged_into_id` pointing at the final survivor, so one hop is enough).
+   * Returns a map keyed by the requested public id.
+   */
+  async resolvePublicIds(publicIds: readonly string[], scope?: TerritoryScope | null): Promise<Map<string, PersonRow>> {
+    const out = new Map<string, PersonRow>();
+    if (!publicIds.length) return out;
+    const rows = await this.orm
+      .select({ publicId: persons.publicId, id: persons.id, mergedIntoId: persons.mergedIntoId })
+      .from(persons)
+      .where(inArray(persons.publicId, [...publicIds]));
+    const targetIds = rows.map((r) => r.mergedIntoId ?? r.id);
+    const targets = new Map((await this.findByIds(targetIds, scope)).map((p) => [p.id, p]));
+    for (const r of rows) {
+      const target = targets.get(r.mergedIntoId ?? r.id);
+      if (target && target.status === 'active') out.set(r.publicId, target);
+    }
+    return out;
+  }
+
+  /** Active persons holding a document (exact type, or any type of the same life cycle when asked). */
+  async findByDocument(
+    docTypes: readonly DocumentTypeCode[],
+    docNumber: string,
+    scope?: TerritoryScope | null,
+  ): Promise<PersonRow[]> {
+    const rows = await this.orm
+      .selectDistinct({ personId: personIdentifiers.personId })
+      .from(personIdentifiers)
+      .where(and(eq(personIdentifiers.docNumber, docNumber), inArray(personIdentifiers.docType, [...docTypes])));
+    const found = await this.findByIds(rows.map((r) => r.personId), scope);
+    return found.filter((p) => p.status === 'active').sort((a, b) => a.id - b.id);
+  }
+
+  async list(filter: PersonFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<PersonRow>> {
+    const conds: (SQL | undefined)[] = [
+      eq(persons.status, 'active'),
+      page.after !== undefined ? gt(persons.id, page.after) : undefined,
+      filter.department ? eq(persons.departmentCode, filter.department) : undefined,
+      filter.municipality ? eq(persons.municipalityCode, filter.municipality) : undefined,
+      filter.sisbenGroup ? eq(persons.sisbenGroup, filter.sisbenGroup) : undefined,
+      filter.displaced !== undefined ? eq(persons.isDisplaced, filter.displaced) : undefined,
+      filter.victim !== undefined ? eq(persons.isVictim, filter.victim) : undefined,
+      filter.affiliationState
+        ? sql`exists (select 1 from ${affiliations} a where a.person_id = ${persons.id} and a.status = 'active'
+            and a.state = ${filter.affiliationState}${filter.subsystem ? sql` and a.subsystem = ${filter.subsystem}` : sql``})`
+        : undefined,
+      scopeCondition(scope, persons.departmentCode, persons.municipalityCode),
+    ];
+    const rows = await this.orm
+      .select()
+      .from(persons)
+      .where(and(...conds))
+      .orderBy(asc(persons.id))
+      .limit(page.first + 1);
+    return toPage(rows, page.first);
+  }
+}

@@ -1,0 +1,86 @@
+import type { Config } from '../platform/config';
+import { isUuid, AppError, checkPageSize, decodeCursor, type Page } from '../kernel';
+import { DOCUMENT_TYPE_BY_CODE, DOCUMENT_TYPES, type DocumentTypeCode } from '../domain/reference/documentTypes';
+import { normalizeDocumentNumber } from '../domain/identity/documentNumber';
+import type { HouseholdFilter, HouseholdRepository, HouseholdRow } from './householdRepository';
+import type { PersonFilter, PersonRepository, PersonRow } from './personRepository';
+import type { TerritoryScope } from '../kernel';
+
+const DEPARTMENT_RE = /^\d{1,2}$/;
+const MUNICIPALITY_RE = /^\d{4,5}$/;
+
+/** Read side of the registry: validates and normalizes API input, then asks the repositories. */
+export class RegistryService {
+  constructor(
+    private readonly persons: PersonRepository,
+    private readonly households: HouseholdRepository,
+    private readonly config: Pick<Config, 'API_MAX_PAGE_SIZE'>,
+  ) {}
+
+  async personByPublicId(publicId: string, scope?: TerritoryScope | null): Promise<PersonRow | null> {
+    if (!isUuid(publicId)) return null;
+    return (await this.persons.resolvePublicIds([publicId], scope)).get(publicId) ?? null;
+  }
+
+  /**
+   * Finds the person holding a document. The number is normalized ("1.023.456.789" → "1023456789").
+   * For documents of the NUIP life cycle (RC/NUIP → TI → CC) the same number under another type of
+   * the cycle also matches, because the Registraduría keeps the number as the person grows up.
+   */
+  async personsByDocument(type: DocumentTypeCode, number: string, scope?: TerritoryScope | null): Promise<PersonRow[]> {
+    const result = normalizeDocumentNumber(type, number);
+    if (!result.ok) throw new AppError('BAD_USER_INPUT', `Not a valid ${type} document number: ${result.reason}.`, { field: 'number' });
+    const normalized = result.value;
+    const exact = await this.persons.findByDocument([type], normalized, scope);
+    if (exact.length) return exact;
+    const rank = DOCUMENT_TYPE_BY_CODE.get(type)?.lifeCycleRank;
+    if (rank == null) return [];
+    const family = DOCUMENT_TYPES.filter((t) => t.lifeCycleRank != null && t.code !== type).map((t) => t.code);
+    return this.persons.findByDocument(family, normalized, scope);
+  }
+
+  async personByDocument(type: DocumentTypeCode, number: string, scope?: TerritoryScope | null): Promise<PersonRow | null> {
+    const found = await this.personsByDocument(type, number, scope);
+    if (found.length > 1) {
+      throw new AppError(
+        'AMBIGUOUS_DOCUMENT',
+        'Several persons hold this document (it is shared or mistyped in a source); use personsByDocument and review them.',
+        { candidates: found.length },
+      );
+    }
+    return found[0] ?? null;
+  }
+
+  listPersons(filter: PersonFilter, first: number | undefined, after: string | undefined, scope?: TerritoryScope | null): Promise<Page<PersonRow>> {
+    return this.persons.list(this.normalizeTerritory(filter), this.page(first, after), scope);
+  }
+
+  listHouseholds(filter: HouseholdFilter, first: number | undefined, after: string | undefined, scope?: TerritoryScope | null): Promise<Page<HouseholdRow>> {
+    return this.households.list(this.normalizeTerritory(filter), this.page(first, after), scope);
+  }
+
+  async householdByPublicId(publicId: string, scope?: TerritoryScope | null): Promise<HouseholdRow | null> {
+    if (!isUuid(publicId)) return null;
+    return (await this.households.findByPublicIds([publicId], scope))[0] ?? null;
+  }
+
+  private page(first: number | undefined, after: string | undefined) {
+    const max = this.config.API_MAX_PAGE_SIZE;
+    const n = first ?? 20;
+    checkPageSize(n, max);
+    return { first: n, after: after ? decodeCursor(after) : undefined };
+  }
+
+  private normalizeTerritory<F extends { department?: string; municipality?: string }>(filter: F): F {
+    const out = { ...filter };
+    if (out.department !== undefined) {
+      if (!DEPARTMENT_RE.test(out.department)) throw new AppError('BAD_USER_INPUT', 'department must be a DANE code of 2 digits, e.g. "05".', { field: 'department' });
+      out.department = out.department.padStart(2, '0');
+    }
+    if (out.municipality !== undefined) {
+      if (!MUNICIPALITY_RE.test(out.municipality)) throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });
+      out.municipality = out.municipality.padStart(5, '0');
+    }
+    return out;
+  }
+}
