@@ -3,6 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Two projects: `unit` (tests/unit, pure code: no PostgreSQL, no Redis — the service URLs point at
+ * a closed port, so a unit test that reaches for a service fails) and `integration` (every test
+ * that needs the real services, through the harness in tests/harness; the global setup builds the
+ * migrated template database each test file clones). `npm test` runs both, `npm run test:unit` the
+ * first alone.
+ */
 export default defineConfig({
   resolve: {
     // graphql 16 ships both index.js and index.mjs without an exports map: Node (and type-graphql,
@@ -11,12 +18,28 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['tests/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['tests/setup/global.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Files are isolated by database and queue prefix, so they may run in parallel.
     fileParallelism: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          env: { TEST_PG_ADMIN_URL: 'postgres://unit-tests-have-no-database@127.0.0.1:1/none', TEST_REDIS_URL: 'redis://127.0.0.1:1' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/{integration,api,ops,security}/**/*.test.ts'],
+          globalSetup: ['tests/harness/globalSetup.ts'],
+        },
+      },
+    ],
   },
 });

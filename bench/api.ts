@@ -21,7 +21,7 @@ import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { startHttpServer } from '../src/http/server';
 import { createLogger } from '../src/platform/logger';
 import { seedDemo } from '../src/cli/seedDemo';
-import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
+import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

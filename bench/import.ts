@@ -28,7 +28,7 @@ import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import type { SourceName } from '../src/kernel';
-import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
+import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
 
 const ADMIN_URL = TEST_PG_ADMIN_URL;
 const SEED = 20240101;

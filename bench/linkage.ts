@@ -27,7 +27,7 @@ import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import type { LinkageManifest } from '../src/synthetic';
-import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
+import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

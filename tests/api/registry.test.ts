@@ -2,18 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
 import { SDL_PATH } from '../../src/cli/commands/schema';
-import { startTestApi, type GqlResponse, type TestApi } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { seedRegistry, type SeededHousehold, type SeededPerson, type SeededRegistry } from '../helpers/registryFixture';
+import { seedRegistry, type SeededHousehold, type SeededPerson, type SeededRegistry } from '../harness/factories/registry';
+import { createTestDatabase, testHub, type ApiHub, type GqlResponse, type TestDatabase } from '../harness';
 
 let t: TestDatabase;
-let api: TestApi;
+let api: ApiHub;
 let seed: SeededRegistry;
 
 beforeAll(async () => {
   t = await createTestDatabase();
   seed = await seedRegistry(t.db, { households: 24, membersPerHousehold: 3 });
-  api = await startTestApi(t.db);
+  api = await testHub().database(t.db).http().start();
 });
 afterAll(async () => {
   await api?.close();
@@ -192,7 +191,7 @@ describe('households connection', () => {
     const extra = await createTestDatabase();
     try {
       await seedRegistry(extra.db, { households: 100, membersPerHousehold: 4 });
-      const api2 = await startTestApi(extra.db);
+      const api2 = await testHub().database(extra.db).http().start();
       try {
         const q = `query($first: Int) { households(first: $first) { edges { node { id municipality { name }
           members { role { label } person { id fullName identifiers { type number } affiliations { state administratorCode } } } } } } }`;

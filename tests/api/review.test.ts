@@ -1,23 +1,22 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestApi, type TestApi } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { KEYS, PEOPLE, importScenario, itemAbout, personOf, startHub, type Hub } from '../integration/stewardship/fixture';
+import { KEYS, PEOPLE, importScenario } from '../harness/factories/stewardship';
+import { bearer, createTestDatabase, itemAbout, personOf, testHub, type ApiHub, type TestDatabase, type TestHub } from '../harness';
 
 /**
  * The review queue, person explanations, runs and exports over HTTP, per role and territorial scope.
  * Data comes through the real pipeline (imports + reconciliation); the API runs on the same database.
  */
 let t: TestDatabase;
-let hub: Hub;
-let api: TestApi;
+let hub: TestHub;
+let api: ApiHub;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  hub = await startHub(t.db);
+  hub = await testHub().database(t.db).pipelineDefaults().workers().start();
   await importScenario(hub);
-  api = await startTestApi(t.db);
+  api = await testHub().database(t.db).http().start();
   tokens.reader = await api.token('reader');
   tokens.operator = await api.token('operator');
   tokens.steward = await api.token('steward');

@@ -5,9 +5,8 @@ import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { createLogger } from '../../src/platform/logger';
-import { bearer, startTestApi, type GqlResponse, type TestApi } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { seedRegistry, type SeededRegistry } from '../helpers/registryFixture';
+import { seedRegistry, type SeededRegistry } from '../harness/factories/registry';
+import { bearer, createTestDatabase, testHub, type ApiHub, type GqlResponse, type TestDatabase } from '../harness';
 
 /**
  * The hardened endpoint: every abusive document is refused before any resolver runs. A plugin
@@ -32,15 +31,15 @@ const counter: ApolloServerPlugin<GraphQLContext> = {
 const logLines: string[] = [];
 const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void logLines.push(s) } as never });
 
-let dev: TestApi; // development settings, tightened limits
-let prod: TestApi; // NODE_ENV=production
+let dev: ApiHub; // development settings, tightened limits
+let prod: ApiHub; // NODE_ENV=production
 const LIMITS = { API_MAX_DEPTH: '12', API_MAX_ALIASES: '100', API_MAX_DIRECTIVES: '20', API_MAX_TOKENS: '3000', API_MAX_COST: '200', API_RATE_LIMIT_PER_MINUTE: '1000000' };
 
 beforeAll(async () => {
   t = await createTestDatabase();
   seed = await seedRegistry(t.db, { households: 4, membersPerHousehold: 3 });
-  dev = await startTestApi(t.db, LIMITS, { plugins: [counter], logger });
-  prod = await startTestApi(t.db, { ...LIMITS, NODE_ENV: 'production' }, { plugins: [counter], logger });
+  dev = await testHub().database(t.db).config(LIMITS).logger(logger).http({ plugins: [counter] }).start();
+  prod = await testHub().database(t.db).config({ ...LIMITS, NODE_ENV: 'production' }).logger(logger).http({ plugins: [counter] }).start();
 });
 afterAll(async () => {
   await dev?.close();
@@ -51,7 +50,7 @@ beforeEach(() => {
   resolverCalls = 0;
 });
 
-async function post(api: TestApi, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+async function post(api: ApiHub, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const res = await fetch(`${api.http.url}/graphql`, { method: 'POST', headers: { ...bearer(api.adminToken), ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, text, json: (() => { try { return JSON.parse(text) as GqlResponse; } catch { return undefined; } })() };
@@ -163,7 +162,7 @@ describe('refused before any resolver runs', () => {
   });
 
   it('GraphiQL’s introspection query fits the default limits in development', async () => {
-    const api = await startTestApi(t.db);
+    const api = await testHub().database(t.db).http().start();
     try {
       const res = await api.gql(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true }));
       expect(res.errors).toBeUndefined();
@@ -185,7 +184,7 @@ describe('refused before any resolver runs', () => {
 
 describe('rate limiting by cost', () => {
   it('charges 100 aliased lookups 100 units', async () => {
-    const api = await startTestApi(t.db, { API_RATE_LIMIT_PER_MINUTE: '150', API_MAX_ALIASES: '100' }, { plugins: [counter] });
+    const api = await testHub().database(t.db).config({ API_RATE_LIMIT_PER_MINUTE: '150', API_MAX_ALIASES: '100' }).http({ plugins: [counter] }).start();
     try {
       const lookups = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: person(id: "${seed.persons[i % seed.persons.length].publicId}") { id fullName }`).join(' ')} }`;
       const first = await api.gql(lookups(100));
@@ -212,7 +211,7 @@ describe('rate limiting by cost', () => {
 
 describe('time limit', () => {
   it('a request stuck past API_REQUEST_TIMEOUT_MS answers TIMEOUT', async () => {
-    const api = await startTestApi(t.db, { API_REQUEST_TIMEOUT_MS: '300' });
+    const api = await testHub().database(t.db).config({ API_REQUEST_TIMEOUT_MS: '300' }).http().start();
     const blocker = await t.db.client.reserve();
     try {
       await blocker`begin`;

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestApi, type TestApi } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { seedRegistry, type SeededRegistry } from '../helpers/registryFixture';
+import { seedRegistry, type SeededRegistry } from '../harness/factories/registry';
+import { bearer, createTestDatabase, testHub, type ApiHub, type TestDatabase } from '../harness';
 
 let t: TestDatabase;
-let api: TestApi;
+let api: ApiHub;
 let seed: SeededRegistry;
 let steward: string;
 let stewardName: string;
@@ -13,7 +12,7 @@ let stewardName: string;
 beforeAll(async () => {
   t = await createTestDatabase();
   seed = await seedRegistry(t.db, { households: 4, membersPerHousehold: 3 });
-  api = await startTestApi(t.db);
+  api = await testHub().database(t.db).http().start();
   stewardName = 'Steward de pruebas';
   steward = (await api.app.services.clients.create({ name: stewardName, role: 'steward', actor: 'test' })).token;
 });

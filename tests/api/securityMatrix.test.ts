@@ -1,16 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal, Role } from '../../src/kernel';
-import { bearer, startTestApi, type GqlResponse, type TestApi } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { seedRegistry, type SeededHousehold, type SeededPerson, type SeededRegistry } from '../helpers/registryFixture';
+import { seedRegistry, type SeededHousehold, type SeededPerson, type SeededRegistry } from '../harness/factories/registry';
+import { bearer, createTestDatabase, testHub, type ApiHub, type GqlResponse, type TestDatabase } from '../harness';
 
 /**
  * Role × field × entry point. Households i live in ['05001','11001','76001','05088'][i % 4]; the
  * head of household 0 (05001) is displaced, so it has Sisbén, BDUA and RUV records.
  */
 let t: TestDatabase;
-let api: TestApi;
+let api: ApiHub;
 let seed: SeededRegistry;
 type Caller = 'reader' | 'steward' | 'operator' | 'admin' | 'scopedReader' | 'scopedSteward';
 const tokens = {} as Record<Caller, string>;
@@ -34,7 +33,7 @@ const auditRows = (requestId: string) =>
 beforeAll(async () => {
   t = await createTestDatabase();
   seed = await seedRegistry(t.db, { households: 8, membersPerHousehold: 3 });
-  api = await startTestApi(t.db);
+  api = await testHub().database(t.db).http().start();
   const scopes: Record<Caller, [Role, string[]]> = {
     reader: ['reader', []],
     steward: ['steward', []],

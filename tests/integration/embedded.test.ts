@@ -8,7 +8,7 @@ import type { Database } from '../../src/platform/db';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/platform/logger';
 import { seedDemo } from '../../src/cli/seedDemo';
-import { testConfig } from '../helpers/api';
+import { testConfig } from '../harness';
 
 /**
  * The embedded default end to end: PGlite (no DATABASE_URL), in-process jobs (no REDIS_URL), the

@@ -5,7 +5,7 @@
  * canonical tables must then be exactly those of an uninterrupted run (ordered hash of business
  * columns) and every chunk applied once.
  *
- * The child (tests/integration/crash/processRun.ts) counts its database calls and kills itself at
+ * The child (tests/harness/children/importRun.ts) counts its database calls and kills itself at
  * the chosen one; the kill points are spread over the calls an uninterrupted run makes.
  */
 import { spawn } from 'node:child_process';
@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/synthetic';
-import { canonicalDigest, importHarness, processRun, type ImportHarness } from './importHarness';
+import { canonicalDigest, testHub, type TestHub } from '../harness';
 
-const CHILD = fileURLToPath(new URL('./crash/processRun.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../harness/children/importRun.ts', import.meta.url));
 // 10,500 rows in chunks of 500: the first snapshot takes the bulk path (one transaction), the changed
 // one is applied in 21 or 22 chunks.
 const CHUNK = '500';
@@ -38,13 +38,13 @@ function child(args: { url: string; runId: number; killAt?: number; killMode?: '
 }
 
 describe('SIGKILL at random points of an import, then restart', () => {
-  let ref: ImportHarness;
-  let crash: ImportHarness;
+  let ref: TestHub;
+  let crash: TestHub;
   const files = { base: '', changed: '' };
   const kills: { file: string; killAt: number; mode: string; state: string; chunksDone: number; chunksTotal: number }[] = [];
 
   beforeAll(async () => {
-    [ref, crash] = await Promise.all([importHarness({ IMPORT_CHUNK_SIZE: CHUNK }), importHarness({ IMPORT_CHUNK_SIZE: CHUNK })]);
+    [ref, crash] = await Promise.all([testHub().config({ IMPORT_CHUNK_SIZE: CHUNK }).start(), testHub().config({ IMPORT_CHUNK_SIZE: CHUNK }).start()]);
     const faults = 'bad-date:20,duplicate-line:10,unknown-municipality:10,wrong-columns:5,mojibake:5';
     files.base = (await ref.generate('sisben_base.csv', { source: 'sisben', rows: ROWS, seed: 101, faults })).path;
     files.changed = (await ref.generate('sisben_changed.csv', { source: 'sisben', rows: ROWS, seed: 101, faults, changes: { added: 300, changed: 500, removed: 200 } })).path;
@@ -58,7 +58,7 @@ describe('SIGKILL at random points of an import, then restart', () => {
     const calls: Record<string, number> = {};
     for (const [name, file] of Object.entries(files)) {
       const { run } = await ref.imports.submit(file, { source: 'sisben' });
-      const r = await child({ url: ref.t.url, runId: run.id });
+      const r = await child({ url: ref.database!.url, runId: run.id });
       expect(r.code, r.output).toBe(0);
       calls[name] = Number(/calls (\d+)/.exec(r.output)![1]);
       const done = (await ref.imports.getRun(run.id))!;
@@ -80,7 +80,7 @@ describe('SIGKILL at random points of an import, then restart', () => {
       for (let i = 0; i < points; i++) {
         const killAt = name === 'base' ? 1 + Math.floor(((i + rng.next()) / (points + 1)) * calls[name]) : 1 + Math.floor(rng.next() * (calls[name] / 9));
         const mode = i % 2 === 0 ? 'before' : 'after';
-        const r = await child({ url: crash.t.url, runId: run.id, killAt, killMode: mode });
+        const r = await child({ url: crash.database!.url, runId: run.id, killAt, killMode: mode });
         if (r.signal !== 'SIGKILL') expect(r.code, r.output).toBe(0);
         const now = (await crash.imports.getRun(run.id))!;
         if (r.signal === 'SIGKILL') kills.push({ file: name, killAt, mode, state: now.state, chunksDone: now.chunksDone, chunksTotal: now.chunksTotal });
@@ -89,7 +89,7 @@ describe('SIGKILL at random points of an import, then restart', () => {
       // Restart until done.
       for (let n = 0; (await crash.imports.getRun(run.id))!.state !== 'done'; n++) {
         expect(n).toBeLessThan(3);
-        const r = await child({ url: crash.t.url, runId: run.id });
+        const r = await child({ url: crash.database!.url, runId: run.id });
         expect(r.code, r.output).toBe(0);
       }
     }
@@ -122,18 +122,18 @@ describe('SIGKILL at random points of an import, then restart', () => {
   it('a resumed run finishes from where PostgreSQL says it stopped, even when its staging table was emptied', async () => {
     // An unlogged staging table is emptied when PostgreSQL restarts after a crash: simulated by
     // truncating it between two chunks. The file is staged again; applied chunks stay applied.
-    const h = await importHarness({ IMPORT_CHUNK_SIZE: '25' });
+    const h = await testHub().config({ IMPORT_CHUNK_SIZE: '25' }).start();
     try {
       const base = await h.generate('sisben_b.csv', { source: 'sisben', rows: 300, seed: 102 });
       expect((await h.importFile(base.path, 'sisben')).state).toBe('done');
       const next = await h.generate('sisben_n.csv', { source: 'sisben', rows: 300, seed: 102, changes: { added: 10, changed: 20, removed: 5 } });
       const { run } = await h.imports.submit(next.path, { source: 'sisben' });
-      const r = await child({ url: h.t.url, runId: run.id, killAt: 45, killMode: 'before', chunkSize: '25' });
+      const r = await child({ url: h.database!.url, runId: run.id, killAt: 45, killMode: 'before', chunkSize: '25' });
       expect(r.signal).toBe('SIGKILL');
       let now = (await h.imports.getRun(run.id))!;
       expect(now.state).toBe('staged');
       await h.db.rows(sql`truncate ${sql.raw(`import_staging_${run.id}`)}`);
-      now = await processRun(h.imports, run.id);
+      now = await h.processRun(run.id);
       expect([now.state, now.added, now.changed, now.disappeared]).toEqual(['done', 10, 20, 5]);
       expect(now.chunksDone).toBe(now.chunksTotal);
     } finally {

@@ -8,14 +8,14 @@ import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writerFor } from '../../src/synthetic';
-import { importHarness, type ImportHarness } from './importHarness';
+import { testHub, type TestHub } from '../harness';
 
 const NAMES = ['NÚÑEZ', 'MÜLLER', 'ÁLVAREZ', 'PEÑA', 'GÜIZA', 'ÍÑIGO', 'ÑUSTES', 'CASTAÑO'];
 
 describe('encodings', () => {
-  let h: ImportHarness;
+  let h: TestHub;
   beforeAll(async () => {
-    h = await importHarness();
+    h = await testHub().start();
   });
   afterAll(async () => {
     await h.close();

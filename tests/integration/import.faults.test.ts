@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceName } from '../../src/kernel';
-import { importHarness, type ImportHarness } from './importHarness';
+import { testHub, type TestHub } from '../harness';
 
 const COMMON = 'bad-date:4,future-date:2,unknown-municipality:3,wrong-columns:2,undecodable:2,missing-name:3,bad-document:2,duplicate-line:3,mojibake:2';
 const CASES: { source: SourceName; rows: number; faults: string }[] = [
@@ -23,14 +23,14 @@ describe.each([
   { path: 'bulk', chunkSize: '500', scale: 0 },
 ])('a file with injected bad rows ($path apply)', ({ path: applyPath, chunkSize, scale }) => {
   // One database per source: each file is its source's first snapshot and the only data in the hub.
-  const harnesses: ImportHarness[] = [];
+  const harnesses: TestHub[] = [];
   afterAll(async () => {
     await Promise.all(harnesses.map((x) => x.close()));
   });
 
   for (const c of CASES) {
     it(`${c.source}: loads every valid row and reports exactly the injected errors`, async () => {
-      const h = await importHarness({ IMPORT_CHUNK_SIZE: chunkSize });
+      const h = await testHub().config({ IMPORT_CHUNK_SIZE: chunkSize }).start();
       harnesses.push(h);
       const rows = scale ? c.rows : 10_500;
       const { path, expected } = await h.generate(`faults-${c.source}-${expected_name(c.source)}`, { source: c.source, rows, faults: c.faults, seed: 11 });

@@ -8,16 +8,15 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceName } from '../../src/kernel';
-import { spawnCli } from '../ops/helpers';
-import { importCounts, importHarness, processAsWorker, processRun, type ImportHarness } from './importHarness';
+import { importCounts, spawnCli, testHub, type TestHub } from '../harness';
 
 const diff = (after: Record<string, number>, before: Record<string, number>) => Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)]));
 
 describe('the same bytes submitted twice', () => {
-  let h: ImportHarness;
-  let control: ImportHarness;
+  let h: TestHub;
+  let control: TestHub;
   beforeAll(async () => {
-    [h, control] = await Promise.all([importHarness(), importHarness()]);
+    [h, control] = await Promise.all([testHub().start(), testHub().start()]);
   });
   afterAll(async () => {
     await Promise.all([h.close(), control.close()]);
@@ -46,7 +45,7 @@ describe('the same bytes submitted twice', () => {
     const renamed = await h.imports.submit(copy, { source: 'sisben' });
     expect([renamed.created, renamed.run.id]).toEqual([false, first.id]);
     // Advancing the finished run again is a no-op.
-    await processRun(h.imports, first.id);
+    await h.processRun(first.id);
     expect(await importCounts(h.db)).toEqual(after);
     expect(await rowsOfOneImport(path, 'sisben')).toEqual(diff(after, {}));
   });
@@ -58,7 +57,7 @@ describe('the same bytes submitted twice', () => {
     expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(a.run.id).toBe(b.run.id);
     // Two workers picking up the run at once: one advances it, the other waits for the run lock.
-    const [ra, rb] = await Promise.all([processAsWorker(h.rt, a.run.id), processAsWorker(h.rt, b.run.id)]);
+    const [ra, rb] = await Promise.all([h.processAsWorker(a.run.id), h.processAsWorker(b.run.id)]);
     const run = (await h.imports.getRun(a.run.id))!;
     expect([ra.state, rb.state, run.state]).toContain('done');
     expect(run.state).toBe('done');
@@ -72,13 +71,13 @@ describe('the same bytes submitted twice', () => {
     const cli = spawnCli(['import', path, '--source', 'ruaf', '--json'], {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
-      DATABASE_URL: h.t.url,
+      DATABASE_URL: h.database!.url,
       RECONCILE_TRAINING_SAMPLE: '0',
     });
     // This process submits the same bytes while the CLI starts, then advances the run as a worker
     // would (the CLI's own in-process worker may be advancing it: one waits for the other).
     const mine = await h.imports.submit(path, { source: 'ruaf' });
-    await processAsWorker(h.rt, mine.run.id);
+    await h.processAsWorker(mine.run.id);
     const exit = await cli.exited;
     expect(exit.code, cli.output()).toBe(0);
     const printed = JSON.parse(cli.output().trim().split('\n').pop()!) as { runId: number; state: string };

@@ -9,10 +9,10 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceName } from '../../src/kernel';
 import type { ImportSummary } from '../../src/imports';
-import { allTableCounts, canonicalDigest, importHarness, type ImportHarness } from './importHarness';
+import { allTableCounts, canonicalDigest, testHub, type TestHub } from '../harness';
 
 /** The canonical tables' part of the digest (runs and row errors of failed runs are expected to grow). */
-async function canonical(h: ImportHarness) {
+async function canonical(h: TestHub) {
   const { parts } = await canonicalDigest(h.db);
   const { importRuns: _r, rowErrors: _e, importChunks: _c, ...rest } = parts;
   return rest;
@@ -20,11 +20,11 @@ async function canonical(h: ImportHarness) {
 
 describe('structurally invalid files', () => {
   const ROWS = 200;
-  let h: ImportHarness;
+  let h: TestHub;
   let before: Record<string, string>;
 
   beforeAll(async () => {
-    h = await importHarness();
+    h = await testHub().start();
     const base = await h.generate('sisben_base.csv', { source: 'sisben', rows: ROWS, seed: 61 });
     expect((await h.importFile(base.path, 'sisben')).state).toBe('done');
     before = await canonical(h);
@@ -70,8 +70,7 @@ describe('structurally invalid files', () => {
     const { path } = await h.generate('sisben_swapped.csv', { source: 'sisben', rows: 50, seed: 64 });
     const { run } = await h.imports.submit(path, { source: 'sisben' });
     await h.file('sisben_swapped.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]));
-    const { processRun } = await import('./importHarness');
-    const failed = await processRun(h.imports, run.id);
+    const failed = await h.processRun(run.id);
     expect([failed.state, failed.failureCode]).toEqual(['failed', 'BINARY_FILE']);
     expect(await canonical(h)).toEqual(before);
   });
@@ -99,7 +98,7 @@ describe('structurally invalid files', () => {
   });
 
   it('a failed run can be retried after the limit is raised', async () => {
-    const lenient = await importHarness({ IMPORT_MAX_DISAPPEARED_RATE: '0.5' });
+    const lenient = await testHub().config({ IMPORT_MAX_DISAPPEARED_RATE: '0.5' }).start();
     try {
       const base = await lenient.generate('sisben_b.csv', { source: 'sisben', rows: 100, seed: 66 });
       expect((await lenient.importFile(base.path, 'sisben')).state).toBe('done');
@@ -113,9 +112,9 @@ describe('structurally invalid files', () => {
 });
 
 describe('dry run', () => {
-  let h: ImportHarness;
+  let h: TestHub;
   beforeAll(async () => {
-    h = await importHarness({ IMPORT_CHUNK_SIZE: '45' });
+    h = await testHub().config({ IMPORT_CHUNK_SIZE: '45' }).start();
     const base = await h.generate('sisben_base.csv', { source: 'sisben', rows: 300, seed: 71 });
     expect((await h.importFile(base.path, 'sisben')).state).toBe('done');
   });

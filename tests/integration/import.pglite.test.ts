@@ -7,20 +7,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { createPgliteDatabase } from '../../src/platform/db/pglite';
 import type { Database } from '../../src/platform/db';
-import { createLogger } from '../../src/platform/logger';
 import { generateFile } from '../../src/synthetic';
-import { testConfig } from '../helpers/api';
-import { canonicalDigest, importCounts, importHarness, processRun, type ImportHarness } from './importHarness';
+import { canonicalDigest, importCounts, testHub, type TestHub } from '../harness';
 
 describe('PGlite', () => {
   // 10,500 rows in chunks of 2,000: the first snapshot takes the bulk path, the changed one 5 chunks.
   const CONFIG = { IMPORT_CHUNK_SIZE: '2000', IMPORT_MAX_ERROR_RATE: '0.2' };
-  let pg: ImportHarness;
+  let pg: TestHub;
   let lite: Database & { close(): Promise<void> };
-  let rt: Runtime;
+  let onPglite: TestHub;
   let dir: string;
   const files: { base: string; changed: string } = { base: '', changed: '' };
 
@@ -31,13 +28,13 @@ describe('PGlite', () => {
     const faults = 'bad-date:4,duplicate-line:2,mojibake:1,wrong-columns:1';
     await generateFile({ source: 'sisben', rows: 10_500, seed: 91, faults, out: files.base });
     await generateFile({ source: 'sisben', rows: 10_500, seed: 91, faults, changes: { added: 100, changed: 120, removed: 80 }, out: files.changed });
-    pg = await importHarness(CONFIG);
+    pg = await testHub().config(CONFIG).start();
     lite = await createPgliteDatabase();
     await lite.migrate();
-    rt = await startRuntime({ config: testConfig(CONFIG), db: lite, logger: createLogger({ level: 'silent' }), workers: false });
+    onPglite = await testHub().database(lite).config(CONFIG).start();
   });
   afterAll(async () => {
-    await rt?.close(0);
+    await onPglite?.close();
     await lite?.close();
     await pg?.close();
     await rm(dir, { recursive: true, force: true });
@@ -46,8 +43,7 @@ describe('PGlite', () => {
   it('imports a first snapshot (bulk path) and a changed one (chunks) exactly as PostgreSQL does', async () => {
     for (const [i, file] of [files.base, files.changed].entries()) {
       const onPg = await pg.importFile(file, 'sisben');
-      const { run } = await rt.app.services.imports.submit(file, { source: 'sisben' });
-      const onLite = await processRun(rt.app.services.imports, run.id);
+      const onLite = await onPglite.importFile(file, 'sisben');
       expect(onLite.state).toBe('done');
       expect(Boolean((onLite.summary as { bulkLoad?: boolean }).bulkLoad)).toBe(i === 0);
       const pick = (r: typeof onPg) => [r.rowsTotal, r.rowsLoaded, r.rowsRejected, r.added, r.changed, r.unchanged, r.disappeared, r.chunksTotal, r.chunksDone];
@@ -55,12 +51,12 @@ describe('PGlite', () => {
       expect(await importCounts(lite)).toEqual(await importCounts(pg.db));
       expect((await canonicalDigest(lite)).parts).toEqual((await canonicalDigest(pg.db)).parts);
     }
-    const last = (await rt.app.services.imports.listRuns({ first: 1 }))[0];
+    const last = (await onPglite.imports.listRuns({ first: 1 }))[0];
     expect(last.added + last.changed + last.disappeared).toBeGreaterThan(0);
   });
 
   it('dry runs on PGlite too', async () => {
-    const dry = await rt.app.services.imports.dryRun(files.base, { source: 'sisben' });
+    const dry = await onPglite.imports.dryRun(files.base, { source: 'sisben' });
     expect(dry.wouldFail).toBe(false);
     expect(dry.rowsTotal).toBeGreaterThan(0);
   });

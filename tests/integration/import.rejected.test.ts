@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, getConnector, parseBytes, type RowResult } from '../../connectors';
 import type { SourceName } from '../../src/kernel';
 import { municipalityCodes, generateBytes } from '../../src/synthetic';
-import { importHarness, type ImportHarness } from './importHarness';
+import { testHub, type TestHub } from '../harness';
 
 const ctx = (fileName: string) => ({ fileName, today: '2026-01-01', municipalities: municipalityCodes() });
 
@@ -45,9 +45,9 @@ describe('connectors name the record of a rejected row when its key parsed', () 
 
 describe('a rejected row keeps its record', () => {
   const ROWS = 300;
-  let h: ImportHarness;
+  let h: TestHub;
   beforeAll(async () => {
-    h = await importHarness({ IMPORT_CHUNK_SIZE: '40' });
+    h = await testHub().config({ IMPORT_CHUNK_SIZE: '40' }).start();
   });
   afterAll(async () => {
     await h.close();
@@ -102,7 +102,7 @@ describe('a rejected row keeps its record', () => {
   it('keeps records out of the mass-disappearance guard', async () => {
     // Month 3: a quarter of the rows rejected for a bad date (keys intact) with a generous error limit:
     // nothing disappears, so the 20 % disappearance guard does not trip.
-    const loose = await importHarness({ IMPORT_MAX_ERROR_RATE: '0.5', IMPORT_MAX_DISAPPEARED_RATE: '0.2' });
+    const loose = await testHub().config({ IMPORT_MAX_ERROR_RATE: '0.5', IMPORT_MAX_DISAPPEARED_RATE: '0.2' }).start();
     try {
       const base = await loose.generate('sisben_m1.csv', { source: 'sisben', rows: 200, seed: 53 });
       expect((await loose.importFile(base.path, 'sisben')).state).toBe('done');

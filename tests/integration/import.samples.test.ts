@@ -8,12 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collect, emptyParseStats, getConnector, type NormalizedRecord, type RowResult } from '../../connectors';
 import { inspectFile, parseFile } from '../../src/imports';
 import type { SourceName } from '../../src/kernel';
-import { startRuntime } from '../../jobs/runtime';
-import { createLogger } from '../../src/platform/logger';
 import { municipalityCodes } from '../../src/synthetic';
-import { testConfig } from '../helpers/api';
-import { createTestDatabase } from '../helpers/db';
-import { importHarness, type ImportHarness } from './importHarness';
+import { testHub, type TestHub } from '../harness';
 
 const sample = (p: string) => fileURLToPath(new URL(`../../connectors/${p}`, import.meta.url));
 
@@ -50,7 +46,7 @@ const errorTriples = (rows: RowResult[]) =>
   rows.flatMap((r) => (r.ok ? [] : r.errors.map((e) => `${e.line}|${e.field}|${e.code}`))).sort();
 
 describe('committed samples import end to end', () => {
-  const harnesses: ImportHarness[] = [];
+  const harnesses: TestHub[] = [];
   afterAll(async () => {
     await Promise.all(harnesses.map((h) => h.close()));
   });
@@ -58,7 +54,7 @@ describe('committed samples import end to end', () => {
   for (const { source, path } of SAMPLES) {
     it(`${path}`, async () => {
       // The samples show many faults on few lines: above the default error-rate limit.
-      const h = await importHarness({ IMPORT_MAX_ERROR_RATE: '0.5' });
+      const h = await testHub().config({ IMPORT_MAX_ERROR_RATE: '0.5' }).start();
       harnesses.push(h);
       const file = sample(path);
       const expected = await parsed(source, file);
@@ -140,18 +136,14 @@ describe('committed samples import end to end', () => {
   }
 
   it('runs through the job queue too (in-process driver, workers attached)', async () => {
-    const t = await createTestDatabase();
-    const rt = await startRuntime({ config: testConfig({ DATABASE_URL: t.url, IMPORT_MAX_ERROR_RATE: '0.5', RECONCILE_TRAINING_SAMPLE: '0' }), db: t.db, logger: createLogger({ level: 'silent' }), workers: true });
+    const hub = await testHub().config({ IMPORT_MAX_ERROR_RATE: '0.5', RECONCILE_TRAINING_SAMPLE: '0' }).workers().closeGrace(0).start();
     try {
-      const { run } = await rt.app.services.imports.submit(sample(SAMPLES[0].path));
-      await rt.drain();
-      const done = await rt.app.services.imports.getRun(run.id);
+      const done = await hub.importFile(sample(SAMPLES[0].path));
       expect(done?.state).toBe('done');
       expect(done?.rowsLoaded).toBeGreaterThan(0);
       expect(done?.source).toBe('sisben');
     } finally {
-      await rt.close(0);
-      await t.drop();
+      await hub.close();
     }
   });
 });

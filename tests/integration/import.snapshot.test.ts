@@ -8,10 +8,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Expected } from '../../src/synthetic';
 import type { ImportRunRow } from '../../src/imports';
-import { importHarness, statusCounts, type ImportHarness } from './importHarness';
+import { statusCounts, testHub, type TestHub } from '../harness';
 
 type RecordRow = { id: number; import_run_id: number; line_no: number; source_key: string; h: string; raw: string; normalized: string; entity: number };
-const allRecords = (h: ImportHarness) =>
+const allRecords = (h: TestHub) =>
   h.db.rows<RecordRow>(sql`select id::int, import_run_id::int, line_no, source_key, encode(content_hash, 'hex') as h, raw, normalized::text as normalized,
     source_entity_id::int as entity from source_records order by id`);
 
@@ -21,13 +21,13 @@ describe.each([
 ])('snapshots of Sisbén ($label)', ({ chunkSize }) => {
   const ROWS = 500;
   const SEED = 31;
-  let h: ImportHarness;
+  let h: TestHub;
   let base: { run: ImportRunRow; expected: Expected };
   let changed: { run: ImportRunRow; expected: Expected };
   let recordsBefore: RecordRow[];
 
   beforeAll(async () => {
-    h = await importHarness({ IMPORT_CHUNK_SIZE: chunkSize });
+    h = await testHub().config({ IMPORT_CHUNK_SIZE: chunkSize }).start();
     const b = await h.generate('sisben_base.csv', { source: 'sisben', rows: ROWS, seed: SEED });
     base = { run: await h.importFile(b.path, 'sisben'), expected: b.expected };
     recordsBefore = await allRecords(h);
@@ -126,9 +126,9 @@ describe.each([
 });
 
 describe('snapshots of BDUA and RUV retire their facts', () => {
-  let h: ImportHarness;
+  let h: TestHub;
   beforeAll(async () => {
-    h = await importHarness({ IMPORT_CHUNK_SIZE: '64' });
+    h = await testHub().config({ IMPORT_CHUNK_SIZE: '64' }).start();
   });
   afterAll(async () => {
     await h.close();

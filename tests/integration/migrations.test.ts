@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteDatabase } from '../../src/platform/db/pglite';
 import type { Database } from '../../src/platform/db';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { SISBEN_SUBGROUPS } from '../../src/domain/reference/sisben';
+import { createTestDatabase, type TestDatabase } from '../harness';
 
 async function referenceCounts(db: Database) {
   const [row] = await db.rows<Record<string, number>>(sql`select

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { bduaFile, bduaKey, personOf, ruvFile, sisbenFile, sisbenKey, startEngine, type Engine, type HouseholdSpec, type PersonSpec } from '../fixtures/linkage/scenario';
+import { bduaFile, bduaKey, ruvFile, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
+import { createTestDatabase, personOf, testHub, type TestDatabase, type TestHub } from '../harness';
 
 /**
  * Three persons each exist twice after Sisbén and BDUA: the Sisbén record has no document, the BDUA
@@ -27,7 +27,7 @@ const households: HouseholdSpec[] = sisbenPeople.map((p, i) => ({ ficha: String(
 const ruvPeople = sisbenPeople.map((p, i) => ({ ...p, serial: 300 + i, docType: 'CC' as const, doc: bduaPeople[i].doc }));
 
 let t: TestDatabase | undefined;
-let engine: Engine | undefined;
+let engine: TestHub | undefined;
 afterEach(async () => {
   await engine?.close();
   await t?.drop();
@@ -37,13 +37,13 @@ afterEach(async () => {
 
 async function setUp(rate: string) {
   t = await createTestDatabase();
-  engine = await startEngine(t.db, {
+  engine = await testHub().database(t.db).pipelineDefaults().config({
     RECONCILE_LINK_PROBABILITY: '0.999999999',
     RECONCILE_BREAKER_MIN_MERGES: '1',
     RECONCILE_MAX_AUTO_MERGE_RATE: rate,
-  });
-  await engine.importFile('sisben_iv_personas_1.csv', sisbenFile(households), 'sisben');
-  await engine.importFile('10001-MS0031122024.TXT', bduaFile(bduaPeople.map((p, i) => ({ person: p, household: households[i] }))), 'bdua');
+  }).workers().start();
+  await engine.importContent('sisben_iv_personas_1.csv', sisbenFile(households), 'sisben');
+  await engine.importContent('10001-MS0031122024.TXT', bduaFile(bduaPeople.map((p, i) => ({ person: p, household: households[i] }))), 'bdua');
   const before: [number, number][] = [];
   for (let i = 0; i < N; i++) {
     const s = (await personOf(t.db, 'sisben', sisbenKey(households[i], 1)))!;
@@ -51,7 +51,7 @@ async function setUp(rate: string) {
     expect(s).not.toBe(b);
     before.push([s, b]);
   }
-  const ruv = await engine.importFile('VICTIMAS_202412.txt', ruvFile(ruvPeople.map((p, i) => ({ person: p, household: households[i] }))), 'ruv');
+  const ruv = await engine.importContent('VICTIMAS_202412.txt', ruvFile(ruvPeople.map((p, i) => ({ person: p, household: households[i] }))), 'ruv');
   const run = (await engine.rt.app.services.reconciliation.getRun(ruv.reconciliationRunId!))!;
   return { t, before, run };
 }

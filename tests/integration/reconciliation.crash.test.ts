@@ -8,10 +8,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../src/platform/db/postgres';
 import type { Database } from '../../src/platform/db';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { TEST_PG_ADMIN_URL, databaseUrl } from '../helpers/env';
 import { generateLinkage } from '../../src/synthetic';
-import { clusters, startEngine } from '../fixtures/linkage/scenario';
+import { clusters, createTestDatabase, databaseUrl, TEST_PG_ADMIN_URL, testHub, type TestDatabase } from '../harness';
 
 /**
  * Crash safety: the same imported data is reconciled twice — once without interruption, once by a
@@ -19,7 +17,7 @@ import { clusters, startEngine } from '../fixtures/linkage/scenario';
  * restarted until the runs finish. Both databases must end with the same persons, review queue,
  * golden values and facts.
  */
-const CHILD = fileURLToPath(new URL('../fixtures/linkage/crashChild.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../harness/children/reconcileRun.ts', import.meta.url));
 const SETTINGS = 'RECONCILE_BATCH_SIZE=150,RECONCILE_TRAINING_SAMPLE=4000';
 
 let crashed: TestDatabase;
@@ -34,7 +32,7 @@ beforeAll(async () => {
   const manifest = await generateLinkage({ persons: 4_000, seed: 5, outDir: dir });
   crashed = await createTestDatabase();
   // Imports only: the reconciliation runs they create stay pending.
-  const engine = await startEngine(crashed.db, {}, { workers: false });
+  const engine = await testHub().database(crashed.db).pipelineDefaults().workers(false).start();
   for (const f of manifest.files) {
     const { run } = await engine.rt.app.services.imports.submit(f.path, { source: f.source, requestedBy: 'test' });
     await engine.rt.app.services.imports.process(run.id);
@@ -46,7 +44,7 @@ beforeAll(async () => {
   cloneName = `${crashed.name}_twin`;
   await admin.unsafe(`create database "${cloneName}" template "${crashed.name}"`);
   clone = createPostgresDatabase({ url: databaseUrl(cloneName), poolMax: 4 });
-  const reference = await startEngine(clone, Object.fromEntries(SETTINGS.split(',').map((kv) => kv.split('='))), { workers: false });
+  const reference = await testHub().database(clone).pipelineDefaults().config(Object.fromEntries(SETTINGS.split(',').map((kv) => kv.split('=')))).workers(false).start();
   for (const id of runIds) await reference.rt.app.services.reconciliation.process(id);
   await reference.close();
 }, 180_000);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { bduaFile, bduaKey, entityOf, personOf, sisbenFile, sisbenKey, startEngine, type Engine, type HouseholdSpec, type PersonSpec } from '../fixtures/linkage/scenario';
+import { bduaFile, bduaKey, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
+import { createTestDatabase, entityOf, personOf, testHub, type TestDatabase, type TestHub } from '../harness';
 
 /**
  * Runs are incremental: a later extract re-examines only what it added or changed; a linked record
@@ -23,14 +23,14 @@ const bduaRow = (p: PersonSpec, h: HouseholdSpec) => ({ person: p, household: h 
 const FIRST = [bduaRow(people[0], H1), bduaRow(people[1], H1), bduaRow(people[2], H1), bduaRow(people[3], H2), bduaRow(people[4], H3)];
 
 let t: TestDatabase;
-let engine: Engine;
+let engine: TestHub;
 let second: { importRunId: number; reconciliationRunId: number | null };
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  engine = await startEngine(t.db);
-  await engine.importFile('sisben_iv_personas_1.csv', sisbenFile([H1, H2, H3]), 'sisben');
-  await engine.importFile('10001-MS0031122024.TXT', bduaFile(FIRST), 'bdua');
+  engine = await testHub().database(t.db).pipelineDefaults().workers().start();
+  await engine.importContent('sisben_iv_personas_1.csv', sisbenFile([H1, H2, H3]), 'sisben');
+  await engine.importContent('10001-MS0031122024.TXT', bduaFile(FIRST), 'bdua');
 });
 afterAll(async () => {
   await engine?.close();
@@ -61,7 +61,7 @@ describe('incremental runs', () => {
       // HERNÁN's record is gone; DIANA is new.
       bduaRow(NEWCOMER, H3),
     ];
-    second = await engine.importFile('10001-MS0031012025.TXT', bduaFile(next), 'bdua');
+    second = await engine.importContent('10001-MS0031012025.TXT', bduaFile(next), 'bdua');
     const imp = (await engine.rt.app.services.imports.getRun(second.importRunId))!;
     expect(imp).toMatchObject({ added: 1, changed: 2, unchanged: 2, disappeared: 1 });
     const run = (await engine.rt.app.services.reconciliation.getRun(second.reconciliationRunId!))!;
@@ -94,7 +94,7 @@ describe('incremental runs', () => {
   it('an extract that adds or changes nothing re-examines no record (disappearances only rebuild persons)', async () => {
     const again = [bduaRow(people[0], H1), bduaRow(people[2], H1), bduaRow(NEWCOMER, H3)];
     // Rows already known, two gone.
-    const r = await engine.importFile('10001-MS0028022025.TXT', bduaFile(again), 'bdua');
+    const r = await engine.importContent('10001-MS0028022025.TXT', bduaFile(again), 'bdua');
     const run = (await engine.rt.app.services.reconciliation.getRun(r.reconciliationRunId!))!;
     expect(run.recordsProcessed).toBe(0);
     expect(run.pairsCompared).toBe(0);

@@ -1,19 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import {
-  bduaFile,
-  bduaKey,
-  clusters,
-  personOf,
-  ruvFile,
-  sisbenFile,
-  sisbenKey,
-  startEngine,
-  type Engine,
-  type HouseholdSpec,
-  type PersonSpec,
-} from '../fixtures/linkage/scenario';
+import { bduaFile, bduaKey, ruvFile, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
+import { clusters, createTestDatabase, personOf, testHub, type TestDatabase, type TestHub } from '../harness';
 
 /**
  * One family across Sisbén, BDUA and RUV, written in the real layouts and imported through the real
@@ -46,16 +34,16 @@ const BDUA_ROWS = [
 ];
 
 let t: TestDatabase;
-let engine: Engine;
+let engine: TestHub;
 let sisbenRun: number;
 let bduaRun: number;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  engine = await startEngine(t.db);
-  sisbenRun = (await engine.importFile('sisben_iv_personas_1.csv', sisbenFile([H1, H2]), 'sisben')).reconciliationRunId!;
-  bduaRun = (await engine.importFile('10001-MS0031122024.TXT', bduaFile(BDUA_ROWS), 'bdua')).reconciliationRunId!;
-  await engine.importFile('VICTIMAS_202412.txt', ruvFile([{ person: MOTHER, household: H1 }]), 'ruv');
+  engine = await testHub().database(t.db).pipelineDefaults().workers().start();
+  sisbenRun = (await engine.importContent('sisben_iv_personas_1.csv', sisbenFile([H1, H2]), 'sisben')).reconciliationRunId!;
+  bduaRun = (await engine.importContent('10001-MS0031122024.TXT', bduaFile(BDUA_ROWS), 'bdua')).reconciliationRunId!;
+  await engine.importContent('VICTIMAS_202412.txt', ruvFile([{ person: MOTHER, household: H1 }]), 'ruv');
 });
 afterAll(async () => {
   await engine?.close();
@@ -176,11 +164,11 @@ describe('a reconciliation run', () => {
 
   it('finds the same persons whatever the batch size (batches planned ahead of the lock change nothing)', async () => {
     const t2 = await createTestDatabase();
-    const small = await startEngine(t2.db, { RECONCILE_BATCH_SIZE: '2' });
+    const small = await testHub().database(t2.db).pipelineDefaults().config({ RECONCILE_BATCH_SIZE: '2' }).workers().start();
     try {
-      await small.importFile('sisben_iv_personas_1.csv', sisbenFile([H1, H2]), 'sisben');
-      await small.importFile('10001-MS0031122024.TXT', bduaFile(BDUA_ROWS), 'bdua');
-      await small.importFile('VICTIMAS_202412.txt', ruvFile([{ person: MOTHER, household: H1 }]), 'ruv');
+      await small.importContent('sisben_iv_personas_1.csv', sisbenFile([H1, H2]), 'sisben');
+      await small.importContent('10001-MS0031122024.TXT', bduaFile(BDUA_ROWS), 'bdua');
+      await small.importContent('VICTIMAS_202412.txt', ruvFile([{ person: MOTHER, household: H1 }]), 'ruv');
       expect(await clusters(t2.db)).toEqual(await clusters(t.db));
       const reasons = async (db: TestDatabase['db']) =>
         (await db.rows<{ r: string }>(sql`select reason::text || ':' || coalesce(source_entity_id, 0) as r from review_items where reason <> 'AUTO_LINK_AUDIT' order by 1`)).map((x) => x.r);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { bduaFile, bduaKey, entityOf, personOf, ruvFile, sisbenFile, sisbenKey, startEngine, type Engine, type HouseholdSpec, type PersonSpec } from '../fixtures/linkage/scenario';
+import { bduaFile, bduaKey, ruvFile, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
+import { createTestDatabase, entityOf, personOf, testHub, type TestDatabase, type TestHub } from '../harness';
 
 /**
  * Steward pins (rows of link_constraints) win over the model, in the run that follows them and in
@@ -28,13 +28,13 @@ afterAll(async () => {
 });
 
 describe('steward pins', () => {
-  let engine: Engine;
+  let engine: TestHub;
   beforeAll(async () => {
     // Imports apply; their reconciliation runs wait, so pins can be set on the new records first.
-    engine = await startEngine(t.db, {}, { workers: false });
-    const s = await engine.importFile('sisben_iv_personas_1.csv', sisbenFile([H1, H2]), 'sisben');
+    engine = await testHub().database(t.db).pipelineDefaults().workers(false).start();
+    const s = await engine.importContent('sisben_iv_personas_1.csv', sisbenFile([H1, H2]), 'sisben');
     await engine.rt.app.services.reconciliation.process(s.reconciliationRunId!);
-    const b = await engine.importFile('10001-MS0031122024.TXT', bduaFile([{ person: { ...SAME, serial: 411 }, household: H1 }, { person: { ...RENAMED, serial: 412 }, household: H2 }]), 'bdua');
+    const b = await engine.importContent('10001-MS0031122024.TXT', bduaFile([{ person: { ...SAME, serial: 411 }, household: H1 }, { person: { ...RENAMED, serial: 412 }, household: H2 }]), 'bdua');
     await pin('cannot_link', await entityOf(t.db, 'sisben', sisbenKey(H1, 1)), await entityOf(t.db, 'bdua', bduaKey({ ...SAME, serial: 411 })));
     await pin('must_link', await entityOf(t.db, 'sisben', sisbenKey(H2, 1)), await entityOf(t.db, 'bdua', bduaKey({ ...RENAMED, serial: 412 })));
     await engine.rt.app.services.reconciliation.process(b.reconciliationRunId!);
@@ -59,12 +59,12 @@ describe('steward pins', () => {
   });
 
   it('are honoured by later runs after the thresholds change', async () => {
-    const loose = await startEngine(t.db, { RECONCILE_LINK_PROBABILITY: '0.5', RECONCILE_REVIEW_PROBABILITY: '0.1', RECONCILE_MAX_AUTO_MERGE_RATE: '1', RECONCILE_BREAKER_MIN_MERGES: '1' });
+    const loose = await testHub().database(t.db).pipelineDefaults().config({ RECONCILE_LINK_PROBABILITY: '0.5', RECONCILE_REVIEW_PROBABILITY: '0.1', RECONCILE_MAX_AUTO_MERGE_RATE: '1', RECONCILE_BREAKER_MIN_MERGES: '1' }).workers().start();
     try {
       // A RUV record identical to both pinned-apart records links to one and proposes merging the two;
       // a changed BDUA extract re-examines the pinned records.
-      const r = await loose.importFile('VICTIMAS_202412.txt', ruvFile([{ person: { ...SAME, serial: 421 }, household: { ...H1, index: 0 } }]), 'ruv');
-      await loose.importFile(
+      const r = await loose.importContent('VICTIMAS_202412.txt', ruvFile([{ person: { ...SAME, serial: 421 }, household: { ...H1, index: 0 } }]), 'ruv');
+      await loose.importContent(
         '10001-MS0031012025.TXT',
         bduaFile([{ person: { ...SAME, serial: 411, second: 'ELENA DEL PILAR' }, household: H1 }, { person: { ...RENAMED, serial: 412, second: 'AMELIA' }, household: H2 }]),
         'bdua',

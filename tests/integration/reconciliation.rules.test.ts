@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { bduaFile, bduaKey, entityOf, personOf, sisbenFile, sisbenKey, startEngine, type HouseholdSpec, type PersonSpec } from '../fixtures/linkage/scenario';
+import { bduaFile, bduaKey, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
+import { createTestDatabase, entityOf, personOf, testHub, type TestDatabase } from '../harness';
 
 /**
  * Blocking rules are configuration: records linked under one rule set are found under another
@@ -21,9 +21,9 @@ afterAll(async () => {
 
 describe('a change of blocking rules', () => {
   it('indexes the records linked before under the new rules, so later records still find them', async () => {
-    const documentOnly = await startEngine(t.db, { RECONCILE_BLOCKING_RULES: 'document' });
+    const documentOnly = await testHub().database(t.db).pipelineDefaults().config({ RECONCILE_BLOCKING_RULES: 'document' }).workers().start();
     try {
-      await documentOnly.importFile('sisben_iv_personas_1.csv', sisbenFile([H]), 'sisben');
+      await documentOnly.importContent('sisben_iv_personas_1.csv', sisbenFile([H]), 'sisben');
     } finally {
       await documentOnly.close();
     }
@@ -31,9 +31,9 @@ describe('a change of blocking rules', () => {
     const [before] = await t.db.rows<{ n: number }>(sql`select count(*)::int as n from entity_blocking_keys where source_entity_id = ${entity}`);
     expect(before.n).toBe(0); // no document, and the only rule was the document
 
-    const defaults = await startEngine(t.db);
+    const defaults = await testHub().database(t.db).pipelineDefaults().workers().start();
     try {
-      const r = await defaults.importFile('10001-MS0031122024.TXT', bduaFile([{ person: LATER, household: H }]), 'bdua');
+      const r = await defaults.importContent('10001-MS0031122024.TXT', bduaFile([{ person: LATER, household: H }]), 'bdua');
       expect(await personOf(t.db, 'bdua', bduaKey(LATER))).toBe(await personOf(t.db, 'sisben', sisbenKey(H, 1)));
       const rules = await t.db.rows<{ rule: number }>(sql`select rule from entity_blocking_keys where source_entity_id = ${entity} order by rule`);
       expect(rules.map((x) => x.rule)).toEqual([7, 8, 9]);

@@ -4,9 +4,7 @@ import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/logger';
 import { Rng } from '../../src/synthetic';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { TEST_REDIS_URL } from '../helpers/env';
-import { createInbox, dropPrefix, sleep, startWorkerProcess, stateDigest, uniquePrefix, waitFor, type Child, type Inbox } from './helpers';
+import { createInbox, createTestDatabase, dropPrefix, sleep, startWorkerProcess, stateDigest, TEST_REDIS_URL, uniquePrefix, waitFor, type Child, type Inbox, type TestDatabase } from '../harness';
 
 /**
  * Reliability promises 14 and 18, with real processes: `juntos-hub worker` is SIGKILLed at random

@@ -7,7 +7,7 @@ import { startRuntime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { createPgliteDatabase } from '../../src/platform/db/pglite';
 import { createLogger } from '../../src/platform/logger';
-import { createInbox, waitFor, type Inbox } from './helpers';
+import { createInbox, waitFor, type Inbox } from '../harness';
 
 /**
  * The embedded default (PGlite, in-process jobs, no Redis): jobs live in memory, so a process that

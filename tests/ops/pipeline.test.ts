@@ -7,9 +7,7 @@ import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/platform/logger';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { TEST_REDIS_URL } from '../helpers/env';
-import { createInbox, dropPrefix, spawnCli, uniquePrefix, waitFor, type Inbox } from './helpers';
+import { createInbox, createTestDatabase, dropPrefix, spawnCli, TEST_REDIS_URL, uniquePrefix, waitFor, type Inbox, type TestDatabase } from '../harness';
 
 /**
  * Done-when of issue #5: fixture files dropped into the inboxes and the schedule triggered run the

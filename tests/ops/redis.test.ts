@@ -6,8 +6,7 @@ import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/platform/logger';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { createInbox, spawnCli, startWorkerProcess, waitFor, privateRedis, type Child, type Inbox, type PrivateRedis } from './helpers';
+import { createInbox, createTestDatabase, privateRedis, spawnCli, startWorkerProcess, waitFor, type Child, type Inbox, type PrivateRedis, type TestDatabase } from '../harness';
 
 /**
  * Reliability promises 16 and 17 against a private redis-server (never the shared one): Redis is

@@ -6,9 +6,7 @@ import type { Queue } from 'bullmq';
 import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/logger';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { TEST_REDIS_URL } from '../helpers/env';
-import { createInbox, dropPrefix, uniquePrefix, waitFor, type Inbox } from './helpers';
+import { createInbox, createTestDatabase, dropPrefix, TEST_REDIS_URL, uniquePrefix, waitFor, type Inbox, type TestDatabase } from '../harness';
 
 /**
  * Reliability promise 20 on BullMQ: bad data fails at once (UnrecoverableError, one attempt, a

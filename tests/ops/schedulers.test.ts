@@ -2,9 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { TEST_REDIS_URL } from '../helpers/env';
-import { createInbox, dropPrefix, sleep, spawnCli, startWorkerProcess, uniquePrefix, waitFor, type Child, type Inbox } from './helpers';
+import { createInbox, createTestDatabase, dropPrefix, sleep, spawnCli, startWorkerProcess, TEST_REDIS_URL, uniquePrefix, waitFor, type Child, type Inbox, type TestDatabase } from '../harness';
 
 /**
  * Reliability promise 19: several instances starting at once, and instances crashing at random

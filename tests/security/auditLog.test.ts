@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, type TestDatabase } from '../harness';
 
 /** The audit log cannot be rewritten: not by the hub's own role, not even by the table's owner. */
 let t: TestDatabase;

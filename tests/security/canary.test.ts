@@ -10,9 +10,7 @@ import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/platform/logger';
-import { bearer } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { TEST_REDIS_URL } from '../helpers/env';
+import { bearer, createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../harness';
 
 /**
  * Personal-data canaries in an import file must never reach the logs, Redis (BullMQ keys and job

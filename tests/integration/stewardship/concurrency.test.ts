@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app';
 import type { DecideOutcome } from '../../../src/stewardship';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { sisbenFile, startHub, steward, type HouseholdSpec, type Hub } from './fixture';
+import { sisbenFile, type HouseholdSpec } from '../../harness/factories/stewardship';
+import { createTestDatabase, steward, testHub, type TestDatabase, type TestHub } from '../../harness';
 
 /**
  * Real concurrency: decisions run in parallel on separate pooled connections (postgres.js, pool of
@@ -12,7 +12,7 @@ import { sisbenFile, startHub, steward, type HouseholdSpec, type Hub } from './f
  * stewards and decided at the same instant.
  */
 let t: TestDatabase;
-let hub: Hub;
+let hub: TestHub;
 let app: App;
 const ana = steward('ana');
 const beto = steward('beto');
@@ -25,7 +25,7 @@ const surnames = ['ARANGO', 'BETANCUR', 'CARDONA', 'DUQUE', 'ECHEVERRI', 'FRANCO
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  hub = await startHub(t.db);
+  hub = await testHub().database(t.db).pipelineDefaults().workers().start();
   app = hub.rt.app;
   // Unrelated people (different names, numbers and birth years): one person each.
   const households: HouseholdSpec[] = [];
@@ -44,7 +44,7 @@ beforeAll(async () => {
       })),
     });
   }
-  await hub.importFile('sisben_concurrency.csv', sisbenFile(households), 'sisben');
+  await hub.importContent('sisben_concurrency.csv', sisbenFile(households), 'sisben');
   for (let r = 0; r < ROUNDS + 2; r++) {
     const rows = await t.db.rows<{ id: string; person_id: string }>(
       sql`select id, person_id from source_entities where source_key like ${`${500010001000 + r}-%`} order by id`,

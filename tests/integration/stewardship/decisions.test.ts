@@ -1,18 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { KEYS, entityOf, importScenario, itemAbout, personOf, personState, startHub, steward, type Hub } from './fixture';
+import { KEYS, importScenario } from '../../harness/factories/stewardship';
+import { createTestDatabase, entityOf, itemAbout, personOf, personState, steward, testHub, type TestDatabase, type TestHub } from '../../harness';
 
 let t: TestDatabase;
-let hub: Hub;
+let hub: TestHub;
 let app: App;
 const ana = steward('ana');
 const beto = steward('beto');
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  hub = await startHub(t.db);
+  hub = await testHub().database(t.db).pipelineDefaults().workers().start();
   app = hub.rt.app;
   await importScenario(hub);
 });

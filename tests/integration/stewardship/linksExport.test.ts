@@ -5,17 +5,17 @@ import { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINKS_CSV_HEADER } from '../../../src/stewardship';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { KEYS, PEOPLE, importScenario, startHub, type Hub } from './fixture';
+import { KEYS, PEOPLE, importScenario } from '../../harness/factories/stewardship';
+import { createTestDatabase, testHub, type TestDatabase, type TestHub } from '../../harness';
 
 let t: TestDatabase;
-let hub: Hub;
+let hub: TestHub;
 let exportDir: string;
 
 beforeAll(async () => {
   t = await createTestDatabase();
   exportDir = mkdtempSync(join(tmpdir(), 'juntos-exports-'));
-  hub = await startHub(t.db, { EXPORT_DIR: join(exportDir, 'out') });
+  hub = await testHub().database(t.db).pipelineDefaults().config({ EXPORT_DIR: join(exportDir, 'out') }).workers().start();
   await importScenario(hub);
 });
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS, compileModel } from '../../../src/domain/identity';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { KEYS, PEOPLE, RUAF_ROWS, entityOf, importScenario, itemAbout, personOf, ruafFile, startHub, steward, type Hub } from './fixture';
+import { KEYS, PEOPLE, RUAF_ROWS, importScenario, ruafFile } from '../../harness/factories/stewardship';
+import { createTestDatabase, entityOf, itemAbout, personOf, steward, testHub, type TestDatabase, type TestHub } from '../../harness';
 
 /**
  * Steward decisions are pinned at record level and honoured by every later run: after re-imports of
@@ -10,7 +10,7 @@ import { KEYS, PEOPLE, RUAF_ROWS, entityOf, importScenario, itemAbout, personOf,
  * change, and after a new model version (retraining).
  */
 let t: TestDatabase;
-let hub: Hub | undefined;
+let hub: TestHub | undefined;
 const ana = steward('ana');
 
 let apart: { a: number; a2: number };
@@ -19,7 +19,7 @@ let detached: { entity: number; from: number; to: number };
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  hub = await startHub(t.db);
+  hub = await testHub().database(t.db).pipelineDefaults().workers().start();
   const app = hub.rt.app;
   await importScenario(hub);
   const decide = async (id: number, d: 'SAME_PERSON' | 'DIFFERENT_PERSONS', why: string) => {
@@ -69,7 +69,7 @@ async function assertPinsHold(label: string) {
 
 async function restart(overrides: Record<string, string>) {
   await hub?.close();
-  hub = await startHub(t.db, overrides);
+  hub = await testHub().database(t.db).pipelineDefaults().config(overrides).workers().start();
 }
 
 describe('pins survive later runs', () => {
@@ -77,7 +77,7 @@ describe('pins survive later runs', () => {
     const changed = RUAF_ROWS.map((r) => ({ ...r, state: 'RETIRADO' as const }));
     // A'' carries A' 's number and A's full name and birth date: it links to one of them and would merge them.
     const bridge = { ...PEOPLE.A, docType: 'CE' as const, doc: '43876599', administrator: 'EPS009' };
-    await hub!.importFile('RUAF_afiliados_2.csv', ruafFile([...changed, bridge]), 'ruaf');
+    await hub!.importContent('RUAF_afiliados_2.csv', ruafFile([...changed, bridge]), 'ruaf');
     const [run] = await t.db.rows<{ id: string; records_processed: number; merges_proposed: number; merges_applied: number }>(
       sql`select id, records_processed, merges_proposed, merges_applied from reconciliation_runs order by id desc limit 1`,
     );
@@ -95,7 +95,7 @@ describe('pins survive later runs', () => {
     await restart({ RECONCILE_LINK_PROBABILITY: '0.6', RECONCILE_REVIEW_PROBABILITY: '0.1' });
     const changed = RUAF_ROWS.map((r) => ({ ...r, administrator: r.administrator ?? 'EPS037', state: 'ACTIVO' as const, second: r.second ?? '' }));
     const twin = { ...PEOPLE.A, doc: '43876599', second: 'DEL CARMEN', birth: '1972-03-15', administrator: 'EPS010' };
-    await hub!.importFile('RUAF_afiliados_3.csv', ruafFile([...changed, twin]), 'ruaf');
+    await hub!.importContent('RUAF_afiliados_3.csv', ruafFile([...changed, twin]), 'ruaf');
     const [run] = await t.db.rows<{ settings: { linkProbability: number } }>(sql`select settings from reconciliation_runs order by id desc limit 1`);
     expect(run.settings.linkProbability).toBe(0.6);
     await assertPinsHold('thresholds');
@@ -110,7 +110,7 @@ describe('pins survive later runs', () => {
         ${JSON.stringify({ records: 10, tf: { givenName: [], surname: [], municipality: [] } })}::jsonb)`,
     );
     const another = { ...PEOPLE.A, doc: '43876512', administrator: 'EPS011', second: '' };
-    await hub!.importFile('RUAF_afiliados_4.csv', ruafFile([...RUAF_ROWS, another]), 'ruaf');
+    await hub!.importContent('RUAF_afiliados_4.csv', ruafFile([...RUAF_ROWS, another]), 'ruaf');
     // And a manual run on top, as an operator would start.
     const runs = hub!.rt.app.services.reconciliationRuns;
     const run = await runs.reconcileAll(50);

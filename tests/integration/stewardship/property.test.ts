@@ -3,9 +3,8 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { generateBytes } from '../../../src/synthetic';
-import { startHub, type Hub } from './fixture';
+import { createTestDatabase, testHub, type TestDatabase, type TestHub } from '../../harness';
 
 /**
  * Reliability item 21: under random sequences of import (small generated files), merge and unmerge,
@@ -13,12 +12,12 @@ import { startHub, type Hub } from './fixture';
  * active person.
  */
 let t: TestDatabase;
-let hub: Hub;
+let hub: TestHub;
 let app: App;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  hub = await startHub(t.db);
+  hub = await testHub().database(t.db).pipelineDefaults().workers().start();
   app = hub.rt.app;
 });
 afterAll(async () => {
@@ -64,7 +63,7 @@ async function apply(op: Op, step: number): Promise<void> {
   if (op.kind === 'import') {
     const { bytes, expected } = await generateBytes({ source: op.source, rows: op.rows, seed: op.seed, changes: op.changes ? { changed: op.changes, added: 1, removed: 1 } : undefined });
     const name = `${createHash('sha1').update(bytes).digest('hex').slice(0, 8)}-${expected.fileName}`;
-    await hub.importFile(name, bytes, op.source);
+    await hub.importContent(name, bytes, op.source);
     return;
   }
   const persons = await t.db.rows<{ id: string }>(sql`select id from persons where status = 'active' order by id`);

@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { createPostgresDatabase } from '../../src/platform/db/postgres';
-import { TEMPLATE_DB, TEMPLATE_PREFIX, TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from '../helpers/env';
+import { TEMPLATE_DB, TEMPLATE_PREFIX, TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from './env';
 
 const SETUP_LOCK = 0x6a74657374; // "jtest"
 const KEPT_TEMPLATES = 8;

@@ -11,8 +11,8 @@ import {
   sourceEntities,
   sourceRecords,
   victimRegistrations,
-} from '../../schema';
-import type { Database } from '../../src/platform/db';
+} from '../../../schema';
+import type { Database } from '../../../src/platform/db';
 
 /**
  * A small deterministic registry written straight into the canonical tables, for API and

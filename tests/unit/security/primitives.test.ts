@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, generateToken, hashToken, isWellFormedToken, sameDigest } from '../../src/access';
-import { maskValue } from '../../src/graphql/security/policy';
-import { TokenBucketRateLimiter } from '../../src/graphql/security/rateLimiter';
-import { summarizeOutcome } from '../../src/graphql/security/secureSchema';
+import { bearerToken, generateToken, hashToken, isWellFormedToken, sameDigest } from '../../../src/access';
+import { maskValue } from '../../../src/graphql/security/policy';
+import { TokenBucketRateLimiter } from '../../../src/graphql/security/rateLimiter';
+import { summarizeOutcome } from '../../../src/graphql/security/secureSchema';
 
 describe('tokens', () => {
   it('are 256-bit random secrets with a recognizable prefix, stored as SHA-256', () => {

@@ -1,9 +1,9 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../../src/kernel';
-import { buildApiSchema } from '../../src/graphql/schema';
-import { applySecurity, allowedRoles, schemaRuleProblems, sensitivityOf } from '../../src/graphql/security/secureSchema';
-import { PERSONAL_TYPE_KEY, SENSITIVITIES } from '../../src/graphql/shared';
+import { ROLES } from '../../../src/kernel';
+import { buildApiSchema } from '../../../src/graphql/schema';
+import { applySecurity, allowedRoles, schemaRuleProblems, sensitivityOf } from '../../../src/graphql/security/secureSchema';
+import { PERSONAL_TYPE_KEY, SENSITIVITIES } from '../../../src/graphql/shared';
 
 /**
  * Field names that hold personal data wherever they appear. A type with one of them must be a

@@ -1,96 +1,12 @@
 /**
- * Shared set-up of the import tests: a private PostgreSQL database (cloned from the migrated
- * template), the app with the in-process job driver, a temp directory for generated files, and the
- * measurements the tests compare (row counts of every table, an ordered hash of the canonical
- * tables' business columns).
- *
- * The runtime runs without workers: `submit` records and enqueues a run like the API does, and
- * `importFile` then advances it with ImportService.process, as the job would. The reconciliation
- * an applied import requests stays queued, so the canonical tables hold exactly what imports wrote.
+ * Measurements of the state the pipeline leaves, for exact comparisons: row counts, and ordered
+ * hashes of business columns free of surrogate ids and timestamps (ids legitimately differ after a
+ * crash: sequences skip the values a rolled-back transaction took).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { startRuntime, type Runtime } from '../../jobs/runtime';
 import type { SourceName } from '../../src/kernel';
 import type { Database } from '../../src/platform/db';
-import { createLogger } from '../../src/platform/logger';
-import type { ImportRunRow } from '../../src/imports';
-import { generateFile, type Expected, type GenerateOptions } from '../../src/synthetic';
-import { testConfig } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-
-export interface ImportHarness {
-  t: TestDatabase;
-  db: Database;
-  rt: Runtime;
-  imports: Runtime['app']['services']['imports'];
-  dir: string;
-  /** Writes a generated file into the temp directory; returns its path and expected outcome. */
-  generate(name: string, opts: GenerateOptions): Promise<{ path: string; expected: Expected }>;
-  /** Writes bytes into the temp directory. */
-  file(name: string, bytes: Buffer | string): Promise<string>;
-  /** Submits a file and advances its run to the end (done or failed); returns the run. */
-  importFile(path: string, source?: SourceName): Promise<ImportRunRow>;
-  close(): Promise<void>;
-}
-
-export async function importHarness(overrides: Record<string, string> = {}): Promise<ImportHarness> {
-  const t = await createTestDatabase();
-  const config = testConfig({ DATABASE_URL: t.url, ...overrides });
-  const rt = await startRuntime({ config, db: t.db, logger: createLogger({ level: 'silent' }), workers: false });
-  const dir = await mkdtemp(join(tmpdir(), 'juntos-import-test-'));
-  const imports = rt.app.services.imports;
-  return {
-    t,
-    db: t.db,
-    rt,
-    imports,
-    dir,
-    async generate(name, opts) {
-      const path = join(dir, name);
-      const expected = await generateFile({ ...opts, out: path });
-      return { path, expected };
-    },
-    async file(name, bytes) {
-      const path = join(dir, name);
-      await writeFile(path, bytes);
-      return path;
-    },
-    async importFile(path, source) {
-      const { run } = await imports.submit(path, { source });
-      return processRun(imports, run.id);
-    },
-    async close() {
-      await rt.close(0);
-      await t.drop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Advances a run like the job does; a file-level failure is stored in the run (returned, not thrown). */
-export async function processRun(imports: ImportHarness['imports'], runId: number): Promise<ImportRunRow> {
-  await imports.process(runId).catch((e: Error) => {
-    if (e.name !== 'FileFormatError' && e.name !== 'AppError') throw e;
-  });
-  return (await imports.getRun(runId))!;
-}
-
-/**
- * Advances a run the way a worker does: under the per-run lock the job processors hold (one worker
- * per run at a time); a worker that finds the run busy waits and tries again, as a deferred job would.
- */
-export async function processAsWorker(rt: Runtime, runId: number): Promise<ImportRunRow> {
-  const imports = rt.app.services.imports;
-  for (;;) {
-    const r = await rt.app.repositories.ops.withRunLock('import', runId, () => processRun(imports, runId));
-    if (r.acquired) return r.value;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
 
 /** Tables an import writes. */
 export const CANONICAL_TABLES = ['source_entities', 'source_records', 'households', 'household_memberships', 'sisben_classifications', 'affiliations', 'victim_registrations'] as const;
@@ -170,4 +86,56 @@ export async function statusCounts(db: Database, source: SourceName) {
     (select count(*)::int from source_entities where source = ${source} and status = 'vanished') as vanished,
     (select count(*)::int from source_records where source = ${source}) as records`);
   return r;
+}
+
+/**
+ * An ordered hash of the business columns of every table an import and a reconciliation write,
+ * free of surrogate ids (sequences skip values when a transaction is cut short by a crash, so ids
+ * legitimately differ): records are named by (source, source_key), persons by their smallest
+ * member record. Two runs of the same files leave the same digest exactly when they leave the
+ * same registry.
+ */
+export async function stateDigest(db: Database): Promise<{ digest: string; parts: Record<string, string>; counts: Record<string, number> }> {
+  const ek = (alias: string) => sql.raw(`(${alias}.source::text || ':' || ${alias}.source_key)`);
+  const person = (col: string) =>
+    sql.raw(`(select min(pe.source::text || ':' || pe.source_key) from source_entities pe where pe.person_id = coalesce((select pm.merged_into_id from persons pm where pm.id = ${col}), ${col}))`);
+  const queries: Record<string, ReturnType<typeof sql>> = {
+    importRuns: sql`select id, source, state, rows_total, rows_loaded, rows_rejected, rows_with_warnings, added, changed, unchanged, disappeared,
+      chunks_total, chunks_done, failure_code from import_runs order by id`,
+    importChunks: sql`select import_run_id, chunk_no, added, changed, unchanged from import_chunks order by 1, 2`,
+    rowErrors: sql`select import_run_id, line, field, code, severity from import_row_errors order by 1, 2, 3, 4`,
+    sourceRecords: sql`select source, source_key, encode(content_hash, 'hex'), import_run_id, line_no, raw from source_records order by 1, 2, 4, 5`,
+    sourceEntities: sql`select e.source, e.source_key, encode(e.content_hash, 'hex'), e.status, e.first_seen_run_id, e.changed_run_id, e.vanished_run_id,
+      e.doc_type, e.doc_number, e.first_name, e.second_name, e.first_surname, e.second_surname, e.birth_date, e.sex, e.municipality_code,
+      e.household_key, e.match_pending, ${person('e.person_id')} as person
+      from source_entities e order by 1, 2`,
+    households: sql`select source, source_key, municipality_code, zone, sisben_ficha, sisben_group, sisben_subgroup, status from households order by 1, 2`,
+    memberships: sql`select h.source, h.source_key, ${ek('e')}, m.role, m.member_order, m.valid_from, m.valid_to, ${person('m.person_id')}
+      from household_memberships m join households h on h.id = m.household_id join source_entities e on e.id = m.source_entity_id order by 1, 2, 3`,
+    sisben: sql`select ${ek('e')}, f."group", f.subgroup, f.cut_date, f.status from sisben_classifications f join source_entities e on e.id = f.source_entity_id order by 1`,
+    affiliations: sql`select ${ek('e')}, f.subsystem, f.administrator_code, f.regime, f.state, f.start_date, f.status from affiliations f join source_entities e on e.id = f.source_entity_id order by 1`,
+    victims: sql`select ${ek('e')}, f.event_code, f.victim_type, f.occurrence_date, f.status from victim_registrations f join source_entities e on e.id = f.source_entity_id order by 1`,
+    persons: sql`select ${person('p.id')} as k, p.status, p.first_name, p.second_name, p.first_surname, p.second_surname, p.birth_date, p.sex,
+      p.municipality_code, p.sisben_group, p.sisben_subgroup, p.is_victim, p.is_displaced, p.health_state
+      from persons p where p.status <> 'merged' and exists (select 1 from source_entities e where e.person_id = p.id) order by 1`,
+    links: sql`select ${ek('e')}, l.link_type, l.reasons, round(l.score::numeric, 6), (select ${ek('m')} from source_entities m where m.id = l.matched_entity_id), l.model_version
+      from entity_links l join source_entities e on e.id = l.source_entity_id order by 1`,
+    reviewItems: sql`select r.reason, r.status, ${person('r.person_a_id')} as a, ${person('r.person_b_id')} as b,
+      (select ${ek('e')} from source_entities e where e.id = r.source_entity_id) as ent,
+      (select ${ek('c')} from source_entities c where c.id = r.candidate_entity_id) as cand, round(r.score::numeric, 6)
+      from review_items r order by 1, 3, 4, 5, 6`,
+    reconciliationRuns: sql`select id, state, import_run_id, records_processed, auto_linked, new_persons, merges_applied, breaker_tripped from reconciliation_runs order by id`,
+  };
+  const parts: Record<string, string> = {};
+  const counts: Record<string, number> = {};
+  const all = createHash('sha256');
+  for (const [name, q] of Object.entries(queries)) {
+    const rows = await db.rows<Record<string, unknown>>(q);
+    const h = createHash('sha256');
+    for (const r of rows) h.update(JSON.stringify(Object.values(r)) + '\n');
+    parts[name] = h.digest('hex').slice(0, 16);
+    counts[name] = rows.length;
+    all.update(`${name}:${parts[name]}\n`);
+  }
+  return { digest: all.digest('hex'), parts, counts };
 }

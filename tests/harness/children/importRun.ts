@@ -7,7 +7,7 @@
  * that call is sent; 'after' a moment after, while PostgreSQL is executing it. So a test can cut the
  * work anywhere: in the staging COPY, inside a chunk's transaction or the bulk load, between steps.
  *
- *   node --import tsx tests/integration/crash/processRun.ts '{"url":"postgres://…","runId":1,"chunkSize":"25","killAt":40,"killMode":"after"}'
+ *   node --import tsx tests/harness/children/importRun.ts '{"url":"postgres://…","runId":1,"chunkSize":"25","killAt":40,"killMode":"after"}'
  *
  * Prints `calls <n>` on stdout when it finishes without being killed (the parent uses it to place
  * kill points).
