@@ -35,11 +35,11 @@ import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { startRuntime } from '../jobs/runtime';
-import { loadConfig } from '../src/config';
-import { createPostgresDatabase } from '../src/db/postgres';
-import { createLogger } from '../src/logger';
-import { seedDemo } from '../src/services/demo/seedDemo';
-import { TEST_PG_ADMIN_URL } from '../tests/helpers/env';
+import { loadConfig } from '../src/platform/config';
+import { createPostgresDatabase } from '../src/platform/db/postgres';
+import { createLogger } from '../src/platform/logger';
+import { seedDemo } from '../src/cli/seedDemo';
+import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -9,10 +9,10 @@
  *   DATABASE_URL=… NODE_ENV=production node --import tsx bench/servers/hub.ts
  */
 import { startRuntime } from '../../jobs/runtime';
-import { loadConfigFromEnv } from '../../src/config';
-import { openDatabase } from '../../src/db';
+import { loadConfigFromEnv } from '../../src/platform/config';
+import { openDatabase } from '../../src/platform/db';
 import { startHttpServer } from '../../src/http/server';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 
 const config = loadConfigFromEnv();
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required');
