@@ -6,3 +6,4 @@ export * from './imports';
 export * from './reconciliation';
 export * from './security';
 export * from './ops';
+export * from './states';

@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
-import { importChunks, importRowErrors, importRuns } from '../../schema';
+import { FINAL_RUN_STATES, UNFINISHED_IMPORT_STATES, importChunks, importRowErrors, importRuns, type ImportState } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database, Orm } from '../platform/db';
 
 export type ImportRunRow = typeof importRuns.$inferSelect;
-export type ImportState = ImportRunRow['state'];
+export type { ImportState };
 export type RowErrorRow = typeof importRowErrors.$inferSelect;
 
-export const FINISHED_STATES: readonly ImportState[] = ['done', 'failed'];
-export const UNFINISHED_STATES: readonly ImportState[] = ['received', 'parsing', 'staged', 'applied'];
+export const FINISHED_STATES: readonly ImportState[] = FINAL_RUN_STATES;
+export const UNFINISHED_STATES: readonly ImportState[] = UNFINISHED_IMPORT_STATES;
 
 export interface ChunkCounts {
   added: number;

@@ -3,10 +3,7 @@ import { SOURCE_NAMES } from '../kernel';
 import type { Logger } from '../platform/logger';
 import { JOB_STATES, type OpsJobQueue } from '../platform/queue';
 import type { OpsRepository } from './opsRepository';
-import { UNFINISHED_STATES, FINISHED_STATES } from '../imports';
-
-const IMPORT_STATES = [...UNFINISHED_STATES, ...FINISHED_STATES];
-const RECONCILIATION_STATES = ['pending', 'running', 'merging', 'done', 'failed'];
+import { IMPORT_STATES, RECONCILIATION_STATES } from '../../schema';
 
 export type JobOutcome = 'completed' | 'failed' | 'released' | 'deferred';
 

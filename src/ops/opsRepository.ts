@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { inboxFiles, linksExports } from '../../schema';
+import { QUEUED_REVIEW_STATUSES, inboxFiles, linksExports } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database } from '../platform/db';
 
@@ -172,7 +172,7 @@ export class OpsRepository {
     const [last] = await this.db.rows<{ processed: number; auto_linked: number; review_items: number; seconds: number | null }>(sql`
       select records_processed as processed, auto_linked, review_items, extract(epoch from finished_at - started_at)::float8 as seconds
       from reconciliation_runs where state = 'done' order by finished_at desc nulls last, id desc limit 1`);
-    const [open] = await this.db.rows<{ n: number }>(sql`select count(*)::int as n from review_items where status in ('open', 'deferred')`);
+    const [open] = await this.db.rows<{ n: number }>(sql`select count(*)::int as n from review_items where status = any(${`{${QUEUED_REVIEW_STATUSES.join(',')}}`}::review_status[])`);
     return {
       importRuns,
       rows,

@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { reconciliationRuns } from '../../schema';
+import { UNFINISHED_RECONCILIATION_STATES, reconciliationRuns, type ReconciliationState } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database, Orm } from '../platform/db';
 
 export type ReconciliationRunRow = typeof reconciliationRuns.$inferSelect;
-export type ReconciliationState = ReconciliationRunRow['state'];
+export type { ReconciliationState };
 
 export interface EntityRow {
   id: number;
@@ -205,7 +205,7 @@ export class ReconciliationRepository {
   }
 
   async unfinishedRuns(): Promise<ReconciliationRunRow[]> {
-    return this.db.orm.select().from(reconciliationRuns).where(inArray(reconciliationRuns.state, ['pending', 'running', 'merging'])).orderBy(reconciliationRuns.id);
+    return this.db.orm.select().from(reconciliationRuns).where(inArray(reconciliationRuns.state, UNFINISHED_RECONCILIATION_STATES)).orderBy(reconciliationRuns.id);
   }
 
   async transition(id: number, from: ReconciliationState[], to: ReconciliationState, values: Partial<typeof reconciliationRuns.$inferInsert> = {}, orm: Orm = this.db.orm): Promise<boolean> {

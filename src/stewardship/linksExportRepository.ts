@@ -1,8 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { UNFINISHED_EXPORT_STATES, type ExportState } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database } from '../platform/db';
 
-export type LinksExportState = 'pending' | 'running' | 'done' | 'failed';
+export type LinksExportState = ExportState;
+/** One text[] bind of the unfinished states (the tuple comes from the table's enum). */
+const UNFINISHED = `{${UNFINISHED_EXPORT_STATES.join(',')}}`;
 
 export interface LinksExportRow {
   id: number;
@@ -60,7 +63,7 @@ export class LinksExportRepository {
 
   /** pending|running → running (a retried job takes it over); false when done, failed or missing. */
   async start(id: number): Promise<LinksExportRow | null> {
-    const [r] = await this.q(sql`update links_exports set state = 'running', rows = 0 where id = ${id} and state in ('pending', 'running') returning *`);
+    const [r] = await this.q(sql`update links_exports set state = 'running', rows = 0 where id = ${id} and state = any(${UNFINISHED}::export_state[]) returning *`);
     return r ? toExport(r) : null;
   }
 
@@ -69,11 +72,11 @@ export class LinksExportRepository {
   }
 
   async fail(id: number, reason: string): Promise<void> {
-    await this.q(sql`update links_exports set state = 'failed', failure_reason = ${reason}, finished_at = now() where id = ${id} and state in ('pending', 'running')`);
+    await this.q(sql`update links_exports set state = 'failed', failure_reason = ${reason}, finished_at = now() where id = ${id} and state = any(${UNFINISHED}::export_state[])`);
   }
 
   async unfinished(): Promise<LinksExportRow[]> {
-    const rows = await this.q(sql`select * from links_exports where state in ('pending', 'running') order by id`);
+    const rows = await this.q(sql`select * from links_exports where state = any(${UNFINISHED}::export_state[]) order by id`);
     return rows.map(toExport);
   }
 

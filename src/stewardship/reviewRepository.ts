@@ -1,18 +1,10 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
-import { reconciliationRuns } from '../../schema';
+import { reconciliationRuns, type ReviewReason, type ReviewStatus } from '../../schema';
 import { ENTITY_COLUMNS, entityFromRow, type EntityRow, type RawEntity, type ReconciliationRunRow } from '../reconciliation';
 import type { Database, Orm } from '../platform/db';
 import type { TerritoryScope } from '../kernel';
 
-export type ReviewReason =
-  | 'POSSIBLE_MATCH'
-  | 'DOCUMENT_CONFLICT'
-  | 'POSSIBLE_TWINS'
-  | 'HOUSEHOLD_CHANGE'
-  | 'LINKED_RECORD_CHANGED'
-  | 'MERGE_HELD_BY_BREAKER'
-  | 'AUTO_LINK_AUDIT';
-export type ReviewStatus = 'open' | 'deferred' | 'decided' | 'stale';
+export type { ReviewReason, ReviewStatus };
 export type ReviewDecisionKind = 'SAME_PERSON' | 'DIFFERENT_PERSONS' | 'DEFER';
 
 export interface ReviewItemRow {

@@ -1,3 +1,4 @@
+import { QUEUED_REVIEW_STATUSES } from '../../schema';
 import type { Clock, TerritoryScope } from '../kernel';
 import type { Config } from '../platform/config';
 import type { Orm } from '../platform/db';
@@ -65,7 +66,7 @@ export class ReviewService {
       if (!/^\d{4,5}$/.test(municipality)) throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });
       municipality = municipality.padStart(5, '0');
     }
-    const filter: ReviewFilter = { statuses: opts.statuses?.length ? opts.statuses : ['open', 'deferred'], reasons: opts.reasons, municipality };
+    const filter: ReviewFilter = { statuses: opts.statuses?.length ? opts.statuses : [...QUEUED_REVIEW_STATUSES], reasons: opts.reasons, municipality };
     const rows = await this.repo.list(filter, { first, after: opts.after ? decodeCursor(opts.after) : undefined }, scope);
     return { items: rows.slice(0, first), hasNextPage: rows.length > first };
   }

@@ -1,13 +1,7 @@
+import { IMPORT_STATES, graphqlEnumOf } from '../../../schema';
 import { NodeList, Source, DateTimeScalar, JSONScalar } from '../../graphql/shared';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-export const ImportState = {
-  RECEIVED: 'received',
-  PARSING: 'parsing',
-  STAGED: 'staged',
-  APPLIED: 'applied',
-  DONE: 'done',
-  FAILED: 'failed',
-} as const;
+export const ImportState = graphqlEnumOf(IMPORT_STATES);
 registerEnumType(ImportState, {
   name: 'ImportState',
   description: 'received (pending a worker) → parsing → staged → applied → done, or failed.',

@@ -1,6 +1,7 @@
+import { RECONCILIATION_STATES, graphqlEnumOf } from '../../../schema';
 import { NodeList, DateTimeScalar } from '../../graphql/shared';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-export const ReconciliationState = { PENDING: 'pending', RUNNING: 'running', MERGING: 'merging', DONE: 'done', FAILED: 'failed' } as const;
+export const ReconciliationState = graphqlEnumOf(RECONCILIATION_STATES);
 registerEnumType(ReconciliationState, {
   name: 'ReconciliationState',
   description: 'pending → running (matching batches) → merging (held merges, household checks, audit sample) → done; failed when the circuit breaker held merges back.',

@@ -1,3 +1,4 @@
+import { QUEUED_REVIEW_STATUSES } from '../../../schema';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { EntityIdentityRow, ReviewStatus as Status } from '../reviewRepository';
 import { LinksExportService } from '../linksExportService';
@@ -65,7 +66,7 @@ export class PersonExplanationResolver {
     @Ctx() ctx: StewardshipContext,
     @Arg('status', () => [ReviewStatus], { nullable: true, description: 'Default: OPEN and DEFERRED.' }) status?: Status[],
   ): Promise<ReviewItem[]> {
-    const wanted = new Set<Status>(status?.length ? status : ['open', 'deferred']);
+    const wanted = new Set<Status>(status?.length ? status : QUEUED_REVIEW_STATUSES);
     return (await ctx.loaders.reviewItemsByPerson.load(p.internalId)).filter((i) => wanted.has(i.status)).map(toReviewItem);
   }
 }

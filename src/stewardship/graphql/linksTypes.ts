@@ -1,3 +1,4 @@
+import { EXPORT_STATES, graphqlEnumOf } from '../../../schema';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { RecordStatus, Source, DateTimeScalar, PersonalType, Sensitive } from '../../graphql/shared';
 import { Contribution } from './reviewTypes';
@@ -132,7 +133,7 @@ export class CompetingValues {
   values!: CompetingValue[];
 }
 
-export const LinksExportState = { PENDING: 'pending', RUNNING: 'running', DONE: 'done', FAILED: 'failed' } as const;
+export const LinksExportState = graphqlEnumOf(EXPORT_STATES);
 registerEnumType(LinksExportState, { name: 'LinksExportState' });
 
 @ObjectType({

@@ -1,32 +1,27 @@
 import { NodeList, DocumentType, DateTimeScalar, PersonalType, Sensitive } from '../../graphql/shared';
 import { createUnionType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { REVIEW_REASONS, REVIEW_STATUSES, graphqlEnumOf, type ReviewReason as ReviewReasonValue } from '../../../schema';
 import type { ReviewItemRow } from '../reviewRepository';
 import { Person } from '../../registry';
 
-export const ReviewReason = {
-  POSSIBLE_MATCH: 'POSSIBLE_MATCH',
-  DOCUMENT_CONFLICT: 'DOCUMENT_CONFLICT',
-  POSSIBLE_TWINS: 'POSSIBLE_TWINS',
-  HOUSEHOLD_CHANGE: 'HOUSEHOLD_CHANGE',
-  LINKED_RECORD_CHANGED: 'LINKED_RECORD_CHANGED',
-  MERGE_HELD_BY_BREAKER: 'MERGE_HELD_BY_BREAKER',
-  AUTO_LINK_AUDIT: 'AUTO_LINK_AUDIT',
-} as const;
+export const ReviewReason = graphqlEnumOf(REVIEW_REASONS);
+/** One description per reason of the table's enum (a reason added there must be described here). */
+const reasonDescriptions: Record<ReviewReasonValue, { description: string }> = {
+  POSSIBLE_MATCH: { description: 'Match probability between the review and link thresholds: are these two persons one?' },
+  DOCUMENT_CONFLICT: { description: 'Same document number on what look like different people (shared or mistyped document).' },
+  POSSIBLE_TWINS: { description: 'Same household and birth date, names too close to tell twins from a duplicate.' },
+  HOUSEHOLD_CHANGE: { description: 'A person now appears in a second household (a move or a split): is the new membership the same person?' },
+  LINKED_RECORD_CHANGED: { description: 'A linked record changed and no longer agrees with the rest of its person: does it still belong there?' },
+  MERGE_HELD_BY_BREAKER: { description: 'An automatic merge of two existing persons held back by the circuit breaker.' },
+  AUTO_LINK_AUDIT: { description: 'A random sample of automatic links: the verdicts measure their precision.' },
+};
 registerEnumType(ReviewReason, {
   name: 'ReviewReason',
   description: 'Why the engine asks a steward (docs/stewardship.md).',
-  valuesConfig: {
-    POSSIBLE_MATCH: { description: 'Match probability between the review and link thresholds: are these two persons one?' },
-    DOCUMENT_CONFLICT: { description: 'Same document number on what look like different people (shared or mistyped document).' },
-    POSSIBLE_TWINS: { description: 'Same household and birth date, names too close to tell twins from a duplicate.' },
-    HOUSEHOLD_CHANGE: { description: 'A person now appears in a second household (a move or a split): is the new membership the same person?' },
-    LINKED_RECORD_CHANGED: { description: 'A linked record changed and no longer agrees with the rest of its person: does it still belong there?' },
-    MERGE_HELD_BY_BREAKER: { description: 'An automatic merge of two existing persons held back by the circuit breaker.' },
-    AUTO_LINK_AUDIT: { description: 'A random sample of automatic links: the verdicts measure their precision.' },
-  },
+  valuesConfig: reasonDescriptions,
 });
 
-export const ReviewStatus = { OPEN: 'open', DEFERRED: 'deferred', DECIDED: 'decided', STALE: 'stale' } as const;
+export const ReviewStatus = graphqlEnumOf(REVIEW_STATUSES);
 registerEnumType(ReviewStatus, {
   name: 'ReviewStatus',
   description: 'OPEN and DEFERRED items are the queue; STALE ones concern a person merged or changed since (the engine raises a new item if still in doubt).',
