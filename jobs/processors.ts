@@ -1,7 +1,7 @@
 import { SOURCE_NAMES } from '../src/kernel';
 import type { App } from '../src/app';
 import { serializeError } from '../src/platform/logger';
-import { UNFINISHED_STATES, WaitForEarlierRunError } from '../src/imports';
+import { WaitForEarlierRunError } from '../src/imports';
 import type { RunKind, JobOutcome } from '../src/ops';
 import type { JobName } from '../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, type JobContext, type Processor, type Processors } from './definitions';
@@ -24,7 +24,7 @@ const failureText = (e: unknown) => {
  * - durations by outcome go to the metrics.
  */
 export function createProcessors(app: App): Processors {
-  const { services, repositories, config, clock } = app;
+  const { services, config } = app;
   const ops = services.ops;
   const deferMs = Math.min(15_000, Math.max(1_000, Math.floor(config.WORKER_LOCK_MS / 2)));
 
@@ -47,7 +47,7 @@ export function createProcessors(app: App): Processors {
 
   async function exclusive(name: JobName, kind: RunKind, id: number, ctx: JobContext, fn: () => Promise<void>, giveUp: (reason: string) => Promise<void>) {
     try {
-      const r = await ops.repo.withRunLock(kind, id, fn);
+      const r = await ops.runLock(kind, id, fn);
       if (!r.acquired) throw new JobDeferredError(deferMs, `${kind} run ${id} is being advanced by another worker`);
     } catch (e) {
       if (e instanceof WaitForEarlierRunError) throw new JobDeferredError(deferMs, e.message);
@@ -70,8 +70,7 @@ export function createProcessors(app: App): Processors {
           await services.imports.process(runId, ctx.signal);
           await ops.summaries.complete(runId);
         },
-        async (reason) =>
-          void (await repositories.imports.transition(runId, UNFINISHED_STATES, 'failed', { failureCode: 'RETRIES_EXHAUSTED', failureReason: reason, finishedAt: clock.now() })),
+        (reason) => services.imports.giveUp(runId, reason),
       ),
     ),
     'reconcile.run': timed('reconcile.run', ({ runId }, ctx) =>
@@ -85,8 +84,7 @@ export function createProcessors(app: App): Processors {
           const run = await services.reconciliation.getRun(runId);
           if (run?.importRunId) await ops.summaries.complete(run.importRunId);
         },
-        async (reason) =>
-          void (await repositories.reconciliation.transition(runId, ['pending', 'running', 'merging'], 'failed', { failureReason: reason, finishedAt: clock.now() })),
+        (reason) => services.reconciliation.giveUp(runId, reason),
       ),
     ),
     'links.export': timed('links.export', ({ exportId }, ctx) =>
@@ -96,7 +94,7 @@ export function createProcessors(app: App): Processors {
         exportId,
         ctx,
         () => services.linksExport.process(exportId),
-        (reason) => ops.repo.failExport(exportId, reason),
+        (reason) => services.linksExport.giveUp(exportId, reason),
       ),
     ),
     'inbox.scan': timed('inbox.scan', async ({ source }) => void (await ops.scanner.scan(source ? [source] : SOURCE_NAMES))),

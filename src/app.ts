@@ -60,13 +60,14 @@ export function createApp(deps: AppDeps) {
   const imports = new ImportService(repositories.imports, reference, queue, config, logger.child({ component: 'imports' }), clock, {
     afterApplied: async (run) => void (await reconciliation.requestRun('import', run.id)),
   });
+  const linksExport = new LinksExportService(repositories.linksExports, queue, config, logger.child({ component: 'links-export' }), clock);
   const services = {
     registry,
     reference,
     reconciliation,
     imports,
     // Nightly operations: inbox scan, sweeper, nightly summaries, metrics (src/ops).
-    ops: createOpsServices({ config, logger, clock, queue, imports, repositories }),
+    ops: createOpsServices({ config, logger, clock, queue, imports, runs: { reconciliation, exports: linksExport }, repositories }),
     audit,
     clients: new ClientService(repositories.clients, reference, audit),
     // Stewardship: the review queue and decisions (under the engine lock), runs, the links export.
@@ -81,7 +82,7 @@ export function createApp(deps: AppDeps) {
       clock,
     ),
     reconciliationRuns: new ReconciliationRunService(reconciliation, repositories.reconciliation, repositories.review, config.API_MAX_PAGE_SIZE),
-    linksExport: new LinksExportService(repositories.linksExports, queue, config, logger.child({ component: 'links-export' }), clock),
+    linksExport,
   };
   return { config, db, logger, clock, queue, repositories, services };
 }

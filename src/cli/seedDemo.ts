@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { UNFINISHED_RECONCILIATION_STATES } from '../../schema';
 import type { SourceName } from '../kernel';
 import { generateFile } from '../synthetic';
 import type { App } from '../app';
@@ -69,8 +68,7 @@ async function waitForImport(app: App, runId: number): Promise<string> {
 async function waitForReconciliation(app: App): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     for (;;) {
-      const [{ n }] = await app.db.rows<{ n: number }>(sql`select count(*)::int as n from reconciliation_runs where state = any(${`{${UNFINISHED_RECONCILIATION_STATES.join(',')}}`}::reconciliation_state[])`);
-      if (n === 0) break;
+      if (!(await app.services.reconciliation.unfinishedRunIds()).length) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const [{ pending }] = await app.db.rows<{ pending: number }>(sql`select count(*)::int as pending from source_entities where match_pending`);

@@ -14,7 +14,7 @@ import type { Config } from '../platform/config';
 import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
 import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
-import { FINISHED_STATES, dryRunStagingTable, stagingTable, type BulkPlan, type ImportRepository, type ImportRunRow } from './importRepository';
+import { FINISHED_STATES, UNFINISHED_STATES, dryRunStagingTable, stagingTable, type BulkPlan, type ImportRepository, type ImportRunRow } from './importRepository';
 import type { ReferenceService } from '../registry';
 import { stageRows, type StageCounters } from './stageRows';
 
@@ -176,6 +176,26 @@ export class ImportService {
 
   getRun(runId: number) {
     return this.repo.findRun(runId);
+  }
+
+  /** Runs PostgreSQL says are unfinished, oldest first (what the sweeper makes sure a job advances). */
+  async unfinishedRunIds(): Promise<number[]> {
+    return (await this.repo.unfinishedRuns()).map((r) => r.id);
+  }
+
+  /**
+   * The run's job spent its last attempt on a transient failure: the run is failed with the reason,
+   * so it stays visible and waits for an operator (`runs retry`) rather than the sweeper.
+   */
+  async giveUp(runId: number, reason: string): Promise<void> {
+    await this.repo.transition(runId, UNFINISHED_STATES, 'failed', { failureCode: 'RETRIES_EXHAUSTED', failureReason: reason, finishedAt: this.clock.now() });
+  }
+
+  /** Drops the staging tables of runs that have finished (a crash can leave one behind); returns their run ids. */
+  async dropOrphanStaging(): Promise<number[]> {
+    const runIds = await this.repo.orphanStagingTables();
+    for (const runId of runIds) await this.repo.dropStaging(stagingTable(runId));
+    return runIds;
   }
 
   get maxPage(): number {

@@ -1,5 +1,5 @@
-import { eq, inArray, sql } from 'drizzle-orm';
-import { QUEUED_REVIEW_STATUSES, inboxFiles, linksExports } from '../../schema';
+import { eq, sql } from 'drizzle-orm';
+import { QUEUED_REVIEW_STATUSES, inboxFiles } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database } from '../platform/db';
 
@@ -91,20 +91,6 @@ export class OpsRepository {
       result = { acquired: true, value: await fn() };
     });
     return result;
-  }
-
-  // --- runs the sweeper looks after --------------------------------------------------------------
-
-  async unfinishedExports(): Promise<number[]> {
-    const rows = await this.db.orm.select({ id: linksExports.id }).from(linksExports).where(inArray(linksExports.state, ['pending', 'running']));
-    return rows.map((r) => r.id);
-  }
-
-  async failExport(id: number, reason: string): Promise<void> {
-    await this.db.orm
-      .update(linksExports)
-      .set({ state: 'failed', failureReason: reason, finishedAt: new Date() })
-      .where(sql`${linksExports.id} = ${id} and ${linksExports.state} in ('pending', 'running')`);
   }
 
   // --- nightly summary ---------------------------------------------------------------------------

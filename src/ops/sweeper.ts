@@ -1,9 +1,13 @@
 import type { Logger } from '../platform/logger';
 import type { JobName, JobPayloads, OpsJobQueue } from '../platform/queue';
-import { stagingTable, type ImportRepository } from '../imports';
-import type { OpsRepository } from './opsRepository';
-import type { ReconciliationRepository } from '../reconciliation';
 import type { NightlySummaries } from './nightlySummary';
+
+/** What the sweeper asks of each run kind's service: its unfinished runs (and, for imports, leftover staging). */
+export interface SweptServices {
+  imports: { unfinishedRunIds(): Promise<number[]>; dropOrphanStaging(): Promise<number[]> };
+  reconciliation: { unfinishedRunIds(): Promise<number[]> };
+  exports: { unfinishedIds(): Promise<number[]> };
+}
 
 export interface SweepReport {
   /** Unfinished runs found in PostgreSQL. */
@@ -25,18 +29,16 @@ export interface SweepReport {
 export class Sweeper {
   constructor(
     private readonly queue: OpsJobQueue,
-    private readonly imports: ImportRepository,
-    private readonly reconciliation: ReconciliationRepository,
-    private readonly repo: OpsRepository,
+    private readonly runs: SweptServices,
     private readonly summaries: NightlySummaries,
     private readonly logger: Logger,
   ) {}
 
   async sweep(): Promise<SweepReport> {
     // Read PostgreSQL first: a run that finishes between the two reads only gets a no-op job.
-    const imports = (await this.imports.unfinishedRuns()).map((r) => r.id);
-    const reconciliations = (await this.reconciliation.unfinishedRuns()).map((r) => r.id);
-    const exports = await this.repo.unfinishedExports();
+    const imports = await this.runs.imports.unfinishedRunIds();
+    const reconciliations = await this.runs.reconciliation.unfinishedRunIds();
+    const exports = await this.runs.exports.unfinishedIds();
     const live = await this.queue.liveJobIds();
 
     const requeue = async <N extends JobName>(name: N, payloads: JobPayloads[N][]): Promise<JobPayloads[N][]> => {
@@ -54,14 +56,9 @@ export class Sweeper {
         reconciliations: (await requeue('reconcile.run', reconciliations.map((runId) => ({ runId })))).map((p) => p.runId),
         exports: (await requeue('links.export', exports.map((exportId) => ({ exportId })))).map((p) => p.exportId),
       },
-      stagingDropped: [],
+      stagingDropped: await this.runs.imports.dropOrphanStaging(),
       summariesCompleted: 0,
     };
-
-    for (const runId of await this.imports.orphanStagingTables()) {
-      await this.imports.dropStaging(stagingTable(runId));
-      report.stagingDropped.push(runId);
-    }
     report.summariesCompleted = await this.summaries.completeAll();
 
     const { requeued } = report;

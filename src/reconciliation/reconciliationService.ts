@@ -1,3 +1,4 @@
+import { UNFINISHED_RECONCILIATION_STATES } from '../../schema';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Clock } from '../kernel';
 import type { Config } from '../platform/config';
@@ -162,6 +163,16 @@ export class ReconciliationService {
 
   getRun(id: number) {
     return this.repo.findRun(id);
+  }
+
+  /** Runs PostgreSQL says are unfinished, oldest first (what the sweeper makes sure a job advances). */
+  async unfinishedRunIds(): Promise<number[]> {
+    return (await this.repo.unfinishedRuns()).map((r) => r.id);
+  }
+
+  /** The run's job spent its last attempt on a transient failure: failed with the reason, for an operator to see. */
+  async giveUp(runId: number, reason: string): Promise<void> {
+    await this.repo.transition(runId, [...UNFINISHED_RECONCILIATION_STATES], 'failed', { failureReason: reason, finishedAt: this.clock.now() });
   }
 
   listRuns(opts: Parameters<ReconciliationRepository['listRuns']>[0]) {

@@ -84,9 +84,14 @@ export class LinksExportService {
     return this.repo.find(id);
   }
 
-  /** Exports not finished (for a sweeper to enqueue again). */
-  unfinished(): Promise<LinksExportRow[]> {
-    return this.repo.unfinished();
+  /** Exports not finished, oldest first (what the sweeper makes sure a job advances). */
+  async unfinishedIds(): Promise<number[]> {
+    return (await this.repo.unfinished()).map((r) => r.id);
+  }
+
+  /** The export's job spent its last attempt on a transient failure: failed with the reason. */
+  giveUp(exportId: number, reason: string): Promise<void> {
+    return this.repo.fail(exportId, reason);
   }
 
   /**
