@@ -1,13 +1,22 @@
 import { systemClock, type Clock } from './kernel';
 import type { Config } from './platform/config';
-import type { Database } from './platform/db';
+import { AuditWriter, type Database } from './platform/db';
 import type { Logger } from './platform/logger';
 import { FactRepository, HouseholdRepository, PersonRepository, ReferenceRepository, ReferenceService, RegistryService } from './registry';
 import { ImportRepository, ImportService } from './imports';
 import { AuditRepository, ClientRepository, AuditService, ClientService } from './access';
 import type { OpsJobQueue } from './platform/queue';
 import { OpsRepository, createOpsServices } from './ops';
-import { GoldenRecordRepository, MergeRepository, ReconciliationRepository, LinkageModelService, ReconciliationService, ReconciliationRunService } from './reconciliation';
+import {
+  GoldenRecordRepository,
+  MergeRepository,
+  MergeService,
+  ReconciliationRepository,
+  LinkageModelService,
+  ReconciliationService,
+  ReconciliationRunService,
+  survivorshipOf,
+} from './reconciliation';
 import { ReviewRepository, LinksExportRepository, ReviewService, LinksExportService } from './stewardship';
 
 export interface AppDeps {
@@ -26,13 +35,15 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const { config, db, logger, queue } = deps;
   const clock = deps.clock ?? systemClock;
+  // The one writer of the append-only audit log (requests, decisions, merges).
+  const auditWriter = new AuditWriter();
   const repositories = {
     persons: new PersonRepository(db.orm),
     households: new HouseholdRepository(db.orm),
     facts: new FactRepository(db.orm),
     reference: new ReferenceRepository(db.orm),
     imports: new ImportRepository(db),
-    audit: new AuditRepository(db.orm),
+    audit: new AuditRepository(db.orm, auditWriter),
     clients: new ClientRepository(db),
     reconciliation: new ReconciliationRepository(db),
     merges: new MergeRepository(db),
@@ -45,9 +56,11 @@ export function createApp(deps: AppDeps) {
   const registry = new RegistryService(repositories.persons, repositories.households, config);
   const audit = new AuditService(repositories.audit, registry, config);
   const models = new LinkageModelService(db, logger.child({ component: 'linkage-model' }));
+  // Merges, unmerges and detaches, for the engine and stewards alike (under one set of rules).
+  const merges = new MergeService(repositories.merges, repositories.golden, auditWriter, survivorshipOf(config));
   const reconciliation = new ReconciliationService(
     repositories.reconciliation,
-    repositories.merges,
+    merges,
     repositories.golden,
     models,
     reference,
@@ -71,13 +84,14 @@ export function createApp(deps: AppDeps) {
     audit,
     clients: new ClientService(repositories.clients, reference, audit),
     // Stewardship: the review queue and decisions (under the engine lock), runs, the links export.
+    merges,
     review: new ReviewService(
       repositories.review,
-      repositories.merges,
+      merges,
+      auditWriter,
       repositories.reconciliation,
       models,
       reference,
-      reconciliation.survivorship,
       config,
       clock,
     ),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents, importRuns, persons, sourceEntities, sourceRecords } from '../../schema';
-import type { Orm } from '../platform/db';
+import type { AuditEntry, AuditWriter, Orm } from '../platform/db';
 import { SOURCE_RECORD_VIEW, type SourceRecordView } from '../registry';
 import type { ImportRunRow } from '../imports';
 
@@ -29,12 +29,14 @@ export interface AuditEventFilter {
  * DELETE and TRUNCATE whatever the role.
  */
 export class AuditRepository {
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly writer: AuditWriter,
+  ) {}
 
   /** One INSERT for a whole request's events. */
-  async insertMany(events: readonly NewAuditEvent[]): Promise<void> {
-    if (!events.length) return;
-    await this.orm.insert(auditEvents).values([...events]);
+  insertMany(events: readonly AuditEntry[]): Promise<void> {
+    return this.writer.write(this.orm, events);
   }
 
   /** Persons whose audited fields (full identifiers, raw lines) an actor read in [from, to), keyset-paginated by person. */

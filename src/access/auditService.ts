@@ -1,6 +1,6 @@
 import { AppError, checkPageSize } from '../kernel';
 import type { AuditEvent, TerritoryScope } from '../kernel';
-import type { AuditEventFilter, AuditEventRow, AuditRepository, NewAuditEvent, PersonReadRow } from './auditRepository';
+import type { AuditEventFilter, AuditEventRow, AuditRepository, PersonReadRow } from './auditRepository';
 import type { SourceRecordView, PersonRow, RegistryService } from '../registry';
 import type { ImportRunRow } from '../imports';
 /** The audit actor of an API client: stable across renames, never reused. */
@@ -25,7 +25,7 @@ export class AuditService {
 
   /** One INSERT for all the events (a request's reads are flushed together). */
   record(events: readonly AuditEvent[]): Promise<void> {
-    return this.repo.insertMany(events.map(toRow));
+    return this.repo.insertMany(events);
   }
 
   /** "Which persons' full identifiers did this client read between `from` and `to`" (incident reporting). */
@@ -71,20 +71,4 @@ export class AuditService {
   private checkPage(first: number) {
     checkPageSize(first, this.config.API_MAX_PAGE_SIZE);
   }
-}
-
-function toRow(e: AuditEvent): NewAuditEvent {
-  return {
-    actor: e.actor,
-    actorRole: e.actorRole,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    personId: e.personId,
-    field: e.field,
-    requestId: e.requestId,
-    reason: e.reason ?? null,
-    before: e.before ?? null,
-    after: e.after ?? null,
-  };
 }

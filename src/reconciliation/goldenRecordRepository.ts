@@ -10,6 +10,16 @@ export interface Survivorship {
   municipality: readonly SourceName[];
 }
 
+/** Source precedence per golden attribute, as configured (SURVIVORSHIP_*). */
+export function survivorshipOf(config: {
+  SURVIVORSHIP_NAME: readonly SourceName[];
+  SURVIVORSHIP_BIRTH_DATE: readonly SourceName[];
+  SURVIVORSHIP_SEX: readonly SourceName[];
+  SURVIVORSHIP_MUNICIPALITY: readonly SourceName[];
+}): Survivorship {
+  return { name: config.SURVIVORSHIP_NAME, birthDate: config.SURVIVORSHIP_BIRTH_DATE, sex: config.SURVIVORSHIP_SEX, municipality: config.SURVIVORSHIP_MUNICIPALITY };
+}
+
 const arr = (xs: readonly string[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]`;
 const bigints = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::bigint[]`;
 

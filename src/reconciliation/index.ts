@@ -14,8 +14,9 @@ export {
   type EntityRow,
   type RawEntity,
 } from './reconciliationRepository';
-export { MergeRepository, MergeConflictError } from './mergeRepository';
-export { GoldenRecordRepository, type Survivorship } from './goldenRecordRepository';
+export { MergeRepository } from './mergeRepository';
+export { MergeService, MergeConflictError, type Actor, type MergeRequest, type DetachRequest } from './mergeService';
+export { GoldenRecordRepository, survivorshipOf, type Survivorship } from './goldenRecordRepository';
 export { ReconciliationService } from './reconciliationService';
 export { LinkageModelService, type LoadedModel } from './modelService';
 export { ReconciliationRunService, measuredPrecision, type MeasuredPrecision, type StewardVerdicts } from './runService';

@@ -21,8 +21,7 @@ import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
 import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
 import type { GoldenRecordRepository, Survivorship } from './goldenRecordRepository';
-import type { MergeRepository } from './mergeRepository';
-import { MergeConflictError } from './mergeRepository';
+import { MergeConflictError, type MergeService } from './mergeService';
 import type { EntityRow, LinkWrite, ReconciliationRepository, ReconciliationRunRow, ReviewWrite } from './reconciliationRepository';
 import type { Orm } from '../platform/db';
 import type { ReferenceService } from '../registry';
@@ -125,7 +124,7 @@ export class ReconciliationService {
 
   constructor(
     private readonly repo: ReconciliationRepository,
-    private readonly merges: MergeRepository,
+    private readonly merges: MergeService,
     private readonly golden: GoldenRecordRepository,
     private readonly models: LinkageModelService,
     private readonly reference: ReferenceService,
@@ -136,12 +135,7 @@ export class ReconciliationService {
   ) {
     this.rules = config.RECONCILE_BLOCKING_RULES ? blockingRulesByName(config.RECONCILE_BLOCKING_RULES) : DEFAULT_BLOCKING_RULES;
     this.ruleNames = new Map(Object.values(BLOCKING_RULES).map((r) => [r.id, r.name]));
-    this.survivorship = {
-      name: config.SURVIVORSHIP_NAME,
-      birthDate: config.SURVIVORSHIP_BIRTH_DATE,
-      sex: config.SURVIVORSHIP_SEX,
-      municipality: config.SURVIVORSHIP_MUNICIPALITY,
-    };
+    this.survivorship = merges.survivorship;
   }
 
   private get decision(): DecisionConfig {
@@ -656,13 +650,13 @@ export class ReconciliationService {
       for (const p of proposals) {
         const ok = await this.repo.transaction(async (tx) => {
           await this.repo.lock(tx);
-          const [a, b] = await this.currentPersons(tx, [p.personA, p.personB]);
+          const [a, b] = await this.merges.currentPersons(tx, [p.personA, p.personB]);
           if (a === b) {
             await this.repo.setProposalStatus(tx, [p.id], 'superseded');
             return false;
           }
           try {
-            await this.merges.merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'automatic', actor: ACTOR, reason: 'A record links to both persons.', runId: run.id }, this.survivorship);
+            await this.merges.merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'automatic', actor: ACTOR, reason: 'A record links to both persons.', runId: run.id });
             await this.repo.setProposalStatus(tx, [p.id], 'applied');
             return true;
           } catch (e) {
@@ -710,14 +704,6 @@ export class ReconciliationService {
         : null,
     });
     log.info({ processed: fresh.recordsProcessed, autoLinked: fresh.autoLinked, newPersons: fresh.newPersons, reviewItems: fresh.reviewItems + extra, mergesApplied: applied, tripped }, 'reconciliation run finished');
-  }
-
-  private async currentPersons(tx: Orm, ids: number[]): Promise<number[]> {
-    const locked = await this.merges.lockPersons(tx, ids);
-    return ids.map((id) => {
-      const p = locked.get(id);
-      return p?.mergedIntoId ?? id;
-    });
   }
 
   /** For the CLI and tests: waits until the run has finished (whichever process runs it). */

@@ -1,10 +1,10 @@
 import { QUEUED_REVIEW_STATUSES } from '../../schema';
 import type { Clock, TerritoryScope } from '../kernel';
 import type { Config } from '../platform/config';
-import type { Orm } from '../platform/db';
+import type { AuditWriter, Orm } from '../platform/db';
 import { AppError, checkPageSize, decodeCursor } from '../kernel';
-import type { Survivorship, ReconciliationRepository, LinkageModelService } from '../reconciliation';
-import { MergeConflictError, type MergeRepository } from '../reconciliation';
+import type { ReconciliationRepository, LinkageModelService } from '../reconciliation';
+import { MergeConflictError, type MergeService } from '../reconciliation';
 import type {
   EntityIdentityRow,
   ReviewDecisionKind,
@@ -40,11 +40,11 @@ const pairsOf = (left: readonly number[], right: readonly number[]) => left.flat
 export class ReviewService {
   constructor(
     private readonly repo: ReviewRepository,
-    private readonly merges: MergeRepository,
+    private readonly merges: MergeService,
+    private readonly audit: AuditWriter,
     private readonly engine: ReconciliationRepository,
     private readonly models: LinkageModelService,
     private readonly reference: ReferenceService,
-    private readonly survivorship: Survivorship,
     private readonly config: ReviewConfig,
     private readonly clock: Clock,
   ) {}
@@ -217,7 +217,7 @@ export class ReviewService {
     if (decision === 'SAME_PERSON') {
       // A later "same person" decision revokes earlier "different persons" pins between them.
       pinsRevoked = await this.repo.revokePinsBetween(tx, 'cannot_link', a, b);
-      mergeId = await this.merges.merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'steward', reason, decisionId, ...who }, this.survivorship);
+      mergeId = await this.merges.merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'steward', reason, decisionId, ...who });
       await this.repo.setDecisionMerge(tx, decisionId, mergeId);
       pinsCreated = await this.repo.pin(tx, 'must_link', pairs, pin);
     } else {
@@ -266,7 +266,7 @@ export class ReviewService {
     if (decision === 'SAME_PERSON') {
       pinsCreated = await this.repo.pin(tx, 'must_link', pairsOf(records, counterpart), pin);
     } else {
-      newPersonId = await this.merges.detach(tx, { personId: a, entityIds: records, reason, decisionId, ...who }, this.survivorship);
+      newPersonId = await this.merges.detach(tx, { personId: a, entityIds: records, reason, decisionId, ...who });
       pinsRevoked = await this.repo.revokePinsBetween(tx, 'must_link', a, newPersonId);
       pinsCreated = await this.repo.pin(tx, 'cannot_link', pairsOf(records, counterpart), pin);
     }
@@ -285,7 +285,7 @@ export class ReviewService {
     reason: string,
     who: StewardActor,
   ): Promise<void> {
-    await this.merges.audit(tx, {
+    await this.audit.write(tx, [{
       actor: who.actor,
       actorRole: who.actorRole,
       requestId: who.requestId,
@@ -305,7 +305,7 @@ export class ReviewService {
         pinsCreated: d.pinsCreated ?? 0,
         pinsRevoked: d.pinsRevoked ?? 0,
       },
-    });
+    }]);
   }
 
   // --- unmerge ----------------------------------------------------------------------------------
@@ -324,7 +324,7 @@ export class ReviewService {
       if (!merge || !(await this.repo.personsInScope([merge.survivorId, merge.mergedId], scope, tx))) return { kind: 'notFound', message: 'No such merge.' };
       if (merge.undoneAt) return { kind: 'alreadyUndone', merge };
       try {
-        const r = await this.merges.unmerge(tx, merge.id, who, why, this.survivorship);
+        const r = await this.merges.unmerge(tx, merge.id, who, why);
         return { kind: 'unmerged', merge: (await this.repo.findMerge(tx, merge.id))!, survivorId: r.survivorId, restoredId: r.mergedId };
       } catch (e) {
         if (!(e instanceof MergeConflictError)) throw e;

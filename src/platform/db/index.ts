@@ -6,6 +6,7 @@ import { createPostgresDatabase } from './postgres';
 import type { Database } from './types';
 
 export type { Database, Orm } from './types';
+export { AuditWriter, type AuditEntry } from './auditWriter';
 
 /** PostgreSQL when DATABASE_URL is set (production path), otherwise embedded PGlite under DATA_DIR. */
 export async function openDatabase(config: Config, logger?: Logger): Promise<Database> {

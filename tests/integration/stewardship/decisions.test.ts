@@ -152,7 +152,7 @@ describe('DEFER and DIFFERENT_PERSONS', () => {
     // An automatic merge of the two is refused from now on.
     await expect(
       app.repositories.review.transaction((tx) =>
-        app.repositories.merges.merge(tx, { survivorId: e, mergedId: e2, kind: 'automatic', actor: 'system:test', reason: 'test' }, app.services.reconciliation.survivorship),
+        app.services.merges.merge(tx, { survivorId: e, mergedId: e2, kind: 'automatic', actor: 'system:test', reason: 'test' }),
       ),
     ).rejects.toMatchObject({ code: 'PINNED_APART' });
     // A later SAME_PERSON decision revokes the pin (decisions are reversible).
@@ -236,7 +236,7 @@ describe('typed failures', () => {
     // Detach B's RUAF record first (via the engine's own item shape), leaving B with one record.
     const ruafB = await t.db.rows<{ id: string }>(sql`select id from source_entities where person_id = ${bPerson} and source = 'ruaf'`);
     await app.repositories.review.transaction((tx) =>
-      app.repositories.merges.detach(tx, { personId: bPerson, entityIds: [Number(ruafB[0].id)], reason: 'test', actor: 'system:test' }, app.services.reconciliation.survivorship),
+      app.services.merges.detach(tx, { personId: bPerson, entityIds: [Number(ruafB[0].id)], reason: 'test', actor: 'system:test' }),
     );
     const again = await app.services.review.claim(Number(lonely.id), ana, null);
     if (again.kind !== 'claimed') throw new Error(again.kind);
@@ -247,7 +247,7 @@ describe('typed failures', () => {
     const stalePerson = (await personOf(t.db, 'sisben', KEYS.sisbenA))!;
     void a;
     await app.repositories.review.transaction((tx) =>
-      app.repositories.merges.merge(tx, { survivorId: Math.min(stalePerson, c), mergedId: Math.max(stalePerson, c), kind: 'steward', actor: 'system:test', reason: 'test' }, app.services.reconciliation.survivorship),
+      app.services.merges.merge(tx, { survivorId: Math.min(stalePerson, c), mergedId: Math.max(stalePerson, c), kind: 'steward', actor: 'system:test', reason: 'test' }),
     );
     const gone = await app.services.review.claim(Number(valle.id), ana, null);
     expect(gone.kind).toBe('stale');

@@ -59,7 +59,6 @@ async function checkInvariants(before: Map<string, string>, label: string) {
 }
 
 async function apply(op: Op, step: number): Promise<void> {
-  const rules = app.services.reconciliation.survivorship;
   if (op.kind === 'import') {
     const { bytes, expected } = await generateBytes({ source: op.source, rows: op.rows, seed: op.seed, changes: op.changes ? { changed: op.changes, added: 1, removed: 1 } : undefined });
     const name = `${createHash('sha1').update(bytes).digest('hex').slice(0, 8)}-${expected.fileName}`;
@@ -74,9 +73,9 @@ async function apply(op: Op, step: number): Promise<void> {
     if (a === b) return;
     await app.repositories.review.transaction(async (tx) => {
       await app.repositories.reconciliation.lock(tx);
-      await app.repositories.merges
-        .merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'steward', actor: 'system:property', reason: `step ${step}` }, rules)
-        .catch((e) => {
+      await app.services.merges
+        .merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'steward', actor: 'system:property', reason: `step ${step}` })
+        .catch((e: { code?: string }) => {
           if (e?.code !== 'PINNED_APART') throw e;
         });
     });
@@ -87,7 +86,7 @@ async function apply(op: Op, step: number): Promise<void> {
   const id = Number(merges[op.pick % merges.length].id);
   await app.repositories.review.transaction(async (tx) => {
     await app.repositories.reconciliation.lock(tx);
-    await app.repositories.merges.unmerge(tx, id, 'system:property', `step ${step}`, rules).catch((e) => {
+    await app.services.merges.unmerge(tx, id, 'system:property', `step ${step}`).catch((e: { code?: string }) => {
       if (e?.code !== 'SUPERSEDED') throw e;
     });
   });
