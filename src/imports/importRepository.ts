@@ -2,6 +2,8 @@ import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from '
 import { FINAL_RUN_STATES, UNFINISHED_IMPORT_STATES, importChunks, importRowErrors, importRuns, type ImportState } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database, Orm } from '../platform/db';
+import type { ImportRunSummary } from './runSummary';
+import { STAGING_COLUMNS, STAGING_DDL } from './stagingSpec';
 
 export type ImportRunRow = typeof importRuns.$inferSelect;
 export type { ImportState };
@@ -24,33 +26,6 @@ export const stagingTable = (runId: number) => {
 
 /** Dry runs stage into a throwaway table of their own and write nothing else. */
 export const dryRunStagingTable = () => `import_staging_dry_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-
-/**
- * Staged rows, in COPY order (stageRows.ts writes them): the record's key, digest, raw line and
- * normalized JSON (kept as the record's version in source_records), then typed columns so that the
- * apply is plain set-based SQL with no JSON extraction. A rejected row whose key parsed is staged with
- * `ord` null and nothing else: it only keeps its record from being counted as disappeared.
- */
-export const STAGING_COLUMNS = [
-  'ord', 'line', 'lines', 'source_key', 'content_hash', 'raw', 'record',
-  'doc_type', 'doc_number', 'first_name', 'second_name', 'first_surname', 'second_surname', 'birth_date', 'sex', 'municipality_code',
-  'household_key', 'hh_municipality', 'hh_zone', 'hh_ficha', 'hh_role', 'hh_order',
-  'sb_group', 'sb_subgroup', 'sb_cut_date', 'sb_survey_date',
-  'af_subsystem', 'af_admin_code', 'af_admin_name', 'af_regime', 'af_type', 'af_state', 'af_state_code', 'af_start', 'af_end', 'af_municipality', 'af_program',
-  'vi_event', 'vi_type', 'vi_occ_date', 'vi_decl_date', 'vi_incl_date', 'vi_occ_mun', 'vi_decl_mun', 'vi_arr_mun', 'vi_incl_state',
-] as const;
-
-const STAGING_DDL = `
-  ord integer, line integer not null, lines integer not null, source_key text not null, content_hash bytea, raw text, record text,
-  doc_type varchar(2), doc_number varchar(20), first_name text, second_name text, first_surname text, second_surname text,
-  birth_date date, sex sex, municipality_code char(5),
-  household_key text, hh_municipality char(5), hh_zone zone, hh_ficha text, hh_role smallint, hh_order smallint,
-  sb_group char(1), sb_subgroup varchar(3), sb_cut_date date, sb_survey_date date,
-  af_subsystem subsystem, af_admin_code text, af_admin_name text, af_regime text, af_type text, af_state affiliation_state,
-  af_state_code text, af_start date, af_end date, af_municipality char(5), af_program text,
-  vi_event smallint, vi_type text, vi_occ_date date, vi_decl_date date, vi_incl_date date, vi_occ_mun char(5), vi_decl_mun char(5),
-  vi_arr_mun char(5), vi_incl_state text,
-  dup boolean not null default false`;
 
 export const ROW_ERROR_COLUMNS = ['import_run_id', 'line', 'field', 'code', 'message', 'severity'] as const;
 
@@ -181,7 +156,7 @@ export class ImportRepository {
   }
 
   /** Adds (or replaces) top-level parts of a run's summary, keeping the others. */
-  async mergeSummary(id: number, part: Record<string, unknown>, orm: Orm = this.orm): Promise<void> {
+  async mergeSummary(id: number, part: ImportRunSummary, orm: Orm = this.orm): Promise<void> {
     await this.db.rows(sql`update import_runs set summary = coalesce(summary, '{}'::jsonb) || ${JSON.stringify(part)}::jsonb, updated_at = now() where id = ${id}`, orm);
   }
 

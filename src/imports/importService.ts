@@ -16,6 +16,7 @@ import type { Logger } from '../platform/logger';
 import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
 import { FINISHED_STATES, UNFINISHED_STATES, dryRunStagingTable, stagingTable, type BulkPlan, type ImportRepository, type ImportRunRow } from './importRepository';
 import type { ReferenceService } from '../registry';
+import { readRunSummary, type ImportTimings, type LineAccounting } from './runSummary';
 import { stageRows, type StageCounters } from './stageRows';
 
 export interface ImportSummary {
@@ -40,23 +41,6 @@ export interface ImportSummary {
   /** Every physical line of the file: physical = header + blank + loaded + rejected (null before parsing). */
   lines: LineAccounting | null;
 }
-
-/**
- * Where each physical line of a file went. A record normally is one line; a quoted field holding
- * line breaks makes it several, counted here where the record went (loaded or rejected).
- */
-export interface LineAccounting {
-  physical: number;
-  header: number;
-  blank: number;
-  /** Lines of loaded records. */
-  loaded: number;
-  /** Lines of rejected records (row errors, including repeated keys). */
-  rejected: number;
-}
-
-/** Phase durations of the last attempt, in milliseconds (kept in the run's summary). */
-export type ImportTimings = Partial<Record<'stage' | 'prepare' | 'apply' | 'disappear' | 'finish', number>>;
 
 /** Thrown when a run must wait for an earlier run of the same source; retried by the queue. */
 /**
@@ -248,7 +232,7 @@ export class ImportService {
         await timed('apply', () => this.apply(run!, log, signal));
         run = (await this.repo.findRun(runId))!;
         if (run.state === 'staged') {
-          const staged = (run.summary as { staged?: { rejectedWithKey?: number } } | null)?.staged;
+          const { staged } = readRunSummary(run.summary);
           const { disappeared, keptRejected } = await timed('disappear', () => this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0));
           log.info({ disappeared, keptRejected }, 'import applied');
           run = (await this.repo.findRun(runId))!;
@@ -262,7 +246,7 @@ export class ImportService {
         timings.finish = Math.round(performance.now() - t);
         // Merged into what staging and apply wrote (line accounting, keptRejected, earlier timings).
         const { runId: _id, ...rest } = summary;
-        const before = (run.summary ?? {}) as Record<string, unknown> & { timings?: ImportTimings };
+        const before = readRunSummary(run.summary);
         const merged = { ...before, ...rest, state: 'done', timings: { ...before.timings, ...timings } };
         await this.repo.transition(runId, ['applied'], 'done', { finishedAt: this.clock.now(), summary: merged as never });
         log.info({ rowsLoaded: run.rowsLoaded, rowsRejected: run.rowsRejected, added: run.added, changed: run.changed, disappeared: run.disappeared }, 'import done');
@@ -277,7 +261,7 @@ export class ImportService {
       // The phases this call ran, for a run that did not finish here (the next call adds the rest).
       const t = timings;
       if (Object.keys(t).length && !('finish' in t)) {
-        const before = ((await this.repo.findRun(runId).catch(() => null))?.summary ?? {}) as { timings?: ImportTimings };
+        const before = readRunSummary((await this.repo.findRun(runId).catch(() => null))?.summary);
         await this.repo.mergeSummary(runId, { timings: { ...before.timings, ...t } }).catch(() => {});
       }
     }
@@ -330,7 +314,6 @@ export class ImportService {
         lastProgress = Date.now();
         await this.repo.update(run.id, { bytesRead, rowsTotal: c.rowsTotal, rowsLoaded: c.rowsLoaded, rowsRejected: c.rowsRejected });
       },
-      undefined,
       { keepChunks: opts.resume },
     );
     await this.repo.update(run.id, {
@@ -370,7 +353,6 @@ export class ImportService {
     info: FileInspection,
     timed: <T>(phase: keyof ImportTimings, fn: () => Promise<T>) => Promise<T>,
     onProgress?: (c: StageCounters, bytesRead: number) => Promise<void>,
-    onIssues?: (copyText: string) => void,
     opts: { keepChunks?: boolean } = {},
   ) {
     await this.repo.resetStaging(table, runId, opts);
@@ -378,12 +360,12 @@ export class ImportService {
     const ctx = { fileName, today: this.clock.now().toISOString().slice(0, 10), municipalities: await this.reference.municipalityCodes(), stats };
     let bytesRead = 0;
     const rows = parseFile(path, getConnector(source), ctx, { encoding: info.encoding, onProgress: (b) => void (bytesRead = b) });
-    const { staged, counters, keys } = stageRows(
+    // A dry run keeps no row errors: it reports them counted (the tally), like a run's error summary.
+    const { staged, counters, keys, tally } = stageRows(
       runId ?? 0,
       rows,
       async (text) => {
         if (runId !== null) await this.repo.copyRowErrors((async function* () { yield text; })());
-        else onIssues?.(text);
       },
       onProgress && ((c) => onProgress(c, bytesRead)),
     );
@@ -419,6 +401,7 @@ export class ImportService {
       lines,
       parts: counters.parts,
       rejectedWithKey: counters.rejectedWithKey,
+      issues: tally.counts(),
     };
   }
 
@@ -457,20 +440,10 @@ export class ImportService {
   async dryRun(path: string, opts: { source?: SourceName } = {}): Promise<ImportSummary & { wouldFail: boolean }> {
     const { path: abs, info, source } = await this.inspect(path, opts.source);
     const table = dryRunStagingTable();
-    const byCode = new Map<string, { code: string; field: string; severity: string; count: number }>();
     const untimed = <T>(_phase: keyof ImportTimings, fn: () => Promise<T>) => fn();
     try {
-      const staged = await this.stageFile(table, null, abs, basename(abs), source, info, untimed, undefined, (text) => {
-        for (const line of text.split('\n')) {
-          if (!line) continue;
-          const [, , field, code, , severity] = line.split('\t');
-          const k = `${code}\u0000${field}\u0000${severity}`;
-          const e = byCode.get(k) ?? { code, field, severity, count: 0 };
-          e.count++;
-          byCode.set(k, e);
-        }
-      });
-      if (staged.duplicates) byCode.set('DUPLICATE_KEY', { code: 'DUPLICATE_KEY', field: '(row)', severity: 'error', count: staged.duplicates });
+      const staged = await this.stageFile(table, null, abs, basename(abs), source, info, untimed);
+      const issues = staged.duplicates ? [...staged.issues, { code: 'DUPLICATE_KEY', field: '(row)', severity: 'error', count: staged.duplicates }] : staged.issues;
       const verdict = this.verdict(staged);
       const { keptRejected, ...diff } = await this.repo.previewDiff(table, source);
       const active = await this.repo.disappearancePreview(table, source);
@@ -490,7 +463,7 @@ export class ImportService {
         errorRate: staged.errorRate,
         failureCode,
         failureReason: verdict?.reason ?? (mass ? this.disappearanceReason(active) : null),
-        errorsByCode: [...byCode.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.field.localeCompare(b.field)),
+        errorsByCode: issues.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.field.localeCompare(b.field)),
         lines: staged.lines,
         wouldFail: Boolean(failureCode),
       };
@@ -508,7 +481,7 @@ export class ImportService {
     const size = this.config.IMPORT_CHUNK_SIZE;
     const done = await this.repo.appliedChunks(run.id);
     if (done.size === 0) {
-      const staged = (run.summary as { staged?: { rows: number; parts: BulkPlan['parts'] } } | null)?.staged;
+      const { staged } = readRunSummary(run.summary);
       if (staged && (await this.repo.canBulkLoad(run, staged.rows, Math.max(size, BULK_MIN_ROWS)))) {
         if (signal?.aborted) throw new JobReleasedError();
         const counts = await this.repo.bulkLoad(run, { chunkSize: size, chunksTotal: run.chunksTotal, stagedRows: staged.rows, parts: staged.parts });
@@ -533,7 +506,7 @@ export class ImportService {
 
   async summary(run: ImportRunRow): Promise<ImportSummary> {
     const fresh = (await this.repo.findRun(run.id)) ?? run;
-    const extra = (fresh.summary ?? {}) as { keptRejected?: number; lines?: LineAccounting };
+    const extra = readRunSummary(fresh.summary);
     return {
       runId: fresh.id,
       source: fresh.source,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { NormalizedRecord, RowIssue, RowResult } from '../../connectors/types';
 import { copyText, CopyBatcher, CopyBuffer } from '../platform/db/copyText';
+import { COLUMNS_AFTER_KEY, RECORD_SEGMENTS } from './stagingSpec';
 
 export interface StageCounters {
   rowsTotal: number;
@@ -59,135 +60,54 @@ class Encoder {
   }
 }
 
-// The serializer below writes every field of these interfaces; adding a field to one of them without
-// serializing it is a compile error here (`Exact` fails), so no part of a record is silently dropped.
-type Exact<T, K extends readonly (keyof T)[]> = Exclude<keyof T, K[number]> extends never ? K : never;
-type Keys = readonly string[];
-const IDENTITY = ['docType', 'docNumber', 'firstName', 'secondName', 'firstSurname', 'secondSurname', 'birthDate', 'sex'] as const;
-const HOUSEHOLD = ['key', 'municipalityCode', 'zone', 'ficha', 'role', 'order'] as const;
-const SISBEN = ['group', 'subgroup', 'cutDate', 'surveyDate'] as const;
-const AFFILIATION = ['subsystem', 'administratorCode', 'administratorName', 'regime', 'affiliateType', 'state', 'stateCode', 'startDate', 'endDate', 'municipalityCode', 'program'] as const;
-const VICTIM = ['eventCode', 'victimType', 'occurrenceDate', 'declarationDate', 'inclusionDate', 'occurrenceMunicipality', 'declarationMunicipality', 'arrivalMunicipality', 'inclusionState'] as const;
-const RECORD = ['sourceKey', 'identity', 'municipalityCode', 'household', 'sisben', 'affiliation', 'victim', 'extra'] as const;
-export const SERIALIZED_FIELDS: Record<string, Keys> = {
-  record: RECORD satisfies Exact<NormalizedRecord, typeof RECORD>,
-  identity: IDENTITY satisfies Exact<NormalizedRecord['identity'], typeof IDENTITY>,
-  household: HOUSEHOLD satisfies Exact<NonNullable<NormalizedRecord['household']>, typeof HOUSEHOLD>,
-  sisben: SISBEN satisfies Exact<NonNullable<NormalizedRecord['sisben']>, typeof SISBEN>,
-  affiliation: AFFILIATION satisfies Exact<NonNullable<NormalizedRecord['affiliation']>, typeof AFFILIATION>,
-  victim: VICTIM satisfies Exact<NonNullable<NormalizedRecord['victim']>, typeof VICTIM>,
-};
+/** The record's segments with their JSON keys written once (the encoder below runs per row). */
+const SEGMENTS = RECORD_SEGMENTS.map((s) =>
+  s.kind === 'scalar'
+    ? { ...s, key: `,"${s.field}":` }
+    : {
+        ...s,
+        open: `,"${s.part}":{`,
+        keys: s.fields.map((f, i) => `${i ? ',' : ''}"${f.field}":`),
+        /** The part's columns when the record lacks it. */
+        empty: `\t${N}`.repeat(s.fields.length),
+      },
+);
 
-/** 2 × 12 empty columns of the optional parts. */
-const NO_HOUSEHOLD = `\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}`;
-const NO_SISBEN = `\t${N}\t${N}\t${N}\t${N}`;
-const NO_AFFILIATION = `\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}`;
-const NO_VICTIM = `\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}\t${N}`;
+type Part = Record<string, string | number | null | undefined>;
 
 /**
- * One staged row in COPY text format, in the order of STAGING_COLUMNS (importRepository.ts): the
- * record's key, digest, raw line and normalized JSON (for source_records), then the typed columns
- * the set-based apply reads without touching JSON. The JSON is written here rather than by
+ * One staged row in COPY text format, in the order of STAGING_COLUMNS (stagingSpec.ts): the record's
+ * key, digest, raw line and normalized JSON (for source_records), then the typed columns the
+ * set-based apply reads without touching JSON. The JSON is written here rather than by
  * JSON.stringify, and the digest taken over the typed columns (see `digest`): together they cost a
  * third of JSON.stringify + MD5 of its text. Equal records give equal text, so an unchanged record
  * is recognized by its digest alone.
  */
 export function stagedLine(ord: number, line: number, lines: number, raw: string, r: NormalizedRecord): string {
   const e = new Encoder();
-  const i = r.identity;
-  let cols = '';
   let json = `{"sourceKey":${e.json(r.sourceKey)}`;
   const key = e.copy;
-  json += `,"identity":{"docType":${e.json(i.docType)}`;
-  cols += `\t${e.copy}`;
-  json += `,"docNumber":${e.json(i.docNumber)}`;
-  cols += `\t${e.copy}`;
-  json += `,"firstName":${e.json(i.firstName)}`;
-  cols += `\t${e.copy}`;
-  json += `,"secondName":${e.json(i.secondName)}`;
-  cols += `\t${e.copy}`;
-  json += `,"firstSurname":${e.json(i.firstSurname)}`;
-  cols += `\t${e.copy}`;
-  json += `,"secondSurname":${e.json(i.secondSurname)}`;
-  cols += `\t${e.copy}`;
-  json += `,"birthDate":${e.json(i.birthDate)}`;
-  cols += `\t${e.copy}`;
-  json += `,"sex":${e.json(i.sex)}}`;
-  cols += `\t${e.copy}`;
-  json += `,"municipalityCode":${e.json(r.municipalityCode)}`;
-  cols += `\t${e.copy}`;
-  const h = r.household;
-  if (h) {
-    json += `,"household":{"key":${e.json(h.key)}`;
-    cols += `\t${e.copy}`;
-    json += `,"municipalityCode":${e.json(h.municipalityCode)}`;
-    cols += `\t${e.copy}`;
-    json += `,"zone":${e.json(h.zone)}`;
-    cols += `\t${e.copy}`;
-    json += `,"ficha":${e.json(h.ficha)}`;
-    cols += `\t${e.copy}`;
-    json += `,"role":${e.num(h.role)}`;
-    cols += `\t${e.copy}`;
-    json += `,"order":${e.num(h.order)}}`;
-    cols += `\t${e.copy}`;
-  } else cols += NO_HOUSEHOLD;
-  const s = r.sisben;
-  if (s) {
-    json += `,"sisben":{"group":${e.json(s.group)}`;
-    cols += `\t${e.copy}`;
-    json += `,"subgroup":${e.json(s.subgroup)}`;
-    cols += `\t${e.copy}`;
-    json += `,"cutDate":${e.json(s.cutDate)}`;
-    cols += `\t${e.copy}`;
-    json += `,"surveyDate":${e.json(s.surveyDate)}}`;
-    cols += `\t${e.copy}`;
-  } else cols += NO_SISBEN;
-  const a = r.affiliation;
-  if (a) {
-    json += `,"affiliation":{"subsystem":${e.json(a.subsystem)}`;
-    cols += `\t${e.copy}`;
-    json += `,"administratorCode":${e.json(a.administratorCode)}`;
-    cols += `\t${e.copy}`;
-    json += `,"administratorName":${e.json(a.administratorName)}`;
-    cols += `\t${e.copy}`;
-    json += `,"regime":${e.json(a.regime)}`;
-    cols += `\t${e.copy}`;
-    json += `,"affiliateType":${e.json(a.affiliateType)}`;
-    cols += `\t${e.copy}`;
-    json += `,"state":${e.json(a.state)}`;
-    cols += `\t${e.copy}`;
-    json += `,"stateCode":${e.json(a.stateCode)}`;
-    cols += `\t${e.copy}`;
-    json += `,"startDate":${e.json(a.startDate)}`;
-    cols += `\t${e.copy}`;
-    json += `,"endDate":${e.json(a.endDate)}`;
-    cols += `\t${e.copy}`;
-    json += `,"municipalityCode":${e.json(a.municipalityCode)}`;
-    cols += `\t${e.copy}`;
-    json += `,"program":${e.json(a.program)}}`;
-    cols += `\t${e.copy}`;
-  } else cols += NO_AFFILIATION;
-  const v = r.victim;
-  if (v) {
-    json += `,"victim":{"eventCode":${e.num(v.eventCode)}`;
-    cols += `\t${e.copy}`;
-    json += `,"victimType":${e.json(v.victimType)}`;
-    cols += `\t${e.copy}`;
-    json += `,"occurrenceDate":${e.json(v.occurrenceDate)}`;
-    cols += `\t${e.copy}`;
-    json += `,"declarationDate":${e.json(v.declarationDate)}`;
-    cols += `\t${e.copy}`;
-    json += `,"inclusionDate":${e.json(v.inclusionDate)}`;
-    cols += `\t${e.copy}`;
-    json += `,"occurrenceMunicipality":${e.json(v.occurrenceMunicipality)}`;
-    cols += `\t${e.copy}`;
-    json += `,"declarationMunicipality":${e.json(v.declarationMunicipality)}`;
-    cols += `\t${e.copy}`;
-    json += `,"arrivalMunicipality":${e.json(v.arrivalMunicipality)}`;
-    cols += `\t${e.copy}`;
-    json += `,"inclusionState":${e.json(v.inclusionState)}}`;
-    cols += `\t${e.copy}`;
-  } else cols += NO_VICTIM;
+  let cols = '';
+  for (const s of SEGMENTS) {
+    if (s.kind === 'scalar') {
+      json += s.key + e.json(r[s.field]);
+      cols += `\t${e.copy}`;
+      continue;
+    }
+    const part = r[s.part] as Part | null | undefined;
+    if (!part) {
+      cols += s.empty;
+      continue;
+    }
+    json += s.open;
+    for (let i = 0; i < s.fields.length; i++) {
+      const f = s.fields[i];
+      const v = part[f.field];
+      json += s.keys[i] + (f.kind === 'num' ? e.num(v as number | null | undefined) : e.json(v as string | null | undefined));
+      cols += `\t${e.copy}`;
+    }
+    json += '}';
+  }
   let extra = '';
   if (r.extra) {
     let first = true;
@@ -285,7 +205,7 @@ export class KeyFilter {
 }
 
 /** Nulls for every column after `source_key` of a rejected row. */
-const REJECTED_TAIL = `\t${Array.from({ length: 42 }, () => N).join('\t')}\n`;
+const REJECTED_TAIL = `\t${N}`.repeat(COLUMNS_AFTER_KEY) + '\n';
 
 /**
  * A rejected row whose key parsed: staged without an order number (never applied), only so that its
@@ -293,6 +213,22 @@ const REJECTED_TAIL = `\t${Array.from({ length: 42 }, () => N).join('\t')}\n`;
  */
 export function rejectedLine(line: number, lines: number, sourceKey: string): string {
   return `${N}\t${line}\t${lines}\t${copyText(sourceKey)}${REJECTED_TAIL}`;
+}
+
+/** Row issues counted by code, field and severity as they are staged (the summary of a dry run). */
+export class IssueTally {
+  private readonly byKey = new Map<string, { code: string; field: string; severity: RowIssue['severity']; count: number }>();
+
+  add(i: RowIssue): void {
+    const k = `${i.code}\u0000${i.field}\u0000${i.severity}`;
+    const e = this.byKey.get(k);
+    if (e) e.count++;
+    else this.byKey.set(k, { code: i.code, field: i.field, severity: i.severity, count: 1 });
+  }
+
+  counts(): { code: string; field: string; severity: string; count: number }[] {
+    return [...this.byKey.values()];
+  }
 }
 
 /**
@@ -306,8 +242,9 @@ export function stageRows(
   rows: AsyncIterable<RowResult>,
   flushIssues: (copyText: string) => Promise<void>,
   onRow?: (c: StageCounters) => void | Promise<void>,
-): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter } {
+): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter; tally: IssueTally } {
   const keys = new KeyFilter();
+  const tally = new IssueTally();
   const counters: StageCounters = { rowsTotal: 0, rowsLoaded: 0, rowsRejected: 0, rowsWithWarnings: 0, rejectedWithKey: 0, loadedLines: 0, rejectedLines: 0, parts: { household: 0, sisben: 0, affiliation: 0, victim: 0 } };
   const issues = new CopyBatcher(128 * 1024);
   const issueLine = (i: RowIssue) =>
@@ -335,6 +272,7 @@ export function stageRows(
         counters.rowsRejected++;
         counters.rejectedLines += lines;
         for (const e of r.errors) {
+          tally.add(e);
           const chunk = issues.push(issueLine(e));
           if (chunk) await flushIssues(chunk);
         }
@@ -344,6 +282,7 @@ export function stageRows(
         }
       }
       for (const w of r.warnings) {
+        tally.add(w);
         const chunk = issues.push(issueLine(w));
         if (chunk) await flushIssues(chunk);
       }
@@ -356,5 +295,5 @@ export function stageRows(
     if (lastIssues) await flushIssues(lastIssues);
   }
 
-  return { staged: staged(), counters, keys };
+  return { staged: staged(), counters, keys, tally };
 }

@@ -1,29 +1,10 @@
 import { SOURCE_NAMES, type SourceName } from '../kernel';
 import type { Logger } from '../platform/logger';
-import type { ImportRepository, ImportRunRow } from '../imports';
+import type { ImportRepository, ImportRunRow, NightlyReconciliation } from '../imports';
 import type { OpsRepository, ReconciliationOutcome } from './opsRepository';
 
 /** The reconciliation part of a run's nightly summary (import_runs.summary.reconciliation). */
-export interface ReconciliationSummary {
-  runId: number;
-  state: string;
-  recordsProcessed: number;
-  /** Records linked to an existing person (deterministic, phonetic or probabilistic links). */
-  autoLinked: number;
-  /** Records that founded a new person. */
-  newPersons: number;
-  /** Links written: autoLinked + newPersons. */
-  links: number;
-  /** Review items this run put in the stewards' queue. */
-  reviewItems: number;
-  mergesProposed: number;
-  mergesApplied: number;
-  breakerTripped: boolean;
-  autoLinkRate: number;
-  reviewRate: number;
-  failureReason: string | null;
-  finishedAt: string | null;
-}
+export type ReconciliationSummary = NightlyReconciliation;
 
 export function reconciliationSummary(o: ReconciliationOutcome): ReconciliationSummary {
   const rate = (n: number) => (o.recordsProcessed ? Math.round((n / o.recordsProcessed) * 10_000) / 10_000 : 0);

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { QUEUED_REVIEW_STATUSES, inboxFiles } from '../../schema';
 import type { SourceName } from '../kernel';
+import type { ImportRunSummary } from '../imports';
 import type { Database } from '../platform/db';
 
 export type InboxFileRow = typeof inboxFiles.$inferSelect;
@@ -122,7 +123,7 @@ export class OpsRepository {
   }
 
   /** Adds (or replaces) a part of a done import run's summary (and its final state); the rest is kept as the import wrote it. */
-  async mergeSummary(importRunId: number, part: Record<string, unknown>): Promise<boolean> {
+  async mergeSummary(importRunId: number, part: Pick<ImportRunSummary, 'reconciliation'>): Promise<boolean> {
     const rows = await this.db.rows(sql`
       update import_runs set summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('state', state::text) || ${JSON.stringify(part)}::jsonb,
         updated_at = now()

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
-import type { ImportState } from '../../imports';
+import { readRunSummary, type ImportState } from '../../imports';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 
@@ -63,7 +63,7 @@ export function registerRuns(program: Command) {
             return;
           }
           printSummary(summary, false);
-          const rec = (run.summary as { reconciliation?: { state: string; recordsProcessed: number; autoLinked: number; newPersons: number; reviewItems: number; mergesApplied: number } } | null)?.reconciliation;
+          const rec = readRunSummary(run.summary).reconciliation;
           if (rec) {
             process.stdout.write(
               `  reconciliation ${rec.state}: ${rec.recordsProcessed} records, ${rec.autoLinked} auto-linked, ${rec.newPersons} new persons, ${rec.reviewItems} review items, ${rec.mergesApplied} merges\n`,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
 import { SOURCE_NAMES, type SourceName } from '../../kernel';
 import type { ScheduleInfo } from '../../platform/queue';
+import { readRunSummary } from '../../imports';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 
 const FINISHED = ['done', 'failed'];
@@ -70,7 +71,7 @@ export function registerSchedule(program: Command) {
               process.stdout.write(`  ${source.padEnd(7)} never imported\n`);
               continue;
             }
-            const rec = (run.summary as { reconciliation?: { links: number; reviewItems: number; state: string } } | null)?.reconciliation;
+            const rec = readRunSummary(run.summary).reconciliation;
             process.stdout.write(
               `  ${source.padEnd(7)} run ${String(run.id).padStart(5)} ${run.state.padEnd(8)} ${when(run.finishedAt)}  rows ${run.rowsLoaded} loaded / ${run.rowsRejected} rejected, ` +
                 `+${run.added} ~${run.changed} -${run.disappeared}${rec ? `, ${rec.links} links, ${rec.reviewItems} review items` : ''}\n`,
@@ -106,7 +107,7 @@ export function registerSchedule(program: Command) {
         for (;;) {
           const runs = (await imports.listRuns({ first: 200 })).filter((r) => r.createdAt >= started && r.requestedBy === 'inbox-scan');
           const recs = await Promise.all(runs.map((r) => (r.state === 'done' ? rt.app.services.ops.summaries.complete(r.id).then(() => imports.getRun(r.id)) : r)));
-          const pending = recs.filter((r) => r && (!FINISHED.includes(r.state) || (r.state === 'done' && !(r.summary as { reconciliation?: unknown } | null)?.reconciliation)));
+          const pending = recs.filter((r) => r && (!FINISHED.includes(r.state) || (r.state === 'done' && !readRunSummary(r.summary).reconciliation)));
           if (!pending.length) {
             for (const r of recs) if (r) process.stdout.write(`run ${r.id} ${r.source} ${r.fileName}: ${r.state}${r.failureCode ? ` (${r.failureCode})` : ''}\n`);
             if (!recs.length) process.stdout.write('No new files.\n');

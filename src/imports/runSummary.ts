@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * `import_runs.summary`, the run's own document: what staging found (parts, line accounting), the
+ * timings of each attempt, and once done the run's summary and the outcome of the reconciliation it
+ * started (written by the nightly summaries, src/ops). One schema, read and written through it, so
+ * every reader sees the same typed shape instead of its own guess.
+ */
+
+const count = z.number().int().nonnegative();
+
+export const lineAccountingSchema = z.object({
+  physical: count,
+  header: count,
+  blank: count,
+  /** Lines of loaded records. */
+  loaded: count,
+  /** Lines of rejected records (row errors, including repeated keys). */
+  rejected: count,
+});
+export type LineAccounting = z.infer<typeof lineAccountingSchema>;
+
+export const stagedPartsSchema = z.object({ household: count, sisben: count, affiliation: count, victim: count });
+
+/** Phase durations, in milliseconds, accumulated over the run's attempts. */
+export const importTimingsSchema = z.object({ stage: z.number(), prepare: z.number(), apply: z.number(), disappear: z.number(), finish: z.number() }).partial();
+export type ImportTimings = z.infer<typeof importTimingsSchema>;
+
+/** The reconciliation part of a run's nightly summary (`summary.reconciliation`). */
+export const nightlyReconciliationSchema = z.object({
+  runId: z.number().int(),
+  state: z.string(),
+  recordsProcessed: count,
+  /** Records linked to an existing person (deterministic, phonetic or probabilistic links). */
+  autoLinked: count,
+  /** Records that founded a new person. */
+  newPersons: count,
+  /** Links written: autoLinked + newPersons. */
+  links: count,
+  /** Review items this run put in the stewards' queue. */
+  reviewItems: count,
+  mergesProposed: count,
+  mergesApplied: count,
+  breakerTripped: z.boolean(),
+  autoLinkRate: z.number(),
+  reviewRate: z.number(),
+  failureReason: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type NightlyReconciliation = z.infer<typeof nightlyReconciliationSchema>;
+
+export const importRunSummarySchema = z
+  .object({
+    /** Written when the file is staged. */
+    staged: z.object({ rows: count, parts: stagedPartsSchema, rejectedWithKey: count }),
+    lines: lineAccountingSchema.nullable(),
+    /** Active records whose row in this extract was rejected: kept at their previous version. */
+    keptRejected: count,
+    /** The source's first snapshot was bulk-loaded. */
+    bulkLoad: z.boolean(),
+    timings: importTimingsSchema,
+    /** The run's state when the summary was last completed. */
+    state: z.string(),
+    reconciliation: nightlyReconciliationSchema,
+  })
+  .partial()
+  // The run's own summary (ImportSummary: counts, errorsByCode…) is merged in when it is done.
+  .catchall(z.unknown());
+export type ImportRunSummary = z.infer<typeof importRunSummarySchema>;
+
+/** The summary of a run as stored (null before anything was written). A malformed document is a defect: it throws. */
+export function readRunSummary(summary: unknown): ImportRunSummary {
+  return summary == null ? {} : importRunSummarySchema.parse(summary);
+}
