@@ -17,6 +17,7 @@ import { AuditTrail } from '../graphql/shared';
 import { guardPlugin } from '../graphql/security/guardPlugin';
 import { documentLimitRules } from '../graphql/security/limits';
 import { TokenBucketRateLimiter, type RateLimiter } from '../graphql/security/rateLimiter';
+import { bodyErrorHandler, finalErrorHandler, requestIdOf, requireJsonBody } from './bodyErrors';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlMetrics, httpMetrics, metricsRoute } from './metrics';
 import { queueDashboard } from './queueDashboard';
@@ -27,8 +28,6 @@ export interface HttpServer {
   apollo: ApolloServer<GraphQLContext>;
   close(): Promise<void>;
 }
-
-const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface HttpServerOptions {
   port?: number;
@@ -53,6 +52,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   const expressApp = express();
   expressApp.disable('x-powered-by');
   expressApp.use(httpMetrics(app.services.ops.metrics));
+  expressApp.use((req, _res, next) => void (requestIdOf(req, randomUUID), next()));
   const server = http.createServer(expressApp);
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -63,6 +63,9 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     csrfPrevention: true,
     persistedQueries: config.API_PERSISTED_QUERIES ? {} : false,
     allowBatchedHttpRequests: false,
+    // The hub's own SIGTERM/SIGINT handler stops HTTP, the jobs and the database and exits 0; Apollo's
+    // would stop only itself and then re-raise the signal (exit 143).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: config.API_MAX_TOKENS },
     validationRules: documentLimitRules(config),
@@ -115,11 +118,13 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   expressApp.use(
     '/graphql',
     express.json({ limit: '256kb' }),
+    // A malformed, oversized or undecodable body: a GraphQL-shaped JSON error, and the body never logged.
+    bodyErrorHandler(logger),
+    requireJsonBody(logger),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const deadline = Date.now() + config.API_REQUEST_TIMEOUT_MS;
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && REQUEST_ID_RE.test(header) ? header : randomUUID();
+        const requestId = requestIdOf(req, randomUUID)!;
         const principal = await app.services.clients.authenticate(req.headers.authorization);
         if (!principal) throw unauthenticated();
         const scope = principal.scope;
@@ -136,6 +141,10 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
       },
     }),
   );
+
+  // Last: whatever a route throws becomes a masked JSON error (Express's own handler would answer
+  // HTML and print the error object, request body included, to stderr).
+  expressApp.use(finalErrorHandler(logger, randomUUID));
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? config.PORT, opts.host ?? config.HOST, resolve));
   const { port } = server.address() as AddressInfo;

@@ -29,6 +29,9 @@ export const PERSONAL_FIELDS = [
   'variables',
   'authorization',
   'token',
+  // A request body (body-parser puts the raw text on its errors).
+  'body',
+  'rawBody',
 ];
 
 // `name` stays un-redacted at the top level: pino uses it for the logger's own name.
