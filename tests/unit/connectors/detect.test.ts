@@ -7,11 +7,11 @@ const head = async (p: string) => (await inspectFile(fileURLToPath(new URL(`../.
 
 describe('detectSource', () => {
   it.each([
-    ['sisben', 'sisben/samples/sisben_iv_personas_muestra.csv'],
-    ['bdua', 'bdua/samples/900156264-MS0031122024.TXT'],
-    ['ruv', 'ruv/samples/VICTIMAS_202412.txt'],
-    ['ruaf', 'ruaf/samples/RUAF_afiliados_muestra.txt'],
-    ['ruaf', 'ruaf/samples/ARL_maestro_ruaf_muestra.txt'],
+    ['sisben', 'sisben/samples/sisben_iv_personas_muestra_con_errores.csv'],
+    ['bdua', 'bdua/samples/900156264-MS0031122024_con_errores.TXT'],
+    ['ruv', 'ruv/samples/VICTIMAS_202412_con_errores.txt'],
+    ['ruaf', 'ruaf/samples/RUAF_afiliados_muestra_con_errores.txt'],
+    ['ruaf', 'ruaf/samples/ARL_maestro_ruaf_muestra_con_errores.txt'],
   ])('recognizes %s from content alone (renamed file)', async (source, p) => {
     const found = detectSource('upload.txt', await head(p));
     expect(found?.source).toBe(source);
@@ -27,14 +27,14 @@ describe('detectSource', () => {
   });
 
   it('lets content beat a misleading name', async () => {
-    const ruvHead = await head('ruv/samples/VICTIMAS_202412.txt');
+    const ruvHead = await head('ruv/samples/VICTIMAS_202412_con_errores.txt');
     expect(detectSource('sisben_personas.csv', ruvHead)?.source).toBe('ruv');
-    const bduaHead = await head('bdua/samples/900156264-MS0031122024.TXT');
+    const bduaHead = await head('bdua/samples/900156264-MS0031122024_con_errores.TXT');
     expect(detectSource('VICTIMAS_202401.txt', bduaHead)?.source).toBe('bdua');
   });
 
   it('is more confident with name and content together', async () => {
-    const h = await head('ruv/samples/VICTIMAS_202412.txt');
+    const h = await head('ruv/samples/VICTIMAS_202412_con_errores.txt');
     expect(detectSource('VICTIMAS_202412.txt', h)!.confidence).toBeGreaterThan(detectSource('upload.txt', h)!.confidence);
   });
 

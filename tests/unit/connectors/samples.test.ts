@@ -24,7 +24,7 @@ const byLine = (rows: RowResult[], line: number) => {
 };
 
 describe('Sisbén sample (UTF-8, ";", header)', async () => {
-  const { rows, encoding, stats } = await parseSample('sisben', 'sisben/samples/sisben_iv_personas_muestra.csv');
+  const { rows, encoding, stats } = await parseSample('sisben', 'sisben/samples/sisben_iv_personas_muestra_con_errores.csv');
 
   it('is read as UTF-8 and every line is accounted for', () => {
     expect(encoding).toBe('utf-8');
@@ -93,7 +93,7 @@ describe('Sisbén sample (UTF-8, ";", header)', async () => {
 });
 
 describe('BDUA sample (Windows-1252, ",", no header, 43 columns)', async () => {
-  const { rows, encoding } = await parseSample('bdua', 'bdua/samples/900156264-MS0031122024.TXT');
+  const { rows, encoding } = await parseSample('bdua', 'bdua/samples/900156264-MS0031122024_con_errores.TXT');
 
   it('is read as Windows-1252 with Ñ and accents intact', () => {
     expect(encoding).toBe('windows-1252');
@@ -139,7 +139,7 @@ describe('BDUA sample (Windows-1252, ",", no header, 43 columns)', async () => {
 });
 
 describe('RUV sample (Latin-1, "»", header)', async () => {
-  const { rows, encoding } = await parseSample('ruv', 'ruv/samples/VICTIMAS_202412.txt');
+  const { rows, encoding } = await parseSample('ruv', 'ruv/samples/VICTIMAS_202412_con_errores.txt');
 
   it('splits on » and keeps Latin-1 accents', () => {
     expect(encoding).toBe('windows-1252');
@@ -176,8 +176,8 @@ describe('RUV sample (Latin-1, "»", header)', async () => {
 });
 
 describe('RUAF samples (canonical with header; ARL layout without header)', async () => {
-  const canonical = await parseSample('ruaf', 'ruaf/samples/RUAF_afiliados_muestra.txt');
-  const arl = await parseSample('ruaf', 'ruaf/samples/ARL_maestro_ruaf_muestra.txt');
+  const canonical = await parseSample('ruaf', 'ruaf/samples/RUAF_afiliados_muestra_con_errores.txt');
+  const arl = await parseSample('ruaf', 'ruaf/samples/ARL_maestro_ruaf_muestra_con_errores.txt');
 
   it('maps one row per person × subsystem × administradora', () => {
     const rows = canonical.rows;
