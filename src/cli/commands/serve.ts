@@ -1,13 +1,29 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../app';
 import { cliLogger, loadCliConfig, openMigratedDatabase } from '../runtime';
 
 const DEMO_CLIENT = 'demo';
 
+/** Where `serve --demo` keeps its token, so every start on one data directory prints the same one. */
+export const demoTokenFile = (dataDir: string) => join(dataDir, 'demo-token');
+
+/**
+ * The demo's admin token, stable across restarts of one data directory: the hub stores only token
+ * hashes, so the token itself is kept in DATA_DIR/demo-token (owner-only). A missing file, or a token
+ * whose client was revoked, gets a fresh client and token.
+ */
 async function demoClientToken(app: App): Promise<string> {
   const actor = { actor: 'cli:serve --demo' };
-  if (await app.services.clients.find(DEMO_CLIENT)) await app.services.clients.revoke(DEMO_CLIENT, actor);
-  return (await app.services.clients.create({ name: DEMO_CLIENT, role: 'admin', ...actor })).token;
+  const file = demoTokenFile(app.config.DATA_DIR);
+  const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept && (await app.services.clients.authenticate(`Bearer ${kept}`))) return kept;
+  if (await app.services.clients.find(DEMO_CLIENT)) await app.services.clients.revoke(DEMO_CLIENT, actor).catch(() => {});
+  const { token } = await app.services.clients.create({ name: DEMO_CLIENT, role: 'admin', ...actor });
+  await mkdir(app.config.DATA_DIR, { recursive: true });
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }
 
 export function registerServe(program: Command) {
@@ -32,7 +48,6 @@ export function registerServe(program: Command) {
         const { seedDemo } = await import('../seedDemo');
         await seedDemo(app, { households: 2000, onProgress: (m) => process.stderr.write(`  demo: ${m}\n`) });
       }
-      // The demo gets a fresh admin token each start (tokens cannot be shown again); the previous one is revoked.
       const demoToken = opts.demo ? await demoClientToken(app) : null;
       const http = await startHttpServer(app, { host: opts.host });
       logger.info({ url: `${http.url}/graphql`, database: db.kind }, 'juntos-hub is serving');
