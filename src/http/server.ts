@@ -18,6 +18,7 @@ import { guardPlugin } from '../graphql/security/guardPlugin';
 import { documentLimitRules } from '../graphql/security/limits';
 import { TokenBucketRateLimiter, type RateLimiter } from '../graphql/security/rateLimiter';
 import { bodyErrorHandler, finalErrorHandler, requestIdOf, requireJsonBody } from './bodyErrors';
+import { consoleRouter, type ConsoleOptions } from './console';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlMetrics, httpMetrics, metricsRoute } from './metrics';
 import { queueDashboard } from './queueDashboard';
@@ -36,6 +37,8 @@ export interface HttpServerOptions {
   plugins?: ApolloServerPlugin<GraphQLContext>[];
   /** Defaults to a per-process token bucket of API_RATE_LIMIT_PER_MINUTE cost units per client. */
   rateLimiter?: RateLimiter;
+  /** The web console at /console (docs: README "Console"); `serve --demo` passes its demo token. */
+  console?: ConsoleOptions;
 }
 
 const unauthenticated = () =>
@@ -106,6 +109,10 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   // Operators (docs/operations.md): Prometheus metrics and the queue dashboard, behind operator auth.
   expressApp.get('/metrics', metricsRoute(app, { state: true }));
   expressApp.use(queueDashboard(app));
+
+  // The console for stewards and operators: same origin as /graphql, its own strict CSP.
+  expressApp.use('/console', consoleRouter(opts.console));
+  expressApp.get('/', (_req, res) => res.redirect(302, '/console/'));
 
   if (config.graphiql) {
     expressApp.use('/graphiql', graphiqlAssets());

@@ -49,9 +49,13 @@ export function registerServe(program: Command) {
         await seedDemo(app, { households: 2000, onProgress: (m) => process.stderr.write(`  demo: ${m}\n`) });
       }
       const demoToken = opts.demo ? await demoClientToken(app) : null;
-      const http = await startHttpServer(app, { host: opts.host });
+      // First start after a pull that changed the console: rebuild it (npm install builds it too).
+      const { ensureConsoleBuild } = await import('../../../console/scripts/build.mjs');
+      await ensureConsoleBuild().catch((err: unknown) => logger.warn({ err }, 'console build failed: /console will answer 503'));
+      const http = await startHttpServer(app, { host: opts.host, console: { demoToken } });
       logger.info({ url: `${http.url}/graphql`, database: db.kind }, 'juntos-hub is serving');
       process.stderr.write(`\n  juntos-hub GraphQL API: ${http.url}/graphql  (database: ${db.kind})\n`);
+      process.stderr.write(`  console for stewards and operators: ${http.url}/console/${demoToken ? '  (the demo token is filled in on this machine)' : ''}\n`);
       if (demoToken) process.stderr.write(`  demo token (admin; send as "Authorization: Bearer <token>"):\n    ${demoToken}\n`);
       process.stderr.write('\n');
 
