@@ -4,96 +4,100 @@ import { graphql } from '../gql';
 export const ReviewItemDetail = graphql(`
   query ReviewItemDetail($id: ID!) {
     reviewItem(id: $id) {
+      ...ReviewDetail
+    }
+  }
+
+  fragment ReviewDetail on ReviewItem {
+    id
+    reason
+    status
+    version
+    score
+    createdAt
+    decidedAt
+    claimedBy
+    claimedUntil
+    municipalityCode
+    reconciliationRunId
+    explanation {
+      tier
+      reasons
+      probability
+      matchWeight
+      modelVersion
+      contributions {
+        field
+        level
+        weight
+      }
+    }
+    comparison {
+      probability
+      matchWeight
+      outcome
+      tier
+      modelVersion
+      reasons
+      fields {
+        field
+        level
+        description
+        weight
+        left
+        right
+      }
+      leftDocument {
+        type
+        number
+      }
+      rightDocument {
+        type
+        number
+      }
+      leftRecord {
+        id
+        source
+        fileName
+        line
+      }
+      rightRecord {
+        id
+        source
+        fileName
+        line
+      }
+    }
+    record {
       id
-      reason
-      status
-      version
+      source
+      fileName
+      line
+    }
+    candidateRecord {
+      id
+      source
+      fileName
+      line
+    }
+    link {
+      linkType
       score
-      createdAt
+      reasons
+    }
+    personA {
+      ...SidePerson
+    }
+    personB {
+      ...SidePerson
+    }
+    decisions {
+      id
+      actor
+      decision
+      reason
       decidedAt
-      claimedBy
-      claimedUntil
-      municipalityCode
-      reconciliationRunId
-      explanation {
-        tier
-        reasons
-        probability
-        matchWeight
-        modelVersion
-        contributions {
-          field
-          level
-          weight
-        }
-      }
-      comparison {
-        probability
-        matchWeight
-        outcome
-        tier
-        modelVersion
-        reasons
-        fields {
-          field
-          level
-          description
-          weight
-          left
-          right
-        }
-        leftDocument {
-          type
-          number
-        }
-        rightDocument {
-          type
-          number
-        }
-        leftRecord {
-          id
-          source
-          fileName
-          line
-        }
-        rightRecord {
-          id
-          source
-          fileName
-          line
-        }
-      }
-      record {
-        id
-        source
-        fileName
-        line
-      }
-      candidateRecord {
-        id
-        source
-        fileName
-        line
-      }
-      link {
-        linkType
-        score
-        reasons
-      }
-      personA {
-        ...SidePerson
-      }
-      personB {
-        ...SidePerson
-      }
-      decisions {
-        id
-        actor
-        decision
-        reason
-        decidedAt
-        mergeId
-      }
+      mergeId
     }
   }
 

@@ -40,10 +40,7 @@ export const ClaimItem = graphql(`
       ... on ReviewItemClaimed {
         claimedUntil
         item {
-          id
-          version
-          claimedBy
-          claimedUntil
+          ...ReviewDetail
         }
       }
       ... on ClaimedByOther {

@@ -156,6 +156,8 @@ export type ReviewItemDetailQueryVariables = Exact<{
 
 export type ReviewItemDetailQuery = { reviewItem: { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, reasons: Array<string>, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> } | null };
 
+export type ReviewDetailFragment = { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, reasons: Array<string>, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> };
+
 export type SidePersonFragment = { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> };
 
 export type PersonDetailQueryVariables = Exact<{
@@ -200,7 +202,7 @@ export type ClaimItemMutation = { claimReviewItem:
     | { __typename: 'AlreadyDecided', previousDecision: { actor: string, decision: ReviewDecisionKind, decidedAt: string } | null }
     | { __typename: 'ClaimedByOther', claimedUntil: string }
     | { __typename: 'NotFound', message: string }
-    | { __typename: 'ReviewItemClaimed', claimedUntil: string, item: { id: string, version: number, claimedBy: string | null, claimedUntil: string | null } }
+    | { __typename: 'ReviewItemClaimed', claimedUntil: string, item: { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, reasons: Array<string>, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> } }
     | { __typename: 'StaleItem', message: string }
    };
 
@@ -402,102 +404,245 @@ export const SidePersonFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SidePerson"}) as unknown as TypedDocumentString<SidePersonFragment, unknown>;
-export const ReviewItemDetailDocument = new TypedDocumentString(`
-    query ReviewItemDetail($id: ID!) {
-  reviewItem(id: $id) {
+export const ReviewDetailFragmentDoc = new TypedDocumentString(`
+    fragment ReviewDetail on ReviewItem {
+  id
+  reason
+  status
+  version
+  score
+  createdAt
+  decidedAt
+  claimedBy
+  claimedUntil
+  municipalityCode
+  reconciliationRunId
+  explanation {
+    tier
+    reasons
+    probability
+    matchWeight
+    modelVersion
+    contributions {
+      field
+      level
+      weight
+    }
+  }
+  comparison {
+    probability
+    matchWeight
+    outcome
+    tier
+    modelVersion
+    reasons
+    fields {
+      field
+      level
+      description
+      weight
+      left
+      right
+    }
+    leftDocument {
+      type
+      number
+    }
+    rightDocument {
+      type
+      number
+    }
+    leftRecord {
+      id
+      source
+      fileName
+      line
+    }
+    rightRecord {
+      id
+      source
+      fileName
+      line
+    }
+  }
+  record {
     id
-    reason
-    status
-    version
+    source
+    fileName
+    line
+  }
+  candidateRecord {
+    id
+    source
+    fileName
+    line
+  }
+  link {
+    linkType
     score
-    createdAt
+    reasons
+  }
+  personA {
+    ...SidePerson
+  }
+  personB {
+    ...SidePerson
+  }
+  decisions {
+    id
+    actor
+    decision
+    reason
     decidedAt
-    claimedBy
-    claimedUntil
-    municipalityCode
-    reconciliationRunId
-    explanation {
-      tier
-      reasons
-      probability
-      matchWeight
-      modelVersion
-      contributions {
-        field
-        level
-        weight
-      }
-    }
-    comparison {
-      probability
-      matchWeight
-      outcome
-      tier
-      modelVersion
-      reasons
-      fields {
-        field
-        level
-        description
-        weight
-        left
-        right
-      }
-      leftDocument {
-        type
-        number
-      }
-      rightDocument {
-        type
-        number
-      }
-      leftRecord {
-        id
-        source
-        fileName
-        line
-      }
-      rightRecord {
-        id
-        source
-        fileName
-        line
-      }
-    }
-    record {
-      id
-      source
-      fileName
-      line
-    }
-    candidateRecord {
-      id
-      source
-      fileName
-      line
-    }
-    link {
-      linkType
-      score
-      reasons
-    }
-    personA {
-      ...SidePerson
-    }
-    personB {
-      ...SidePerson
-    }
-    decisions {
-      id
-      actor
-      decision
-      reason
-      decidedAt
-      mergeId
-    }
+    mergeId
   }
 }
     fragment SidePerson on Person {
+  id
+  fullName
+  birthDate
+  sex
+  municipality {
+    code
+    name
+  }
+  identifiers {
+    type
+    number
+  }
+  sourceRecords {
+    id
+    source
+    fileName
+    line
+    status
+  }
+  households {
+    validTo
+    role {
+      label
+    }
+    household {
+      id
+      source
+      zone
+      sisbenGroup
+      municipality {
+        name
+      }
+      members {
+        order
+        role {
+          label
+        }
+        person {
+          id
+          fullName
+          birthDate
+        }
+      }
+    }
+  }
+}`, {"fragmentName":"ReviewDetail"}) as unknown as TypedDocumentString<ReviewDetailFragment, unknown>;
+export const ReviewItemDetailDocument = new TypedDocumentString(`
+    query ReviewItemDetail($id: ID!) {
+  reviewItem(id: $id) {
+    ...ReviewDetail
+  }
+}
+    fragment ReviewDetail on ReviewItem {
+  id
+  reason
+  status
+  version
+  score
+  createdAt
+  decidedAt
+  claimedBy
+  claimedUntil
+  municipalityCode
+  reconciliationRunId
+  explanation {
+    tier
+    reasons
+    probability
+    matchWeight
+    modelVersion
+    contributions {
+      field
+      level
+      weight
+    }
+  }
+  comparison {
+    probability
+    matchWeight
+    outcome
+    tier
+    modelVersion
+    reasons
+    fields {
+      field
+      level
+      description
+      weight
+      left
+      right
+    }
+    leftDocument {
+      type
+      number
+    }
+    rightDocument {
+      type
+      number
+    }
+    leftRecord {
+      id
+      source
+      fileName
+      line
+    }
+    rightRecord {
+      id
+      source
+      fileName
+      line
+    }
+  }
+  record {
+    id
+    source
+    fileName
+    line
+  }
+  candidateRecord {
+    id
+    source
+    fileName
+    line
+  }
+  link {
+    linkType
+    score
+    reasons
+  }
+  personA {
+    ...SidePerson
+  }
+  personB {
+    ...SidePerson
+  }
+  decisions {
+    id
+    actor
+    decision
+    reason
+    decidedAt
+    mergeId
+  }
+}
+fragment SidePerson on Person {
   id
   fullName
   birthDate
@@ -759,10 +904,7 @@ export const ClaimItemDocument = new TypedDocumentString(`
     ... on ReviewItemClaimed {
       claimedUntil
       item {
-        id
-        version
-        claimedBy
-        claimedUntil
+        ...ReviewDetail
       }
     }
     ... on ClaimedByOther {
@@ -783,7 +925,145 @@ export const ClaimItemDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ClaimItemMutation, ClaimItemMutationVariables>;
+    fragment ReviewDetail on ReviewItem {
+  id
+  reason
+  status
+  version
+  score
+  createdAt
+  decidedAt
+  claimedBy
+  claimedUntil
+  municipalityCode
+  reconciliationRunId
+  explanation {
+    tier
+    reasons
+    probability
+    matchWeight
+    modelVersion
+    contributions {
+      field
+      level
+      weight
+    }
+  }
+  comparison {
+    probability
+    matchWeight
+    outcome
+    tier
+    modelVersion
+    reasons
+    fields {
+      field
+      level
+      description
+      weight
+      left
+      right
+    }
+    leftDocument {
+      type
+      number
+    }
+    rightDocument {
+      type
+      number
+    }
+    leftRecord {
+      id
+      source
+      fileName
+      line
+    }
+    rightRecord {
+      id
+      source
+      fileName
+      line
+    }
+  }
+  record {
+    id
+    source
+    fileName
+    line
+  }
+  candidateRecord {
+    id
+    source
+    fileName
+    line
+  }
+  link {
+    linkType
+    score
+    reasons
+  }
+  personA {
+    ...SidePerson
+  }
+  personB {
+    ...SidePerson
+  }
+  decisions {
+    id
+    actor
+    decision
+    reason
+    decidedAt
+    mergeId
+  }
+}
+fragment SidePerson on Person {
+  id
+  fullName
+  birthDate
+  sex
+  municipality {
+    code
+    name
+  }
+  identifiers {
+    type
+    number
+  }
+  sourceRecords {
+    id
+    source
+    fileName
+    line
+    status
+  }
+  households {
+    validTo
+    role {
+      label
+    }
+    household {
+      id
+      source
+      zone
+      sisbenGroup
+      municipality {
+        name
+      }
+      members {
+        order
+        role {
+          label
+        }
+        person {
+          id
+          fullName
+          birthDate
+        }
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<ClaimItemMutation, ClaimItemMutationVariables>;
 export const ReleaseItemDocument = new TypedDocumentString(`
     mutation ReleaseItem($id: ID!) {
   releaseReviewItem(id: $id) {

@@ -79,6 +79,7 @@ export function QueuePage() {
       const r = res.claimReviewItem;
       if (r.__typename === 'ReviewItemClaimed') {
         setMine(id, r.claimedUntil);
+        qc.setQueryData(['review', id], { reviewItem: r.item });
         setMessage({ kind: 'ok', text: t('queue.claimed', { id, until: f.dateTime(r.claimedUntil) }) });
       } else setMessage({ kind: 'warn', text: t(`results.${r.__typename}`) });
       void qc.invalidateQueries({ queryKey: ['queue'] });

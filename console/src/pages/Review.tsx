@@ -118,9 +118,14 @@ export function ReviewPage({ id }: { id: string }) {
       if (r.__typename === 'ReviewItemClaimed') {
         setMine(id, r.claimedUntil);
         setVersion(r.item.version);
+        // The claim answers the whole item as of the claim (its persons, comparison, version):
+        // what the steward decides on, with no second request.
+        qc.setQueryData(['review', id], { reviewItem: r.item });
         setOutcome({ kind: 'ok', text: t('review.claimedUntil', { until: f.dateTime(r.claimedUntil) }) });
-      } else setOutcome({ kind: 'warn', text: t(`results.${r.__typename}`) });
-      await refresh();
+      } else {
+        setOutcome({ kind: 'warn', text: t(`results.${r.__typename}`) });
+        await refresh();
+      }
     },
   });
   const release = useMutation({
