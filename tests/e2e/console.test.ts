@@ -186,9 +186,22 @@ describe('console in a browser', () => {
 
   it('shows the precision of automatic links per run as a chart', async () => {
     const ctx = await tb.context();
+    // A steward's verdict on one audit-sample item (over the API), so a run has a measured precision.
+    const steward = bearer(tokens.steward);
+    const audit = (await api.gql('{ reviewItems(first: 50, reason: [AUTO_LINK_AUDIT]) { nodes { id reconciliationRunId } } }', {}, steward)).data.reviewItems.nodes[0];
+    const claimed = await api.gql(`mutation { claimReviewItem(id: "${audit.id}") { ... on ReviewItemClaimed { item { version } } } }`, {}, steward);
+    const decided = await api.gql(
+      `mutation { decideReviewItem(id: "${audit.id}", decision: SAME_PERSON, reason: "Enlace correcto", expectedVersion: ${claimed.data.claimReviewItem.item.version}) { __typename } }`,
+      {},
+      steward,
+    );
+    expect(decided.data.decideReviewItem.__typename).toBe('ReviewDecided');
     const page = await signIn(ctx, 'steward');
     await nav(page, 'Precisión').click();
     await page.getByRole('img', { name: /precisión medida/ }).waitFor();
+    const row = page.getByRole('row', { name: new RegExp(`^#${audit.reconciliationRunId} `) });
+    await expect.poll(() => row.textContent()).toContain('100%');
+    await expect.poll(() => page.locator('figure.chart rect.bar').count()).toBeGreaterThan(0);
     await checkPage(page, '08-precision');
     await ctx.close();
   });
