@@ -213,6 +213,19 @@ describe('console in a browser', () => {
     // No personal pages for operators: neither in the navigation nor by address.
     expect(await nav(page, 'Personas').count()).toBe(0);
     expect(await nav(page, 'Cola de revisión').count()).toBe(0);
+    await page.goto(url('persons'));
+    await page.getByRole('heading', { name: 'Sin acceso' }).waitFor();
+    // And the API itself refuses personal data to the operator's token, whatever the page does.
+    const refused = await page.evaluate(async () => {
+      const token = Object.values(sessionStorage)[0];
+      const res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ persons(first: 1) { edges { node { fullName } } } }' }),
+      });
+      return res.status;
+    });
+    expect(refused).toBe(403);
     await nav(page, 'Importaciones').click();
     await page.getByRole('link', { name: `Abrir la importación ${errorsRunId}` }).waitFor();
     await checkPage(page, '09-imports');
@@ -280,6 +293,14 @@ describe('console in a browser', () => {
     await page.getByRole('button', { name: 'Español' }).click();
     await page.getByRole('heading', { name: 'Cola de revisión' }).waitFor();
     await ctx.close();
+  });
+});
+
+describe('console and tokens', () => {
+  it('left no token in the hub log, whatever the pages did', () => {
+    const text = logs.join('\n');
+    expect(text.length).toBeGreaterThan(0);
+    for (const [who, token] of Object.entries(tokens)) expect(text.includes(token), who).toBe(false);
   });
 });
 
