@@ -36,7 +36,8 @@ export interface ConsoleOptions {
   demoToken?: string | null;
 }
 
-const isLoopback = (address: string | undefined) => {
+/** Whether a peer address is this machine (IPv4 127/8, ::1, or IPv4-mapped loopback). */
+export const isLoopback = (address: string | undefined) => {
   if (!address) return false;
   const a = address.startsWith('::ffff:') ? address.slice(7) : address;
   return a === '::1' || (isIP(a) === 4 && a.startsWith('127.'));

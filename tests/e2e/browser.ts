@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
+// page.evaluate callbacks run in the browser; this file is type-checked without the DOM library.
+declare const window: any, document: any;
+
 /** Debian's chromium (`.ci/run` installs it with apt-get when missing). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
@@ -39,7 +42,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       // Any Content-Security-Policy violation the page causes is collected and asserted absent.
       await ctx.addInitScript(() => {
         (window as unknown as { __csp: string[] }).__csp = [];
-        document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
       });
       return ctx;
     },

@@ -8,6 +8,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { KEYS, PEOPLE, RUAF_ROWS, SISBEN_HOUSEHOLDS, itemAbout, ruafFile, sisbenFile, startHub, type Hub } from '../integration/stewardship/fixture';
 import { checkPage, launchBrowser, type TestBrowser } from './browser';
 
+// page.evaluate callbacks run in the browser; this file is type-checked without the DOM library.
+declare const document: any, sessionStorage: any, localStorage: any;
+
 /**
  * The console in a real browser (Debian's chromium, headless) against a real hub on the local
  * PostgreSQL: a small demo population through the real pipeline, plus the stewardship scenario
