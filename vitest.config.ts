@@ -8,7 +8,8 @@ const require = createRequire(import.meta.url);
  * a closed port, so a unit test that reaches for a service fails) and `integration` (every test
  * that needs the real services, through the harness in tests/harness; the global setup builds the
  * migrated template database each test file clones). `npm test` runs both, `npm run test:unit` the
- * first alone.
+ * first alone. A third, `e2e` (tests/e2e), drives the console in headless chromium against a real
+ * hub (`npm run test:e2e`).
  */
 export default defineConfig({
   resolve: {
@@ -37,6 +38,15 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/{integration,api,ops,security}/**/*.test.ts'],
+          globalSetup: ['tests/harness/globalSetup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The console in a real browser (Debian's chromium) against a real hub: services and a browser.
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/harness/globalSetup.ts'],
         },
       },

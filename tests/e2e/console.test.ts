@@ -1,11 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ensureConsoleBuild } from '../../console/scripts/build.mjs';
-import { seedDemo } from '../../src/services/demo/seedDemo';
-import { createLogger } from '../../src/logger';
-import { bearer, startTestApi, type TestApi } from '../helpers/api';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { KEYS, PEOPLE, RUAF_ROWS, SISBEN_HOUSEHOLDS, itemAbout, ruafFile, sisbenFile, startHub, type Hub } from '../integration/stewardship/fixture';
+import { seedDemo } from '../../src/cli/seedDemo';
+import { createLogger } from '../../src/platform/logger';
+import { bearer, itemAbout, testHub, type ApiHub, type TestHub } from '../harness';
+import { KEYS, PEOPLE, RUAF_ROWS, SISBEN_HOUSEHOLDS, ruafFile, sisbenFile } from '../harness/factories/stewardship';
 import { checkPage, launchBrowser, type TestBrowser } from './browser';
 
 // page.evaluate callbacks run in the browser; this file is type-checked without the DOM library.
@@ -17,9 +17,8 @@ declare const document: any, sessionStorage: any, localStorage: any;
  * (known doubtful pairs) and a file with malformed rows. Every page is checked with axe-core and
  * saved as a screenshot under test-artifacts/console/.
  */
-let t: TestDatabase;
-let hub: Hub;
-let api: TestApi;
+let hub: TestHub;
+let api: ApiHub;
 let tb: TestBrowser;
 const logs: string[] = [];
 const tokens: Record<string, string> = {};
@@ -28,9 +27,8 @@ let errorLines: number[];
 
 beforeAll(async () => {
   await ensureConsoleBuild({ say: () => {} });
-  t = await createTestDatabase();
-  hub = await startHub(t.db);
-  await seedDemo(hub.rt.app, { households: 40, seed: 7 });
+  hub = await testHub().pipelineDefaults().workers().start();
+  await seedDemo(hub.app, { households: 40, seed: 7 });
   // This month's Sisbén extract (it supersedes the demo's, as a monthly extract does): the
   // stewardship scenario's households plus one with two malformed rows (row errors to open), then
   // the scenario's RUAF extract with its known doubtful pairs.
@@ -49,10 +47,10 @@ beforeAll(async () => {
   lines[n - 2] = lines[n - 2].replace('01/02/2011', '31/02/2011'); // an impossible birth date
   lines[n - 1] = lines[n - 1].replace(/^05;05001;/, '05;05999;'); // a municipality DIVIPOLA lacks
   errorLines = [n - 1, n];
-  errorsRunId = await hub.importFile('sisben_iv_personas.csv', lines.join('\n'), 'sisben');
-  await hub.importFile('RUAF_afiliados_1.csv', ruafFile(RUAF_ROWS), 'ruaf');
+  errorsRunId = (await hub.importContent('sisben_iv_personas.csv', lines.join('\n'), 'sisben')).importRunId;
+  await hub.importContent('RUAF_afiliados_1.csv', ruafFile(RUAF_ROWS), 'ruaf');
   const logger = createLogger({ level: 'trace', destination: { write: (s: string) => void logs.push(s) } as never });
-  api = await startTestApi(t.db, {}, { logger });
+  api = await testHub().database(hub.db).logger(logger).http().start();
   tokens.admin = api.adminToken;
   tokens.steward = await api.token('steward');
   tokens.operator = await api.token('operator');
@@ -64,7 +62,6 @@ afterAll(async () => {
   await tb?.close();
   await api?.close();
   await hub?.close();
-  await t?.drop();
 });
 
 const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true });
@@ -121,7 +118,7 @@ describe('console in a browser', () => {
     await page.getByLabel('Motivo').selectOption('POSSIBLE_MATCH');
     await page.getByLabel('Municipio', { exact: true }).fill('05001');
     await page.getByRole('button', { name: 'Filtrar' }).click();
-    const itemA = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
+    const itemA = await itemAbout(hub.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
     const row = page.locator(`#item-${itemA}`);
     await row.waitFor();
     const rows = page.locator('table.data tbody tr');
@@ -144,9 +141,9 @@ describe('console in a browser', () => {
     await page.getByLabel('Motivo').selectOption('POSSIBLE_MATCH');
     await page.getByLabel('Municipio', { exact: true }).fill('05001');
     await page.getByRole('button', { name: 'Filtrar' }).click();
-    const itemA = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
+    const itemA = await itemAbout(hub.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
     await page.locator(`#item-${itemA}`).waitFor();
-    const ids = await page.locator('table.data tbody tr').evaluateAll((trs) => trs.map((tr) => tr.id));
+    const ids = await page.locator('table.data tbody tr').evaluateAll((trs: any[]) => trs.map((tr) => tr.id));
     await page.locator('main h1').focus();
     for (let i = 0; i < ids.indexOf(`item-${itemA}`); i++) await page.keyboard.press('j');
     await expect.poll(() => page.locator(`#item-${itemA}`).getAttribute('class')).toMatch(/selected/);
@@ -180,8 +177,8 @@ describe('console in a browser', () => {
     await page.getByRole('button', { name: 'Deshacer la unión' }).click();
     await page.getByText('Unión deshecha').waitFor();
     await expect.poll(() => page.getByRole('region', { name: 'Uniones' }).textContent()).toContain('deshecha');
-    const [merge] = await t.db.rows<{ undone_at: string | null }>(
-      (await import('drizzle-orm')).sql`select undone_at from person_merges order by id desc limit 1`,
+    const [merge] = await hub.db.rows<{ undone_at: string | null }>(
+      sql`select undone_at from person_merges order by id desc limit 1`,
     );
     expect(merge.undone_at).not.toBeNull();
     await ctx.close();
@@ -236,7 +233,7 @@ describe('console in a browser', () => {
     const table = page.getByTestId('row-errors');
     await table.waitFor();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
-    const cells = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)));
+    const cells = await table.locator('tbody tr').evaluateAll((trs: any[]) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td: any) => td.textContent)));
     expect(cells.map((c) => Number(c[0])).sort((a, b) => a - b)).toEqual(errorLines);
     expect(cells.map((c) => c[1]).sort()).toEqual(['cod_mpio', 'fec_nacimiento']);
     await checkPage(page, '10-import-run');
