@@ -32,7 +32,11 @@ function inputs() {
 /** The SHA-256 of every input file's path and bytes. */
 export function inputsDigest() {
   const h = createHash('sha256');
-  for (const f of inputs()) h.update(f).update('\0').update(readFileSync(join(ROOT, f))).update('\0');
+  for (const f of inputs())
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(ROOT, f)))
+      .update('\0');
   return h.digest('hex');
 }
 

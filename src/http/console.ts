@@ -73,10 +73,7 @@ export function consoleRouter(opts: ConsoleOptions = {}): Router {
     securityHeaders(res);
     next();
   });
-  router.use(
-    '/assets',
-    express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false, redirect: false }),
-  );
+  router.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false, redirect: false }));
 
   const sendPage = (req: Request, res: Response) => {
     const html = readPage();

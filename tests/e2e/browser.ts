@@ -24,14 +24,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     executablePath: CHROMIUM,
     headless: true,
     timeout: 30_000,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
@@ -42,7 +35,9 @@ export async function launchBrowser(): Promise<TestBrowser> {
       // Any Content-Security-Policy violation the page causes is collected and asserted absent.
       await ctx.addInitScript(() => {
         (window as unknown as { __csp: string[] }).__csp = [];
-        document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
+          (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+        );
       });
       return ctx;
     },
@@ -62,7 +57,13 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
   if (bad.length) throw new Error(`axe on ${name}:\n${bad.join('\n')}`);
   const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
   if (csp.length) throw new Error(`CSP violations on ${name}: ${csp.join(', ')}`);

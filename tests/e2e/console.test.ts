@@ -127,7 +127,10 @@ describe('console in a browser', () => {
 
     await row.getByRole('button', { name: `Reservar el caso ${itemA}` }).click();
     await expect.poll(() => row.textContent()).toContain('Reservado por usted');
-    await page.getByRole('status').filter({ hasText: `Caso ${itemA} reservado` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Caso ${itemA} reservado` })
+      .waitFor();
     await row.getByRole('button', { name: `Liberar el caso ${itemA}` }).click();
     await expect.poll(() => row.textContent()).toContain('Libre');
     await checkPage(page, '04-queue-filtered');
@@ -152,7 +155,10 @@ describe('console in a browser', () => {
 
     // Differing fields are marked; the evidence waterfall and both persons with households are there.
     await page.locator('table.comparison tr[data-differs]').first().waitFor();
-    await page.getByRole('img', { name: /Gráfico de cascada/ }).first().waitFor();
+    await page
+      .getByRole('img', { name: /Gráfico de cascada/ })
+      .first()
+      .waitFor();
     await expect.poll(() => page.getByRole('region', { name: /Persona A/ }).textContent()).toContain('MARIA');
     await expect.poll(() => page.getByRole('region', { name: /Persona A/ }).textContent()).toContain('Hogares');
     await checkPage(page, '05-review');
@@ -177,9 +183,7 @@ describe('console in a browser', () => {
     await page.getByRole('button', { name: 'Deshacer la unión' }).click();
     await page.getByText('Unión deshecha').waitFor();
     await expect.poll(() => page.getByRole('region', { name: 'Uniones' }).textContent()).toContain('deshecha');
-    const [merge] = await hub.db.rows<{ undone_at: string | null }>(
-      sql`select undone_at from person_merges order by id desc limit 1`,
-    );
+    const [merge] = await hub.db.rows<{ undone_at: string | null }>(sql`select undone_at from person_merges order by id desc limit 1`);
     expect(merge.undone_at).not.toBeNull();
     await ctx.close();
   });
@@ -188,7 +192,8 @@ describe('console in a browser', () => {
     const ctx = await tb.context();
     // A steward's verdict on one audit-sample item (over the API), so a run has a measured precision.
     const steward = bearer(tokens.steward);
-    const audit = (await api.gql('{ reviewItems(first: 50, reason: [AUTO_LINK_AUDIT]) { nodes { id reconciliationRunId } } }', {}, steward)).data.reviewItems.nodes[0];
+    const audit = (await api.gql('{ reviewItems(first: 50, reason: [AUTO_LINK_AUDIT]) { nodes { id reconciliationRunId } } }', {}, steward)).data.reviewItems
+      .nodes[0];
     const claimed = await api.gql(`mutation { claimReviewItem(id: "${audit.id}") { ... on ReviewItemClaimed { item { version } } } }`, {}, steward);
     const decided = await api.gql(
       `mutation { decideReviewItem(id: "${audit.id}", decision: SAME_PERSON, reason: "Enlace correcto", expectedVersion: ${claimed.data.claimReviewItem.item.version}) { __typename } }`,
@@ -233,7 +238,9 @@ describe('console in a browser', () => {
     const table = page.getByTestId('row-errors');
     await table.waitFor();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
-    const cells = await table.locator('tbody tr').evaluateAll((trs: any[]) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td: any) => td.textContent)));
+    const cells = await table
+      .locator('tbody tr')
+      .evaluateAll((trs: any[]) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td: any) => td.textContent)));
     expect(cells.map((c) => Number(c[0])).sort((a, b) => a - b)).toEqual(errorLines);
     expect(cells.map((c) => c[1]).sort()).toEqual(['cod_mpio', 'fec_nacimiento']);
     await checkPage(page, '10-import-run');

@@ -1,6 +1,14 @@
 import { graphql } from '../gql';
 
-export const REASONS = ['POSSIBLE_MATCH', 'DOCUMENT_CONFLICT', 'POSSIBLE_TWINS', 'MERGE_HELD_BY_BREAKER', 'LINKED_RECORD_CHANGED', 'HOUSEHOLD_CHANGE', 'AUTO_LINK_AUDIT'] as const;
+export const REASONS = [
+  'POSSIBLE_MATCH',
+  'DOCUMENT_CONFLICT',
+  'POSSIBLE_TWINS',
+  'MERGE_HELD_BY_BREAKER',
+  'LINKED_RECORD_CHANGED',
+  'HOUSEHOLD_CHANGE',
+  'AUTO_LINK_AUDIT',
+] as const;
 
 export const ReviewQueue = graphql(`
   query ReviewQueue($first: Int!, $after: String, $reason: [ReviewReason!], $municipality: String, $status: [ReviewStatus!]) {

@@ -56,7 +56,13 @@ function NotFoundPage() {
 /** A page the role may not open: said plainly (the API would refuse its queries anyway). */
 function Guard({ allowed, children }: { allowed: boolean; children: JSX.Element }) {
   const { t } = useTranslation();
-  return allowed ? children : <Page title={t('forbidden.title')}><p>{t('forbidden.body')}</p></Page>;
+  return allowed ? (
+    children
+  ) : (
+    <Page title={t('forbidden.title')}>
+      <p>{t('forbidden.body')}</p>
+    </Page>
+  );
 }
 
 function Shell({ role }: { role: Role }) {

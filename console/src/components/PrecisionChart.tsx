@@ -59,7 +59,8 @@ export function PrecisionChart({ points }: { points: PrecisionPoint[] }) {
         })}
       </svg>
       <p className="legend">
-        <span className="swatch up" aria-hidden="true" /> {t('precision.legendBar')} <span className="swatch bound" aria-hidden="true" /> {t('precision.legendBound')}
+        <span className="swatch up" aria-hidden="true" /> {t('precision.legendBar')} <span className="swatch bound" aria-hidden="true" />{' '}
+        {t('precision.legendBound')}
       </p>
     </figure>
   );

@@ -40,7 +40,12 @@ export function Waterfall({ steps, matchWeight, probability, caption }: { steps:
   return (
     <figure className="chart">
       <figcaption>{caption}</figcaption>
-      <svg viewBox={`0 0 ${W} ${height}`} width="100%" role="img" aria-label={t('waterfall.aria', { total: f.bits(matchWeight), probability: f.probability(probability) })}>
+      <svg
+        viewBox={`0 0 ${W} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={t('waterfall.aria', { total: f.bits(matchWeight), probability: f.probability(probability) })}
+      >
         <line x1={x(0)} x2={x(0)} y1={0} y2={height - 20} className="axis" />
         {bars.map((b, i) => {
           const y = i * ROW + 4;

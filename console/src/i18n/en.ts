@@ -162,7 +162,8 @@ export const en: Catalogue<typeof es> = {
     history: 'Decision history',
     noDecisions: 'No decisions on this item yet.',
     shortcutsTitle: 'Keyboard shortcuts',
-    shortcuts: 'C claim · U release · 1 same person · 2 different persons · 3 defer · R write the reason · Ctrl+Enter decide · Esc leave the field · N next item · Q back to the queue.',
+    shortcuts:
+      'C claim · U release · 1 same person · 2 different persons · 3 defer · R write the reason · Ctrl+Enter decide · Esc leave the field · N next item · Q back to the queue.',
   },
   reasons: {
     POSSIBLE_MATCH: 'Possible match',
@@ -304,7 +305,8 @@ export const en: Catalogue<typeof es> = {
   },
   precision: {
     title: 'Precision of automatic links',
-    intro: "Every run sends a random sample of its automatic links to the queue. Stewards' verdicts measure the precision: confirmed / (confirmed + rejected), with the lower bound of the 95 % Wilson interval.",
+    intro:
+      "Every run sends a random sample of its automatic links to the queue. Stewards' verdicts measure the precision: confirmed / (confirmed + rejected), with the lower bound of the 95 % Wilson interval.",
     none: 'No run with an audit sample yet.',
     chartCaption: 'Measured precision per run',
     chartAria: 'Bar chart of the measured precision of {{runs}} runs; the table below has the values.',

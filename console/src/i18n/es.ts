@@ -159,7 +159,8 @@ export const es = {
     history: 'Historial de decisiones',
     noDecisions: 'Aún no hay decisiones sobre este caso.',
     shortcutsTitle: 'Atajos de teclado',
-    shortcuts: 'C reservar · U liberar · 1 misma persona · 2 personas distintas · 3 aplazar · R escribir el motivo · Ctrl+Enter decidir · Esc salir del campo · N caso siguiente · Q volver a la cola.',
+    shortcuts:
+      'C reservar · U liberar · 1 misma persona · 2 personas distintas · 3 aplazar · R escribir el motivo · Ctrl+Enter decidir · Esc salir del campo · N caso siguiente · Q volver a la cola.',
   },
   reasons: {
     POSSIBLE_MATCH: 'Posible coincidencia',
@@ -301,7 +302,8 @@ export const es = {
   },
   precision: {
     title: 'Precisión de los enlaces automáticos',
-    intro: 'Cada corrida envía a la cola una muestra al azar de sus enlaces automáticos. Los veredictos de los gestores miden la precisión: confirmados / (confirmados + rechazados), con el límite inferior del intervalo de Wilson al 95 %.',
+    intro:
+      'Cada corrida envía a la cola una muestra al azar de sus enlaces automáticos. Los veredictos de los gestores miden la precisión: confirmados / (confirmados + rechazados), con el límite inferior del intervalo de Wilson al 95 %.',
     none: 'Aún no hay corridas con muestra de auditoría.',
     chartCaption: 'Precisión medida por corrida',
     chartAria: 'Gráfico de barras de la precisión medida de {{runs}} corridas; la tabla siguiente tiene los valores.',

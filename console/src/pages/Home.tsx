@@ -42,7 +42,10 @@ export function Home({ role }: { role: Role }) {
             <Link href="/queue">{t('nav.queue')}</Link>
             <p>
               {queue.data
-                ? t('home.queueCount', { count: queue.data.reviewItems.nodes.length, label: countLabel(queue.data.reviewItems.nodes.length, queue.data.reviewItems.hasNextPage) })
+                ? t('home.queueCount', {
+                    count: queue.data.reviewItems.nodes.length,
+                    label: countLabel(queue.data.reviewItems.nodes.length, queue.data.reviewItems.hasNextPage),
+                  })
                 : t('home.queueHelp')}
             </p>
           </li>

@@ -131,7 +131,9 @@ export function ImportRunPage({ id }: { id: string }) {
                 <th scope="col">{t('imports.code')}</th>
                 <th scope="col">{t('imports.field')}</th>
                 <th scope="col">{t('imports.severity')}</th>
-                <th scope="col" className="num">{t('imports.count')}</th>
+                <th scope="col" className="num">
+                  {t('imports.count')}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -182,7 +184,9 @@ export function ImportRunPage({ id }: { id: string }) {
             <caption className="sr-only">{t('imports.rowErrors')}</caption>
             <thead>
               <tr>
-                <th scope="col" className="num">{t('imports.line')}</th>
+                <th scope="col" className="num">
+                  {t('imports.line')}
+                </th>
                 <th scope="col">{t('imports.field')}</th>
                 <th scope="col">{t('imports.code')}</th>
                 <th scope="col">{t('imports.severity')}</th>

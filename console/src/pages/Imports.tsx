@@ -73,7 +73,14 @@ export function ImportsPage() {
             }}
           >
             <label htmlFor="i-path">{t('imports.path')}</label>
-            <input id="i-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="sisben/personas.txt" aria-describedby="i-path-help" required />
+            <input
+              id="i-path"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+              placeholder="sisben/personas.txt"
+              aria-describedby="i-path-help"
+              required
+            />
             <button type="submit" disabled={start.isPending}>
               {t('imports.start')}
             </button>
@@ -97,9 +104,15 @@ export function ImportsPage() {
               <th scope="col">{t('imports.file')}</th>
               <th scope="col">{t('imports.state')}</th>
               <th scope="col">{t('imports.progress')}</th>
-              <th scope="col" className="num">{t('imports.loaded')}</th>
-              <th scope="col" className="num">{t('imports.rejected')}</th>
-              <th scope="col" className="num">{t('imports.diff')}</th>
+              <th scope="col" className="num">
+                {t('imports.loaded')}
+              </th>
+              <th scope="col" className="num">
+                {t('imports.rejected')}
+              </th>
+              <th scope="col" className="num">
+                {t('imports.diff')}
+              </th>
               <th scope="col">{t('runs.created')}</th>
             </tr>
           </thead>
@@ -124,7 +137,9 @@ export function ImportsPage() {
                   {f.number(r.rowsLoaded)} / {f.number(r.rowsTotal)}
                 </td>
                 <td className="num">{f.number(r.rowsRejected)}</td>
-                <td className="num">{t('imports.diffValue', { added: f.number(r.added), changed: f.number(r.changed), disappeared: f.number(r.disappeared) })}</td>
+                <td className="num">
+                  {t('imports.diffValue', { added: f.number(r.added), changed: f.number(r.changed), disappeared: f.number(r.disappeared) })}
+                </td>
                 <td>{f.dateTime(r.createdAt)}</td>
               </tr>
             ))}

@@ -108,7 +108,9 @@ export function PersonPage({ id }: { id: string }) {
         <dl className="facts">
           <div>
             <dt>{t('person.documents')}</dt>
-            <dd>{p.identifiers.map((i) => `${i.type} ${i.number}${i.sourceRecord ? ` (${t(`sources.${i.sourceRecord.source}`)})` : ''}`).join(' · ') || '—'}</dd>
+            <dd>
+              {p.identifiers.map((i) => `${i.type} ${i.number}${i.sourceRecord ? ` (${t(`sources.${i.sourceRecord.source}`)})` : ''}`).join(' · ') || '—'}
+            </dd>
           </div>
           <div>
             <dt>{t('person.sisben')}</dt>
@@ -152,7 +154,9 @@ export function PersonPage({ id }: { id: string }) {
               {l.score != null ? ` · ${f.probability(l.score)}` : ''} · {f.dateTime(l.linkedAt)}
             </summary>
             <p>
-              {l.matchedRecord ? t('person.matched', { record: `${t(`sources.${l.matchedRecord.source}`)} ${l.matchedRecord.fileName}:${l.matchedRecord.line}` }) : t('person.noMatched')}
+              {l.matchedRecord
+                ? t('person.matched', { record: `${t(`sources.${l.matchedRecord.source}`)} ${l.matchedRecord.fileName}:${l.matchedRecord.line}` })
+                : t('person.noMatched')}
               {l.reconciliationRunId ? ` · ${t('person.byRun', { id: l.reconciliationRunId })}` : ''}
               {l.modelVersion ? ` · ${t('person.model', { version: l.modelVersion })}` : ''}
             </p>
@@ -209,7 +213,8 @@ export function PersonPage({ id }: { id: string }) {
         {p.households.map((m, i) => (
           <div key={m.household?.id ?? i} className="household">
             <p>
-              <strong>{m.household?.municipality.name}</strong> · {m.household?.zone ? t(`zones.${m.household.zone}`) : ''} · {m.household?.sisbenSubgroup ?? ''} · {m.role?.label}
+              <strong>{m.household?.municipality.name}</strong> · {m.household?.zone ? t(`zones.${m.household.zone}`) : ''} ·{' '}
+              {m.household?.sisbenSubgroup ?? ''} · {m.role?.label}
               {m.validTo ? ` · ${t('person.until', { date: f.date(m.validTo) })}` : ` · ${t('person.current')}`}
             </p>
             <ul className="members">
@@ -229,7 +234,13 @@ export function PersonPage({ id }: { id: string }) {
         <ul className="history">
           {p.merges.map((m) => (
             <li key={m.id}>
-              {t('person.mergeLine', { id: m.mergedPersonId, kind: t(`mergeKinds.${m.kind}`, { defaultValue: m.kind }), actor: m.actor, when: f.dateTime(m.mergedAt), records: m.movedRecords })}
+              {t('person.mergeLine', {
+                id: m.mergedPersonId,
+                kind: t(`mergeKinds.${m.kind}`, { defaultValue: m.kind }),
+                actor: m.actor,
+                when: f.dateTime(m.mergedAt),
+                records: m.movedRecords,
+              })}
               {m.undoneAt ? (
                 <span className="tag">{t('person.undone', { when: f.dateTime(m.undoneAt), by: m.undoneBy ?? '' })}</span>
               ) : can.review(role) ? (

@@ -37,13 +37,27 @@ export function PrecisionPage() {
               <tr>
                 <th scope="col">{t('runs.run')}</th>
                 <th scope="col">{t('runs.finished')}</th>
-                <th scope="col" className="num">{t('precision.autoLinked')}</th>
-                <th scope="col" className="num">{t('precision.sampled')}</th>
-                <th scope="col" className="num">{t('precision.confirmed')}</th>
-                <th scope="col" className="num">{t('precision.rejected')}</th>
-                <th scope="col" className="num">{t('precision.pending')}</th>
-                <th scope="col" className="num">{t('precision.precision')}</th>
-                <th scope="col" className="num">{t('precision.lowerBound')}</th>
+                <th scope="col" className="num">
+                  {t('precision.autoLinked')}
+                </th>
+                <th scope="col" className="num">
+                  {t('precision.sampled')}
+                </th>
+                <th scope="col" className="num">
+                  {t('precision.confirmed')}
+                </th>
+                <th scope="col" className="num">
+                  {t('precision.rejected')}
+                </th>
+                <th scope="col" className="num">
+                  {t('precision.pending')}
+                </th>
+                <th scope="col" className="num">
+                  {t('precision.precision')}
+                </th>
+                <th scope="col" className="num">
+                  {t('precision.lowerBound')}
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -59,7 +59,10 @@ export function QueuePage() {
     getNextPageParam: (last) => (last.reviewItems.hasNextPage ? (last.reviewItems.endCursor ?? undefined) : undefined),
   });
   const municipalities = useQuery({ queryKey: ['municipalities'], queryFn: () => execute(Municipalities), staleTime: Infinity });
-  const munName = useMemo(() => new Map(municipalities.data?.municipalities.map((m) => [m.code, `${m.name} (${m.department.name})`]) ?? []), [municipalities.data]);
+  const munName = useMemo(
+    () => new Map(municipalities.data?.municipalities.map((m) => [m.code, `${m.name} (${m.department.name})`]) ?? []),
+    [municipalities.data],
+  );
 
   const loaded: Item[] = useMemo(() => queue.data?.pages.flatMap((p) => p.reviewItems.nodes) ?? [], [queue.data]);
   const more = queue.hasNextPage;
@@ -271,14 +274,21 @@ export function QueuePage() {
                       {f.age(i.createdAt)}
                     </time>
                   </td>
-                  <td>{claimedByMe ? t('queue.claimedByMe') : claimed ? t('queue.claimedByOther', { until: f.dateTime(i.claimedUntil) }) : t('queue.unclaimed')}</td>
+                  <td>
+                    {claimedByMe ? t('queue.claimedByMe') : claimed ? t('queue.claimedByOther', { until: f.dateTime(i.claimedUntil) }) : t('queue.unclaimed')}
+                  </td>
                   <td className="row-actions">
                     {claimedByMe ? (
                       <button type="button" onClick={() => release.mutate(i.id)} aria-label={t('queue.releaseItem', { id: i.id })}>
                         {t('queue.release')}
                       </button>
                     ) : (
-                      <button type="button" onClick={() => claim.mutate(i.id)} aria-label={t('queue.claimItem', { id: i.id })} disabled={i.status === 'DECIDED'}>
+                      <button
+                        type="button"
+                        onClick={() => claim.mutate(i.id)}
+                        aria-label={t('queue.claimItem', { id: i.id })}
+                        disabled={i.status === 'DECIDED'}
+                      >
                         {t('queue.claimAction')}
                       </button>
                     )}

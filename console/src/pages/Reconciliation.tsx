@@ -25,7 +25,11 @@ export function ReconciliationPage() {
   const start = useMutation({
     mutationFn: () => execute(StartReconciliation),
     onSuccess: (r) => {
-      setNotice(r.startReconciliation.created ? t('runs.started', { id: r.startReconciliation.run.id }) : t('runs.alreadyRunning', { id: r.startReconciliation.run.id }));
+      setNotice(
+        r.startReconciliation.created
+          ? t('runs.started', { id: r.startReconciliation.run.id })
+          : t('runs.alreadyRunning', { id: r.startReconciliation.run.id }),
+      );
       void qc.invalidateQueries({ queryKey: ['reconciliation-runs'] });
     },
   });
@@ -53,13 +57,27 @@ export function ReconciliationPage() {
               <th scope="col">{t('runs.state')}</th>
               <th scope="col">{t('runs.trigger')}</th>
               <th scope="col">{t('runs.created')}</th>
-              <th scope="col" className="num">{t('runs.processed')}</th>
-              <th scope="col" className="num">{t('runs.pairs')}</th>
-              <th scope="col" className="num">{t('runs.autoLinked')}</th>
-              <th scope="col" className="num">{t('runs.newPersons')}</th>
-              <th scope="col" className="num">{t('runs.reviewItems')}</th>
-              <th scope="col" className="num">{t('runs.merges')}</th>
-              <th scope="col" className="num">{t('runs.attempts')}</th>
+              <th scope="col" className="num">
+                {t('runs.processed')}
+              </th>
+              <th scope="col" className="num">
+                {t('runs.pairs')}
+              </th>
+              <th scope="col" className="num">
+                {t('runs.autoLinked')}
+              </th>
+              <th scope="col" className="num">
+                {t('runs.newPersons')}
+              </th>
+              <th scope="col" className="num">
+                {t('runs.reviewItems')}
+              </th>
+              <th scope="col" className="num">
+                {t('runs.merges')}
+              </th>
+              <th scope="col" className="num">
+                {t('runs.attempts')}
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -16,7 +16,15 @@ const DECISIONS: ReviewDecisionKind[] = ['SAME_PERSON', 'DIFFERENT_PERSONS', 'DE
 
 type Outcome = { kind: 'ok' | 'warn' | 'error'; text: string; mergeId?: string | null; personId?: string | null };
 
-function PersonColumn({ label, person, other }: { label: string; person: SidePersonFragment | null | undefined; other: SidePersonFragment | null | undefined }) {
+function PersonColumn({
+  label,
+  person,
+  other,
+}: {
+  label: string;
+  person: SidePersonFragment | null | undefined;
+  other: SidePersonFragment | null | undefined;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   if (!person) {
@@ -32,7 +40,11 @@ function PersonColumn({ label, person, other }: { label: string; person: SidePer
     [t('fields.fullName'), person.fullName ?? '—', differs(person.fullName, other?.fullName)],
     [t('fields.birthDate'), f.date(person.birthDate), differs(person.birthDate, other?.birthDate)],
     [t('fields.sex'), person.sex ? t(`sex.${person.sex}`) : '—', differs(person.sex, other?.sex)],
-    [t('fields.municipality'), person.municipality ? `${person.municipality.name} (${person.municipality.code})` : '—', differs(person.municipality?.code, other?.municipality?.code)],
+    [
+      t('fields.municipality'),
+      person.municipality ? `${person.municipality.name} (${person.municipality.code})` : '—',
+      differs(person.municipality?.code, other?.municipality?.code),
+    ],
   ];
   return (
     <section className="side" aria-label={label}>
@@ -44,7 +56,12 @@ function PersonColumn({ label, person, other }: { label: string; person: SidePer
           <div key={k} className={d ? 'differs' : undefined}>
             <dt>
               {k}
-              {d ? <span className="differs-mark"> ≠ <span className="sr-only">{t('review.differs')}</span></span> : null}
+              {d ? (
+                <span className="differs-mark">
+                  {' '}
+                  ≠ <span className="sr-only">{t('review.differs')}</span>
+                </span>
+              ) : null}
             </dt>
             <dd>{v}</dd>
           </div>
@@ -69,7 +86,8 @@ function PersonColumn({ label, person, other }: { label: string; person: SidePer
       {person.households.map((m) => (
         <div key={m.household?.id ?? Math.random()} className="household">
           <p>
-            {m.household?.municipality.name} · {m.household?.zone ? t(`zones.${m.household.zone}`) : ''} {m.household?.sisbenGroup ? `· Sisbén ${m.household.sisbenGroup}` : ''} · {m.role?.label}
+            {m.household?.municipality.name} · {m.household?.zone ? t(`zones.${m.household.zone}`) : ''}{' '}
+            {m.household?.sisbenGroup ? `· Sisbén ${m.household.sisbenGroup}` : ''} · {m.role?.label}
             {m.validTo ? ` · ${t('person.until', { date: f.date(m.validTo) })}` : ''}
           </p>
           <ul className="members">
@@ -249,7 +267,9 @@ export function ReviewPage({ id }: { id: string }) {
           </>
         ) : (
           <>
-            <span>{claimedByOther ? t('review.claimedByOther', { until: f.dateTime(item.claimedUntil) }) : open ? t('review.notClaimed') : t('review.closed')}</span>
+            <span>
+              {claimedByOther ? t('review.claimedByOther', { until: f.dateTime(item.claimedUntil) }) : open ? t('review.notClaimed') : t('review.closed')}
+            </span>
             {open ? (
               <button type="button" className="primary" onClick={() => claim.mutate()} aria-keyshortcuts="c">
                 {t('review.claim')} <kbd>C</kbd>
@@ -302,7 +322,12 @@ export function ReviewPage({ id }: { id: string }) {
                   <tr key={fc.field} className={differs ? 'differs' : undefined} data-differs={differs || undefined}>
                     <th scope="row">
                       {t(`fields.${fc.field}`, { defaultValue: fc.field })}
-                      {differs ? <span className="differs-mark"> ≠ <span className="sr-only">{t('review.differs')}</span></span> : null}
+                      {differs ? (
+                        <span className="differs-mark">
+                          {' '}
+                          ≠ <span className="sr-only">{t('review.differs')}</span>
+                        </span>
+                      ) : null}
                     </th>
                     <td>{left || '—'}</td>
                     <td>{right || '—'}</td>
@@ -313,14 +338,18 @@ export function ReviewPage({ id }: { id: string }) {
               })}
             </tbody>
           </table>
-          <p className="help">{t('review.outcomeToday', { outcome: t(`outcomes.${cmp.outcome}`, { defaultValue: cmp.outcome }), probability: f.probability(cmp.probability), model: cmp.modelVersion })}</p>
+          <p className="help">
+            {t('review.outcomeToday', {
+              outcome: t(`outcomes.${cmp.outcome}`, { defaultValue: cmp.outcome }),
+              probability: f.probability(cmp.probability),
+              model: cmp.modelVersion,
+            })}
+          </p>
         </section>
       ) : null}
 
       <div className="two-col">
-        {cmp ? (
-          <Waterfall steps={cmp.fields} matchWeight={cmp.matchWeight} probability={cmp.probability} caption={t('review.waterfallToday')} />
-        ) : null}
+        {cmp ? <Waterfall steps={cmp.fields} matchWeight={cmp.matchWeight} probability={cmp.probability} caption={t('review.waterfallToday')} /> : null}
         {item.explanation ? (
           <section aria-labelledby="expl-h" className="explanation">
             <h2 id="expl-h">{t('review.whenRaised')}</h2>
@@ -359,7 +388,9 @@ export function ReviewPage({ id }: { id: string }) {
       <h2>{t('review.persons')}</h2>
       <div className="two-col">
         <PersonColumn label={t('review.personA')} person={item.personA} other={item.personB} />
-        {item.personB ? <PersonColumn label={t('review.personB')} person={item.personB} other={item.personA} /> : (
+        {item.personB ? (
+          <PersonColumn label={t('review.personB')} person={item.personB} other={item.personA} />
+        ) : (
           <section className="side">
             <h3>{t('review.record')}</h3>
             <p>{item.record ? `${t(`sources.${item.record.source}`)} ${item.record.fileName}:${item.record.line}` : '—'}</p>
@@ -384,7 +415,16 @@ export function ReviewPage({ id }: { id: string }) {
           <label htmlFor="reason">
             {t('review.reason')} <kbd>R</kbd>
           </label>
-          <textarea id="reason" ref={reasonRef} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required aria-describedby="reason-help" maxLength={2000} />
+          <textarea
+            id="reason"
+            ref={reasonRef}
+            rows={3}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            required
+            aria-describedby="reason-help"
+            maxLength={2000}
+          />
           <p id="reason-help" className="help">
             {t('review.reasonHelp')}
           </p>
