@@ -82,7 +82,10 @@ export function createApp(deps: AppDeps) {
     // Nightly operations: inbox scan, sweeper, nightly summaries, metrics (src/ops).
     ops: createOpsServices({ config, logger, clock, queue, imports, runs: { reconciliation, exports: linksExport }, repositories }),
     audit,
-    clients: new ClientService(repositories.clients, reference, audit),
+    clients: new ClientService(repositories.clients, reference, audit, {
+      tokenCacheMs: config.API_TOKEN_CACHE_SECONDS * 1000,
+      now: () => clock.now().getTime(),
+    }),
     // Stewardship: the review queue and decisions (under the engine lock), runs, the links export.
     merges,
     review: new ReviewService(

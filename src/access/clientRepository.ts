@@ -15,6 +15,9 @@ export interface NewClient {
   createdBy: string;
 }
 
+/** The channel a trigger on api_clients notifies with a client's id when it changes (migrations/0009). */
+const CHANGES_CHANNEL = 'juntos_api_clients';
+
 /** How often `last_used_at` is refreshed: a write per request would churn the row for nothing. */
 const LAST_USED_RESOLUTION = sql`interval '60 seconds'`;
 
@@ -31,7 +34,7 @@ export class ClientRepository {
 
   /**
    * The live client holding a token digest, refreshing `last_used_at` when it is older than a
-   * minute: one round trip per request (revocation is effective on the very next request).
+   * minute, in one round trip. ClientService caches the answer briefly (src/access/principalCache.ts).
    */
   async authenticate(tokenHash: string): Promise<ClientRow | null> {
     const [r] = await this.db.rows<Record<string, unknown>>(sql`
@@ -62,6 +65,15 @@ export class ClientRepository {
       revokedAt: null,
       revokedBy: null,
     };
+  }
+
+  /**
+   * Calls `onChange` with a client's id whenever a revocation, role, scope or token change of it
+   * commits (from any process), or with '*' after a TRUNCATE; `onSubscribed` each time the
+   * subscription is (re)established, when changes may have been missed.
+   */
+  watchChanges(onChange: (clientId: number | '*') => void, onSubscribed: () => void): Promise<{ unlisten(): Promise<void> }> {
+    return this.db.listen(CHANGES_CHANNEL, (payload) => onChange(payload === '*' ? '*' : Number(payload)), onSubscribed);
   }
 
   list(opts: { includeRevoked?: boolean } = {}): Promise<ClientRow[]> {

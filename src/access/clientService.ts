@@ -4,6 +4,17 @@ import { isRole, ROLES, type Role, AppError } from '../kernel';
 import type { ClientRepository, ClientRow } from './clientRepository';
 import { clientActor, type AuditService } from './auditService';
 import type { ReferenceService } from '../registry';
+import { PrincipalCache } from './principalCache';
+
+export interface ClientServiceOptions {
+  /** How long a verified token is trusted before the database is asked again; 0 asks on every request. */
+  tokenCacheMs?: number;
+  /** Milliseconds since the epoch (injected for tests). */
+  now?: () => number;
+}
+
+/** After a failed subscription to client changes, how long the cache stays off before trying again. */
+const RESUBSCRIBE_AFTER_MS = 30_000;
 
 export interface CreateClientInput {
   name: string;
@@ -26,11 +37,22 @@ export const scopeOf = (c: Pick<ClientRow, 'scopeDepartments' | 'scopeMunicipali
 
 /** API clients: creation (the token is returned once), listing, revocation and per-request authentication. */
 export class ClientService {
+  private readonly tokens: PrincipalCache;
+  private readonly now: () => number;
+  /** True while subscribed to client changes: only then is a cached token trusted. */
+  private watching = false;
+  private nextSubscribeAt = 0;
+  private subscription: Promise<{ unlisten(): Promise<void> } | null> | null = null;
+
   constructor(
     private readonly repo: ClientRepository,
     private readonly reference: ReferenceService,
     private readonly audit: AuditService,
-  ) {}
+    opts: ClientServiceOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.tokens = new PrincipalCache({ ttlMs: opts.tokenCacheMs ?? 0, maxEntries: 10_000, now: this.now });
+  }
 
   async create(input: CreateClientInput): Promise<{ client: ClientRow; token: string }> {
     const name = input.name.trim();
@@ -89,6 +111,8 @@ export class ClientService {
     if (!before) throw new AppError('NOT_FOUND', 'No such API client.', { field: 'client' });
     if (before.revokedAt) throw new AppError('CONFLICT', 'The client is already revoked.', { field: 'client' });
     const after = await this.repo.revoke(before.id, actor.actor);
+    // This process stops trusting the token now; the others when PostgreSQL notifies them.
+    this.tokens.evictClient(before.id);
     if (!after) throw new AppError('CONFLICT', 'The client is already revoked.', { field: 'client' });
     await this.audit.record([
       {
@@ -115,9 +139,56 @@ export class ClientService {
     const token = bearerToken(authorization);
     if (!token || !isWellFormedToken(token)) return null;
     const hash = hashToken(token);
+    if (this.watching) {
+      const cached = this.tokens.get(hash);
+      if (cached) return cached;
+    } else this.subscribe();
+    const generation = this.tokens.generation;
     const row = await this.repo.authenticate(hash);
     if (!row || !sameDigest(row.tokenHash, hash)) return null;
-    return { clientId: row.id, publicId: row.publicId, name: row.name, role: row.role as Role, scope: scopeOf(row), actor: clientActor(row.publicId) };
+    const principal: Principal = {
+      clientId: row.id,
+      publicId: row.publicId,
+      name: row.name,
+      role: row.role as Role,
+      scope: scopeOf(row),
+      actor: clientActor(row.publicId),
+    };
+    if (this.watching) this.tokens.set(hash, principal, generation);
+    return principal;
+  }
+
+  /**
+   * Subscribes (once) to client changes, so cached tokens of a revoked or changed client are
+   * evicted when its change commits anywhere. Until the subscription is up — and for a while after
+   * it failed — every request asks the database.
+   */
+  private subscribe(): void {
+    if (!this.tokens.enabled || this.subscription || this.now() < this.nextSubscribeAt) return;
+    this.subscription = this.repo
+      .watchChanges(
+        (clientId) => (clientId === '*' ? this.tokens.clear() : this.tokens.evictClient(clientId)),
+        () => {
+          // (Re)subscribed: whatever changed while the channel was down is unknown.
+          this.tokens.clear();
+          this.watching = true;
+        },
+      )
+      .catch(() => {
+        this.watching = false;
+        this.subscription = null;
+        this.nextSubscribeAt = this.now() + RESUBSCRIBE_AFTER_MS;
+        return null;
+      });
+  }
+
+  /** Stops listening for client changes (the cache is off from then on). */
+  async close(): Promise<void> {
+    const sub = await this.subscription;
+    this.watching = false;
+    this.nextSubscribeAt = Number.POSITIVE_INFINITY;
+    this.tokens.clear();
+    await sub?.unlisten().catch(() => {});
   }
 
   /** "05" → department, "05001" → municipality; every code must exist in DIVIPOLA. */

@@ -7,7 +7,8 @@
 import { AdminResolver, AuditEventResolver, IdentifierReadResolver, PersonDossierResolver } from './graphql/adminResolver';
 
 export { ClientRepository, type ClientRow } from './clientRepository';
-export { ClientService, scopeOf, type CreateClientInput } from './clientService';
+export { ClientService, scopeOf, type CreateClientInput, type ClientServiceOptions } from './clientService';
+export { PrincipalCache } from './principalCache';
 export { AuditRepository, type AuditEventRow } from './auditRepository';
 export { AuditService, clientActor, type PersonDossier } from './auditService';
 export { TOKEN_PREFIX, generateToken, hashToken, isWellFormedToken, sameDigest, bearerToken } from './tokens';

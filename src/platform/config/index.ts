@@ -111,6 +111,12 @@ export const configSchema = z.object({
   API_MAX_COST: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   /** Cost units each client may spend per minute (token bucket; a full minute's worth may be spent at once). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
+  /**
+   * How long an API process trusts a verified token before asking the database again. Revocations
+   * reach every process sooner (PostgreSQL notifications): this bounds them only if those are lost.
+   * 0 checks the database on every request.
+   */
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** Time limit of one GraphQL request; fields still unresolved then fail with TIMEOUT. */
   API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(15_000),
   /** Automatic persisted queries (off unless set). */

@@ -53,6 +53,11 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database &
       }
       await flush();
     },
+    async listen(channel, onNotify, onListen) {
+      const unlisten = await client.listen(channel, onNotify);
+      onListen?.();
+      return { unlisten };
+    },
     async migrate() {
       // One process owns an embedded database, so no cross-process lock is needed.
       await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });

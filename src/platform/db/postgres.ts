@@ -73,6 +73,11 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { clie
         });
       });
     },
+    async listen(channel, onNotify, onListen) {
+      // postgres.js keeps one extra connection for LISTEN and re-subscribes (calling onListen) after a reconnect.
+      const sub = await client.listen(channel, onNotify, onListen);
+      return { unlisten: () => sub.unlisten() };
+    },
     async migrate() {
       // Several instances starting at once must not apply the same migration twice.
       const reserved = await client.reserve();

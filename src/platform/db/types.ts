@@ -16,6 +16,12 @@ export interface Database {
    * (~1 MiB) for throughput.
    */
   copyFrom(table: string, columns: readonly string[], data: AsyncIterable<string | Uint8Array>): Promise<void>;
+  /**
+   * Subscribes to a PostgreSQL notification channel (LISTEN). `onListen` runs each time the
+   * subscription is (re)established: what was notified while it was down is lost, so a caller that
+   * caches resynchronizes there.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<{ unlisten(): Promise<void> }>;
   /** Applies pending migrations (serialized across processes on PostgreSQL). */
   migrate(): Promise<void>;
   /** Queries issued through drizzle since creation (tests count them). */
