@@ -49,9 +49,27 @@ export class HouseholdRepository {
   }
 
   async list(filter: HouseholdFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<HouseholdRow>> {
-    const conds: (SQL | undefined)[] = [
+    const rows = await this.orm
+      .select()
+      .from(households)
+      .where(and(...this.conditions(filter, scope), page.after !== undefined ? gt(households.id, page.after) : undefined))
+      .orderBy(asc(households.id))
+      .limit(page.first + 1);
+    return toPage(rows, page.first);
+  }
+
+  /** How many active households match (the filter and scope of `list`). */
+  async count(filter: HouseholdFilter, scope?: TerritoryScope | null): Promise<number> {
+    const [row] = await this.orm
+      .select({ n: sql<number>`count(*)::int` })
+      .from(households)
+      .where(and(...this.conditions(filter, scope)));
+    return row?.n ?? 0;
+  }
+
+  private conditions(filter: HouseholdFilter, scope?: TerritoryScope | null): (SQL | undefined)[] {
+    return [
       eq(households.status, 'active'),
-      page.after !== undefined ? gt(households.id, page.after) : undefined,
       filter.department ? eq(households.departmentCode, filter.department) : undefined,
       filter.municipality ? eq(households.municipalityCode, filter.municipality) : undefined,
       filter.sisbenGroup ? eq(households.sisbenGroup, filter.sisbenGroup) : undefined,
@@ -68,13 +86,6 @@ export class HouseholdRepository {
         : undefined,
       scopeCondition(scope, households.departmentCode, households.municipalityCode),
     ];
-    const rows = await this.orm
-      .select()
-      .from(households)
-      .where(and(...conds))
-      .orderBy(asc(households.id))
-      .limit(page.first + 1);
-    return toPage(rows, page.first);
   }
 
   /** Current memberships (valid_to null) of linked persons, for a batch of households. */

@@ -68,9 +68,31 @@ export class PersonRepository {
   }
 
   async list(filter: PersonFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<PersonRow>> {
-    const conds: (SQL | undefined)[] = [
+    const rows = await this.orm
+      .select()
+      .from(persons)
+      .where(and(...this.conditions(filter, scope), page.after !== undefined ? gt(persons.id, page.after) : undefined))
+      .orderBy(asc(persons.id))
+      .limit(page.first + 1);
+    return toPage(rows, page.first);
+  }
+
+  /**
+   * How many active persons match (the same filter and scope as `list`). The filters are the
+   * indexed denormalized columns, so a filtered count is an index range count; without a filter it
+   * counts every active person (an index-only scan of the whole table: see README, "totalCount").
+   */
+  async count(filter: PersonFilter, scope?: TerritoryScope | null): Promise<number> {
+    const [row] = await this.orm
+      .select({ n: sql<number>`count(*)::int` })
+      .from(persons)
+      .where(and(...this.conditions(filter, scope)));
+    return row?.n ?? 0;
+  }
+
+  private conditions(filter: PersonFilter, scope?: TerritoryScope | null): (SQL | undefined)[] {
+    return [
       eq(persons.status, 'active'),
-      page.after !== undefined ? gt(persons.id, page.after) : undefined,
       filter.department ? eq(persons.departmentCode, filter.department) : undefined,
       filter.municipality ? eq(persons.municipalityCode, filter.municipality) : undefined,
       filter.sisbenGroup ? eq(persons.sisbenGroup, filter.sisbenGroup) : undefined,
@@ -82,12 +104,5 @@ export class PersonRepository {
         : undefined,
       scopeCondition(scope, persons.departmentCode, persons.municipalityCode),
     ];
-    const rows = await this.orm
-      .select()
-      .from(persons)
-      .where(and(...conds))
-      .orderBy(asc(persons.id))
-      .limit(page.first + 1);
-    return toPage(rows, page.first);
   }
 }

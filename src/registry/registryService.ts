@@ -59,6 +59,27 @@ export class RegistryService {
     return this.households.list(this.normalizeTerritory(filter), this.page(first, after), scope);
   }
 
+  countPersons(filter: PersonFilter, scope?: TerritoryScope | null): Promise<number> {
+    return this.persons.count(this.normalizeTerritory(filter), scope);
+  }
+
+  countHouseholds(filter: HouseholdFilter, scope?: TerritoryScope | null): Promise<number> {
+    return this.households.count(this.normalizeTerritory(filter), scope);
+  }
+
+  /**
+   * `node(id:)`: a public id names one person or one household (UUIDv7 from one generator, so ids
+   * are global). Persons first (a merged-away id resolves to its survivor), then households; both
+   * within the caller's territorial scope.
+   */
+  async nodeByPublicId(publicId: string, scope?: TerritoryScope | null): Promise<{ person: PersonRow } | { household: HouseholdRow } | null> {
+    if (!isUuid(publicId)) return null;
+    const person = await this.personByPublicId(publicId, scope);
+    if (person) return { person };
+    const household = await this.householdByPublicId(publicId, scope);
+    return household ? { household } : null;
+  }
+
   async householdByPublicId(publicId: string, scope?: TerritoryScope | null): Promise<HouseholdRow | null> {
     if (!isUuid(publicId)) return null;
     return (await this.households.findByPublicIds([publicId], scope))[0] ?? null;

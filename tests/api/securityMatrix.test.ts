@@ -75,6 +75,14 @@ const ENTRY_POINTS: Record<string, { query: (p: SeededPerson, h: SeededHousehold
     query: (p) => `{ x: person(id: "${p.publicId}") { ...F } }`,
     find: (d) => [d.x].filter(Boolean),
   },
+  'root node(id) on Person': {
+    query: (p) => `{ x: node(id: "${p.publicId}") { ... on Person { ...F } } }`,
+    find: (d) => [d.x].filter(Boolean),
+  },
+  'nested node(id) on Household .members.person': {
+    query: (_p, h) => `{ x: node(id: "${h.publicId}") { ... on Household { members { person { ...F } } } } }`,
+    find: (d) => (d.x?.members ?? []).map((m: any) => m.person).filter(Boolean),
+  },
   'search personByDocument': {
     query: (p) => `{ x: personByDocument(type: ${p.docType}, number: "${p.docNumber}") { ...F } }`,
     find: (d) => [d.x].filter(Boolean),

@@ -86,6 +86,11 @@ export function analyzeOperation(
     return n;
   };
 
+  const fieldCost = (def: { extensions?: unknown }): number => {
+    const c = (def.extensions as { cost?: unknown } | null | undefined)?.cost;
+    return typeof c === 'number' && c > 0 ? c : 0;
+  };
+
   const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, fragmentPath: readonly string[]): number => {
     let cost = 0;
     for (const sel of set.selections) {
@@ -98,7 +103,11 @@ export function analyzeOperation(
         if (!def) continue;
         if (!name.startsWith('__')) record(parent, name);
         const named = getNamedType(def.type);
-        if (isLeafType(named) || !sel.selectionSet || !isCompositeType(named)) continue;
+        if (isLeafType(named) || !sel.selectionSet || !isCompositeType(named)) {
+          // A leaf that does work of its own (a count over a filtered set) declares its cost.
+          cost += fieldCost(def);
+          continue;
+        }
         cost += 1 + pageSize(sel, def as GraphQLField<unknown, unknown>) * walk(sel.selectionSet, named, fragmentPath);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;

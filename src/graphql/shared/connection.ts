@@ -16,15 +16,21 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+/**
+ * A Relay connection of one page. `totalCount` (optional) is a thunk: graphql-js calls a
+ * function-valued property as the field's resolver, so the count runs only when a query selects it.
+ */
 export function connection<T, E>(
   items: T[],
   hasNextPage: boolean,
   cursorOf: (item: T) => string,
   edge: (cursor: string, node: T) => E,
-): { edges: E[]; pageInfo: PageInfo } {
+  totalCount?: () => Promise<number>,
+): { edges: E[]; pageInfo: PageInfo; totalCount?: () => Promise<number> } {
   const edges = items.map((n) => edge(cursorOf(n), n));
   return {
     edges,
+    ...(totalCount ? { totalCount } : {}),
     pageInfo: {
       hasNextPage,
       hasPreviousPage: false,

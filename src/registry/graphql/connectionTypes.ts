@@ -1,7 +1,14 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Extensions, Field, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../../graphql/shared';
 import { Household } from './householdTypes';
 import { Person } from './personTypes';
+
+/** Charged by the cost limiter like a page of this many objects: a count reads every matching row. */
+export const TOTAL_COUNT_COST = 100;
+
+const TOTAL_COUNT_DESCRIPTION =
+  'How many items match the filter (and the client’s territorial scope), whatever the page. Exact; computed only when ' +
+  'selected, with one count over the indexed filter columns (a count of the whole table reads all of it).';
 
 @ObjectType({ simpleResolvers: true })
 export class PersonEdge {
@@ -19,6 +26,10 @@ export class PersonConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: TOTAL_COUNT_DESCRIPTION })
+  @Extensions({ cost: TOTAL_COUNT_COST })
+  totalCount!: () => Promise<number>;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -37,4 +48,8 @@ export class HouseholdConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: TOTAL_COUNT_DESCRIPTION })
+  @Extensions({ cost: TOTAL_COUNT_COST })
+  totalCount!: () => Promise<number>;
 }

@@ -1,10 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { RecordStatus, SisbenGroup, Source, Zone, LocalDateScalar, PersonalType, Sensitive } from '../../graphql/shared';
+import { Node } from './nodeTypes';
 import { KinshipRole } from './referenceTypes';
 
-@ObjectType({ description: 'A household as a source defines it (Sisbén IV: ficha + hogar).' })
+@ObjectType({ description: 'A household as a source defines it (Sisbén IV: ficha + hogar).', implements: Node })
 @PersonalType<Household>({ auditSubject: (h) => ({ subjectType: 'household', subjectId: h.id, personId: null }) })
-export class Household {
+export class Household implements Node {
   @Field(() => ID)
   @Sensitive('public')
   id!: string;

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { AffiliationState, DocumentType, RecordStatus, Sex, SisbenGroup, Source, Subsystem, LocalDateScalar, PersonalType, Sensitive } from '../../graphql/shared';
+import { Node } from './nodeTypes';
 import { Municipality, VictimizingEvent } from './referenceTypes';
 import { SourceRecord } from './sourceRecordTypes';
 
@@ -155,9 +156,9 @@ export class GoldenValue {
   sourceRecordId!: number | null;
 }
 
-@ObjectType({ description: 'A person: the golden record built from every linked source record.' })
+@ObjectType({ description: 'A person: the golden record built from every linked source record.', implements: Node })
 @PersonalType()
-export class Person {
+export class Person implements Node {
   @Field(() => ID, { description: 'Stable public id; the id of a merged-away person resolves to its survivor.' })
   @Sensitive('public')
   id!: string;

@@ -6,10 +6,26 @@ import { toHousehold, toPerson } from './mappers';
 import { HouseholdConnection, PersonConnection } from './connectionTypes';
 import { Household } from './householdTypes';
 import { HouseholdFilter, PersonFilter } from './filterTypes';
+import { NODE_TYPE, Node } from './nodeTypes';
 import { Person } from './personTypes';
 
 @Resolver()
 export class RegistryResolver {
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => Node, {
+    nullable: true,
+    description:
+      'Any object by its global id (Relay’s Node interface): a person or a household. A merged-away person id returns the ' +
+      'survivor; an id outside the client’s territorial scope, or unknown, returns null.',
+  })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RegistryContext): Promise<Person | Household | null> {
+    const found = await ctx.services.registry.nodeByPublicId(id, ctx.scope);
+    if (!found) return null;
+    return 'person' in found
+      ? Object.assign(toPerson(found.person), { [NODE_TYPE]: 'Person' as const })
+      : Object.assign(toHousehold(found.household), { [NODE_TYPE]: 'Household' as const });
+  }
+
   @Allow(...REGISTRY_ROLES)
   @Query(() => Person, { nullable: true, description: 'A person by public id. A merged-away id returns the survivor.' })
   async person(@Arg('id', () => ID) id: string, @Ctx() ctx: RegistryContext): Promise<Person | null> {
@@ -52,7 +68,14 @@ export class RegistryResolver {
     @Ctx() ctx: RegistryContext,
   ): Promise<PersonConnection> {
     const page = await ctx.services.registry.listPersons({ ...filter }, first, after, ctx.scope);
-    return connection(page.items, page.hasNextPage, (p) => encodeCursor(p.id), (cursor, p) => ({ cursor, node: toPerson(p) }));
+    const f = { ...filter };
+    return connection(
+      page.items,
+      page.hasNextPage,
+      (p) => encodeCursor(p.id),
+      (cursor, p) => ({ cursor, node: toPerson(p) }),
+      () => ctx.services.registry.countPersons(f, ctx.scope),
+    ) as PersonConnection;
   }
 
   @Allow(...REGISTRY_ROLES)
@@ -71,6 +94,13 @@ export class RegistryResolver {
     @Ctx() ctx: RegistryContext,
   ): Promise<HouseholdConnection> {
     const page = await ctx.services.registry.listHouseholds({ ...filter }, first, after, ctx.scope);
-    return connection(page.items, page.hasNextPage, (h) => encodeCursor(h.id), (cursor, h) => ({ cursor, node: toHousehold(h) }));
+    const f = { ...filter };
+    return connection(
+      page.items,
+      page.hasNextPage,
+      (h) => encodeCursor(h.id),
+      (cursor, h) => ({ cursor, node: toHousehold(h) }),
+      () => ctx.services.registry.countHouseholds(f, ctx.scope),
+    ) as HouseholdConnection;
   }
 }
