@@ -115,8 +115,7 @@ function buildCases(fixtures: { departments: string[]; documents: string[] }): C
               affiliationsByPersonId { nodes { subsystem administratorCode regime state } } } } } } }
           pageInfo { hasNextPage endCursor } } }`,
         vars: () => ({}),
-        rows: (d) =>
-          sum(d.allHouseholds.edges, (e: any) => 1 + sum(e.node.householdMembershipsByHouseholdId.nodes, (m: any) => pglPerson(m.personByPersonId))),
+        rows: (d) => sum(d.allHouseholds.edges, (e: any) => 1 + sum(e.node.householdMembershipsByHouseholdId.nodes, (m: any) => pglPerson(m.personByPersonId))),
       },
     },
     {
@@ -138,27 +137,25 @@ function buildCases(fixtures: { departments: string[]; documents: string[] }): C
         rows: (d) => sum(d.allPeople.edges, (e: any) => pglPerson(e.node)),
       },
     },
-    ...(['reader', 'steward'] as const).map(
-      (role): Case => ({
-        key: role === 'reader' ? 'byDocument' : 'byDocumentSteward',
-        label: role === 'reader' ? 'personByDocument' : 'personByDocument, steward (full numbers, audited)',
-        role,
-        hub: {
-          query: `query ByDocument($n: String!) { personByDocument(type: CC, number: $n) {
+    ...(['reader', 'steward'] as const).map((role): Case => ({
+      key: role === 'reader' ? 'byDocument' : 'byDocumentSteward',
+      label: role === 'reader' ? 'personByDocument' : 'personByDocument, steward (full numbers, audited)',
+      role,
+      hub: {
+        query: `query ByDocument($n: String!) { personByDocument(type: CC, number: $n) {
             id fullName birthDate identifiers { type number } isDisplaced
             affiliations { subsystem state } households { role { label } } } }`,
-          vars: (i) => ({ n: doc(i) }),
-          rows: (d) => (d.personByDocument ? hubPerson(d.personByDocument) : 0),
-        },
-        pgl: {
-          query: `query ByDocument($n: String!) { allPersonIdentifiers(condition: { docType: "CC", docNumber: $n }) {
+        vars: (i) => ({ n: doc(i) }),
+        rows: (d) => (d.personByDocument ? hubPerson(d.personByDocument) : 0),
+      },
+      pgl: {
+        query: `query ByDocument($n: String!) { allPersonIdentifiers(condition: { docType: "CC", docNumber: $n }) {
             nodes { personByPersonId { publicId ${NAMES} birthDate personIdentifiersByPersonId { nodes { docType docNumber } } isDisplaced
               affiliationsByPersonId { nodes { subsystem state } } householdMembershipsByPersonId { nodes { kinshipRoleByRole { label } } } } } } }`,
-          vars: (i) => ({ n: doc(i) }),
-          rows: (d) => sum(d.allPersonIdentifiers.nodes, (n: any) => pglPerson(n.personByPersonId)),
-        },
-      }),
-    ),
+        vars: (i) => ({ n: doc(i) }),
+        rows: (d) => sum(d.allPersonIdentifiers.nodes, (n: any) => pglPerson(n.personByPersonId)),
+      },
+    })),
     {
       key: 'reviewQueue',
       label: 'review-queue page of 20 with both persons (steward)',
@@ -193,7 +190,8 @@ function buildCases(fixtures: { departments: string[]; documents: string[] }): C
       pgl: {
         query: `query Lookup(${lookupVarDecls}) { ${Array.from(
           { length: LOOKUP_BATCH },
-          (_, k) => `p${k}: allPersonIdentifiers(condition: { docType: "CC", docNumber: $d${k} }) { nodes { personByPersonId { publicId ${NAMES} birthDate sisbenGroup healthState } } }`,
+          (_, k) =>
+            `p${k}: allPersonIdentifiers(condition: { docType: "CC", docNumber: $d${k} }) { nodes { personByPersonId { publicId ${NAMES} birthDate sisbenGroup healthState } } }`,
         ).join(' ')} }`,
         vars: lookupVars,
         rows: (d) => sum(Object.values(d) as any[], (c) => c.nodes.length),
@@ -295,7 +293,11 @@ interface Measure {
 
 async function main() {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  console.log(`machine: ${machine}; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${machine}; load average at start ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 
   const admin = postgres(TEST_PG_ADMIN_URL, { onnotice: () => {}, max: 1 });
   const name = reuse ?? `juntos_bench_pgl_${process.pid}`;
@@ -320,7 +322,9 @@ async function main() {
         ? `database ${name}: reusing ${fmt(seeded.persons)} persons`
         : `seeded ${fmt(seeded.persons)} persons in ${fmt(seeded.households)} households through the pipeline in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
-    const departments = (await db.rows<{ d: string }>(sql`select distinct department_code as d from persons where department_code is not null order by 1`)).map((r) => r.d);
+    const departments = (await db.rows<{ d: string }>(sql`select distinct department_code as d from persons where department_code is not null order by 1`)).map(
+      (r) => r.d,
+    );
     const allDepartments = (await db.rows<{ code: string }>(sql`select code from departments order by 1`)).map((r) => r.code);
     // CC numbers held by one person and by no other document of anyone else: both servers find exactly that person.
     const documents = (
@@ -335,7 +339,9 @@ async function main() {
     const tokens = { reader: await create('reader', allDepartments), steward: await create('steward', []) };
     await rt.close(500);
     await db.close();
-    console.log(`${departments.length} departments, ${fmt(documents.length)} unambiguous CC documents; reader scoped to all ${allDepartments.length} departments`);
+    console.log(
+      `${departments.length} departments, ${fmt(documents.length)} unambiguous CC documents; reader scoped to all ${allDepartments.length} departments`,
+    );
 
     const hub = await startServer('hub', 'hub.ts', {
       DATABASE_URL: url,
@@ -435,8 +441,14 @@ async function main() {
     }
 
     const rss = { hub: await peakRssMb(hub.child.pid!), pgl: await peakRssMb(pgl.child.pid!) };
-    console.log(`\nResults (${duration} s per case after ${warmup} s warm-up; ${machine}; load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')})\n`);
-    console.log('| operation | clients | hub req/s | hub p50 / p99 ms | PostGraphile req/s | PostGraphile p50 / p99 ms | ratio | hub SQL / req | xact / req hub · PG | server CPU ms / req hub · PG | PostgreSQL CPU ms / req hub · PG |');
+    console.log(
+      `\nResults (${duration} s per case after ${warmup} s warm-up; ${machine}; load average at end ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')})\n`,
+    );
+    console.log(
+      '| operation | clients | hub req/s | hub p50 / p99 ms | PostGraphile req/s | PostGraphile p50 / p99 ms | ratio | hub SQL / req | xact / req hub · PG | server CPU ms / req hub · PG | PostgreSQL CPU ms / req hub · PG |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const { c, connections, hub: h, pgl: p } of results) {
       const failed = h.failures || p.failures ? ` (failures: hub ${h.failures}, PG ${p.failures})` : '';

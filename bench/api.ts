@@ -52,7 +52,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${fmt(totalmem() / 1048576)} MB RAM, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${fmt(totalmem() / 1048576)} MB RAM, Node ${process.version}, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const name = `juntos_bench_api_${process.pid}`;
   const admin = postgres(TEST_PG_ADMIN_URL, { onnotice: () => {}, max: 1 });
   await admin.unsafe(`create database "${name}"`);
@@ -70,10 +74,13 @@ async function main() {
     const t0 = performance.now();
     const seeded = await seedDemo(rt.app, { households });
     await rt.drain();
-    console.log(`seeded ${fmt(seeded.persons)} persons in ${fmt(seeded.households)} households through the pipeline in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${fmt(seeded.persons)} persons in ${fmt(seeded.households)} households through the pipeline in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     const http = await startHttpServer(rt.app, { port: 0, host: '127.0.0.1' });
-    const tokenOf = async (role: 'reader' | 'steward') => (await rt.app.services.clients.create({ name: `bench-${role}`, role, scope: [], actor: 'bench' })).token;
+    const tokenOf = async (role: 'reader' | 'steward') =>
+      (await rt.app.services.clients.create({ name: `bench-${role}`, role, scope: [], actor: 'bench' })).token;
     const tokens = { reader: await tokenOf('reader'), steward: await tokenOf('steward') };
     const docs = await db.rows<{ number: string }>(sql`select doc_number as number from person_identifiers where doc_type = 'CC' order by id limit 500`);
     const depts = await db.rows<{ d: string }>(sql`select distinct department_code as d from persons where department_code is not null`);
@@ -92,7 +99,12 @@ async function main() {
       { label: 'households page of 100 + members, documents, affiliations (reader, masked)', role: 'reader', query: HOUSEHOLD_PAGE, vars: () => ({}) },
       { label: 'households page of 100 + members, documents, affiliations (steward, audited)', role: 'steward', query: HOUSEHOLD_PAGE, vars: () => ({}) },
       { label: 'persons page of 20 by department (reader)', role: 'reader', query: PERSONS_PAGE, vars: (i) => ({ dept: depts[i % depts.length].d }) },
-      { label: 'personByDocument "1.234.567" formatting (reader)', role: 'reader', query: BY_DOCUMENT, vars: (i) => ({ n: Number(docs[i % docs.length].number).toLocaleString('de-DE') }) },
+      {
+        label: 'personByDocument "1.234.567" formatting (reader)',
+        role: 'reader',
+        query: BY_DOCUMENT,
+        vars: (i) => ({ n: Number(docs[i % docs.length].number).toLocaleString('de-DE') }),
+      },
     ];
 
     for (const op of operations) {
@@ -116,7 +128,9 @@ async function main() {
       );
       const rps = (n / (performance.now() - tc)) * 1000;
       console.log(`\n${op.label}`);
-      console.log(`  latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (${n} requests, one at a time)`);
+      console.log(
+        `  latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (${n} requests, one at a time)`,
+      );
       console.log(`  ${rps.toFixed(0)} requests/s with ${concurrency} in flight; ${perRequest.toFixed(1)} SQL statements per request`);
     }
     const [audit] = await db.rows<{ n: number }>(sql`select count(*)::int as n from audit_events`);

@@ -93,7 +93,10 @@ class CpuMeter {
   private readonly node0 = process.cpuUsage();
   private readonly tick = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
-  constructor(private readonly admin: postgres.Sql, private readonly database: string) {
+  constructor(
+    private readonly admin: postgres.Sql,
+    private readonly database: string,
+  ) {
     this.timer = setInterval(() => void this.sample(), 200);
   }
 
@@ -184,7 +187,14 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
       cpu,
       peakRss: peak,
       rssByState,
-      counts: { loaded: done.rowsLoaded, rejected: done.rowsRejected, added: done.added, changed: done.changed, unchanged: done.unchanged, disappeared: done.disappeared },
+      counts: {
+        loaded: done.rowsLoaded,
+        rejected: done.rowsRejected,
+        added: done.added,
+        changed: done.changed,
+        unchanged: done.unchanged,
+        disappeared: done.disappeared,
+      },
     };
   } finally {
     await rt.close(500);
@@ -209,11 +219,26 @@ async function dbSizes(admin: postgres.Sql, url: string): Promise<{ database: nu
 
 function printRun(label: string, f: RunFigures, fileBytes: number) {
   console.log(`${label}: ${fmt(f.rows)} rows in ${secs(f.ms)} → ${fmt((f.rows / f.ms) * 1000)} rows/s end to end (state ${f.state})`);
-  console.log(`  counts: ${Object.entries(f.counts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
-  if (Object.keys(f.phases).length) console.log(`  phases: ${Object.entries(f.phases).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`);
-  console.log(`  peak RSS by state: ${Object.entries(f.rssByState).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
+  console.log(
+    `  counts: ${Object.entries(f.counts)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ')}`,
+  );
+  if (Object.keys(f.phases).length)
+    console.log(
+      `  phases: ${Object.entries(f.phases)
+        .map(([k, v]) => `${k} ${secs(v)}`)
+        .join(', ')}`,
+    );
+  console.log(
+    `  peak RSS by state: ${Object.entries(f.rssByState)
+      .map(([k, v]) => `${k} ${mb(v)}`)
+      .join(', ')}`,
+  );
   const cpu = f.cpu.nodeMs + f.cpu.postgresMs;
-  console.log(`  CPU: Node ${secs(f.cpu.nodeMs)} + PostgreSQL ${secs(f.cpu.postgresMs)} = ${secs(cpu)} → ${fmt((f.rows / cpu) * 1000)} rows per CPU second (PostgreSQL ${((f.cpu.postgresMs / cpu) * 100).toFixed(0)} %)`);
+  console.log(
+    `  CPU: Node ${secs(f.cpu.nodeMs)} + PostgreSQL ${secs(f.cpu.postgresMs)} = ${secs(cpu)} → ${fmt((f.rows / cpu) * 1000)} rows per CPU second (PostgreSQL ${((f.cpu.postgresMs / cpu) * 100).toFixed(0)} %)`,
+  );
   console.log(`  database growth: ${mb(f.growth.bytes)} = ${(f.growth.bytes / fileBytes).toFixed(2)} × the file; WAL written ${mb(f.growth.wal)}`);
   console.log(`  by table: ${f.growth.tables.map((t) => `${t.name} ${mb(t.bytes)}`).join(', ')}`);
 }
@@ -221,7 +246,9 @@ function printRun(label: string, f: RunFigures, fileBytes: number) {
 /** One size, in this process: fresh database, psql baseline, import, (changed import), drop. */
 async function one(rows: number): Promise<void> {
   const file = ensureFile(rows);
-  const changedFile = flag('changed') ? ensureFile(rows, `added:${Math.round(rows * 0.005)},changed:${Math.round(rows * 0.01)},removed:${Math.round(rows * 0.005)}`) : null;
+  const changedFile = flag('changed')
+    ? ensureFile(rows, `added:${Math.round(rows * 0.005)},changed:${Math.round(rows * 0.01)},removed:${Math.round(rows * 0.005)}`)
+    : null;
   const name = `juntos_bench_${process.pid}`;
   const admin = postgres(ADMIN_URL, { onnotice: () => {}, max: 2 });
   await admin.unsafe(`create database "${name}"`);
@@ -248,14 +275,22 @@ async function one(rows: number): Promise<void> {
       const second = await importOnce(url, name, admin, changedFile, chunk);
       printRun('changed extract', second, statSync(changedFile).size);
       console.log(`  peak RSS during import: ${mb(second.peakRss)}`);
-      changed = { ms: Math.round(second.ms), rowsPerSecond: Math.round((second.rows / second.ms) * 1000), peakRssMb: Math.round(second.peakRss / 1048576),
-        nodeCpuMs: Math.round(second.cpu.nodeMs), postgresCpuMs: Math.round(second.cpu.postgresMs), growthMb: Math.round(second.growth.bytes / 1048576) };
+      changed = {
+        ms: Math.round(second.ms),
+        rowsPerSecond: Math.round((second.rows / second.ms) * 1000),
+        peakRssMb: Math.round(second.peakRss / 1048576),
+        nodeCpuMs: Math.round(second.cpu.nodeMs),
+        postgresCpuMs: Math.round(second.cpu.postgresMs),
+        growthMb: Math.round(second.growth.bytes / 1048576),
+      };
     }
     const stats = createPostgresDatabase({ url, poolMax: 1 });
     const [sizes] = await stats.rows<Record<string, string>>(sql`select pg_size_pretty(pg_database_size(current_database())) as database`);
     await stats.close();
     console.log(`database size after: ${sizes.database}`);
-    console.log(`RESULT ${JSON.stringify({ rows, ms: Math.round(first.ms), rowsPerSecond: Math.round((first.rows / first.ms) * 1000), copyMs: Math.round(copyMs), ratio: +(first.ms / copyMs).toFixed(2), peakRssMb: Math.round(firstPeak / 1048576), cpuMs: Math.round(first.cpu.nodeMs + first.cpu.postgresMs), nodeCpuMs: Math.round(first.cpu.nodeMs), postgresCpuMs: Math.round(first.cpu.postgresMs), growthMb: Math.round(first.growth.bytes / 1048576), growthRatio: +(first.growth.bytes / bytes).toFixed(2), changed, loadAverage: loadavg()[0] })}`);
+    console.log(
+      `RESULT ${JSON.stringify({ rows, ms: Math.round(first.ms), rowsPerSecond: Math.round((first.rows / first.ms) * 1000), copyMs: Math.round(copyMs), ratio: +(first.ms / copyMs).toFixed(2), peakRssMb: Math.round(firstPeak / 1048576), cpuMs: Math.round(first.cpu.nodeMs + first.cpu.postgresMs), nodeCpuMs: Math.round(first.cpu.nodeMs), postgresCpuMs: Math.round(first.cpu.postgresMs), growthMb: Math.round(first.growth.bytes / 1048576), growthRatio: +(first.growth.bytes / bytes).toFixed(2), changed, loadAverage: loadavg()[0] })}`,
+    );
   } finally {
     if (!flag('keep')) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     else console.log(`kept database ${name}`);
@@ -268,12 +303,19 @@ async function main() {
   if (only) return one(Number(only));
   const sizes = [Number(arg('rows') ?? 1_000_000)];
   if (flag('big')) sizes.push(3_000_000);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const results: string[] = [];
   for (const rows of sizes) {
     // Each size in its own process: its peak RSS is its own.
     const passThrough = process.argv.slice(2).filter((a, i, all) => a !== '--big' && a !== '--rows' && all[i - 1] !== '--rows');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', String(rows), ...passThrough], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', String(rows), ...passThrough], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
     process.stdout.write(r.stdout);
     if (r.status !== 0) throw new Error(`benchmark for ${rows} rows failed`);
     const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));

@@ -118,7 +118,7 @@ async function blockingReport(manifest: LinkageManifest) {
   const { parseFile, inspectFile } = await import('../src/imports/registryFiles');
   const { municipalityCodes } = await import('../src/synthetic/divipola');
   const { BLOCKING_RULES, prepare, blockingRulesByName } = await import('../src/domain/identity');
-  const names = (arg('blocking') && !arg('blocking')!.startsWith('--') ? arg('blocking')!.split(',') : Object.keys(BLOCKING_RULES));
+  const names = arg('blocking') && !arg('blocking')!.startsWith('--') ? arg('blocking')!.split(',') : Object.keys(BLOCKING_RULES);
   const rules = blockingRulesByName(names);
   const truth = new Map<string, number>();
   for (const line of readFileSync(manifest.truthPath, 'utf8').split('\n').slice(1)) {
@@ -154,7 +154,9 @@ async function blockingReport(manifest: LinkageManifest) {
   const truePairs: [number, number][] = [];
   for (const ids of byPerson.values()) for (let a = 0; a < ids.length; a++) for (let b = a + 1; b < ids.length; b++) truePairs.push([ids[a], ids[b]]);
   console.log(`\nblocking analysis over ${fmt(persons.length)} records, ${fmt(truePairs.length)} true pairs:`);
-  console.log(`  ${'rule'.padEnd(36)} ${'pairs generated'.padStart(16)} ${'largest block'.padStart(14)} ${'true pairs'.padStart(11)} ${'recall'.padStart(8)} ${'only this rule'.padStart(15)}`);
+  console.log(
+    `  ${'rule'.padEnd(36)} ${'pairs generated'.padStart(16)} ${'largest block'.padStart(14)} ${'true pairs'.padStart(11)} ${'recall'.padStart(8)} ${'only this rule'.padStart(15)}`,
+  );
   const caughtBy = truePairs.map(() => 0);
   rules.forEach((rule, i) => {
     const blocks = new Map<string, number>();
@@ -178,17 +180,25 @@ async function blockingReport(manifest: LinkageManifest) {
   rules.forEach((rule, i) => {
     const { pairs, largest, caught } = (rule as unknown as { _stats: { pairs: number; largest: number; caught: number } })._stats;
     const only = caughtBy.filter((m) => m === 1 << i).length;
-    console.log(`  ${rule.name.padEnd(36)} ${fmt(pairs).padStart(16)} ${fmt(largest).padStart(14)} ${fmt(caught).padStart(11)} ${pct(caught / truePairs.length).padStart(8)} ${fmt(only).padStart(15)}`);
+    console.log(
+      `  ${rule.name.padEnd(36)} ${fmt(pairs).padStart(16)} ${fmt(largest).padStart(14)} ${fmt(caught).padStart(11)} ${pct(caught / truePairs.length).padStart(8)} ${fmt(only).padStart(15)}`,
+    );
   });
   const missed = caughtBy.filter((m) => m === 0).length;
   console.log(`  caught by none: ${fmt(missed)} true pairs (${pct(missed / truePairs.length, 3)})`);
 }
 
 async function main() {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const manifest = ensureFiles();
   if (flag('blocking')) return blockingReport(manifest);
-  console.log(`population: ${fmt(manifest.persons)} persons in ${fmt(manifest.households)} households; files: ${manifest.files.map((f) => `${f.source} ${fmt(f.rows)}`).join(', ')}`);
+  console.log(
+    `population: ${fmt(manifest.persons)} persons in ${fmt(manifest.households)} households; files: ${manifest.files.map((f) => `${f.source} ${fmt(f.rows)}`).join(', ')}`,
+  );
 
   const name = `juntos_bench_linkage_${process.pid}`;
   const admin = postgres(TEST_PG_ADMIN_URL, { onnotice: () => {}, max: 1 });
@@ -229,7 +239,11 @@ async function main() {
         clearInterval(analyzer);
       }
       const done = (await imports.getRun(run.id))!;
-      phases.push({ label: `import ${f.source}`, ms: performance.now() - t, extra: `${fmt(done.rowsLoaded)} loaded, ${fmt(done.rowsRejected)} rejected, state ${done.state}` });
+      phases.push({
+        label: `import ${f.source}`,
+        ms: performance.now() - t,
+        extra: `${fmt(done.rowsLoaded)} loaded, ${fmt(done.rowsRejected)} rejected, state ${done.state}`,
+      });
       const [recon] = await db.rows<{ id: string }>(sql`select id from reconciliation_runs where import_run_id = ${run.id}`);
       t = performance.now();
       const cpu0 = process.cpuUsage();
@@ -256,12 +270,26 @@ async function main() {
     for (const p of phases) console.log(`  ${p.label.padEnd(18)} ${secs(p.ms).padStart(9)}  ${p.extra ?? ''}`);
     console.log(`  reconciliation total ${secs(reconMs)}`);
 
-    const runs = await db.rows<{ id: string; blocking_stats: Record<string, number> | null; settings: unknown; model_version: string | null; timings?: unknown }>(
-      sql`select * from reconciliation_runs where id = any(${`{${reconRuns.join(',')}}`}::bigint[]) order by id`,
-    );
+    const runs = await db.rows<{
+      id: string;
+      blocking_stats: Record<string, number> | null;
+      settings: unknown;
+      model_version: string | null;
+      timings?: unknown;
+    }>(sql`select * from reconciliation_runs where id = any(${`{${reconRuns.join(',')}}`}::bigint[]) order by id`);
     console.log('\ncomparisons per blocking rule (candidate pairs generated, per run):');
-    for (const r of runs) console.log(`  run ${r.id}: ${Object.entries(r.blocking_stats ?? {}).map(([k, v]) => `${k} ${fmt(Number(v))}`).join(', ')}`);
-    for (const e of engineTimings) console.log(`  run ${e.run} engine phases: ${Object.entries(e.timings).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`);
+    for (const r of runs)
+      console.log(
+        `  run ${r.id}: ${Object.entries(r.blocking_stats ?? {})
+          .map(([k, v]) => `${k} ${fmt(Number(v))}`)
+          .join(', ')}`,
+      );
+    for (const e of engineTimings)
+      console.log(
+        `  run ${e.run} engine phases: ${Object.entries(e.timings)
+          .map(([k, v]) => `${k} ${secs(v)}`)
+          .join(', ')}`,
+      );
     const models = await db.rows<{ version: string; training: Record<string, unknown> }>(sql`select version, training from linkage_models order by id`);
     for (const m of models) {
       const { tf: _tf, ...t } = m.training as Record<string, unknown>;
@@ -317,7 +345,9 @@ async function main() {
         count(distinct source_entity_id) filter (where reason <> 'AUTO_LINK_AUDIT') as without_audit
       from review_items where status = 'open'`);
     const [entities] = await db.rows<{ n: string }>(sql`select count(*) as n from source_entities where status = 'active'`);
-    console.log(`\nreview queue: ${fmt(reviews.reduce((a, r) => a + Number(r.items), 0))} items; records in review ${fmt(Number(inReview.all))} = ${pct(Number(inReview.all) / Number(entities.n))} of ${fmt(Number(entities.n))} records (${pct(Number(inReview.without_audit) / Number(entities.n))} without the audit sample)`);
+    console.log(
+      `\nreview queue: ${fmt(reviews.reduce((a, r) => a + Number(r.items), 0))} items; records in review ${fmt(Number(inReview.all))} = ${pct(Number(inReview.all) / Number(entities.n))} of ${fmt(Number(entities.n))} records (${pct(Number(inReview.without_audit) / Number(entities.n))} without the audit sample)`,
+    );
     // For items about two records: how often the truth says they are one person (a steward's "same").
     const truthOfItems = await db.rows<{ reason: string; same: string; different: string; tags: string | null }>(sql`
       select i.reason::text as reason, count(*) filter (where a.truth = b.truth) as same, count(*) filter (where a.truth <> b.truth) as different,
@@ -364,7 +394,9 @@ async function main() {
         for (const r of rows) {
           if (r.g !== last) console.log('  --');
           last = r.g;
-          console.log(`  ${String(r.other).padStart(8)} ${String(r.source).padEnd(6)} ${r.doc_type ?? '--'} ${String(r.doc_number ?? '').padEnd(11)} ${[r.first_name, r.second_name, r.first_surname, r.second_surname].map((x) => x ?? '·').join(' | ')} ${r.birth_date} ${r.sex} ${r.municipality_code} ${r.household_key ?? ''} [${r.tags ?? ''}] ${r.link_type}:${r.reasons ?? ''} ${r.score ?? ''}`);
+          console.log(
+            `  ${String(r.other).padStart(8)} ${String(r.source).padEnd(6)} ${r.doc_type ?? '--'} ${String(r.doc_number ?? '').padEnd(11)} ${[r.first_name, r.second_name, r.first_surname, r.second_surname].map((x) => x ?? '·').join(' | ')} ${r.birth_date} ${r.sex} ${r.municipality_code} ${r.household_key ?? ''} [${r.tags ?? ''}] ${r.link_type}:${r.reasons ?? ''} ${r.score ?? ''}`,
+          );
         }
       };
       await show('wrongly joined (predicted person → true persons)', 'pred', 'truth');
@@ -373,7 +405,9 @@ async function main() {
     console.log(`\npeak RSS of this process during imports and reconciliation: ${mb(peakPipeline)}`);
     const [size] = await db.rows<{ s: string }>(sql`select pg_size_pretty(pg_database_size(current_database())) as s`);
     console.log(`database size: ${size.s}`);
-    console.log(`RESULT ${JSON.stringify({ persons: manifest.persons, records: metrics.records, precision: +metrics.precision.toFixed(5), recall: +metrics.recall.toFixed(5), f1: +metrics.f1.toFixed(5), reviewShare: +(Number(inReview.all) / Number(entities.n)).toFixed(5), reconcileSeconds: +(reconMs / 1000).toFixed(1), peakRssMb: Math.round(peakPipeline / 1048576) })}`);
+    console.log(
+      `RESULT ${JSON.stringify({ persons: manifest.persons, records: metrics.records, precision: +metrics.precision.toFixed(5), recall: +metrics.recall.toFixed(5), f1: +metrics.f1.toFixed(5), reviewShare: +(Number(inReview.all) / Number(entities.n)).toFixed(5), reconcileSeconds: +(reconMs / 1000).toFixed(1), peakRssMb: Math.round(peakPipeline / 1048576) })}`,
+    );
   } finally {
     clearInterval(sampler);
     await db.close();

@@ -36,7 +36,9 @@ if (!file) {
   if (!existsSync(file)) {
     const gen = fileURLToPath(new URL('../src/synthetic/generate.ts', import.meta.url));
     process.stdout.write(`generating ${rows.toLocaleString('en')} ${source} rows → ${file} … `);
-    execFileSync(process.execPath, ['--import', 'tsx', gen, '--source', source, '--rows', String(rows), '--out', file, '--seed', '20240101'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, ['--import', 'tsx', gen, '--source', source, '--rows', String(rows), '--out', file, '--seed', '20240101'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     console.log('done');
   }
 }
@@ -61,7 +63,7 @@ const ctx = { fileName: file, today: new Date().toISOString().slice(0, 10), muni
 
 const inspected = await time('inspect', () => inspectFile(file!));
 console.log(`file: ${file} (${mb(bytes)}, ${inspected.value.encoding})`);
-console.log(`inspectFile (sha256 + encoding):   ${inspected.ms.toFixed(0)} ms (${((bytes / 1048576) / (inspected.ms / 1000)).toFixed(0)} MB/s)`);
+console.log(`inspectFile (sha256 + encoding):   ${inspected.ms.toFixed(0)} ms (${(bytes / 1048576 / (inspected.ms / 1000)).toFixed(0)} MB/s)`);
 
 if (flag('stages')) {
   const dec = await time('decode', async () => {
@@ -92,8 +94,12 @@ const full = await time('parse', async () => {
   return { ok, errors, warnings };
 });
 const n = full.value.ok + full.value.errors;
-console.log(`parse + validate + map (${source}):    ${full.ms.toFixed(0)} ms, ${rate(n, full.ms)} wall, ${rate(n, full.cpuMs)} per CPU second — ${full.value.ok.toLocaleString('en')} ok, ${full.value.errors} errors, ${full.value.warnings} warnings`);
-console.log(`physical lines ${ctx.stats.physicalLines.toLocaleString('en')} = header ${ctx.stats.headerLines} + blank ${ctx.stats.blankLines} + records ${ctx.stats.records.toLocaleString('en')}`);
+console.log(
+  `parse + validate + map (${source}):    ${full.ms.toFixed(0)} ms, ${rate(n, full.ms)} wall, ${rate(n, full.cpuMs)} per CPU second — ${full.value.ok.toLocaleString('en')} ok, ${full.value.errors} errors, ${full.value.warnings} warnings`,
+);
+console.log(
+  `physical lines ${ctx.stats.physicalLines.toLocaleString('en')} = header ${ctx.stats.headerLines} + blank ${ctx.stats.blankLines} + records ${ctx.stats.records.toLocaleString('en')}`,
+);
 
 if (flag('csv-parse')) {
   try {

@@ -167,7 +167,9 @@ function measure(label: string, rules: readonly BlockingRule[]): void {
   pb = pairs.map((p) => right[p.right]);
   console.log(`\n${label}: ${leftTf.length} × ${right.length} records, ${fmt(pairs.length)} candidate pairs`);
   for (const c of counts) {
-    console.log(`  rule ${c.rule.padEnd(30)} pairs ${fmt(c.comparisons).padStart(11)}  new ${fmt(c.newComparisons).padStart(11)}  largest block ${c.largestBlock}`);
+    console.log(
+      `  rule ${c.rule.padEnd(30)} pairs ${fmt(c.comparisons).padStart(11)}  new ${fmt(c.newComparisons).padStart(11)}  largest block ${c.largestBlock}`,
+    );
   }
   // Quality on the synthetic truth: right record j < 70 % of people is the variant of left record j.
   const outcomes = { link: [0, 0], review: [0, 0], no_link: [0, 0], distinct: [0, 0] } as Record<string, [number, number]>;
@@ -190,7 +192,9 @@ function measure(label: string, rules: readonly BlockingRule[]): void {
   const scoring = run(false);
   const decisions = run(true);
   console.log(`  compare + matchWeight:          best ${fmt(scoring.best).padStart(10)} pairs/s, median ${fmt(scoring.median).padStart(10)} (one core)`);
-  console.log(`  compare + matchWeight + decide: best ${fmt(decisions.best).padStart(10)} pairs/s, median ${fmt(decisions.median).padStart(10)} (one core); links: ${fmt(decisions.links)}`);
+  console.log(
+    `  compare + matchWeight + decide: best ${fmt(decisions.best).padStart(10)} pairs/s, median ${fmt(decisions.median).padStart(10)} (one core); links: ${fmt(decisions.links)}`,
+  );
 }
 
 /** Training cost: u from random pairs, m by EM over the candidate pairs' vectors. */

@@ -76,7 +76,10 @@ export { JobReleasedError } from '../src/platform/queue';
  * spending one of its attempts.
  */
 export class JobDeferredError extends Error {
-  constructor(readonly delayMs: number, reason: string) {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'JobDeferredError';
   }

@@ -26,15 +26,13 @@ const PER_SOURCE = {
  */
 export function scheduleSpecs(config: ScheduleConfig): ScheduleSpec[] {
   return [
-    ...SOURCE_NAMES.map(
-      (source): ScheduleSpec<'inbox.scan'> => ({
-        id: inboxSchedulerId(source),
-        name: 'inbox.scan',
-        data: { trigger: 'schedule', source },
-        pattern: config[PER_SOURCE[source]] ?? config.INBOX_SCAN_CRON,
-        tz: config.SCHEDULE_TZ,
-      }),
-    ),
+    ...SOURCE_NAMES.map((source): ScheduleSpec<'inbox.scan'> => ({
+      id: inboxSchedulerId(source),
+      name: 'inbox.scan',
+      data: { trigger: 'schedule', source },
+      pattern: config[PER_SOURCE[source]] ?? config.INBOX_SCAN_CRON,
+      tz: config.SCHEDULE_TZ,
+    })),
     { id: SWEEP_SCHEDULER_ID, name: 'runs.sweep', data: { trigger: 'schedule' }, everyMs: config.SWEEP_INTERVAL_MS } satisfies ScheduleSpec<'runs.sweep'>,
   ] as ScheduleSpec[];
 }

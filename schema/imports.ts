@@ -1,16 +1,4 @@
-import {
-  bigint,
-  char,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  real,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, char, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { importStateEnum, issueSeverityEnum, sourceEnum } from './enums';
 
 /**
@@ -60,10 +48,7 @@ export const importRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('import_runs_sha256_uq').on(t.sha256),
-    index('import_runs_source_state_idx').on(t.source, t.state, t.id),
-  ],
+  (t) => [uniqueIndex('import_runs_sha256_uq').on(t.sha256), index('import_runs_source_state_idx').on(t.source, t.state, t.id)],
 );
 
 export const importRowErrors = pgTable(

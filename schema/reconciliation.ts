@@ -1,19 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  char,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  real,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, index, integer, jsonb, pgEnum, pgTable, real, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sourceEnum } from './enums';
 import { persons } from './registry';
 
@@ -218,7 +204,9 @@ export const linkConstraints = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('link_constraints_active_uq').on(t.kind, t.entityAId, t.entityBId).where(sql`${t.revokedAt} is null`),
+    uniqueIndex('link_constraints_active_uq')
+      .on(t.kind, t.entityAId, t.entityBId)
+      .where(sql`${t.revokedAt} is null`),
     index('link_constraints_b_idx').on(t.entityBId),
   ],
 );
@@ -272,10 +260,7 @@ export const auditEvents = pgTable(
     before: jsonb('before'),
     after: jsonb('after'),
   },
-  (t) => [
-    index('audit_events_actor_time_idx').on(t.actor, t.occurredAt),
-    index('audit_events_person_idx').on(t.personId, t.occurredAt),
-  ],
+  (t) => [index('audit_events_actor_time_idx').on(t.actor, t.occurredAt), index('audit_events_person_idx').on(t.personId, t.occurredAt)],
 );
 
 export const linksExports = pgTable('links_exports', {

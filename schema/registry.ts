@@ -35,7 +35,9 @@ export const persons = pgTable(
   'persons',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    publicId: uuid('public_id').notNull().default(sql`juntos_uuid_v7()`),
+    publicId: uuid('public_id')
+      .notNull()
+      .default(sql`juntos_uuid_v7()`),
     status: personStatusEnum('status').notNull().default('active'),
     /** Set when merged away: the survivor. Public ids of merged persons redirect to it. */
     mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): AnyPgColumn => persons.id),
@@ -69,9 +71,15 @@ export const persons = pgTable(
     index('persons_municipality_id_idx').on(t.municipalityCode, t.id),
     index('persons_sisben_group_id_idx').on(t.sisbenGroup, t.id),
     index('persons_health_state_id_idx').on(t.healthState, t.id),
-    index('persons_displaced_id_idx').on(t.id).where(sql`${t.isDisplaced}`),
-    index('persons_victim_id_idx').on(t.id).where(sql`${t.isVictim}`),
-    index('persons_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),
+    index('persons_displaced_id_idx')
+      .on(t.id)
+      .where(sql`${t.isDisplaced}`),
+    index('persons_victim_id_idx')
+      .on(t.id)
+      .where(sql`${t.isVictim}`),
+    index('persons_merged_into_idx')
+      .on(t.mergedIntoId)
+      .where(sql`${t.mergedIntoId} is not null`),
   ],
 );
 
@@ -105,7 +113,9 @@ export const households = pgTable(
   'households',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    publicId: uuid('public_id').notNull().default(sql`juntos_uuid_v7()`),
+    publicId: uuid('public_id')
+      .notNull()
+      .default(sql`juntos_uuid_v7()`),
     source: sourceEnum('source').notNull(),
     sourceKey: text('source_key').notNull(),
     municipalityCode: char('municipality_code', { length: 5 })

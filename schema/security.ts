@@ -14,7 +14,9 @@ export const apiClients = pgTable(
   'api_clients',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    publicId: uuid('public_id').notNull().default(sql`juntos_uuid_v7()`),
+    publicId: uuid('public_id')
+      .notNull()
+      .default(sql`juntos_uuid_v7()`),
     name: text('name').notNull(),
     role: clientRoleEnum('role').notNull(),
     /** Territorial scope: both null = the whole country; otherwise only these DANE codes. */
@@ -35,7 +37,9 @@ export const apiClients = pgTable(
     uniqueIndex('api_clients_public_id_uq').on(t.publicId),
     uniqueIndex('api_clients_token_hash_uq').on(t.tokenHash),
     // A name identifies one live client; revoked ones keep theirs for the audit trail.
-    uniqueIndex('api_clients_active_name_uq').on(sql`lower(${t.name})`).where(sql`${t.revokedAt} is null`),
+    uniqueIndex('api_clients_active_name_uq')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.revokedAt} is null`),
     index('api_clients_created_idx').on(t.createdAt),
   ],
 );

@@ -1,27 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  char,
-  customType,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-  varchar,
-} from 'drizzle-orm/pg-core';
-import {
-  affiliationStateEnum,
-  recordStatusEnum,
-  sexEnum,
-  sourceEnum,
-  subsystemEnum,
-} from './enums';
+import { bigint, boolean, char, customType, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { affiliationStateEnum, recordStatusEnum, sexEnum, sourceEnum, subsystemEnum } from './enums';
 import { documentTypes, municipalities, sisbenSubgroups, victimizingEvents } from './reference';
 import { households, persons } from './registry';
 
@@ -69,7 +48,9 @@ export const sourceEntities = pgTable(
     index('source_entities_person_idx').on(t.personId),
     index('source_entities_doc_number_idx').on(t.docNumber),
     index('source_entities_changed_run_idx').on(t.changedRunId),
-    index('source_entities_match_pending_idx').on(t.id).where(sql`${t.matchPending}`),
+    index('source_entities_match_pending_idx')
+      .on(t.id)
+      .where(sql`${t.matchPending}`),
   ],
 );
 
@@ -94,10 +75,7 @@ export const sourceRecords = pgTable(
     normalized: jsonb('normalized').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index('source_records_entity_idx').on(t.sourceEntityId),
-    uniqueIndex('source_records_run_line_uq').on(t.importRunId, t.lineNo),
-  ],
+  (t) => [index('source_records_entity_idx').on(t.sourceEntityId), uniqueIndex('source_records_run_line_uq').on(t.importRunId, t.lineNo)],
 );
 
 const factColumns = {
@@ -130,7 +108,9 @@ export const affiliations = pgTable(
   (t) => [
     uniqueIndex('affiliations_entity_uq').on(t.sourceEntityId),
     index('affiliations_person_idx').on(t.personId),
-    index('affiliations_state_person_idx').on(t.state, t.personId).where(sql`${t.status} = 'active'`),
+    index('affiliations_state_person_idx')
+      .on(t.state, t.personId)
+      .where(sql`${t.status} = 'active'`),
   ],
 );
 

@@ -11,7 +11,8 @@ import { exportStateEnum, reconciliationStateEnum, reviewReasonEnum, reviewStatu
 export const FINAL_RUN_STATES = ['done', 'failed'] as const;
 type Final = (typeof FINAL_RUN_STATES)[number];
 
-const unfinished = <S extends string>(states: readonly S[]) => states.filter((s): s is Exclude<S, Final> => !(FINAL_RUN_STATES as readonly string[]).includes(s));
+const unfinished = <S extends string>(states: readonly S[]) =>
+  states.filter((s): s is Exclude<S, Final> => !(FINAL_RUN_STATES as readonly string[]).includes(s));
 
 export const IMPORT_STATES = importStateEnum.enumValues;
 export type ImportState = (typeof IMPORT_STATES)[number];

@@ -88,16 +88,7 @@ export function createApp(deps: AppDeps) {
     }),
     // Stewardship: the review queue and decisions (under the engine lock), runs, the links export.
     merges,
-    review: new ReviewService(
-      repositories.review,
-      merges,
-      auditWriter,
-      repositories.reconciliation,
-      models,
-      reference,
-      config,
-      clock,
-    ),
+    review: new ReviewService(repositories.review, merges, auditWriter, repositories.reconciliation, models, reference, config, clock),
     reconciliationRuns: new ReconciliationRunService(reconciliation, repositories.reconciliation, repositories.review, config.API_MAX_PAGE_SIZE),
     linksExport,
   };

@@ -43,8 +43,9 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 process.on('message', (m: { type?: string }) => {
-  if (m?.type === 'stop') server.close(async () => {
-    await pgl.release();
-    process.exit(0);
-  });
+  if (m?.type === 'stop')
+    server.close(async () => {
+      await pgl.release();
+      process.exit(0);
+    });
 });

@@ -29,20 +29,77 @@ export function regimeFromFileName(fileName: string): Regime | null {
   return m[1].toUpperCase() === 'S' ? 'SUBSIDIADO' : 'CONTRIBUTIVO';
 }
 
-const REGIME_CODES: Record<string, Regime> = { S: 'SUBSIDIADO', SUBSIDIADO: 'SUBSIDIADO', C: 'CONTRIBUTIVO', CONTRIBUTIVO: 'CONTRIBUTIVO', E: 'ESPECIAL', ESPECIAL: 'ESPECIAL', X: 'EXCEPCION', EXCEPCION: 'EXCEPCION' };
+const REGIME_CODES: Record<string, Regime> = {
+  S: 'SUBSIDIADO',
+  SUBSIDIADO: 'SUBSIDIADO',
+  C: 'CONTRIBUTIVO',
+  CONTRIBUTIVO: 'CONTRIBUTIVO',
+  E: 'ESPECIAL',
+  ESPECIAL: 'ESPECIAL',
+  X: 'EXCEPCION',
+  EXCEPCION: 'EXCEPCION',
+};
 const EXTRA: readonly [string, string][] = [
-  ['headDocType', 'TPS_IDN_ID_CF'], ['headDocNumber', 'HST_IDN_NUMERO_IDENTIFICACION_CF'], ['affiliateType', 'TPS_AFL_ID'], ['kinship', 'TPS_PRN_ID'],
-  ['populationGroup', 'TPS_GRP_PBL_ID'], ['zone', 'ZNS_ID'], ['ethnicity', 'CNT_AFL_TPS_PRT_ETN_ID'], ['subsidyModality', 'TPS_MDL_SBS_ID'],
-  ['familyGroupId', 'GRP_FML_COTIZANTE_ID'], ['primaryIps', 'COD_IPS_P'], ['sisbenIvSubgroup', 'SUB_SISBEN_IV'], ['rnecCross', 'CRUCE_BDEX_RNEC'],
-  ['portability', 'PORTABILIDAD'], ['disability', 'AFL_DISCAPACIDAD'],
+  ['headDocType', 'TPS_IDN_ID_CF'],
+  ['headDocNumber', 'HST_IDN_NUMERO_IDENTIFICACION_CF'],
+  ['affiliateType', 'TPS_AFL_ID'],
+  ['kinship', 'TPS_PRN_ID'],
+  ['populationGroup', 'TPS_GRP_PBL_ID'],
+  ['zone', 'ZNS_ID'],
+  ['ethnicity', 'CNT_AFL_TPS_PRT_ETN_ID'],
+  ['subsidyModality', 'TPS_MDL_SBS_ID'],
+  ['familyGroupId', 'GRP_FML_COTIZANTE_ID'],
+  ['primaryIps', 'COD_IPS_P'],
+  ['sisbenIvSubgroup', 'SUB_SISBEN_IV'],
+  ['rnecCross', 'CRUCE_BDEX_RNEC'],
+  ['portability', 'PORTABILIDAD'],
+  ['disability', 'AFL_DISCAPACIDAD'],
 ];
-const MAPPED = ['aflId', 'administratorCode', 'docType', 'docNumber', 'firstSurname', 'secondSurname', 'firstName', 'secondName', 'birthDate', 'sex', 'department', 'municipality', 'state', 'startDate', 'endDate', 'stateStartDate', 'systemAffiliationDate', 'regime', ...EXTRA.map((e) => e[0])];
+const MAPPED = [
+  'aflId',
+  'administratorCode',
+  'docType',
+  'docNumber',
+  'firstSurname',
+  'secondSurname',
+  'firstName',
+  'secondName',
+  'birthDate',
+  'sex',
+  'department',
+  'municipality',
+  'state',
+  'startDate',
+  'endDate',
+  'stateStartDate',
+  'systemAffiliationDate',
+  'regime',
+  ...EXTRA.map((e) => e[0]),
+];
 
 function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
   const c = columns(map);
   const L = (n: string) => c.label(n);
-  const [iAfl, iEnt, iTd, iNd, iAp1, iAp2, iNo1, iNo2, iBirth, iSex, iDept, iMun, iState, iStart, iEnd, iStateStart, iSgsss, iReg] =
-    ['aflId', 'administratorCode', 'docType', 'docNumber', 'firstSurname', 'secondSurname', 'firstName', 'secondName', 'birthDate', 'sex', 'department', 'municipality', 'state', 'startDate', 'endDate', 'stateStartDate', 'systemAffiliationDate', 'regime'].map(c.at);
+  const [iAfl, iEnt, iTd, iNd, iAp1, iAp2, iNo1, iNo2, iBirth, iSex, iDept, iMun, iState, iStart, iEnd, iStateStart, iSgsss, iReg] = [
+    'aflId',
+    'administratorCode',
+    'docType',
+    'docNumber',
+    'firstSurname',
+    'secondSurname',
+    'firstName',
+    'secondName',
+    'birthDate',
+    'sex',
+    'department',
+    'municipality',
+    'state',
+    'startDate',
+    'endDate',
+    'stateStartDate',
+    'systemAffiliationDate',
+    'regime',
+  ].map(c.at);
   const iAflType = c.at('affiliateType');
   const extra = EXTRA.map(([k, name]) => [c.at(k), name] as const).filter(([i]) => i >= 0);
   const used = c.used(MAPPED);

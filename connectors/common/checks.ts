@@ -47,7 +47,14 @@ export function checkDate(raw: string, field: string, iss: RowIssues, rules: Dat
 }
 
 /** Municipality code that exists in DIVIPOLA (padded to 5 digits). */
-export function checkMunicipality(code: string | null, raw: string, field: string, iss: RowIssues, municipalities: ReadonlySet<string>, required: boolean): string | null {
+export function checkMunicipality(
+  code: string | null,
+  raw: string,
+  field: string,
+  iss: RowIssues,
+  municipalities: ReadonlySet<string>,
+  required: boolean,
+): string | null {
   if (raw === '') {
     if (required) iss.error(field, 'MISSING_REQUIRED', `${field} is required.`);
     return null;
@@ -99,7 +106,14 @@ export function checkMunicipalityCode(raw: string, field: string, iss: RowIssues
   return checkMunicipality(raw === '' ? null : municipalityCode(raw), raw, field, iss, municipalities, required);
 }
 
-export function checkMunicipalityParts(dept: string, mun: string, field: string, iss: RowIssues, municipalities: ReadonlySet<string>, required: boolean): string | null {
+export function checkMunicipalityParts(
+  dept: string,
+  mun: string,
+  field: string,
+  iss: RowIssues,
+  municipalities: ReadonlySet<string>,
+  required: boolean,
+): string | null {
   const raw = mun === '' ? '' : dept + mun;
   return checkMunicipality(raw === '' ? null : municipalityFromParts(dept, mun), raw, field, iss, municipalities, required);
 }

@@ -44,13 +44,18 @@ function incompleteTail(b: Uint8Array): number {
 function checkHead(head: Uint8Array): void {
   const sig = (bytes: number[]) => bytes.every((b, i) => head[i] === b);
   if (sig([0xff, 0xfe]) || sig([0xfe, 0xff])) {
-    throw new FileFormatError('UNSUPPORTED_ENCODING', 'The file is UTF-16 ("Unicode text" in Excel). Save it as UTF-8 or ANSI (Windows-1252) text and upload it again.', 1);
+    throw new FileFormatError(
+      'UNSUPPORTED_ENCODING',
+      'The file is UTF-16 ("Unicode text" in Excel). Save it as UTF-8 or ANSI (Windows-1252) text and upload it again.',
+      1,
+    );
   }
   if (sig([0x50, 0x4b, 0x03, 0x04])) {
     throw new FileFormatError('BINARY_FILE', 'The file is a ZIP archive (or an .xlsx workbook). Extract it, or export the sheet as delimited text.', 1);
   }
   if (sig([0x1f, 0x8b])) throw new FileFormatError('BINARY_FILE', 'The file is gzip-compressed. Decompress it first.', 1);
-  if (sig([0xd0, 0xcf, 0x11, 0xe0])) throw new FileFormatError('BINARY_FILE', 'The file is an old Excel (.xls) workbook. Export the sheet as delimited text.', 1);
+  if (sig([0xd0, 0xcf, 0x11, 0xe0]))
+    throw new FileFormatError('BINARY_FILE', 'The file is an old Excel (.xls) workbook. Export the sheet as delimited text.', 1);
   if (sig([0x25, 0x50, 0x44, 0x46])) throw new FileFormatError('BINARY_FILE', 'The file is a PDF document, not a data extract.', 1);
   let controls = 0;
   for (let i = 0; i < head.length; i++) {

@@ -158,7 +158,13 @@ export async function* parseDelimited(text: AsyncIterable<string>, ctx: ParseCon
   const emitOne = (rec: RawRecord): RowResult => {
     if (stats) stats.records++;
     if (rec.malformed) {
-      return errorRow(rec.line, rec.raw, '(row)', 'UNTERMINATED_QUOTE', 'A quoted field opens with " but never closes on this line or the next ones; the record was skipped.');
+      return errorRow(
+        rec.line,
+        rec.raw,
+        '(row)',
+        'UNTERMINATED_QUOTE',
+        'A quoted field opens with " but never closes on this line or the next ones; the record was skipped.',
+      );
     }
     if (!fitCount(rec.fields, expected)) {
       return errorRow(rec.line, rec.raw, '(row)', 'WRONG_COLUMN_COUNT', `Expected ${expected} columns, found ${rec.fields.length}.`);

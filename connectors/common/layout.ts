@@ -49,8 +49,10 @@ export const layoutSchema = z
     if (l.header === 'none' || l.header === 'auto') {
       if (!l.columnCount) ctx.addIssue({ code: 'custom', message: 'a layout that may have no header needs columnCount' });
       for (const [k, f] of Object.entries(l.fields)) {
-        if (f.position === undefined && f.constant === undefined) ctx.addIssue({ code: 'custom', message: `field "${k}" needs a position (files without header)` });
-        if (f.position !== undefined && l.columnCount && f.position > l.columnCount) ctx.addIssue({ code: 'custom', message: `field "${k}" position exceeds columnCount` });
+        if (f.position === undefined && f.constant === undefined)
+          ctx.addIssue({ code: 'custom', message: `field "${k}" needs a position (files without header)` });
+        if (f.position !== undefined && l.columnCount && f.position > l.columnCount)
+          ctx.addIssue({ code: 'custom', message: `field "${k}" position exceeds columnCount` });
       }
     }
     if (l.header !== 'none') {
@@ -73,17 +75,21 @@ export function parseLayout(data: unknown): Layout {
   return r.data;
 }
 
-
 /** Header-name key: lower case, no accents, letters and digits only (`Fec_Nacimiento` → `fecnacimiento`). */
 export function headerKey(name: string): string {
-  return foldAccents(name.trim()).toLowerCase().replace(/[^a-z0-9]/g, '');
+  return foldAccents(name.trim())
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /** Code-list key: upper case, no accents, single spaces. */
 export function codeKey(value: string): string {
   let k = codeKeys.get(value);
   if (k === undefined) {
-    k = foldAccents(value).toUpperCase().replace(/[\s_]+/g, ' ').trim();
+    k = foldAccents(value)
+      .toUpperCase()
+      .replace(/[\s_]+/g, ' ')
+      .trim();
     if (codeKeys.size > 10_000) codeKeys.clear();
     codeKeys.set(value, k);
   }
@@ -155,7 +161,7 @@ export function resolveColumns(layout: Layout, header: readonly string[] | null,
     }
     if (at >= 0) {
       index[name] = at;
-      label[name] = header ? header[at].trim() : spec.names?.[0] ?? name;
+      label[name] = header ? header[at].trim() : (spec.names?.[0] ?? name);
     } else if (spec.constant !== undefined) {
       constants[name] = spec.constant;
       label[name] = spec.names?.[0] ?? name;
@@ -170,11 +176,7 @@ export function resolveColumns(layout: Layout, header: readonly string[] | null,
     if (!group.some(has)) names.push(group.map(nameOf).join(' or '));
   }
   if (names.length) {
-    throw new FileFormatError(
-      'MISSING_COLUMNS',
-      `The ${header ? 'header' : 'layout'} lacks required column(s): ${names.join(', ')} (layout ${layout.id}).`,
-      1,
-    );
+    throw new FileFormatError('MISSING_COLUMNS', `The ${header ? 'header' : 'layout'} lacks required column(s): ${names.join(', ')} (layout ${layout.id}).`, 1);
   }
   return { index, constants, label, columnCount, hasHeader: header !== null };
 }

@@ -31,7 +31,12 @@ async function* once(text: string): AsyncGenerator<string, void, undefined> {
 }
 
 /** Parses an in-memory file (same decoding rules as parseChunks). */
-export async function* parseBytes(bytes: Uint8Array, connector: Connector, ctx: ParseContext, encoding?: FileEncoding): AsyncGenerator<RowResult, void, undefined> {
+export async function* parseBytes(
+  bytes: Uint8Array,
+  connector: Connector,
+  ctx: ParseContext,
+  encoding?: FileEncoding,
+): AsyncGenerator<RowResult, void, undefined> {
   yield* connector.parse(once(decodeBytes(bytes, encoding)), ctx);
 }
 

@@ -101,7 +101,11 @@ export class RecordSplitter {
       if (brk < 0 && !final) {
         // Incomplete line: wait for more text, but never buffer an endless "line" (binary or broken file).
         if (n - pos > this.maxLineChars) {
-          throw new FileFormatError('LINE_TOO_LONG', `Line ${this.nextLine} is longer than ${this.maxLineChars} characters without a line break: the file is not a line-oriented extract.`, this.nextLine);
+          throw new FileFormatError(
+            'LINE_TOO_LONG',
+            `Line ${this.nextLine} is longer than ${this.maxLineChars} characters without a line break: the file is not a line-oriented extract.`,
+            this.nextLine,
+          );
         }
         return null;
       }
@@ -255,7 +259,11 @@ export class RecordSplitter {
     const end = brk < 0 ? s.length : brk;
     const next = brk < 0 ? s.length : s.charCodeAt(brk) === CR && s.charCodeAt(brk + 1) === LF ? brk + 2 : brk + 1;
     const raw = s.slice(start, end);
-    return { record: { line: this.nextLine, lines: 1, fields: [], raw, special: NOT_PRINTABLE_ASCII.test(raw), malformed: 'UNTERMINATED_QUOTE' }, lines: 1, next };
+    return {
+      record: { line: this.nextLine, lines: 1, fields: [], raw, special: NOT_PRINTABLE_ASCII.test(raw), malformed: 'UNTERMINATED_QUOTE' },
+      lines: 1,
+      next,
+    };
   }
 }
 

@@ -15,9 +15,34 @@ import { splitLine } from '../common/reader';
 import { RUAF_REGIME_CODES, RUAF_SEX_CODES, RUAF_STATE_CODES, RUAF_SUBSYSTEM_CODES } from './codes';
 import { RUAF_LAYOUTS } from './layout';
 
-const DOC_CODES: Record<string, Readonly<Record<string, DocumentTypeCode>>> = { sisben: SISBEN_DOCUMENT_CODES, sispro: SISPRO_DOCUMENT_CODES, ruv: RUV_DOCUMENT_CODES };
+const DOC_CODES: Record<string, Readonly<Record<string, DocumentTypeCode>>> = {
+  sisben: SISBEN_DOCUMENT_CODES,
+  sispro: SISPRO_DOCUMENT_CODES,
+  ruv: RUV_DOCUMENT_CODES,
+};
 const ADMIN = /^[0-9A-Za-z-]{1,20}$/;
-const KNOWN = ['docType', 'docNumber', 'firstSurname', 'secondSurname', 'firstName', 'secondName', 'birthDate', 'sex', 'subsystem', 'administratorCode', 'administratorName', 'regime', 'affiliateType', 'state', 'startDate', 'endDate', 'municipality', 'department', 'municipalityPart', 'program'];
+const KNOWN = [
+  'docType',
+  'docNumber',
+  'firstSurname',
+  'secondSurname',
+  'firstName',
+  'secondName',
+  'birthDate',
+  'sex',
+  'subsystem',
+  'administratorCode',
+  'administratorName',
+  'regime',
+  'affiliateType',
+  'state',
+  'startDate',
+  'endDate',
+  'municipality',
+  'department',
+  'municipalityPart',
+  'program',
+];
 
 function keyed<T>(base: Record<string, T>, extra: Record<string, string> | undefined): Map<string, T> {
   const m = new Map<string, T>();
@@ -37,12 +62,14 @@ function createMapperFor(layout: Layout) {
     const c = columns(map);
     const L = (n: string) => c.label(n);
     const at = Object.fromEntries(KNOWN.map((k) => [k, c.at(k)])) as Record<string, number>;
-    const extraCols = Object.keys(map.index).filter((k) => !KNOWN.includes(k)).map((k) => [map.index[k], map.label[k]] as const);
+    const extraCols = Object.keys(map.index)
+      .filter((k) => !KNOWN.includes(k))
+      .map((k) => [map.index[k], map.label[k]] as const);
     const used = c.used(Object.keys(map.index));
     const { today, municipalities } = ctx;
     const past = { today };
     const openEnd = { today: '9999-12-31', openEnd: true };
-    const val = (rec: Parameters<RecordMapper>[0], name: string) => (at[name] >= 0 ? c.value(rec, at[name]) : c.constant(name) ?? '');
+    const val = (rec: Parameters<RecordMapper>[0], name: string) => (at[name] >= 0 ? c.value(rec, at[name]) : (c.constant(name) ?? ''));
 
     return (rec) => {
       const iss = new RowIssues(rec.line);
@@ -56,18 +83,24 @@ function createMapperFor(layout: Layout) {
       const secondName = checkName(val(rec, 'secondName'), L('secondName'), iss, false);
       const birthDate = checkDate(val(rec, 'birthDate'), L('birthDate'), iss, past);
       const sexRaw = val(rec, 'sex');
-      const sex = sexRaw === '' ? null : sexes.get(codeKey(sexRaw)) ?? null;
+      const sex = sexRaw === '' ? null : (sexes.get(codeKey(sexRaw)) ?? null);
       if (sexRaw !== '' && sex === null) iss.warn(L('sex'), 'INVALID_CODE', `${L('sex')} is not a known sex code (M/F, H/M, 1/2); left empty.`);
 
       const subRaw = val(rec, 'subsystem');
-      const subsystem = subRaw === '' ? null : subsystems.get(codeKey(subRaw)) ?? null;
+      const subsystem = subRaw === '' ? null : (subsystems.get(codeKey(subRaw)) ?? null);
       if (subRaw === '') iss.error(L('subsystem'), 'MISSING_REQUIRED', `${L('subsystem')} is required.`);
-      else if (subsystem === null) iss.error(L('subsystem'), 'INVALID_CODE', `${L('subsystem')} is not a RUAF subsystem (salud, pensiones, riesgos laborales, compensación familiar, cesantías, pensionados, asistencia social).`);
+      else if (subsystem === null)
+        iss.error(
+          L('subsystem'),
+          'INVALID_CODE',
+          `${L('subsystem')} is not a RUAF subsystem (salud, pensiones, riesgos laborales, compensación familiar, cesantías, pensionados, asistencia social).`,
+        );
 
       const admin = val(rec, 'administratorCode').toUpperCase();
       let adminOk = false;
       if (admin === '') iss.error(L('administratorCode'), 'MISSING_REQUIRED', `${L('administratorCode')} is required.`);
-      else if (!ADMIN.test(admin)) iss.error(L('administratorCode'), 'INVALID_CODE', `${L('administratorCode')} must be letters, digits or hyphens (at most 20).`);
+      else if (!ADMIN.test(admin))
+        iss.error(L('administratorCode'), 'INVALID_CODE', `${L('administratorCode')} must be letters, digits or hyphens (at most 20).`);
       else adminOk = true;
 
       const stateRaw = val(rec, 'state');
@@ -90,7 +123,14 @@ function createMapperFor(layout: Layout) {
       let municipalityCode: string | null = null;
       if (at.municipality >= 0) municipalityCode = checkMunicipalityCode(val(rec, 'municipality'), L('municipality'), iss, municipalities, false);
       else if (at.municipalityPart >= 0) {
-        municipalityCode = checkMunicipalityParts(val(rec, 'department'), val(rec, 'municipalityPart'), `${L('department')}+${L('municipalityPart')}`, iss, municipalities, false);
+        municipalityCode = checkMunicipalityParts(
+          val(rec, 'department'),
+          val(rec, 'municipalityPart'),
+          `${L('department')}+${L('municipalityPart')}`,
+          iss,
+          municipalities,
+          false,
+        );
       }
       const program = val(rec, 'program') || null;
 
@@ -163,7 +203,7 @@ export function createRuafConnector(layouts: Layout | readonly Layout[] = RUAF_L
       const it = text[Symbol.asyncIterator]();
       const first = await it.next();
       const head = first.done ? '' : first.value;
-      const chosen = list.length === 1 ? list[0] : chooseRuafLayout(head.split(/\r\n|\n|\r/, 20), list)?.layout ?? list[0];
+      const chosen = list.length === 1 ? list[0] : (chooseRuafLayout(head.split(/\r\n|\n|\r/, 20), list)?.layout ?? list[0]);
       async function* replay(): AsyncGenerator<string, void, undefined> {
         if (!first.done) yield head;
         while (true) {

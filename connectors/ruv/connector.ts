@@ -17,20 +17,42 @@ import { eventCode } from './events';
 import { RUV_LAYOUT } from './layout';
 
 const SEX: Record<string, 'M' | 'F' | 'I' | null> = {
-  HOMBRE: 'M', MASCULINO: 'M', H: 'M', '1': 'M',
-  MUJER: 'F', FEMENINO: 'F', F: 'F', '2': 'F',
-  INTERSEXUAL: 'I', I: 'I',
-  LGBTI: null, 'NO DEFINIDO': null, 'NO INFORMA': null, 'SIN INFORMACION': null, ND: null,
+  HOMBRE: 'M',
+  MASCULINO: 'M',
+  H: 'M',
+  '1': 'M',
+  MUJER: 'F',
+  FEMENINO: 'F',
+  F: 'F',
+  '2': 'F',
+  INTERSEXUAL: 'I',
+  I: 'I',
+  LGBTI: null,
+  'NO DEFINIDO': null,
+  'NO INFORMA': null,
+  'SIN INFORMACION': null,
+  ND: null,
 };
 const INCLUSION: Record<string, InclusionState> = {
-  INCLUIDO: 'INCLUIDO', INCLUIDA: 'INCLUIDO',
-  'NO INCLUIDO': 'NO_INCLUIDO', 'NO INCLUIDA': 'NO_INCLUIDO', NO_INCLUIDO: 'NO_INCLUIDO',
-  'EN VALORACION': 'EN_VALORACION', EN_VALORACION: 'EN_VALORACION',
-  EXCLUIDO: 'EXCLUIDO', EXCLUIDA: 'EXCLUIDO',
+  INCLUIDO: 'INCLUIDO',
+  INCLUIDA: 'INCLUIDO',
+  'NO INCLUIDO': 'NO_INCLUIDO',
+  'NO INCLUIDA': 'NO_INCLUIDO',
+  NO_INCLUIDO: 'NO_INCLUIDO',
+  'EN VALORACION': 'EN_VALORACION',
+  EN_VALORACION: 'EN_VALORACION',
+  EXCLUIDO: 'EXCLUIDO',
+  EXCLUIDA: 'EXCLUIDO',
 };
 const VICTIM_TYPE: Record<string, 'DIRECTA' | 'INDIRECTA'> = {
-  DIRECTA: 'DIRECTA', DIRECTO: 'DIRECTA', 'VICTIMA DIRECTA': 'DIRECTA', D: 'DIRECTA',
-  INDIRECTA: 'INDIRECTA', INDIRECTO: 'INDIRECTA', 'VICTIMA INDIRECTA': 'INDIRECTA', I: 'INDIRECTA',
+  DIRECTA: 'DIRECTA',
+  DIRECTO: 'DIRECTA',
+  'VICTIMA DIRECTA': 'DIRECTA',
+  D: 'DIRECTA',
+  INDIRECTA: 'INDIRECTA',
+  INDIRECTO: 'INDIRECTA',
+  'VICTIMA INDIRECTA': 'INDIRECTA',
+  I: 'INDIRECTA',
 };
 const PERSON_ID = /^[0-9A-Za-z-]{1,30}$/;
 const NAME_HINT = /victimas?_?\d{6}|\bruv\b|rupd|victimas/i;
@@ -38,7 +60,30 @@ const NAME_HINT = /victimas?_?\d{6}|\bruv\b|rupd|victimas/i;
 function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
   const c = columns(map);
   const L = (n: string) => c.label(n);
-  const names = ['personId', 'docType', 'docNumber', 'firstName', 'secondName', 'firstSurname', 'secondSurname', 'birthDate', 'sex', 'ethnicity', 'disability', 'eventCode', 'event', 'victimType', 'occurrenceDate', 'declarationDate', 'inclusionDate', 'inclusionState', 'occurrenceMunicipality', 'declarationMunicipality', 'arrivalMunicipality', 'source'];
+  const names = [
+    'personId',
+    'docType',
+    'docNumber',
+    'firstName',
+    'secondName',
+    'firstSurname',
+    'secondSurname',
+    'birthDate',
+    'sex',
+    'ethnicity',
+    'disability',
+    'eventCode',
+    'event',
+    'victimType',
+    'occurrenceDate',
+    'declarationDate',
+    'inclusionDate',
+    'inclusionState',
+    'occurrenceMunicipality',
+    'declarationMunicipality',
+    'arrivalMunicipality',
+    'source',
+  ];
   const at = Object.fromEntries(names.map((n) => [n, c.at(n)])) as Record<string, number>;
   const used = c.used(names);
   const { today, municipalities } = ctx;
@@ -94,7 +139,8 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
     let inclusionState: InclusionState | null = null;
     if (opt('inclusionState') && val(rec, 'inclusionState') !== '') {
       inclusionState = INCLUSION[codeKey(val(rec, 'inclusionState'))] ?? null;
-      if (inclusionState === null) iss.warn(L('inclusionState'), 'INVALID_CODE', `${L('inclusionState')} is not INCLUIDO, NO INCLUIDO, EN VALORACION or EXCLUIDO; left empty.`);
+      if (inclusionState === null)
+        iss.warn(L('inclusionState'), 'INVALID_CODE', `${L('inclusionState')} is not INCLUIDO, NO INCLUIDO, EN VALORACION or EXCLUIDO; left empty.`);
     }
     keyErrors = iss.errorCount;
     const occurrenceDate = opt('occurrenceDate') ? checkDate(val(rec, 'occurrenceDate'), L('occurrenceDate'), iss, past) : null;
@@ -117,7 +163,17 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
       sourceKey,
       identity: { docType: doc.docType, docNumber: doc.docNumber, firstName, secondName, firstSurname, secondSurname, birthDate, sex },
       municipalityCode: arrivalMunicipality ?? declarationMunicipality,
-      victim: { eventCode: event!, victimType, occurrenceDate, declarationDate, inclusionDate, occurrenceMunicipality, declarationMunicipality, arrivalMunicipality, inclusionState },
+      victim: {
+        eventCode: event!,
+        victimType,
+        occurrenceDate,
+        declarationDate,
+        inclusionDate,
+        occurrenceMunicipality,
+        declarationMunicipality,
+        arrivalMunicipality,
+        inclusionState,
+      },
     };
     const extra: Record<string, string | null> = {};
     let any = false;

@@ -9,22 +9,42 @@ import { VICTIMIZING_EVENTS } from '../../src/domain/reference/victims';
 
 /** [prefix of the letters-only label, COD_HECHO]. Longer prefixes win over shorter ones. */
 export const EVENT_PREFIXES: readonly (readonly [string, number])[] = [
-  ['ACTOTERRORISTA', 1], ['ATENTADO', 1], ['COMBATE', 1], ['ENFRENTAMIENTO', 1], ['HOSTIGAMIENTO', 1],
+  ['ACTOTERRORISTA', 1],
+  ['ATENTADO', 1],
+  ['COMBATE', 1],
+  ['ENFRENTAMIENTO', 1],
+  ['HOSTIGAMIENTO', 1],
   ['AMENAZA', 2],
-  ['DELITOSCONTRALALIBERTAD', 3], ['DELITOSCONTRALAINTEGRIDADSEXUAL', 3], ['VIOLENCIASEXUAL', 3], ['DELITOSSEXUALES', 3],
+  ['DELITOSCONTRALALIBERTAD', 3],
+  ['DELITOSCONTRALAINTEGRIDADSEXUAL', 3],
+  ['VIOLENCIASEXUAL', 3],
+  ['DELITOSSEXUALES', 3],
   ['DESAPARICI', 4],
   ['DESPLAZAMIENTO', 5],
-  ['HOMICIDIO', 6], ['MASACRE', 6],
-  ['MINASANTIPERSONA', 7], ['MINAANTIPERSONA', 7], ['MUNICIONSINEXPLOTAR', 7], ['ARTEFACTOEXPLOSIVO', 7], ['MAP', 7], ['MUSE', 7],
+  ['HOMICIDIO', 6],
+  ['MASACRE', 6],
+  ['MINASANTIPERSONA', 7],
+  ['MINAANTIPERSONA', 7],
+  ['MUNICIONSINEXPLOTAR', 7],
+  ['ARTEFACTOEXPLOSIVO', 7],
+  ['MAP', 7],
+  ['MUSE', 7],
   ['SECUESTRO', 8],
   ['TORTURA', 9],
-  ['VINCULACI', 10], ['RECLUTAMIENTO', 10], ['RECLUTAMIENTOILEGAL', 10],
-  ['ABANDONO', 11], ['DESPOJO', 11],
-  ['PERDIDADEBIENES', 12], ['PERDIDADEMUEBLES', 12],
-  ['LESIONESPERSONALESFISICAS', 13], ['LESIONESFISICAS', 13],
-  ['LESIONESPERSONALESPSICOLOGICAS', 14], ['LESIONESPSICOLOGICAS', 14],
+  ['VINCULACI', 10],
+  ['RECLUTAMIENTO', 10],
+  ['RECLUTAMIENTOILEGAL', 10],
+  ['ABANDONO', 11],
+  ['DESPOJO', 11],
+  ['PERDIDADEBIENES', 12],
+  ['PERDIDADEMUEBLES', 12],
+  ['LESIONESPERSONALESFISICAS', 13],
+  ['LESIONESFISICAS', 13],
+  ['LESIONESPERSONALESPSICOLOGICAS', 14],
+  ['LESIONESPSICOLOGICAS', 14],
   ['CONFINAMIENTO', 15],
-  ['SININFORMACION', 20], ['SINDATO', 20],
+  ['SININFORMACION', 20],
+  ['SINDATO', 20],
 ];
 
 const CODES = new Set(VICTIMIZING_EVENTS.map((e) => e.code));
@@ -32,7 +52,9 @@ const SHORT = new Set(['MAP', 'MUSE']); // acronyms: exact match only
 
 /** Letters-only key: mojibake repaired, accents folded, upper case, anything but A–Z dropped. */
 export function eventKey(label: string): string {
-  return foldAccents(repairMojibake(label)).toUpperCase().replace(/[^A-Z]/g, '');
+  return foldAccents(repairMojibake(label))
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '');
 }
 
 /** True when `key` starts with `prefix` allowing one deleted or substituted letter (a lost accent). */

@@ -30,20 +30,79 @@ function subgroupOf(raw: string): ReturnType<typeof parseSisbenSubgroup> {
 }
 /** Parentesco values a person under 14 cannot hold (mallas): jefe, cónyuge, padre/madre, abuelo, suegro. */
 const ADULT_ROLES = new Set([1, 2, 5, 8, 9]);
-const MAPPED = ['municipality', 'department', 'ficha', 'household', 'person', 'firstSurname', 'secondSurname', 'firstName', 'secondName', 'sex', 'docType', 'docNumber', 'birthDate', 'kinship', 'zone', 'classification', 'group', 'level', 'cutDate', 'surveyDate', 'docIssueDate', 'nationalId', 'building', 'age'];
+const MAPPED = [
+  'municipality',
+  'department',
+  'ficha',
+  'household',
+  'person',
+  'firstSurname',
+  'secondSurname',
+  'firstName',
+  'secondName',
+  'sex',
+  'docType',
+  'docNumber',
+  'birthDate',
+  'kinship',
+  'zone',
+  'classification',
+  'group',
+  'level',
+  'cutDate',
+  'surveyDate',
+  'docIssueDate',
+  'nationalId',
+  'building',
+  'age',
+];
 
 function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
   const c = columns(map);
   const L = (n: string) => c.label(n);
-  const iMun = c.at('municipality'), iDept = c.at('department'), iFicha = c.at('ficha'), iHog = c.at('household'), iPer = c.at('person');
-  const iAp1 = c.at('firstSurname'), iAp2 = c.at('secondSurname'), iNo1 = c.at('firstName'), iNo2 = c.at('secondName');
-  const iSex = c.at('sex'), iTd = c.at('docType'), iNd = c.at('docNumber'), iBirth = c.at('birthDate'), iKin = c.at('kinship');
-  const iZone = c.at('zone'), iClass = c.at('classification'), iGroup = c.at('group'), iLevel = c.at('level');
-  const iCut = c.at('cutDate'), iSurvey = c.at('surveyDate'), iIssue = c.at('docIssueDate'), iNat = c.at('nationalId'), iBld = c.at('building'), iAge = c.at('age');
-  const lMun = L('municipality'), lFicha = L('ficha'), lHog = L('household'), lPer = L('person'), lSex = L('sex'), lTd = L('docType'), lNd = L('docNumber');
-  const lBirth = L('birthDate'), lKin = L('kinship'), lZone = L('zone'), lCut = L('cutDate'), lSurvey = L('surveyDate'), lIssue = L('docIssueDate');
+  const iMun = c.at('municipality'),
+    iDept = c.at('department'),
+    iFicha = c.at('ficha'),
+    iHog = c.at('household'),
+    iPer = c.at('person');
+  const iAp1 = c.at('firstSurname'),
+    iAp2 = c.at('secondSurname'),
+    iNo1 = c.at('firstName'),
+    iNo2 = c.at('secondName');
+  const iSex = c.at('sex'),
+    iTd = c.at('docType'),
+    iNd = c.at('docNumber'),
+    iBirth = c.at('birthDate'),
+    iKin = c.at('kinship');
+  const iZone = c.at('zone'),
+    iClass = c.at('classification'),
+    iGroup = c.at('group'),
+    iLevel = c.at('level');
+  const iCut = c.at('cutDate'),
+    iSurvey = c.at('surveyDate'),
+    iIssue = c.at('docIssueDate'),
+    iNat = c.at('nationalId'),
+    iBld = c.at('building'),
+    iAge = c.at('age');
+  const lMun = L('municipality'),
+    lFicha = L('ficha'),
+    lHog = L('household'),
+    lPer = L('person'),
+    lSex = L('sex'),
+    lTd = L('docType'),
+    lNd = L('docNumber');
+  const lBirth = L('birthDate'),
+    lKin = L('kinship'),
+    lZone = L('zone'),
+    lCut = L('cutDate'),
+    lSurvey = L('surveyDate'),
+    lIssue = L('docIssueDate');
   const lSub = iClass >= 0 ? L('classification') : L('level');
-  const lAp1 = L('firstSurname'), lAp2 = L('secondSurname'), lNo1 = L('firstName'), lNo2 = L('secondName'), lDept = L('department');
+  const lAp1 = L('firstSurname'),
+    lAp2 = L('secondSurname'),
+    lNo1 = L('firstName'),
+    lNo2 = L('secondName'),
+    lDept = L('department');
   const used = c.used(MAPPED);
   const hasExtra = iNat >= 0 || iIssue >= 0 || iBld >= 0 || iAge >= 0 || iDept >= 0;
   const { today, municipalities } = ctx;
@@ -63,10 +122,20 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
     else fichaOk = true;
     const hogRaw = v(rec, iHog);
     const hogar = smallInt(hogRaw, 1, 99);
-    if (hogar === null) iss.error(lHog, hogRaw === '' ? 'MISSING_REQUIRED' : 'INVALID_CODE', hogRaw === '' ? `${lHog} is required.` : `${lHog} must be a whole number from 1 to 99.`);
+    if (hogar === null)
+      iss.error(
+        lHog,
+        hogRaw === '' ? 'MISSING_REQUIRED' : 'INVALID_CODE',
+        hogRaw === '' ? `${lHog} is required.` : `${lHog} must be a whole number from 1 to 99.`,
+      );
     const perRaw = v(rec, iPer);
     const persona = smallInt(perRaw, 1, 99);
-    if (persona === null) iss.error(lPer, perRaw === '' ? 'MISSING_REQUIRED' : 'INVALID_CODE', perRaw === '' ? `${lPer} is required.` : `${lPer} must be a whole number from 1 to 99.`);
+    if (persona === null)
+      iss.error(
+        lPer,
+        perRaw === '' ? 'MISSING_REQUIRED' : 'INVALID_CODE',
+        perRaw === '' ? `${lPer} is required.` : `${lPer} must be a whole number from 1 to 99.`,
+      );
 
     const municipalityCode = checkMunicipalityCode(v(rec, iMun), lMun, iss, municipalities, true);
     if (municipalityCode !== null && iDept >= 0) {
@@ -124,7 +193,8 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
     } else {
       const sg = subgroupOf(subRaw);
       if (sg === null) iss.error(lSub, 'INVALID_SUBGROUP', `${lSub} is not a Sisbén IV subgroup (A1–A5, B1–B7, C1–C18, D1–D21).`);
-      else if (grp !== '' && grp !== sg.group && grp in SISBEN_GROUPS) iss.error(lSub, 'INVALID_SUBGROUP', `${lSub} does not belong to the group in ${L('group')}.`);
+      else if (grp !== '' && grp !== sg.group && grp in SISBEN_GROUPS)
+        iss.error(lSub, 'INVALID_SUBGROUP', `${lSub} does not belong to the group in ${L('group')}.`);
       else {
         group = sg.group;
         subgroup = sg.code;
@@ -141,7 +211,11 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
       if (issueDate !== null && issueDate < birthDate) iss.warn(lIssue, 'DOCUMENT_DATE_MISMATCH', `${lIssue} is before ${lBirth}.`);
     }
     if (role !== null && persona !== null && (persona === 1) !== (role === 1)) {
-      iss.warn(lKin, 'KINSHIP_ORDER_MISMATCH', persona === 1 ? `${lPer} 1 must be the jefe del hogar (${lKin} 1).` : `Only ${lPer} 1 can be the jefe del hogar.`);
+      iss.warn(
+        lKin,
+        'KINSHIP_ORDER_MISMATCH',
+        persona === 1 ? `${lPer} 1 must be the jefe del hogar (${lKin} 1).` : `Only ${lPer} 1 can be the jefe del hogar.`,
+      );
     }
 
     if (iss.failed) return iss.result(rec.raw, null, fichaOk && hogar !== null && persona !== null ? `${ficha}-${hogar}-${persona}` : null);

@@ -181,7 +181,11 @@ export class BullMqJobQueue implements OpsJobQueue {
       return;
     }
     const repeat = spec.pattern ? { pattern: spec.pattern, tz: spec.tz } : { every: spec.everyMs! };
-    await queue.upsertJobScheduler(spec.id, repeat, { name: spec.name, data: JOB_DEFINITIONS[spec.name].payload.parse(spec.data), opts: jobOptions(spec.name, this.opts.backoffMs) });
+    await queue.upsertJobScheduler(spec.id, repeat, {
+      name: spec.name,
+      data: JOB_DEFINITIONS[spec.name].payload.parse(spec.data),
+      opts: jobOptions(spec.name, this.opts.backoffMs),
+    });
   }
 
   async listSchedulers(): Promise<ScheduleInfo[]> {
@@ -289,10 +293,7 @@ export function startBullMqWorkers(
       // Stop taking work, ask running processors to release at their next safe point, then wait.
       abort.abort();
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(workers.map((w) => w.close().catch(() => {}))),
-        new Promise((r) => (timer = setTimeout(r, graceMs))),
-      ]);
+      await Promise.race([Promise.all(workers.map((w) => w.close().catch(() => {}))), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
       await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
       connection.disconnect();

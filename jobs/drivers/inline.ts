@@ -105,13 +105,18 @@ export class InlineJobQueue implements OpsJobQueue {
     const arm = () => {
       if (this.closed) return;
       const next = entry.pattern
-        ? CronExpressionParser.parse(entry.pattern, { tz: entry.tz ?? undefined, currentDate: new Date() }).next().toDate()
+        ? CronExpressionParser.parse(entry.pattern, { tz: entry.tz ?? undefined, currentDate: new Date() })
+            .next()
+            .toDate()
         : new Date(Date.now() + entry.everyMs!);
       entry.next = next;
-      entry.timer = setTimeout(() => {
-        void this.enqueue(spec.name, data as never, { jobId: `repeat:${spec.id}:${next.getTime()}` });
-        arm();
-      }, Math.max(0, Math.min(next.getTime() - Date.now(), 2 ** 31 - 1)));
+      entry.timer = setTimeout(
+        () => {
+          void this.enqueue(spec.name, data as never, { jobId: `repeat:${spec.id}:${next.getTime()}` });
+          arm();
+        },
+        Math.max(0, Math.min(next.getTime() - Date.now(), 2 ** 31 - 1)),
+      );
       entry.timer.unref();
     };
     arm();

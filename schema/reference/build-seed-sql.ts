@@ -10,13 +10,10 @@ import { KINSHIP_ROLES, SISBEN_GROUPS, SISBEN_SUBGROUPS } from '../../src/domain
 import { VICTIMIZING_EVENTS } from '../../src/domain/reference/victims';
 import { loadDivipola } from './divipola';
 
-const q = (v: string | number | boolean | null): string =>
-  v === null ? 'NULL' : typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v);
+const q = (v: string | number | boolean | null): string => (v === null ? 'NULL' : typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
 
 function insert(table: string, columns: string[], rows: (string | number | boolean | null)[][]): string {
-  return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES\n${rows
-    .map((r) => `  (${r.map(q).join(', ')})`)
-    .join(',\n')};`;
+  return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES\n${rows.map((r) => `  (${r.map(q).join(', ')})`).join(',\n')};`;
 }
 
 const divipola = loadDivipola();
@@ -40,9 +37,21 @@ const statements = [
     ['code', 'group', 'level', 'group_name'],
     SISBEN_SUBGROUPS.map((s) => [s.code, s.group, s.level, SISBEN_GROUPS[s.group].name]),
   ),
-  insert('victimizing_events', ['code', 'label'], VICTIMIZING_EVENTS.map((e) => [e.code, e.label])),
-  insert('kinship_roles', ['code', 'label'], KINSHIP_ROLES.map((k) => [k.code, k.label])),
-  insert('logro_dimensions', ['id', 'name', 'objective'], LOGRO_DIMENSIONS.map((d) => [d.id, d.name, d.objective])),
+  insert(
+    'victimizing_events',
+    ['code', 'label'],
+    VICTIMIZING_EVENTS.map((e) => [e.code, e.label]),
+  ),
+  insert(
+    'kinship_roles',
+    ['code', 'label'],
+    KINSHIP_ROLES.map((k) => [k.code, k.label]),
+  ),
+  insert(
+    'logro_dimensions',
+    ['id', 'name', 'objective'],
+    LOGRO_DIMENSIONS.map((d) => [d.id, d.name, d.objective]),
+  ),
   insert(
     'logros_basicos',
     ['id', 'dimension_id', 'text', 'uncertain', 'registry_answerable'],

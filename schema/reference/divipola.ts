@@ -36,7 +36,9 @@ function splitCsvLine(line: string): string[] {
 
 /** The 1,122 DIVIPOLA municipal units (see README.md in this folder for provenance and licence). */
 export function loadDivipola(path = CSV_PATH): DivipolaRow[] {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   return lines.slice(1).map((line) => {
     const [departmentCode, departmentName, municipalityCode, municipalityName, kind] = splitCsvLine(line);
     return { departmentCode, departmentName, municipalityCode, municipalityName, kind };

@@ -106,6 +106,10 @@ export class AuditRepository {
 
   importRunsByIds(ids: readonly number[]): Promise<ImportRunRow[]> {
     if (!ids.length) return Promise.resolve([]);
-    return this.orm.select().from(importRuns).where(inArray(importRuns.id, [...ids])).orderBy(asc(importRuns.id));
+    return this.orm
+      .select()
+      .from(importRuns)
+      .where(inArray(importRuns.id, [...ids]))
+      .orderBy(asc(importRuns.id));
   }
 }

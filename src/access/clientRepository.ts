@@ -91,10 +91,12 @@ export class ClientRepository {
   /** Live clients with this name (case-insensitive; at most one by the unique index). */
   async findActiveByName(name: string): Promise<ClientRow | null> {
     return (
-      (await this.orm
-        .select()
-        .from(apiClients)
-        .where(and(sql`lower(${apiClients.name}) = lower(${name})`, isNull(apiClients.revokedAt))))[0] ?? null
+      (
+        await this.orm
+          .select()
+          .from(apiClients)
+          .where(and(sql`lower(${apiClients.name}) = lower(${name})`, isNull(apiClients.revokedAt)))
+      )[0] ?? null
     );
   }
 

@@ -31,9 +31,7 @@ const NAME_RE = /^[\p{L}\p{N} ._@()-]{1,80}$/u;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const scopeOf = (c: Pick<ClientRow, 'scopeDepartments' | 'scopeMunicipalities'>): TerritoryScope | null =>
-  c.scopeDepartments == null && c.scopeMunicipalities == null
-    ? null
-    : { departments: c.scopeDepartments ?? [], municipalities: c.scopeMunicipalities ?? [] };
+  c.scopeDepartments == null && c.scopeMunicipalities == null ? null : { departments: c.scopeDepartments ?? [], municipalities: c.scopeMunicipalities ?? [] };
 
 /** API clients: creation (the token is returned once), listing, revocation and per-request authentication. */
 export class ClientService {
@@ -202,7 +200,12 @@ export class ClientService {
       const code = raw.trim();
       if (/^\d{1,2}$/.test(code) && knownDepartments.has(code.padStart(2, '0'))) departments.add(code.padStart(2, '0'));
       else if (/^\d{4,5}$/.test(code) && known.has(code.padStart(5, '0'))) municipalities.add(code.padStart(5, '0'));
-      else throw new AppError('BAD_USER_INPUT', `Scope entries are DANE codes of a department (2 digits) or municipality (5 digits); "${code.slice(0, 8)}" is neither.`, { field: 'scope' });
+      else
+        throw new AppError(
+          'BAD_USER_INPUT',
+          `Scope entries are DANE codes of a department (2 digits) or municipality (5 digits); "${code.slice(0, 8)}" is neither.`,
+          { field: 'scope' },
+        );
     }
     return { departments: [...departments].sort(), municipalities: [...municipalities].sort() };
   }

@@ -5,8 +5,12 @@ const n = (v: number) => v.toLocaleString('en-US');
 /** Human-readable import summary for operators (stdout). */
 export function printSummary(s: ImportSummary, dryRun: boolean) {
   const out: string[] = [];
-  out.push(`${dryRun ? 'Dry run of' : 'Import run ' + s.runId + ' of'} ${s.fileName} (${s.source}): ${dryRun ? (s.state === 'failed' ? 'WOULD FAIL' : 'would succeed') : s.state.toUpperCase()}`);
-  out.push(`  rows        ${n(s.rowsTotal)} read, ${n(s.rowsLoaded)} loaded, ${n(s.rowsRejected)} rejected (${(s.errorRate * 100).toFixed(2)} %), ${n(s.rowsWithWarnings)} with warnings`);
+  out.push(
+    `${dryRun ? 'Dry run of' : 'Import run ' + s.runId + ' of'} ${s.fileName} (${s.source}): ${dryRun ? (s.state === 'failed' ? 'WOULD FAIL' : 'would succeed') : s.state.toUpperCase()}`,
+  );
+  out.push(
+    `  rows        ${n(s.rowsTotal)} read, ${n(s.rowsLoaded)} loaded, ${n(s.rowsRejected)} rejected (${(s.errorRate * 100).toFixed(2)} %), ${n(s.rowsWithWarnings)} with warnings`,
+  );
   out.push(`  snapshot    ${n(s.added)} added, ${n(s.changed)} changed, ${n(s.unchanged)} unchanged, ${n(s.disappeared)} disappeared`);
   if (s.failureCode) out.push(`  failure     ${s.failureCode}: ${s.failureReason}`);
   if (s.errorsByCode.length) {

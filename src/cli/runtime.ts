@@ -6,7 +6,10 @@ import type { Runtime } from '../../jobs/runtime';
 
 /** Thrown by commands for an expected failure: printed without a stack, exit code 1 (or given). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

@@ -76,7 +76,9 @@ export function requireJsonBody(logger: Logger): RequestHandler {
     if (req.method !== 'POST' || usable) return next();
     if (CSRF_TYPES.test(req.headers['content-type'] ?? '')) return next();
     logger.info({ requestId: requestIdOf(req), bodyError: 'not.json', method: req.method, path: req.path }, 'request body refused');
-    res.status(400).json(graphqlError('Send the request as a JSON object ({"query": "…", "variables": {…}}) with Content-Type: application/json.', 'BAD_REQUEST'));
+    res
+      .status(400)
+      .json(graphqlError('Send the request as a JSON object ({"query": "…", "variables": {…}}) with Content-Type: application/json.', 'BAD_REQUEST'));
   };
 }
 

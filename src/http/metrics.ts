@@ -39,7 +39,8 @@ export function graphqlMetrics(metrics: OpsMetrics): ApolloServerPlugin<GraphQLC
           const op = ctx.operation;
           if (!op) return;
           operation = op.operation;
-          const root = op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+          const root =
+            op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
           const first = op.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
           const name = first && first.kind === Kind.FIELD ? first.name.value : null;
           field = name && (name === '__schema' || name === '__type' || root?.getFields()[name]) ? name : 'other';
@@ -64,7 +65,10 @@ export function metricsRoute(app: App, opts: { state: boolean }): RequestHandler
     const who = await checkOperator(app, req, { metricsToken: true });
     if (!who.ok) {
       if (who.status === 401) res.setHeader('www-authenticate', 'Bearer realm="juntos-hub metrics"');
-      res.status(who.status).type('text').send(who.status === 401 ? 'authentication required\n' : 'operator or admin role required\n');
+      res
+        .status(who.status)
+        .type('text')
+        .send(who.status === 401 ? 'authentication required\n' : 'operator or admin role required\n');
       return;
     }
     try {

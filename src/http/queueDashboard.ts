@@ -62,7 +62,10 @@ export function queueDashboard(app: App): Router {
     const fake = { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } } as Request;
     const who = token ? await checkOperator(app, fake) : ({ ok: false, status: 401 } as const);
     if (!who.ok) {
-      res.status(who.status).type('html').send(loginPage(who.status === 403 ? 'This client is not an operator or admin.' : 'Unknown or revoked token.'));
+      res
+        .status(who.status)
+        .type('html')
+        .send(loginPage(who.status === 403 ? 'This client is not an operator or admin.' : 'Unknown or revoked token.'));
       return;
     }
     app.logger.info({ actor: who.actor }, 'queue dashboard sign-in');
@@ -87,7 +90,10 @@ export function queueDashboard(app: App): Router {
       // Embedded mode: jobs run in this process without Redis; there is no BullMQ to show.
       const counts = await app.queue.counts().catch(() => ({}) as Record<string, Record<string, number>>);
       const rows = Object.entries(counts)
-        .map(([q, c]) => `<tr><td>${escapeHtml(q)}</td><td>${c.waiting}</td><td>${c.active}</td><td>${c.delayed}</td><td>${c.completed}</td><td>${c.failed}</td></tr>`)
+        .map(
+          ([q, c]) =>
+            `<tr><td>${escapeHtml(q)}</td><td>${c.waiting}</td><td>${c.active}</td><td>${c.delayed}</td><td>${c.completed}</td><td>${c.failed}</td></tr>`,
+        )
         .join('');
       res.type('html').send(
         page(
@@ -107,7 +113,9 @@ dashboard of BullMQ queues does not apply. Import and reconciliation runs are in
       const adapter = new ExpressAdapter();
       adapter.setBasePath(DASHBOARD_PATH);
       createBullBoard({
-        queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true, description: 'PostgreSQL holds run state: retry runs with `juntos-hub runs retry`.' })),
+        queues: queues.map(
+          (q) => new BullMQAdapter(q, { readOnlyMode: true, description: 'PostgreSQL holds run state: retry runs with `juntos-hub runs retry`.' }),
+        ),
         serverAdapter: adapter,
         options: { uiConfig: { boardTitle: 'juntos-hub', miscLinks: [{ text: 'Sign out', url: '/admin/logout' }] } },
       });

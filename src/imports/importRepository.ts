@@ -33,7 +33,15 @@ export const ROW_ERROR_COLUMNS = ['import_run_id', 'line', 'field', 'code', 'mes
 const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`}::text[]`;
 
 /** Tables an import writes (the bulk path locks them, in this order). */
-const CANONICAL_TABLES = ['source_entities', 'source_records', 'households', 'household_memberships', 'sisben_classifications', 'affiliations', 'victim_registrations'] as const;
+const CANONICAL_TABLES = [
+  'source_entities',
+  'source_records',
+  'households',
+  'household_memberships',
+  'sisben_classifications',
+  'affiliations',
+  'victim_registrations',
+] as const;
 
 export interface DiffPreview extends ChunkCounts {
   disappeared: number;
@@ -117,7 +125,11 @@ export class ImportRepository {
   }
 
   async unfinishedRuns(): Promise<ImportRunRow[]> {
-    return this.orm.select().from(importRuns).where(inArray(importRuns.state, [...UNFINISHED_STATES])).orderBy(asc(importRuns.id));
+    return this.orm
+      .select()
+      .from(importRuns)
+      .where(inArray(importRuns.state, [...UNFINISHED_STATES]))
+      .orderBy(asc(importRuns.id));
   }
 
   /** An earlier unfinished run of the same source must apply first (snapshots are ordered). */
@@ -142,11 +154,20 @@ export class ImportRepository {
   }
 
   async update(id: number, values: Partial<typeof importRuns.$inferInsert>, orm: Orm = this.orm): Promise<void> {
-    await orm.update(importRuns).set({ ...values, updatedAt: new Date() }).where(eq(importRuns.id, id));
+    await orm
+      .update(importRuns)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(importRuns.id, id));
   }
 
   /** Moves a run to `to` only from one of `from`; false when another worker already moved it. */
-  async transition(id: number, from: readonly ImportState[], to: ImportState, values: Partial<typeof importRuns.$inferInsert> = {}, orm: Orm = this.orm): Promise<boolean> {
+  async transition(
+    id: number,
+    from: readonly ImportState[],
+    to: ImportState,
+    values: Partial<typeof importRuns.$inferInsert> = {},
+    orm: Orm = this.orm,
+  ): Promise<boolean> {
     const rows = await orm
       .update(importRuns)
       .set({ ...values, state: to, updatedAt: new Date() })
@@ -157,14 +178,23 @@ export class ImportRepository {
 
   /** Adds (or replaces) top-level parts of a run's summary, keeping the others. */
   async mergeSummary(id: number, part: ImportRunSummary, orm: Orm = this.orm): Promise<void> {
-    await this.db.rows(sql`update import_runs set summary = coalesce(summary, '{}'::jsonb) || ${JSON.stringify(part)}::jsonb, updated_at = now() where id = ${id}`, orm);
+    await this.db.rows(
+      sql`update import_runs set summary = coalesce(summary, '{}'::jsonb) || ${JSON.stringify(part)}::jsonb, updated_at = now() where id = ${id}`,
+      orm,
+    );
   }
 
   /**
    * Claims a run for one attempt: moves it from one of `from` to `to` and bumps `attempts`, only if
    * `attempts` still has the value the caller read. False when another caller claimed it first.
    */
-  async claim(id: number, attempts: number, from: readonly ImportState[], to: ImportState, values: Partial<typeof importRuns.$inferInsert> = {}): Promise<boolean> {
+  async claim(
+    id: number,
+    attempts: number,
+    from: readonly ImportState[],
+    to: ImportState,
+    values: Partial<typeof importRuns.$inferInsert> = {},
+  ): Promise<boolean> {
     const rows = await this.orm
       .update(importRuns)
       .set({ ...values, state: to, attempts: attempts + 1, updatedAt: new Date() })
@@ -334,7 +364,9 @@ export class ImportRepository {
           select e.id from source_entities e where e.source = ${source} and e.status = 'active'
             and not exists (select 1 from ${t} s where s.source_key = e.source_key)`);
       }
-      const rows = await q<{ k: number; n: number }>(sql`select (ord / ${chunkSize})::int as k, count(*)::int as n from ${t} where ord is not null and not dup group by 1`);
+      const rows = await q<{ k: number; n: number }>(
+        sql`select (ord / ${chunkSize})::int as k, count(*)::int as n from ${t} where ord is not null and not dup group by 1`,
+      );
       const totals: number[] = [];
       for (const r of rows) totals[r.k] = r.n;
       const [c] = await q<{ active: number; disappeared: number }>(sql`select
@@ -591,8 +623,14 @@ export class ImportRepository {
       for (const ix of indexes) await q(sql.raw(ix.def));
       for (const fk of fks) await q(sql`alter table ${sql.raw(fk.rel)} add constraint ${sql.identifier(fk.name)} ${sql.raw(fk.def)}`);
       // Fresh statistics for what comes next (reconciliation reads these tables at once).
-      const written = ['source_entities', 'source_records', ...(plan.parts.household ? ['households', 'household_memberships'] : []),
-        ...(plan.parts.sisben ? ['sisben_classifications'] : []), ...(plan.parts.affiliation ? ['affiliations'] : []), ...(plan.parts.victim ? ['victim_registrations'] : [])];
+      const written = [
+        'source_entities',
+        'source_records',
+        ...(plan.parts.household ? ['households', 'household_memberships'] : []),
+        ...(plan.parts.sisben ? ['sisben_classifications'] : []),
+        ...(plan.parts.affiliation ? ['affiliations'] : []),
+        ...(plan.parts.victim ? ['victim_registrations'] : []),
+      ];
       await q(sql`analyze ${sql.raw(written.join(', '))}`);
 
       const counts = new Map(perChunk.map((c) => [c.k, c.n]));
@@ -635,9 +673,13 @@ export class ImportRepository {
           returning e.id)
         select id from g`);
       for (const table of ['sisben_classifications', 'affiliations', 'victim_registrations']) {
-        await q(sql`update ${sql.raw(table)} f set status = 'vanished', updated_at = now() from gone g where f.source_entity_id = g.id and f.status = 'active'`);
+        await q(
+          sql`update ${sql.raw(table)} f set status = 'vanished', updated_at = now() from gone g where f.source_entity_id = g.id and f.status = 'active'`,
+        );
       }
-      await q(sql`update household_memberships m set valid_to = current_date, updated_at = now() from gone g where m.source_entity_id = g.id and m.valid_to is null`);
+      await q(
+        sql`update household_memberships m set valid_to = current_date, updated_at = now() from gone g where m.source_entity_id = g.id and m.valid_to is null`,
+      );
       await q(sql`update households h set status = 'vanished', updated_at = now()
         where h.source = ${run.source} and h.status = 'active'
           and not exists (select 1 from household_memberships m where m.household_id = h.id and m.valid_to is null)`);

@@ -1,20 +1,21 @@
 import { basename, resolve, sep } from 'node:path';
 import { realpath, stat } from 'node:fs/promises';
-import {
-  FileFormatError,
-  detectSource,
-  emptyParseStats,
-  getConnector,
-  type FileInspection,
-  type ParseStats
-} from '../../connectors';
+import { FileFormatError, detectSource, emptyParseStats, getConnector, type FileInspection, type ParseStats } from '../../connectors';
 import { inspectFile, parseFile } from './registryFiles';
 import type { SourceName, Clock } from '../kernel';
 import type { Config } from '../platform/config';
 import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
 import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
-import { FINISHED_STATES, UNFINISHED_STATES, dryRunStagingTable, stagingTable, type BulkPlan, type ImportRepository, type ImportRunRow } from './importRepository';
+import {
+  FINISHED_STATES,
+  UNFINISHED_STATES,
+  dryRunStagingTable,
+  stagingTable,
+  type BulkPlan,
+  type ImportRepository,
+  type ImportRunRow,
+} from './importRepository';
 import type { ReferenceService } from '../registry';
 import { readRunSummary, type ImportTimings, type LineAccounting } from './runSummary';
 import { stageRows, type StageCounters } from './stageRows';
@@ -249,7 +250,10 @@ export class ImportService {
         const before = readRunSummary(run.summary);
         const merged = { ...before, ...rest, state: 'done', timings: { ...before.timings, ...timings } };
         await this.repo.transition(runId, ['applied'], 'done', { finishedAt: this.clock.now(), summary: merged as never });
-        log.info({ rowsLoaded: run.rowsLoaded, rowsRejected: run.rowsRejected, added: run.added, changed: run.changed, disappeared: run.disappeared }, 'import done');
+        log.info(
+          { rowsLoaded: run.rowsLoaded, rowsRejected: run.rowsRejected, added: run.added, changed: run.changed, disappeared: run.disappeared },
+          'import done',
+        );
         return;
       }
     } catch (e) {
@@ -326,7 +330,10 @@ export class ImportService {
       errorSummary: (await this.repo.errorSummary(run.id)) as never,
       previousRunId: await this.repo.previousAcceptedRun(run),
     });
-    await this.repo.mergeSummary(run.id, { lines: staged.lines, staged: { rows: staged.stagedRows, parts: staged.parts, rejectedWithKey: staged.rejectedWithKey } });
+    await this.repo.mergeSummary(run.id, {
+      lines: staged.lines,
+      staged: { rows: staged.stagedRows, parts: staged.parts, rejectedWithKey: staged.rejectedWithKey },
+    });
     log.info({ rowsTotal: staged.rowsTotal, rowsLoaded: staged.rowsLoaded, rowsRejected: staged.rowsRejected }, 'file staged');
     if (opts.resume) return (await this.repo.findRun(run.id))!;
 
@@ -365,7 +372,12 @@ export class ImportService {
       runId ?? 0,
       rows,
       async (text) => {
-        if (runId !== null) await this.repo.copyRowErrors((async function* () { yield text; })());
+        if (runId !== null)
+          await this.repo.copyRowErrors(
+            (async function* () {
+              yield text;
+            })(),
+          );
       },
       onProgress && ((c) => onProgress(c, bytesRead)),
     );
@@ -375,7 +387,10 @@ export class ImportService {
         // quote the value (personal data), so only its SQLSTATE is kept.
         const code = (e as { code?: unknown }).code;
         if (typeof code === 'string' && /^22/.test(code)) {
-          throw new FileFormatError('STAGING_REJECTED', `A parsed value could not be stored in the staging table (SQLSTATE ${code}); nothing was applied. Report this file to the maintainers.`);
+          throw new FileFormatError(
+            'STAGING_REJECTED',
+            `A parsed value could not be stored in the staging table (SQLSTATE ${code}); nothing was applied. Report this file to the maintainers.`,
+          );
         }
         throw e;
       }),
@@ -443,7 +458,9 @@ export class ImportService {
     const untimed = <T>(_phase: keyof ImportTimings, fn: () => Promise<T>) => fn();
     try {
       const staged = await this.stageFile(table, null, abs, basename(abs), source, info, untimed);
-      const issues = staged.duplicates ? [...staged.issues, { code: 'DUPLICATE_KEY', field: '(row)', severity: 'error', count: staged.duplicates }] : staged.issues;
+      const issues = staged.duplicates
+        ? [...staged.issues, { code: 'DUPLICATE_KEY', field: '(row)', severity: 'error', count: staged.duplicates }]
+        : staged.issues;
       const verdict = this.verdict(staged);
       const { keptRejected, ...diff } = await this.repo.previewDiff(table, source);
       const active = await this.repo.disappearancePreview(table, source);

@@ -17,7 +17,14 @@ export {
   type BulkPlan,
 } from './importRepository';
 export { ImportService, WaitForEarlierRunError, type ImportSummary, type ImportHooks } from './importService';
-export { readRunSummary, nightlyReconciliationSchema, type ImportRunSummary, type NightlyReconciliation, type LineAccounting, type ImportTimings } from './runSummary';
+export {
+  readRunSummary,
+  nightlyReconciliationSchema,
+  type ImportRunSummary,
+  type NightlyReconciliation,
+  type LineAccounting,
+  type ImportTimings,
+} from './runSummary';
 export { fileChunks, inspectFile, decodeFile, parseFile, loadLayout, type ParseFileOptions } from './registryFiles';
 
 // GraphQL

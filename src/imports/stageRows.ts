@@ -164,7 +164,10 @@ export class KeyFilter {
   readonly suspects = new Set<string>();
   overflow = false;
 
-  constructor(log2Bits = 28, private readonly maxSuspects = 50_000) {
+  constructor(
+    log2Bits = 28,
+    private readonly maxSuspects = 50_000,
+  ) {
     this.bits = new Uint32Array(2 ** (log2Bits - 5));
     this.mask = 2 ** log2Bits - 1;
   }
@@ -245,10 +248,18 @@ export function stageRows(
 ): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter; tally: IssueTally } {
   const keys = new KeyFilter();
   const tally = new IssueTally();
-  const counters: StageCounters = { rowsTotal: 0, rowsLoaded: 0, rowsRejected: 0, rowsWithWarnings: 0, rejectedWithKey: 0, loadedLines: 0, rejectedLines: 0, parts: { household: 0, sisben: 0, affiliation: 0, victim: 0 } };
+  const counters: StageCounters = {
+    rowsTotal: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    rowsWithWarnings: 0,
+    rejectedWithKey: 0,
+    loadedLines: 0,
+    rejectedLines: 0,
+    parts: { household: 0, sisben: 0, affiliation: 0, victim: 0 },
+  };
   const issues = new CopyBatcher(128 * 1024);
-  const issueLine = (i: RowIssue) =>
-    `${runId}\t${i.line}\t${copyText(i.field)}\t${copyText(i.code)}\t${copyText(i.message)}\t${i.severity}\n`;
+  const issueLine = (i: RowIssue) => `${runId}\t${i.line}\t${copyText(i.field)}\t${copyText(i.code)}\t${copyText(i.message)}\t${i.severity}\n`;
 
   async function* staged(): AsyncGenerator<Uint8Array, void, undefined> {
     const batch = new CopyBuffer();

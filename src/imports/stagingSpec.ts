@@ -24,7 +24,10 @@ type Victim = NonNullable<NormalizedRecord['victim']>;
 // Every field of a part must have its column: a field added to a record type without a column here
 // is a compile error (`AllOf` fails), so no part of a record is silently dropped.
 type AllOf<T, C extends readonly FieldColumn<string>[]> = Exclude<keyof T, C[number]['field']> extends never ? C : never;
-const columns = <T>() => <const C extends readonly FieldColumn<Extract<keyof T, string>>[]>(c: C & AllOf<T, C>) => c;
+const columns =
+  <T>() =>
+  <const C extends readonly FieldColumn<Extract<keyof T, string>>[]>(c: C & AllOf<T, C>) =>
+    c;
 
 export const IDENTITY_COLUMNS = columns<Identity>()([
   { field: 'docType', column: 'doc_type', type: 'varchar(2)' },
@@ -105,7 +108,9 @@ const HEAD_COLUMNS = [
   { column: 'record', type: 'text' },
 ] as const;
 
-const recordColumns = RECORD_SEGMENTS.flatMap((s) => (s.kind === 'scalar' ? [{ column: s.column, type: s.type }] : s.fields.map((f) => ({ column: f.column, type: f.type }))));
+const recordColumns = RECORD_SEGMENTS.flatMap((s) =>
+  s.kind === 'scalar' ? [{ column: s.column, type: s.type }] : s.fields.map((f) => ({ column: f.column, type: f.type })),
+);
 
 /** Every column COPY writes, in order. */
 export const STAGING_COLUMNS: readonly string[] = [...HEAD_COLUMNS.map((c) => c.column), ...recordColumns.map((c) => c.column)];

@@ -94,7 +94,15 @@ export class InboxScanner {
       }
       await this.submit(source, f, result);
     }
-    const log = { source, files: result.files, started: result.started.length, unchanged: result.unchanged, duplicates: result.duplicates, settling: result.settling, rejected: result.rejected.length };
+    const log = {
+      source,
+      files: result.files,
+      started: result.started.length,
+      unchanged: result.unchanged,
+      duplicates: result.duplicates,
+      settling: result.settling,
+      rejected: result.rejected.length,
+    };
     this.logger.info(log, 'inbox scanned');
     return result;
   }

@@ -68,8 +68,18 @@ export class OpsMetrics {
       registers: [r],
     });
     this.importRuns = new Gauge({ name: 'juntos_import_runs', help: 'Import runs by source and state.', labelNames: ['source', 'state'], registers: [r] });
-    this.rowsLoaded = new Counter({ name: 'juntos_import_rows_loaded_total', help: 'Rows loaded by applied import runs, by source.', labelNames: ['source'], registers: [r] });
-    this.rowsRejected = new Counter({ name: 'juntos_import_rows_rejected_total', help: 'Rows rejected (row errors) by applied import runs, by source.', labelNames: ['source'], registers: [r] });
+    this.rowsLoaded = new Counter({
+      name: 'juntos_import_rows_loaded_total',
+      help: 'Rows loaded by applied import runs, by source.',
+      labelNames: ['source'],
+      registers: [r],
+    });
+    this.rowsRejected = new Counter({
+      name: 'juntos_import_rows_rejected_total',
+      help: 'Rows rejected (row errors) by applied import runs, by source.',
+      labelNames: ['source'],
+      registers: [r],
+    });
     this.recordChanges = new Counter({
       name: 'juntos_import_records_total',
       help: 'Records added, changed or disappeared by applied import runs, by source.',
@@ -82,7 +92,12 @@ export class OpsMetrics {
       labelNames: ['source'],
       registers: [r],
     });
-    this.lastDuration = new Gauge({ name: 'juntos_import_last_duration_seconds', help: 'Duration of the last successful import run of each source.', labelNames: ['source'], registers: [r] });
+    this.lastDuration = new Gauge({
+      name: 'juntos_import_last_duration_seconds',
+      help: 'Duration of the last successful import run of each source.',
+      labelNames: ['source'],
+      registers: [r],
+    });
     this.reconciliationRuns = new Gauge({ name: 'juntos_reconciliation_runs', help: 'Reconciliation runs by state.', labelNames: ['state'], registers: [r] });
     this.reconciled = new Counter({
       name: 'juntos_reconciliation_records_total',
@@ -90,11 +105,28 @@ export class OpsMetrics {
       labelNames: ['outcome'],
       registers: [r],
     });
-    this.lastAutoLinkRatio = new Gauge({ name: 'juntos_reconciliation_last_auto_link_ratio', help: 'Share of records the last finished reconciliation linked automatically.', registers: [r] });
-    this.lastReviewRatio = new Gauge({ name: 'juntos_reconciliation_last_review_ratio', help: 'Review items per record processed in the last finished reconciliation.', registers: [r] });
-    this.lastReconciliationDuration = new Gauge({ name: 'juntos_reconciliation_last_duration_seconds', help: 'Duration of the last finished reconciliation run.', registers: [r] });
+    this.lastAutoLinkRatio = new Gauge({
+      name: 'juntos_reconciliation_last_auto_link_ratio',
+      help: 'Share of records the last finished reconciliation linked automatically.',
+      registers: [r],
+    });
+    this.lastReviewRatio = new Gauge({
+      name: 'juntos_reconciliation_last_review_ratio',
+      help: 'Review items per record processed in the last finished reconciliation.',
+      registers: [r],
+    });
+    this.lastReconciliationDuration = new Gauge({
+      name: 'juntos_reconciliation_last_duration_seconds',
+      help: 'Duration of the last finished reconciliation run.',
+      registers: [r],
+    });
     this.openReviewItems = new Gauge({ name: 'juntos_review_items_open', help: 'Review items waiting for a steward (open or deferred).', registers: [r] });
-    this.queueJobs = new Gauge({ name: 'juntos_queue_jobs', help: 'Jobs per queue and state (queue depth: waiting + delayed).', labelNames: ['queue', 'state'], registers: [r] });
+    this.queueJobs = new Gauge({
+      name: 'juntos_queue_jobs',
+      help: 'Jobs per queue and state (queue depth: waiting + delayed).',
+      labelNames: ['queue', 'state'],
+      registers: [r],
+    });
     this.queueUp = new Gauge({ name: 'juntos_queue_up', help: '1 when the job queue answered this scrape.', registers: [r] });
     this.stateUp = new Gauge({ name: 'juntos_state_up', help: '1 when PostgreSQL answered this scrape.', registers: [r] });
   }

@@ -57,7 +57,14 @@ export class OpsRepository {
     return row ?? null;
   }
 
-  async recordInboxFile(v: { path: string; source: SourceName; fileBytes: number; mtimeMs: number; sha256: string; importRunId: number | null }): Promise<void> {
+  async recordInboxFile(v: {
+    path: string;
+    source: SourceName;
+    fileBytes: number;
+    mtimeMs: number;
+    sha256: string;
+    importRunId: number | null;
+  }): Promise<void> {
     await this.db.orm
       .insert(inboxFiles)
       .values(v)
@@ -159,7 +166,9 @@ export class OpsRepository {
     const [last] = await this.db.rows<{ processed: number; auto_linked: number; review_items: number; seconds: number | null }>(sql`
       select records_processed as processed, auto_linked, review_items, extract(epoch from finished_at - started_at)::float8 as seconds
       from reconciliation_runs where state = 'done' order by finished_at desc nulls last, id desc limit 1`);
-    const [open] = await this.db.rows<{ n: number }>(sql`select count(*)::int as n from review_items where status = any(${`{${QUEUED_REVIEW_STATUSES.join(',')}}`}::review_status[])`);
+    const [open] = await this.db.rows<{ n: number }>(
+      sql`select count(*)::int as n from review_items where status = any(${`{${QUEUED_REVIEW_STATUSES.join(',')}}`}::review_status[])`,
+    );
     return {
       importRuns,
       rows,
@@ -172,7 +181,9 @@ export class OpsRepository {
         reviewItems: totals.review_items,
         mergesApplied: totals.merges_applied,
       },
-      lastReconciliation: last ? { processed: last.processed, autoLinked: last.auto_linked, reviewItems: last.review_items, durationSeconds: last.seconds } : null,
+      lastReconciliation: last
+        ? { processed: last.processed, autoLinked: last.auto_linked, reviewItems: last.review_items, durationSeconds: last.seconds }
+        : null,
       openReviewItems: open.n,
       lastImportDurations,
     };

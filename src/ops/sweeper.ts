@@ -52,9 +52,24 @@ export class Sweeper {
     const report: SweepReport = {
       unfinished: { imports: imports.length, reconciliations: reconciliations.length, exports: exports.length },
       requeued: {
-        imports: (await requeue('import.run', imports.map((runId) => ({ runId })))).map((p) => p.runId),
-        reconciliations: (await requeue('reconcile.run', reconciliations.map((runId) => ({ runId })))).map((p) => p.runId),
-        exports: (await requeue('links.export', exports.map((exportId) => ({ exportId })))).map((p) => p.exportId),
+        imports: (
+          await requeue(
+            'import.run',
+            imports.map((runId) => ({ runId })),
+          )
+        ).map((p) => p.runId),
+        reconciliations: (
+          await requeue(
+            'reconcile.run',
+            reconciliations.map((runId) => ({ runId })),
+          )
+        ).map((p) => p.runId),
+        exports: (
+          await requeue(
+            'links.export',
+            exports.map((exportId) => ({ exportId })),
+          )
+        ).map((p) => p.exportId),
       },
       stagingDropped: await this.runs.imports.dropOrphanStaging(),
       summariesCompleted: 0,
@@ -64,7 +79,10 @@ export class Sweeper {
     const { requeued } = report;
     const n = requeued.imports.length + requeued.reconciliations.length + requeued.exports.length;
     if (n || report.stagingDropped.length || report.summariesCompleted) {
-      this.logger.info({ requeued, stagingDropped: report.stagingDropped, summariesCompleted: report.summariesCompleted }, 'sweep: unfinished runs re-enqueued');
+      this.logger.info(
+        { requeued, stagingDropped: report.stagingDropped, summariesCompleted: report.summariesCompleted },
+        'sweep: unfinished runs re-enqueued',
+      );
     } else {
       this.logger.debug({ unfinished: report.unfinished }, 'sweep: nothing lost');
     }

@@ -60,17 +60,25 @@ const isDbError = (e: unknown): e is DbError =>
   e instanceof Error && isSqlState((e as DbError).code) && ((e as DbError).severity !== undefined || (e as DbError).routine !== undefined);
 
 /** Quoted literals and long digit runs out: a database message can quote the value that failed. */
-const scrubDbMessage = (m: string) => m.replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'").replace(/\d{3,}/g, '#');
+const scrubDbMessage = (m: string) =>
+  m
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/\d{3,}/g, '#');
 
 /** Stack frames without the message lines that head the stack (they repeat the message). */
-const framesOnly = (stack: string | undefined) => stack?.split('\n').filter((l) => l.startsWith('    at ')).join('\n');
+const framesOnly = (stack: string | undefined) =>
+  stack
+    ?.split('\n')
+    .filter((l) => l.startsWith('    at '))
+    .join('\n');
 
 export function serializeError(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { message: String(e) };
   // drizzle's DrizzleQueryError puts the SQL and its parameters (document numbers, names) in its
   // message and stack; PostgreSQL's own message can quote a value. Keep SQLSTATE, constraint, table.
   const chain: Error[] = [e];
-  for (let c: unknown = e; chain.length < 4; ) {
+  for (let c: unknown = e; chain.length < 4;) {
     c = (c as { cause?: unknown; originalError?: unknown }).cause ?? (c as { originalError?: unknown }).originalError;
     if (!(c instanceof Error)) break;
     chain.push(c);

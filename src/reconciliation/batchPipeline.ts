@@ -82,7 +82,13 @@ export class BatchPipeline {
       // need not commit with the links (a crash or a re-plan rewrites them).
       const keysStarted = performance.now();
       const keys = this.repo
-        .transaction((tx) => this.repo.replaceBlockingKeys(tx, plan.batch.map((e) => e.id), batchKeys(plan)))
+        .transaction((tx) =>
+          this.repo.replaceBlockingKeys(
+            tx,
+            plan.batch.map((e) => e.id),
+            batchKeys(plan),
+          ),
+        )
         .then(() => add(state.timings, 'writeKeys', performance.now() - keysStarted));
       keys.catch(() => undefined);
       try {
@@ -166,10 +172,18 @@ export class BatchPipeline {
 
     const changedLinked = batch.filter((e) => e.personId !== null);
     const unlinked = batch.filter((e) => e.personId === null);
-    const pinRows = await this.repo.pins(orm, unlinked.map((e) => e.id));
+    const pinRows = await this.repo.pins(
+      orm,
+      unlinked.map((e) => e.id),
+    );
     lap('pins');
 
-    const matcher = new BatchMatcher({ model: state.model.model, decision: this.decision, rules: this.rules, maxBlockSize: this.config.RECONCILE_MAX_BLOCK_SIZE });
+    const matcher = new BatchMatcher({
+      model: state.model.model,
+      decision: this.decision,
+      rules: this.rules,
+      maxBlockSize: this.config.RECONCILE_MAX_BLOCK_SIZE,
+    });
     matcher.markOversized(oversized);
     matcher.addLinked(candidates, (r) => candidateKeys.get(r.entityId) ?? []);
     matcher.addLinked(overlaid.values(), (r) => overlaid.get(r.entityId)!.keys);
@@ -212,7 +226,13 @@ export class BatchPipeline {
       })),
       merges: result.merges.map((m) => ({ ...m, personA: resolve(m.personA), personB: resolve(m.personB) })).filter((m) => m.personA !== m.personB),
       changedLinked,
-      assigned: links.map((l) => ({ entityId: l.entityId, personId: l.personId, prepared: mine.get(l.entityId)!.prepared, recordId: mine.get(l.entityId)!.recordId, keys: mine.get(l.entityId)!.keys })),
+      assigned: links.map((l) => ({
+        entityId: l.entityId,
+        personId: l.personId,
+        prepared: mine.get(l.entityId)!.prepared,
+        recordId: mine.get(l.entityId)!.recordId,
+        keys: mine.get(l.entityId)!.keys,
+      })),
       lastId: batch[batch.length - 1].id,
     };
   }
@@ -220,7 +240,10 @@ export class BatchPipeline {
   /** Stage 2 check, under the lock: the plan still holds (same pending records, candidates, pins, no steward action). */
   private async stillValid(tx: Orm, plan: Plan): Promise<boolean> {
     if ((await this.repo.stewardEpoch(tx)) !== plan.epoch) return false;
-    const pending = await this.repo.pendingState(tx, plan.batch.map((e) => e.id));
+    const pending = await this.repo.pendingState(
+      tx,
+      plan.batch.map((e) => e.id),
+    );
     if (pending.size !== plan.batch.length) return false;
     for (const e of plan.batch) if (pending.get(e.id) !== e.recordId) return false;
     const linked = await this.repo.linkState(tx, [...plan.assumed.keys()]);
@@ -228,7 +251,14 @@ export class BatchPipeline {
       const now = linked.get(id);
       if (!now || now.personId !== a.personId || now.recordId !== a.recordId) return false;
     }
-    return pinKey(await this.repo.pins(tx, plan.batch.filter((e) => e.personId === null).map((e) => e.id))) === plan.pins;
+    return (
+      pinKey(
+        await this.repo.pins(
+          tx,
+          plan.batch.filter((e) => e.personId === null).map((e) => e.id),
+        ),
+      ) === plan.pins
+    );
   }
 
   /** Stage 2 of a batch, under the engine lock: every write of the plan, in one transaction. */
@@ -246,11 +276,19 @@ export class BatchPipeline {
     await this.repo.writeLinks(tx, run.id, links);
     lap('writeLinks');
     if (!keysWritten) {
-      await this.repo.replaceBlockingKeys(tx, batch.map((e) => e.id), batchKeys(plan));
+      await this.repo.replaceBlockingKeys(
+        tx,
+        batch.map((e) => e.id),
+        batchKeys(plan),
+      );
       lap('writeKeys');
     }
     const reviews = [...plan.reviews, ...(await this.checkChangedLinked(tx, changedLinked, mine, state))];
-    await this.repo.touchLinks(tx, run.id, changedLinked.map((e) => e.id));
+    await this.repo.touchLinks(
+      tx,
+      run.id,
+      changedLinked.map((e) => e.id),
+    );
     await this.repo.insertMergeProposals(tx, run.id, merges);
     // Facts and the golden records of existing persons follow at the end of the run (derive).
     const createdReviews = await this.repo.insertReviewItems(tx, run.id, reviews);
@@ -286,7 +324,10 @@ export class BatchPipeline {
       // Records that vanished from their source: their persons' golden values and flags change.
       const vanished = await this.repo.pendingVanished(tx, this.config.RECONCILE_BATCH_SIZE);
       if (!vanished.length) return false;
-      await this.repo.clearPending(tx, vanished.map((v) => v.id));
+      await this.repo.clearPending(
+        tx,
+        vanished.map((v) => v.id),
+      );
       await this.golden.rebuild(tx, [...new Set(vanished.map((v) => v.personId).filter((p): p is number => p !== null))], this.survivorship);
       return true;
     });
@@ -314,7 +355,15 @@ export class BatchPipeline {
         if (s.probability >= best.p) best = { p: s.probability, peer: peer.id };
       }
       if (!agrees) {
-        out.push({ reason: 'LINKED_RECORD_CHANGED', entityId: e.id, personA: e.personId!, personB: null, candidateEntityId: best.peer, score: best.p, explanation: { reasons: ['LINKED_RECORD_CHANGED'] } });
+        out.push({
+          reason: 'LINKED_RECORD_CHANGED',
+          entityId: e.id,
+          personA: e.personId!,
+          personB: null,
+          candidateEntityId: best.peer,
+          score: best.p,
+          explanation: { reasons: ['LINKED_RECORD_CHANGED'] },
+        });
       }
     }
     return out;

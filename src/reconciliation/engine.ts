@@ -85,5 +85,4 @@ export async function time<T>(t: RunTimings, phase: string, fn: () => Promise<T>
   }
 }
 
-
 export type { BlockingKey, PreparedRecord };

@@ -17,10 +17,19 @@ export function survivorshipOf(config: {
   SURVIVORSHIP_SEX: readonly SourceName[];
   SURVIVORSHIP_MUNICIPALITY: readonly SourceName[];
 }): Survivorship {
-  return { name: config.SURVIVORSHIP_NAME, birthDate: config.SURVIVORSHIP_BIRTH_DATE, sex: config.SURVIVORSHIP_SEX, municipality: config.SURVIVORSHIP_MUNICIPALITY };
+  return {
+    name: config.SURVIVORSHIP_NAME,
+    birthDate: config.SURVIVORSHIP_BIRTH_DATE,
+    sex: config.SURVIVORSHIP_SEX,
+    municipality: config.SURVIVORSHIP_MUNICIPALITY,
+  };
 }
 
-const arr = (xs: readonly string[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]`;
+const arr = (xs: readonly string[]) =>
+  sql`array[${sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  )}]::text[]`;
 const bigints = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::bigint[]`;
 
 /** The record columns survivorship reads (`e` = source_entities). */

@@ -283,7 +283,17 @@ export class BatchMatcher {
       let assignment: Assignment;
       if (must.length) {
         const target = Math.min(...must);
-        assignment = { entityId: r.entityId, personId: target, linkType: 'steward', reasons: ['STEWARD_PINNED_LINK'], score: null, matchWeight: null, matchedEntityId: null, contributions: null, modelVersion: null };
+        assignment = {
+          entityId: r.entityId,
+          personId: target,
+          linkType: 'steward',
+          reasons: ['STEWARD_PINNED_LINK'],
+          score: null,
+          matchWeight: null,
+          matchedEntityId: null,
+          contributions: null,
+          modelVersion: null,
+        };
       } else if (links.length) {
         const [target, best] = links[0];
         assignment = {
@@ -301,7 +311,17 @@ export class BatchMatcher {
         };
       } else {
         const reasons = sharedDocument ? ['DOCUMENT_OF_ANOTHER_PERSON'] : [];
-        assignment = { entityId: r.entityId, personId: this.nextProvisional--, linkType: 'new_person', reasons, score: null, matchWeight: null, matchedEntityId: null, contributions: null, modelVersion: null };
+        assignment = {
+          entityId: r.entityId,
+          personId: this.nextProvisional--,
+          linkType: 'new_person',
+          reasons,
+          score: null,
+          matchWeight: null,
+          matchedEntityId: null,
+          contributions: null,
+          modelVersion: null,
+        };
       }
       out.assignments.push(assignment);
       // Linked to its own person, but its number is someone else's: the document conflict still goes to
@@ -312,7 +332,13 @@ export class BatchMatcher {
         for (const c of candidates.values()) if (c.personId === assignment.personId && c.prepared.docKey === r.prepared.docKey) return true;
         return false;
       };
-      if (holder && assignment.linkType !== 'new_person' && holder.c.personId !== assignment.personId && holder.d.reviewCategory === 'DOCUMENT_CONFLICT' && !ownNumber()) {
+      if (
+        holder &&
+        assignment.linkType !== 'new_person' &&
+        holder.c.personId !== assignment.personId &&
+        holder.d.reviewCategory === 'DOCUMENT_CONFLICT' &&
+        !ownNumber()
+      ) {
         out.reviews.push({
           reason: 'DOCUMENT_CONFLICT',
           entityId: r.entityId,

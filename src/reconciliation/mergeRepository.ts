@@ -38,7 +38,12 @@ export class MergeRepository {
       orm,
       sql`select id, status, version, merged_into_id from persons where id = any(${idArray(ids)}) order by id for update`,
     );
-    return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), status: r.status, version: r.version, mergedIntoId: r.merged_into_id === null ? null : Number(r.merged_into_id) }]));
+    return new Map(
+      rows.map((r) => [
+        Number(r.id),
+        { id: Number(r.id), status: r.status, version: r.version, mergedIntoId: r.merged_into_id === null ? null : Number(r.merged_into_id) },
+      ]),
+    );
   }
 
   /** Whether an active cannot-link pin joins a record of one person to a record of the other. */
@@ -60,9 +65,18 @@ export class MergeRepository {
    * facts — and leaves it as a redirect; returns what moved, for the merge row.
    */
   async moveIntoSurvivor(orm: Orm, survivorId: number, mergedId: number): Promise<{ moved: number[]; redirected: number[] }> {
-    const moved = await this.q<{ id: string }>(orm, sql`update source_entities set person_id = ${survivorId}, updated_at = now() where person_id = ${mergedId} returning id`);
-    const redirected = await this.q<{ id: string }>(orm, sql`update persons set merged_into_id = ${survivorId}, updated_at = now() where merged_into_id = ${mergedId} returning id`);
-    await this.q(orm, sql`update persons set status = 'merged', merged_into_id = ${survivorId}, version = version + 1, updated_at = now() where id = ${mergedId}`);
+    const moved = await this.q<{ id: string }>(
+      orm,
+      sql`update source_entities set person_id = ${survivorId}, updated_at = now() where person_id = ${mergedId} returning id`,
+    );
+    const redirected = await this.q<{ id: string }>(
+      orm,
+      sql`update persons set merged_into_id = ${survivorId}, updated_at = now() where merged_into_id = ${mergedId} returning id`,
+    );
+    await this.q(
+      orm,
+      sql`update persons set status = 'merged', merged_into_id = ${survivorId}, version = version + 1, updated_at = now() where id = ${mergedId}`,
+    );
     for (const t of FACT_TABLES) await this.q(orm, sql`update ${sql.raw(t)} set person_id = ${survivorId} where person_id = ${mergedId}`);
     await this.q(orm, sql`delete from person_identifiers where person_id = ${mergedId}`);
     return { moved: moved.map((r) => Number(r.id)), redirected: redirected.map((r) => Number(r.id)) };
@@ -79,7 +93,17 @@ export class MergeRepository {
 
   async insertMerge(
     orm: Orm,
-    m: { survivorId: number; mergedId: number; kind: 'automatic' | 'steward'; moved: number[]; redirected: number[]; runId: number | null; decisionId: number | null; actor: string; reason: string },
+    m: {
+      survivorId: number;
+      mergedId: number;
+      kind: 'automatic' | 'steward';
+      moved: number[];
+      redirected: number[];
+      runId: number | null;
+      decisionId: number | null;
+      actor: string;
+      reason: string;
+    },
   ): Promise<number> {
     const [row] = await this.q<{ id: string }>(
       orm,
@@ -129,13 +153,19 @@ export class MergeRepository {
 
   /** The latest merge, not undone, that merged this person away. */
   async activeMergeOf(orm: Orm, mergedId: number): Promise<number | null> {
-    const [later] = await this.q<{ id: string }>(orm, sql`select id from person_merges where merged_id = ${mergedId} and undone_at is null order by id desc limit 1`);
+    const [later] = await this.q<{ id: string }>(
+      orm,
+      sql`select id from person_merges where merged_id = ${mergedId} and undone_at is null order by id desc limit 1`,
+    );
     return later ? Number(later.id) : null;
   }
 
   /** Puts a merge's records and redirects back with the merged person, active again under its own id. */
   async restoreMerged(orm: Orm, m: MergeRecord): Promise<void> {
-    await this.q(orm, sql`update source_entities set person_id = ${m.mergedId}, updated_at = now() where id = any(${idArray(m.movedEntityIds)}) and person_id = ${m.survivorId}`);
+    await this.q(
+      orm,
+      sql`update source_entities set person_id = ${m.mergedId}, updated_at = now() where id = any(${idArray(m.movedEntityIds)}) and person_id = ${m.survivorId}`,
+    );
     await this.q(
       orm,
       sql`update persons set merged_into_id = ${m.mergedId}, updated_at = now() where id = any(${idArray(m.redirectedPersonIds)}) and merged_into_id = ${m.survivorId}`,

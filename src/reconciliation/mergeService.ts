@@ -65,7 +65,8 @@ export class MergeService {
   async merge(tx: Orm, m: MergeRequest): Promise<number> {
     const locked = await this.repo.lockPersons(tx, [m.survivorId, m.mergedId]);
     for (const id of [m.survivorId, m.mergedId]) {
-      if (locked.get(id)?.status !== 'active') throw new MergeConflictError('PERSON_NOT_ACTIVE', 'A person of this merge is no longer active (merged meanwhile).');
+      if (locked.get(id)?.status !== 'active')
+        throw new MergeConflictError('PERSON_NOT_ACTIVE', 'A person of this merge is no longer active (merged meanwhile).');
     }
     // A steward's "different persons" pin between any records of the two wins over any automatic
     // evidence; a steward merging them anyway revokes those pins first (in the same transaction).
@@ -137,7 +138,11 @@ export class MergeService {
     const { survivorId, mergedId } = m;
     const locked = await this.repo.lockPersons(tx, [survivorId, mergedId]);
     if (locked.get(survivorId)?.status !== 'active' || locked.get(mergedId)?.mergedIntoId !== survivorId) {
-      throw new MergeConflictError('SUPERSEDED', 'The survivor was merged again since; undo the later merge first.', await this.repo.activeMergeOf(tx, survivorId));
+      throw new MergeConflictError(
+        'SUPERSEDED',
+        'The survivor was merged again since; undo the later merge first.',
+        await this.repo.activeMergeOf(tx, survivorId),
+      );
     }
     await this.repo.restoreMerged(tx, m);
     await this.golden.propagateLinks(tx, m.movedEntityIds);

@@ -66,7 +66,10 @@ const MIN_RULE_PAIRS = 200;
 const U_PAIRS = 1_000_000;
 
 function topFrequencies(m: ReadonlyMap<string, number>): [string, number][] {
-  return [...m.entries()].filter(([, f]) => f >= TF_MIN_FREQUENCY).sort((a, b) => b[1] - a[1]).slice(0, TF_MAX_ENTRIES);
+  return [...m.entries()]
+    .filter(([, f]) => f >= TF_MIN_FREQUENCY)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TF_MAX_ENTRIES);
 }
 
 const B = L.birthDate;
@@ -95,7 +98,11 @@ export class LinkageModelService {
     const [row] = await this.db.orm.select().from(linkageModels).orderBy(desc(linkageModels.id)).limit(1);
     if (!row) return { model: compileModel(DEFAULT_PARAMETERS), tf: {}, trainedOn: 0, trainedAcross: false };
     if (this.cached?.id === row.id) return this.cached.loaded;
-    const training = row.training as { records: number; linkedTotal?: number; tf: { givenName: [string, number][]; surname: [string, number][]; municipality: [string, number][] } };
+    const training = row.training as {
+      records: number;
+      linkedTotal?: number;
+      tf: { givenName: [string, number][]; surname: [string, number][]; municipality: [string, number][] };
+    };
     const loaded: LoadedModel = {
       model: compileModel(row.parameters as ModelParameters),
       tf: { givenName: new Map(training.tf.givenName), surname: new Map(training.tf.surname), municipality: new Map(training.tf.municipality) },

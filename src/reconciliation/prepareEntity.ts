@@ -10,7 +10,18 @@ export interface PrepareContext {
 /** The identity columns of a source entity, as both the engine and the review comparison read them. */
 export type EntityIdentity = Pick<
   EntityRow,
-  'id' | 'source' | 'docType' | 'docNumber' | 'firstName' | 'secondName' | 'firstSurname' | 'secondSurname' | 'birthDate' | 'sex' | 'municipalityCode' | 'householdKey'
+  | 'id'
+  | 'source'
+  | 'docType'
+  | 'docNumber'
+  | 'firstName'
+  | 'secondName'
+  | 'firstSurname'
+  | 'secondSurname'
+  | 'birthDate'
+  | 'sex'
+  | 'municipalityCode'
+  | 'householdKey'
 >;
 
 /**

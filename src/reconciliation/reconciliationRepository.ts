@@ -199,16 +199,31 @@ export class ReconciliationRepository {
     return this.db.orm
       .select()
       .from(reconciliationRuns)
-      .where(and(opts.states?.length ? inArray(reconciliationRuns.state, opts.states) : undefined, opts.after !== undefined ? lt(reconciliationRuns.id, opts.after) : undefined))
+      .where(
+        and(
+          opts.states?.length ? inArray(reconciliationRuns.state, opts.states) : undefined,
+          opts.after !== undefined ? lt(reconciliationRuns.id, opts.after) : undefined,
+        ),
+      )
       .orderBy(desc(reconciliationRuns.id))
       .limit(opts.first + 1);
   }
 
   async unfinishedRuns(): Promise<ReconciliationRunRow[]> {
-    return this.db.orm.select().from(reconciliationRuns).where(inArray(reconciliationRuns.state, UNFINISHED_RECONCILIATION_STATES)).orderBy(reconciliationRuns.id);
+    return this.db.orm
+      .select()
+      .from(reconciliationRuns)
+      .where(inArray(reconciliationRuns.state, UNFINISHED_RECONCILIATION_STATES))
+      .orderBy(reconciliationRuns.id);
   }
 
-  async transition(id: number, from: ReconciliationState[], to: ReconciliationState, values: Partial<typeof reconciliationRuns.$inferInsert> = {}, orm: Orm = this.db.orm): Promise<boolean> {
+  async transition(
+    id: number,
+    from: ReconciliationState[],
+    to: ReconciliationState,
+    values: Partial<typeof reconciliationRuns.$inferInsert> = {},
+    orm: Orm = this.db.orm,
+  ): Promise<boolean> {
     const rows = await orm
       .update(reconciliationRuns)
       .set({ ...values, state: to, updatedAt: new Date() })
@@ -217,7 +232,11 @@ export class ReconciliationRepository {
     return rows.length > 0;
   }
 
-  async addCounters(orm: Orm, runId: number, c: { processed: number; pairs: number; autoLinked: number; newPersons: number; reviews: number; merges: number; blocking: Record<string, number> }) {
+  async addCounters(
+    orm: Orm,
+    runId: number,
+    c: { processed: number; pairs: number; autoLinked: number; newPersons: number; reviews: number; merges: number; blocking: Record<string, number> },
+  ) {
     await this.q(
       sql`update reconciliation_runs set records_processed = records_processed + ${c.processed}, pairs_compared = pairs_compared + ${c.pairs},
         auto_linked = auto_linked + ${c.autoLinked}, new_persons = new_persons + ${c.newPersons}, review_items = review_items + ${c.reviews},
@@ -234,7 +253,9 @@ export class ReconciliationRepository {
    * updates, and stale statistics send the next import's joins (and ours) down whole-table plans.
    */
   async analyzeAfterLargeRun(): Promise<void> {
-    await this.q(sql`analyze source_entities, entity_links, entity_blocking_keys, persons, person_identifiers, affiliations, sisben_classifications, victim_registrations, household_memberships`);
+    await this.q(
+      sql`analyze source_entities, entity_links, entity_blocking_keys, persons, person_identifiers, affiliations, sisben_classifications, victim_registrations, household_memberships`,
+    );
   }
 
   /** Blocking rules the last finished run indexed records with (null: no run has finished yet). */
@@ -247,14 +268,24 @@ export class ReconciliationRepository {
 
   /** Linked records after `afterId`, in id order (backfilling the keys of a new blocking rule). */
   async linkedAfter(afterId: number, limit: number): Promise<EntityRow[]> {
-    const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id is not null and e.id > ${afterId} order by e.id limit ${limit}`);
+    const rows = await this.q<RawEntity>(
+      sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id is not null and e.id > ${afterId} order by e.id limit ${limit}`,
+    );
     return rows.map(entityFromRow);
   }
 
   /** Replaces these records' keys under these rules (idempotent: a resumed backfill writes the same rows). */
-  async replaceRuleKeys(orm: Orm, entityIds: readonly number[], rules: readonly number[], keys: readonly { entityId: number; rule: number; key: string }[]): Promise<void> {
+  async replaceRuleKeys(
+    orm: Orm,
+    entityIds: readonly number[],
+    rules: readonly number[],
+    keys: readonly { entityId: number; rule: number; key: string }[],
+  ): Promise<void> {
     if (!entityIds.length) return;
-    await this.q(sql`delete from entity_blocking_keys where source_entity_id = any(${bigints(entityIds)}) and rule = any(${`{${rules.join(',')}}`}::smallint[])`, orm);
+    await this.q(
+      sql`delete from entity_blocking_keys where source_entity_id = any(${bigints(entityIds)}) and rule = any(${`{${rules.join(',')}}`}::smallint[])`,
+      orm,
+    );
     await this.replaceBlockingKeys(orm, [], keys);
   }
 
@@ -275,7 +306,10 @@ export class ReconciliationRepository {
 
   /** The next records to match, in id order (the engine lock makes batches sequential). */
   async pendingBatch(orm: Orm, limit: number): Promise<EntityRow[]> {
-    const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.match_pending and e.status = 'active' order by e.id limit ${limit}`, orm);
+    const rows = await this.q<RawEntity>(
+      sql`select ${ENTITY_COLUMNS} from source_entities e where e.match_pending and e.status = 'active' order by e.id limit ${limit}`,
+      orm,
+    );
     return rows.map(entityFromRow);
   }
 
@@ -327,7 +361,10 @@ export class ReconciliationRepository {
 
   /** Vanished records still flagged: their persons only need a rebuild. */
   async pendingVanished(orm: Orm, limit: number): Promise<{ id: number; personId: number | null }[]> {
-    const rows = await this.q<{ id: string; person_id: string | null }>(sql`select id, person_id from source_entities where match_pending and status = 'vanished' order by id limit ${limit}`, orm);
+    const rows = await this.q<{ id: string; person_id: string | null }>(
+      sql`select id, person_id from source_entities where match_pending and status = 'vanished' order by id limit ${limit}`,
+      orm,
+    );
     return rows.map((r) => ({ id: Number(r.id), personId: r.person_id === null ? null : Number(r.person_id) }));
   }
 
@@ -336,7 +373,11 @@ export class ReconciliationRepository {
    * records; keys that hit the cap are reported as oversized (a name and year shared by hundreds of
    * people says nothing) and their records are left out.
    */
-  async blockHits(orm: Orm, keys: readonly { rule: number; key: string }[], maxBlock: number): Promise<{ hits: { rule: number; key: string; entityId: number }[]; oversized: string[] }> {
+  async blockHits(
+    orm: Orm,
+    keys: readonly { rule: number; key: string }[],
+    maxBlock: number,
+  ): Promise<{ hits: { rule: number; key: string; entityId: number }[]; oversized: string[] }> {
     if (!keys.length) return { hits: [], oversized: [] };
     const rows = await this.q<{ rule: number; key: string; id: string }>(
       sql`with wanted as (select distinct rule, key from unnest(${`{${keys.map((k) => k.rule).join(',')}}`}::smallint[], ${texts(keys.map((k) => k.key))}) as w(rule, key))
@@ -398,7 +439,10 @@ export class ReconciliationRepository {
   /** Linked records by id (the candidates the blocking index named). */
   async linkedEntities(orm: Orm, ids: readonly number[]): Promise<EntityRow[]> {
     if (!ids.length) return [];
-    const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.id = any(${bigints(ids)}) and e.person_id is not null`, orm);
+    const rows = await this.q<RawEntity>(
+      sql`select ${ENTITY_COLUMNS} from source_entities e where e.id = any(${bigints(ids)}) and e.person_id is not null`,
+      orm,
+    );
     return rows.map(entityFromRow);
   }
 
@@ -409,7 +453,10 @@ export class ReconciliationRepository {
   }
 
   /** Active steward pins touching the records, with the current person of the other record. */
-  async pins(orm: Orm, entityIds: readonly number[]): Promise<{ kind: 'must_link' | 'cannot_link'; entityId: number; otherEntityId: number; otherPersonId: number | null }[]> {
+  async pins(
+    orm: Orm,
+    entityIds: readonly number[],
+  ): Promise<{ kind: 'must_link' | 'cannot_link'; entityId: number; otherEntityId: number; otherPersonId: number | null }[]> {
     if (!entityIds.length) return [];
     const rows = await this.q<{ kind: 'must_link' | 'cannot_link'; entity_id: string; other_id: string; other_person: string | null }>(
       sql`select lc.kind, x.entity_id, x.other_id, e.person_id as other_person
@@ -419,7 +466,12 @@ export class ReconciliationRepository {
         where lc.revoked_at is null and x.entity_id = any(${bigints(entityIds)})`,
       orm,
     );
-    return rows.map((r) => ({ kind: r.kind, entityId: Number(r.entity_id), otherEntityId: Number(r.other_id), otherPersonId: r.other_person === null ? null : Number(r.other_person) }));
+    return rows.map((r) => ({
+      kind: r.kind,
+      entityId: Number(r.entity_id),
+      otherEntityId: Number(r.other_id),
+      otherPersonId: r.other_person === null ? null : Number(r.other_person),
+    }));
   }
 
   async maxPersonId(orm: Orm = this.db.orm): Promise<number> {
@@ -446,7 +498,16 @@ export class ReconciliationRepository {
     // One JSON document for the whole batch: cheaper to send and parse than per-column arrays of
     // escaped JSON strings.
     const payload = JSON.stringify(
-      links.map((l) => ({ e: l.entityId, t: l.linkType, r: l.reasons, s: l.score, w: l.matchWeight, m: l.matchedEntityId, v: l.modelVersion, c: l.contributions ?? null })),
+      links.map((l) => ({
+        e: l.entityId,
+        t: l.linkType,
+        r: l.reasons,
+        s: l.score,
+        w: l.matchWeight,
+        m: l.matchedEntityId,
+        v: l.modelVersion,
+        c: l.contributions ?? null,
+      })),
     );
     await this.q(
       sql`insert into entity_links (source_entity_id, link_type, reasons, score, match_weight, matched_entity_id, model_version, contributions, reconciliation_run_id)
@@ -497,9 +558,27 @@ export class ReconciliationRepository {
           municipality_code, reconciliation_run_id, person_a_version, person_b_version)
         select i.reason::review_reason, i.entity_id, pa.id, pb.id, i.candidate_id, i.household_id, i.score, i.explanation::jsonb,
           coalesce(pa.municipality_code, pb.municipality_code), ${runId}, pa.version, pb.version
-        from unnest(${texts(ordered.map((i) => i.reason))}, ${nums(ordered.map((i) => i.entityId), 'bigint')}, ${nums(ordered.map((i) => i.a), 'bigint')},
-                    ${nums(ordered.map((i) => i.b), 'bigint')}, ${nums(ordered.map((i) => i.candidateEntityId), 'bigint')},
-                    ${nums(ordered.map((i) => i.householdId ?? null), 'bigint')}, ${nums(ordered.map((i) => i.score), 'real')},
+        from unnest(${texts(ordered.map((i) => i.reason))}, ${nums(
+          ordered.map((i) => i.entityId),
+          'bigint',
+        )}, ${nums(
+          ordered.map((i) => i.a),
+          'bigint',
+        )},
+                    ${nums(
+                      ordered.map((i) => i.b),
+                      'bigint',
+                    )}, ${nums(
+                      ordered.map((i) => i.candidateEntityId),
+                      'bigint',
+                    )},
+                    ${nums(
+                      ordered.map((i) => i.householdId ?? null),
+                      'bigint',
+                    )}, ${nums(
+                      ordered.map((i) => i.score),
+                      'real',
+                    )},
                     ${texts(ordered.map((i) => JSON.stringify(i.explanation ?? null)))}) with ordinality
           as i(reason, entity_id, a, b, candidate_id, household_id, score, explanation, ord)
         join persons pa on pa.id = i.a left join persons pb on pb.id = i.b
@@ -510,7 +589,11 @@ export class ReconciliationRepository {
     return rows.length;
   }
 
-  async insertMergeProposals(orm: Orm, runId: number, proposals: readonly { personA: number; personB: number; entityId: number; score: number; explanation: unknown }[]): Promise<void> {
+  async insertMergeProposals(
+    orm: Orm,
+    runId: number,
+    proposals: readonly { personA: number; personB: number; entityId: number; score: number; explanation: unknown }[],
+  ): Promise<void> {
     if (!proposals.length) return;
     await this.q(
       sql`insert into merge_proposals (reconciliation_run_id, person_a_id, person_b_id, source_entity_id, score, explanation)
@@ -523,11 +606,21 @@ export class ReconciliationRepository {
     );
   }
 
-  async proposals(runId: number, status = 'proposed'): Promise<{ id: number; personA: number; personB: number; entityId: number; score: number | null; explanation: unknown }[]> {
+  async proposals(
+    runId: number,
+    status = 'proposed',
+  ): Promise<{ id: number; personA: number; personB: number; entityId: number; score: number | null; explanation: unknown }[]> {
     const rows = await this.q<{ id: string; person_a_id: string; person_b_id: string; source_entity_id: string; score: number | null; explanation: unknown }>(
       sql`select id, person_a_id, person_b_id, source_entity_id, score, explanation from merge_proposals where reconciliation_run_id = ${runId} and status = ${status} order by id`,
     );
-    return rows.map((r) => ({ id: Number(r.id), personA: Number(r.person_a_id), personB: Number(r.person_b_id), entityId: Number(r.source_entity_id), score: r.score, explanation: r.explanation }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      personA: Number(r.person_a_id),
+      personB: Number(r.person_b_id),
+      entityId: Number(r.source_entity_id),
+      score: r.score,
+      explanation: r.explanation,
+    }));
   }
 
   async setProposalStatus(orm: Orm, ids: readonly number[], status: string): Promise<void> {
@@ -543,7 +636,11 @@ export class ReconciliationRepository {
           select e.person_id from entity_links l join source_entities e on e.id = l.source_entity_id where l.reconciliation_run_id = ${runId})
         group by m.person_id having count(distinct m.household_id) > 1`,
     );
-    return rows.map((r) => ({ personId: Number(r.person_id), households: r.households.map(Number), householdId: Number(r.households[r.households.length - 1]) }));
+    return rows.map((r) => ({
+      personId: Number(r.person_id),
+      households: r.households.map(Number),
+      householdId: Number(r.households[r.households.length - 1]),
+    }));
   }
 
   /** A random sample of this run's automatic links, for stewards to audit (measured precision). */

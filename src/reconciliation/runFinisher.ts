@@ -50,9 +50,21 @@ export class RunFinisher {
         await this.repo.insertReviewItems(
           tx,
           run.id,
-          proposals.map((p) => ({ reason: 'MERGE_HELD_BY_BREAKER', entityId: p.entityId, personA: p.personA, personB: p.personB, candidateEntityId: null, score: p.score, explanation: p.explanation })),
+          proposals.map((p) => ({
+            reason: 'MERGE_HELD_BY_BREAKER',
+            entityId: p.entityId,
+            personA: p.personA,
+            personB: p.personB,
+            candidateEntityId: null,
+            score: p.score,
+            explanation: p.explanation,
+          })),
         );
-        await this.repo.setProposalStatus(tx, proposals.map((p) => p.id), 'held');
+        await this.repo.setProposalStatus(
+          tx,
+          proposals.map((p) => p.id),
+          'held',
+        );
       });
       log.warn({ proposed: proposals.length, existing: verdict.existingMerges, rate: verdict.rate }, 'circuit breaker: automatic merges held for review');
     } else {
@@ -65,7 +77,14 @@ export class RunFinisher {
             return false;
           }
           try {
-            await this.merges.merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'automatic', actor: ACTOR, reason: 'A record links to both persons.', runId: run.id });
+            await this.merges.merge(tx, {
+              survivorId: Math.min(a, b),
+              mergedId: Math.max(a, b),
+              kind: 'automatic',
+              actor: ACTOR,
+              reason: 'A record links to both persons.',
+              runId: run.id,
+            });
             await this.repo.setProposalStatus(tx, [p.id], 'applied');
             return true;
           } catch (e) {
@@ -89,12 +108,29 @@ export class RunFinisher {
       const a = await this.repo.insertReviewItems(
         tx,
         run.id,
-        conflicts.map((c) => ({ reason: 'HOUSEHOLD_CHANGE', entityId: null, personA: c.personId, personB: null, candidateEntityId: null, householdId: c.householdId, score: null, explanation: { households: c.households } })),
+        conflicts.map((c) => ({
+          reason: 'HOUSEHOLD_CHANGE',
+          entityId: null,
+          personA: c.personId,
+          personB: null,
+          candidateEntityId: null,
+          householdId: c.householdId,
+          score: null,
+          explanation: { households: c.households },
+        })),
       );
       const b = await this.repo.insertReviewItems(
         tx,
         run.id,
-        sample.map((s) => ({ reason: 'AUTO_LINK_AUDIT', entityId: s.entityId, personA: s.personId, personB: null, candidateEntityId: s.matchedEntityId, score: s.score, explanation: { reasons: ['AUTO_LINK_AUDIT'] } })),
+        sample.map((s) => ({
+          reason: 'AUTO_LINK_AUDIT',
+          entityId: s.entityId,
+          personA: s.personId,
+          personB: null,
+          candidateEntityId: s.matchedEntityId,
+          score: s.score,
+          explanation: { reasons: ['AUTO_LINK_AUDIT'] },
+        })),
       );
       return a + b;
     });
@@ -107,7 +143,17 @@ export class RunFinisher {
       finishedAt: this.clock.now(),
       failureReason: tripped ? breakerReason(verdict, run.recordsProcessed) : null,
     });
-    log.info({ processed: fresh.recordsProcessed, autoLinked: fresh.autoLinked, newPersons: fresh.newPersons, reviewItems: fresh.reviewItems + extra, mergesApplied: applied, tripped }, 'reconciliation run finished');
+    log.info(
+      {
+        processed: fresh.recordsProcessed,
+        autoLinked: fresh.autoLinked,
+        newPersons: fresh.newPersons,
+        reviewItems: fresh.reviewItems + extra,
+        mergesApplied: applied,
+        tripped,
+      },
+      'reconciliation run finished',
+    );
   }
 
   /**

@@ -30,7 +30,7 @@ export class ModelTraining {
     const missing = this.rules.filter((r) => !previous.includes(r.name));
     if (!missing.length) return;
     log.info({ rules: missing.map((r) => r.name) }, 'indexing linked records under new blocking rules');
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = await this.repo.linkedAfter(after, this.config.RECONCILE_BATCH_SIZE);
       if (!rows.length) return;
       const keys: { entityId: number; rule: number; key: string }[] = [];
@@ -43,7 +43,12 @@ export class ModelTraining {
       }
       await this.repo.transaction(async (tx) => {
         await this.repo.lockBatch(tx);
-        await this.repo.replaceRuleKeys(tx, rows.map((e) => e.id), missing.map((r) => r.id), keys);
+        await this.repo.replaceRuleKeys(
+          tx,
+          rows.map((e) => e.id),
+          missing.map((r) => r.id),
+          keys,
+        );
       });
       after = rows[rows.length - 1].id;
     }

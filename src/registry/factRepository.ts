@@ -1,13 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import {
-  affiliations,
-  importRuns,
-  personIdentifiers,
-  sisbenClassifications,
-  sourceEntities,
-  sourceRecords,
-  victimRegistrations,
-} from '../../schema';
+import { affiliations, importRuns, personIdentifiers, sisbenClassifications, sourceEntities, sourceRecords, victimRegistrations } from '../../schema';
 import type { Orm } from '../platform/db';
 
 export type IdentifierRow = typeof personIdentifiers.$inferSelect;

@@ -40,12 +40,7 @@ export class HouseholdRepository {
     return this.orm
       .select()
       .from(households)
-      .where(
-        and(
-          inArray(households.publicId, [...publicIds]),
-          scopeCondition(scope, households.departmentCode, households.municipalityCode),
-        ),
-      );
+      .where(and(inArray(households.publicId, [...publicIds]), scopeCondition(scope, households.departmentCode, households.municipalityCode)));
   }
 
   async list(filter: HouseholdFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<HouseholdRow>> {
@@ -74,16 +69,8 @@ export class HouseholdRepository {
       filter.municipality ? eq(households.municipalityCode, filter.municipality) : undefined,
       filter.sisbenGroup ? eq(households.sisbenGroup, filter.sisbenGroup) : undefined,
       filter.zone ? eq(households.zone, filter.zone) : undefined,
-      filter.displaced !== undefined
-        ? filter.displaced
-          ? memberFlag(sql`p.is_displaced`)
-          : sql`not ${memberFlag(sql`p.is_displaced`)}`
-        : undefined,
-      filter.victim !== undefined
-        ? filter.victim
-          ? memberFlag(sql`p.is_victim`)
-          : sql`not ${memberFlag(sql`p.is_victim`)}`
-        : undefined,
+      filter.displaced !== undefined ? (filter.displaced ? memberFlag(sql`p.is_displaced`) : sql`not ${memberFlag(sql`p.is_displaced`)}`) : undefined,
+      filter.victim !== undefined ? (filter.victim ? memberFlag(sql`p.is_victim`) : sql`not ${memberFlag(sql`p.is_victim`)}`) : undefined,
       scopeCondition(scope, households.departmentCode, households.municipalityCode),
     ];
   }

@@ -4,13 +4,30 @@
  * source records themselves (provenance) and the reference data (DIVIPOLA, code lists, Logros).
  * Other features import only this file.
  */
-import { AffiliationResolver, GoldenValueResolver, HouseholdMemberResolver, HouseholdResolver, IdentifierResolver, PersonResolver, SisbenClassificationResolver, VictimRegistrationResolver } from './graphql/personResolver';
+import {
+  AffiliationResolver,
+  GoldenValueResolver,
+  HouseholdMemberResolver,
+  HouseholdResolver,
+  IdentifierResolver,
+  PersonResolver,
+  SisbenClassificationResolver,
+  VictimRegistrationResolver,
+} from './graphql/personResolver';
 import { MunicipalityResolver, ReferenceResolver } from './graphql/referenceResolver';
 import { RegistryResolver } from './graphql/registryResolver';
 
 export { PersonRepository, type PersonRow, type PersonFilter } from './personRepository';
 export { HouseholdRepository, type HouseholdRow, type MembershipRow, type HouseholdFilter } from './householdRepository';
-export { FactRepository, SOURCE_RECORD_VIEW, type SourceRecordView, type IdentifierRow, type AffiliationRow, type SisbenRow, type VictimRow } from './factRepository';
+export {
+  FactRepository,
+  SOURCE_RECORD_VIEW,
+  type SourceRecordView,
+  type IdentifierRow,
+  type AffiliationRow,
+  type SisbenRow,
+  type VictimRow,
+} from './factRepository';
 export { ReferenceRepository, type DepartmentRow, type MunicipalityRow } from './referenceRepository';
 export { RegistryService } from './registryService';
 export { ReferenceService } from './referenceService';

@@ -54,16 +54,15 @@ export class PersonRepository {
   }
 
   /** Active persons holding a document (exact type, or any type of the same life cycle when asked). */
-  async findByDocument(
-    docTypes: readonly DocumentTypeCode[],
-    docNumber: string,
-    scope?: TerritoryScope | null,
-  ): Promise<PersonRow[]> {
+  async findByDocument(docTypes: readonly DocumentTypeCode[], docNumber: string, scope?: TerritoryScope | null): Promise<PersonRow[]> {
     const rows = await this.orm
       .selectDistinct({ personId: personIdentifiers.personId })
       .from(personIdentifiers)
       .where(and(eq(personIdentifiers.docNumber, docNumber), inArray(personIdentifiers.docType, [...docTypes])));
-    const found = await this.findByIds(rows.map((r) => r.personId), scope);
+    const found = await this.findByIds(
+      rows.map((r) => r.personId),
+      scope,
+    );
     return found.filter((p) => p.status === 'active').sort((a, b) => a.id - b.id);
   }
 

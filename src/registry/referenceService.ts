@@ -9,7 +9,12 @@ import type { DepartmentRow, MunicipalityRow, ReferenceRepository } from './refe
  * memory: resolving a municipality on a page of 100 households costs no query.
  */
 export class ReferenceService {
-  private cache?: Promise<{ departments: DepartmentRow[]; municipalities: MunicipalityRow[]; byCode: Map<string, MunicipalityRow>; departmentByCode: Map<string, DepartmentRow> }>;
+  private cache?: Promise<{
+    departments: DepartmentRow[];
+    municipalities: MunicipalityRow[];
+    byCode: Map<string, MunicipalityRow>;
+    departmentByCode: Map<string, DepartmentRow>;
+  }>;
   private readonly kinship = new Map(KINSHIP_ROLES.map((k) => [k.code, k.label]));
   private readonly events = new Map(VICTIMIZING_EVENTS.map((e) => [e.code, e.label]));
 

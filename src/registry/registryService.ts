@@ -95,11 +95,13 @@ export class RegistryService {
   private normalizeTerritory<F extends { department?: string; municipality?: string }>(filter: F): F {
     const out = { ...filter };
     if (out.department !== undefined) {
-      if (!DEPARTMENT_RE.test(out.department)) throw new AppError('BAD_USER_INPUT', 'department must be a DANE code of 2 digits, e.g. "05".', { field: 'department' });
+      if (!DEPARTMENT_RE.test(out.department))
+        throw new AppError('BAD_USER_INPUT', 'department must be a DANE code of 2 digits, e.g. "05".', { field: 'department' });
       out.department = out.department.padStart(2, '0');
     }
     if (out.municipality !== undefined) {
-      if (!MUNICIPALITY_RE.test(out.municipality)) throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });
+      if (!MUNICIPALITY_RE.test(out.municipality))
+        throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });
       out.municipality = out.municipality.padStart(5, '0');
     }
     return out;

@@ -17,4 +17,11 @@ export { createStewardshipLoaders, type StewardshipLoaders } from './graphql/loa
 export type { StewardshipContext } from './graphql/context';
 
 /** Stewardship's resolvers, collected by the schema assembly (src/graphql/schema.ts). */
-export const stewardshipResolvers = [ReviewResolver, RecordComparisonResolver, PersonExplanationResolver, RecordLinkResolver, CompetingValueResolver, LinksExportResolver] as const;
+export const stewardshipResolvers = [
+  ReviewResolver,
+  RecordComparisonResolver,
+  PersonExplanationResolver,
+  RecordLinkResolver,
+  CompetingValueResolver,
+  LinksExportResolver,
+] as const;

@@ -63,16 +63,22 @@ export class LinksExportRepository {
 
   /** pending|running → running (a retried job takes it over); false when done, failed or missing. */
   async start(id: number): Promise<LinksExportRow | null> {
-    const [r] = await this.q(sql`update links_exports set state = 'running', rows = 0 where id = ${id} and state = any(${UNFINISHED}::export_state[]) returning *`);
+    const [r] = await this.q(
+      sql`update links_exports set state = 'running', rows = 0 where id = ${id} and state = any(${UNFINISHED}::export_state[]) returning *`,
+    );
     return r ? toExport(r) : null;
   }
 
   async finish(id: number, fileName: string, rows: number): Promise<void> {
-    await this.q(sql`update links_exports set state = 'done', file_name = ${fileName}, rows = ${rows}, finished_at = now() where id = ${id} and state = 'running'`);
+    await this.q(
+      sql`update links_exports set state = 'done', file_name = ${fileName}, rows = ${rows}, finished_at = now() where id = ${id} and state = 'running'`,
+    );
   }
 
   async fail(id: number, reason: string): Promise<void> {
-    await this.q(sql`update links_exports set state = 'failed', failure_reason = ${reason}, finished_at = now() where id = ${id} and state = any(${UNFINISHED}::export_state[])`);
+    await this.q(
+      sql`update links_exports set state = 'failed', failure_reason = ${reason}, finished_at = now() where id = ${id} and state = any(${UNFINISHED}::export_state[])`,
+    );
   }
 
   async unfinished(): Promise<LinksExportRow[]> {

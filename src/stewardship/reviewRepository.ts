@@ -222,7 +222,10 @@ export class ReviewRepository {
   }
 
   async releaseClaim(tx: Orm, id: number): Promise<ReviewItemRow> {
-    const [row] = await this.q(sql`update review_items set claimed_by = null, claim_expires_at = null, version = version + 1, updated_at = now() where id = ${id} returning *`, tx);
+    const [row] = await this.q(
+      sql`update review_items set claimed_by = null, claim_expires_at = null, version = version + 1, updated_at = now() where id = ${id} returning *`,
+      tx,
+    );
     return toItem(row);
   }
 
@@ -277,7 +280,10 @@ export class ReviewRepository {
 
   async entitiesOfPersons(personIds: readonly number[], orm: Orm = this.db.orm): Promise<EntityIdentityRow[]> {
     if (!personIds.length) return [];
-    const rows = await this.q<RawEntity>(sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id = any(${ids(personIds)}) order by e.person_id, e.id`, orm);
+    const rows = await this.q<RawEntity>(
+      sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id = any(${ids(personIds)}) order by e.person_id, e.id`,
+      orm,
+    );
     return rows.map(toEntity);
   }
 
@@ -292,7 +298,12 @@ export class ReviewRepository {
   }
 
   /** Pins record pairs (stored ordered); an identical active pin is kept. Returns how many were new. */
-  async pin(tx: Orm, kind: 'must_link' | 'cannot_link', pairs: readonly (readonly [number, number])[], p: { decisionId: number | null; actor: string; reason: string }): Promise<number> {
+  async pin(
+    tx: Orm,
+    kind: 'must_link' | 'cannot_link',
+    pairs: readonly (readonly [number, number])[],
+    p: { decisionId: number | null; actor: string; reason: string },
+  ): Promise<number> {
     const ordered = pairs.filter(([a, b]) => a !== b).map(([a, b]) => (a < b ? [a, b] : [b, a]));
     if (!ordered.length) return 0;
     const rows = await this.q(
@@ -318,13 +329,21 @@ export class ReviewRepository {
     return rows.length;
   }
 
-  async activePins(entityIds: readonly number[]): Promise<{ id: number; kind: 'must_link' | 'cannot_link'; entityAId: number; entityBId: number; decisionId: number | null }[]> {
+  async activePins(
+    entityIds: readonly number[],
+  ): Promise<{ id: number; kind: 'must_link' | 'cannot_link'; entityAId: number; entityBId: number; decisionId: number | null }[]> {
     if (!entityIds.length) return [];
     const rows = await this.q(
       sql`select id, kind, entity_a_id, entity_b_id, decision_id from link_constraints
         where revoked_at is null and (entity_a_id = any(${ids(entityIds)}) or entity_b_id = any(${ids(entityIds)})) order by id`,
     );
-    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, entityAId: Number(r.entity_a_id), entityBId: Number(r.entity_b_id), decisionId: num(r.decision_id) }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      kind: r.kind,
+      entityAId: Number(r.entity_a_id),
+      entityBId: Number(r.entity_b_id),
+      decisionId: num(r.decision_id),
+    }));
   }
 
   // --- how persons were formed ----------------------------------------------------------------
@@ -377,7 +396,11 @@ export class ReviewRepository {
 
   /** The merge that currently keeps a person merged away (by its public id, which never changes). */
   async activeMergeOfPublicId(tx: Orm, publicId: string): Promise<MergeRow | null> {
-    return (await this.mergeSelect(sql`pm.public_id = ${publicId}::uuid and m.undone_at is null and pm.status = 'merged' and pm.merged_into_id = m.survivor_id`, tx))[0] ?? null;
+    return (
+      (
+        await this.mergeSelect(sql`pm.public_id = ${publicId}::uuid and m.undone_at is null and pm.status = 'merged' and pm.merged_into_id = m.survivor_id`, tx)
+      )[0] ?? null
+    );
   }
 
   /** Public ids of persons currently redirected to these persons. */
@@ -390,7 +413,10 @@ export class ReviewRepository {
   /** Whether the persons are inside the scope (every one of them). */
   async personsInScope(personIds: readonly number[], scope: TerritoryScope | null, orm: Orm = this.db.orm): Promise<boolean> {
     if (!scope || !personIds.length) return true;
-    const [r] = await this.q<{ n: number }>(sql`select count(*)::int as n from persons p where p.id = any(${ids(personIds)}) and ${personInScope('p', scope)}`, orm);
+    const [r] = await this.q<{ n: number }>(
+      sql`select count(*)::int as n from persons p where p.id = any(${ids(personIds)}) and ${personInScope('p', scope)}`,
+      orm,
+    );
     return r.n === new Set(personIds).size;
   }
 
@@ -416,7 +442,10 @@ export class ReviewRepository {
 
   async runsByIds(runIds: readonly number[]): Promise<ReconciliationRunRow[]> {
     if (!runIds.length) return [];
-    return this.db.orm.select().from(reconciliationRuns).where(inArray(reconciliationRuns.id, [...runIds]));
+    return this.db.orm
+      .select()
+      .from(reconciliationRuns)
+      .where(inArray(reconciliationRuns.id, [...runIds]));
   }
 
   async countActivePersons(): Promise<number> {

@@ -5,15 +5,7 @@ import type { AuditWriter, Orm } from '../platform/db';
 import { AppError, checkPageSize, decodeCursor } from '../kernel';
 import type { ReconciliationRepository, LinkageModelService } from '../reconciliation';
 import { MergeConflictError, type MergeService } from '../reconciliation';
-import type {
-  EntityIdentityRow,
-  ReviewDecisionKind,
-  ReviewFilter,
-  ReviewItemRow,
-  ReviewReason,
-  ReviewRepository,
-  ReviewStatus,
-} from './reviewRepository';
+import type { EntityIdentityRow, ReviewDecisionKind, ReviewFilter, ReviewItemRow, ReviewReason, ReviewRepository, ReviewStatus } from './reviewRepository';
 import type { ReferenceService } from '../registry';
 import { compareRecords, type RecordComparison } from './comparison';
 import type { ClaimOutcome, DecideOutcome, DecidedResult, ReleaseOutcome, StewardActor, UnmergeOutcome } from './outcomes';
@@ -63,7 +55,8 @@ export class ReviewService {
     checkPageSize(first, this.maxPage);
     let municipality = opts.municipality;
     if (municipality !== undefined) {
-      if (!/^\d{4,5}$/.test(municipality)) throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });
+      if (!/^\d{4,5}$/.test(municipality))
+        throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });
       municipality = municipality.padStart(5, '0');
     }
     const filter: ReviewFilter = { statuses: opts.statuses?.length ? opts.statuses : [...QUEUED_REVIEW_STATUSES], reasons: opts.reasons, municipality };
@@ -114,7 +107,8 @@ export class ReviewService {
       const item = await this.repo.lockItem(tx, id);
       if (!item) return { kind: 'notFound', message: 'No such review item.' };
       if (item.status === 'decided') return { kind: 'alreadyDecided', item, decision: await this.repo.latestDecision(tx, id) };
-      if (item.status === 'stale') return { kind: 'stale', item, message: 'A person of this item was merged or changed; the engine will raise a new item if still in doubt.' };
+      if (item.status === 'stale')
+        return { kind: 'stale', item, message: 'A person of this item was merged or changed; the engine will raise a new item if still in doubt.' };
       const now = this.clock.now();
       if (this.claimedByOther(item, who, now)) return { kind: 'claimedByOther', item, claimedUntil: item.claimExpiresAt! };
       const persons = await this.repo.personVersions(tx, this.personIds(item));
@@ -152,10 +146,18 @@ export class ReviewService {
 
   // --- decisions --------------------------------------------------------------------------------
 
-  async decide(id: number, decision: ReviewDecisionKind, reason: string, expectedVersion: number, who: StewardActor, scope: TerritoryScope | null): Promise<DecideOutcome> {
+  async decide(
+    id: number,
+    decision: ReviewDecisionKind,
+    reason: string,
+    expectedVersion: number,
+    who: StewardActor,
+    scope: TerritoryScope | null,
+  ): Promise<DecideOutcome> {
     const why = reason.trim();
     if (!why) throw new AppError('BAD_USER_INPUT', 'A decision needs a reason.', { field: 'reason' });
-    if (why.length > MAX_REASON_LENGTH) throw new AppError('BAD_USER_INPUT', `The reason may have at most ${MAX_REASON_LENGTH} characters.`, { field: 'reason' });
+    if (why.length > MAX_REASON_LENGTH)
+      throw new AppError('BAD_USER_INPUT', `The reason may have at most ${MAX_REASON_LENGTH} characters.`, { field: 'reason' });
     if (!(await this.get(id, scope))) return { kind: 'notFound', message: 'No such review item.' };
 
     return this.repo.transaction(async (tx): Promise<DecideOutcome> => {
@@ -173,8 +175,15 @@ export class ReviewService {
       if (personIds.some((p) => locked.get(p)?.status !== 'active')) {
         return { kind: 'stale', item: await this.repo.setStatus(tx, id, 'stale'), message: 'A person of this item was merged away meanwhile.' };
       }
-      if (locked.get(item.personAId)!.version !== item.personAVersion || (item.personBId !== null && locked.get(item.personBId)!.version !== item.personBVersion)) {
-        return { kind: 'conflict', item, message: 'The persons changed since this item was raised or claimed (another decision or a run): claim it again to review their current state.' };
+      if (
+        locked.get(item.personAId)!.version !== item.personAVersion ||
+        (item.personBId !== null && locked.get(item.personBId)!.version !== item.personBVersion)
+      ) {
+        return {
+          kind: 'conflict',
+          item,
+          message: 'The persons changed since this item was raised or claimed (another decision or a run): claim it again to review their current state.',
+        };
       }
       if (decision === 'DEFER') return this.defer(tx, item, why, who);
       if (item.personBId !== null) return this.decidePair(tx, item, decision, why, who);
@@ -186,11 +195,27 @@ export class ReviewService {
     const decisionId = await this.repo.insertDecision(tx, { itemId: item.id, decision: 'DEFER', reason, actor: who.actor });
     const updated = await this.repo.setStatus(tx, item.id, 'deferred');
     await this.auditDecision(tx, item, updated, { decision: 'DEFER', decisionId }, reason, who);
-    return { kind: 'decided', item: updated, decision: 'DEFER', decisionId, mergeId: null, personId: item.personAId, newPersonId: null, pinsCreated: 0, pinsRevoked: 0 };
+    return {
+      kind: 'decided',
+      item: updated,
+      decision: 'DEFER',
+      decisionId,
+      mergeId: null,
+      personId: item.personAId,
+      newPersonId: null,
+      pinsCreated: 0,
+      pinsRevoked: 0,
+    };
   }
 
   /** Two persons: the same person (merge them, survivor the older) or two people (pin them apart). */
-  private async decidePair(tx: Orm, item: ReviewItemRow, decision: 'SAME_PERSON' | 'DIFFERENT_PERSONS', reason: string, who: StewardActor): Promise<DecideOutcome> {
+  private async decidePair(
+    tx: Orm,
+    item: ReviewItemRow,
+    decision: 'SAME_PERSON' | 'DIFFERENT_PERSONS',
+    reason: string,
+    who: StewardActor,
+  ): Promise<DecideOutcome> {
     const a = item.personAId;
     const b = item.personBId!;
     const concerned = [item.sourceEntityId, item.candidateEntityId].filter((e): e is number => e !== null);
@@ -206,7 +231,10 @@ export class ReviewService {
       const srcPerson = src === null ? a : placed.get(src)!;
       const other = srcPerson === a ? b : a;
       const left = src === null ? (await this.repo.entitiesOfPersons([srcPerson], tx)).map((e) => e.id) : [src];
-      pairs = pairsOf(left, (await this.repo.entitiesOfPersons([other], tx)).map((e) => e.id));
+      pairs = pairsOf(
+        left,
+        (await this.repo.entitiesOfPersons([other], tx)).map((e) => e.id),
+      );
     }
     const decisionId = await this.repo.insertDecision(tx, { itemId: item.id, decision, reason, actor: who.actor });
     const updated = await this.repo.setStatus(tx, item.id, 'decided');
@@ -227,7 +255,17 @@ export class ReviewService {
     // Even a pin-only decision changes what may happen to these persons: another steward who looked
     // at them before must look again (their versions move).
     await this.repo.touchPersons(tx, [a, b]);
-    const result: DecidedResult = { kind: 'decided', item: updated, decision, decisionId, mergeId, personId: Math.min(a, b), newPersonId: null, pinsCreated, pinsRevoked };
+    const result: DecidedResult = {
+      kind: 'decided',
+      item: updated,
+      decision,
+      decisionId,
+      mergeId,
+      personId: Math.min(a, b),
+      newPersonId: null,
+      pinsCreated,
+      pinsRevoked,
+    };
     await this.auditDecision(tx, item, updated, result, reason, who);
     return result;
   }
@@ -236,7 +274,13 @@ export class ReviewService {
    * One person: is this record (or the household it joined) really this person? SAME_PERSON
    * confirms it and pins it; DIFFERENT_PERSONS detaches the record(s) into a new person and pins them apart.
    */
-  private async decideSingle(tx: Orm, item: ReviewItemRow, decision: 'SAME_PERSON' | 'DIFFERENT_PERSONS', reason: string, who: StewardActor): Promise<DecideOutcome> {
+  private async decideSingle(
+    tx: Orm,
+    item: ReviewItemRow,
+    decision: 'SAME_PERSON' | 'DIFFERENT_PERSONS',
+    reason: string,
+    who: StewardActor,
+  ): Promise<DecideOutcome> {
     const a = item.personAId;
     const ofA = await this.repo.entitiesOfPersons([a], tx);
     const inA = new Set(ofA.map((e) => e.id));
@@ -252,7 +296,8 @@ export class ReviewService {
       records = item.sourceEntityId !== null && inA.has(item.sourceEntityId) ? [item.sourceEntityId] : [];
     }
     const rest = ofA.map((e) => e.id).filter((e) => !records.includes(e));
-    const counterpart = item.candidateEntityId !== null && inA.has(item.candidateEntityId) && !records.includes(item.candidateEntityId) ? [item.candidateEntityId] : rest;
+    const counterpart =
+      item.candidateEntityId !== null && inA.has(item.candidateEntityId) && !records.includes(item.candidateEntityId) ? [item.candidateEntityId] : rest;
     if (decision === 'DIFFERENT_PERSONS' && (!records.length || !rest.length)) {
       return { kind: 'invalid', item, message: 'Nothing to separate: the person has no other records than the ones in question.' };
     }
@@ -285,33 +330,48 @@ export class ReviewService {
     reason: string,
     who: StewardActor,
   ): Promise<void> {
-    await this.audit.write(tx, [{
-      actor: who.actor,
-      actorRole: who.actorRole,
-      requestId: who.requestId,
-      action: 'review.decide',
-      subjectType: 'review_item',
-      subjectId: String(before.id),
-      personId: before.personAId,
-      reason,
-      before: { reason: before.reason, status: before.status, version: before.version, personAId: before.personAId, personBId: before.personBId, sourceEntityId: before.sourceEntityId, candidateEntityId: before.candidateEntityId },
-      after: {
-        status: after.status,
-        version: after.version,
-        decision: d.decision,
-        decisionId: d.decisionId,
-        mergeId: d.mergeId ?? null,
-        newPersonId: d.newPersonId ?? null,
-        pinsCreated: d.pinsCreated ?? 0,
-        pinsRevoked: d.pinsRevoked ?? 0,
+    await this.audit.write(tx, [
+      {
+        actor: who.actor,
+        actorRole: who.actorRole,
+        requestId: who.requestId,
+        action: 'review.decide',
+        subjectType: 'review_item',
+        subjectId: String(before.id),
+        personId: before.personAId,
+        reason,
+        before: {
+          reason: before.reason,
+          status: before.status,
+          version: before.version,
+          personAId: before.personAId,
+          personBId: before.personBId,
+          sourceEntityId: before.sourceEntityId,
+          candidateEntityId: before.candidateEntityId,
+        },
+        after: {
+          status: after.status,
+          version: after.version,
+          decision: d.decision,
+          decisionId: d.decisionId,
+          mergeId: d.mergeId ?? null,
+          newPersonId: d.newPersonId ?? null,
+          pinsCreated: d.pinsCreated ?? 0,
+          pinsRevoked: d.pinsRevoked ?? 0,
+        },
       },
-    }]);
+    ]);
   }
 
   // --- unmerge ----------------------------------------------------------------------------------
 
   /** Undoes a merge, named by its id or by the public id of the person it merged away. */
-  async unmerge(target: { mergeId?: number; mergedPersonPublicId?: string }, reason: string, who: StewardActor, scope: TerritoryScope | null): Promise<UnmergeOutcome> {
+  async unmerge(
+    target: { mergeId?: number; mergedPersonPublicId?: string },
+    reason: string,
+    who: StewardActor,
+    scope: TerritoryScope | null,
+  ): Promise<UnmergeOutcome> {
     const why = reason.trim();
     if (!why) throw new AppError('BAD_USER_INPUT', 'An unmerge needs a reason.', { field: 'reason' });
     if ((target.mergeId === undefined) === (target.mergedPersonPublicId === undefined)) {

@@ -19,7 +19,18 @@ import { Population, DEFAULT_AS_OF } from './population';
 import { loadMunicipalities } from './divipola';
 import { Rng, mix } from './rng';
 import { bduaWriter, ruafWriter, ruvWriter, sisbenWriter, type RowWriter } from './writers';
-import { FAULT_EFFECT, FAULT_KINDS, MOJIBAKE_SURNAME, UNDECODABLE_MARK, applyFault, faultApplies, faultCount, parseFaultSpec, type FaultKind, type FaultSpec } from './faults';
+import {
+  FAULT_EFFECT,
+  FAULT_KINDS,
+  MOJIBAKE_SURNAME,
+  UNDECODABLE_MARK,
+  applyFault,
+  faultApplies,
+  faultCount,
+  parseFaultSpec,
+  type FaultKind,
+  type FaultSpec,
+} from './faults';
 
 export interface ChangeSpec {
   added?: number;
@@ -78,7 +89,10 @@ export interface Expected {
 
 export function parseChangeSpec(spec: string): ChangeSpec {
   const out: ChangeSpec = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [k, v] = part.split(':');
     if (k !== 'added' && k !== 'changed' && k !== 'removed') throw new Error(`Unknown change "${k}" (added, changed, removed)`);
     out[k] = Number(v);
@@ -95,7 +109,10 @@ export function writerFor(source: SourceName, asOf: string, regime: 'MS' | 'MC' 
     case 'ruaf':
       return ruafWriter(asOf);
     case 'ruv':
-      return ruvWriter(asOf, loadMunicipalities().map((m) => m.code));
+      return ruvWriter(
+        asOf,
+        loadMunicipalities().map((m) => m.code),
+      );
   }
 }
 
@@ -136,8 +153,8 @@ async function generate(opts: GenerateOptions, sink: Sink): Promise<Expected> {
   const asOf = opts.asOf ?? DEFAULT_AS_OF;
   const writer = writerFor(opts.source, asOf, opts.regime);
   const eol = opts.eol ? EOLS[opts.eol] : writer.eol;
-  const faults: FaultSpec = typeof opts.faults === 'string' ? parseFaultSpec(opts.faults) : opts.faults ?? {};
-  const changes: ChangeSpec = typeof opts.changes === 'string' ? parseChangeSpec(opts.changes) : opts.changes ?? {};
+  const faults: FaultSpec = typeof opts.faults === 'string' ? parseFaultSpec(opts.faults) : (opts.faults ?? {});
+  const changes: ChangeSpec = typeof opts.changes === 'string' ? parseChangeSpec(opts.changes) : (opts.changes ?? {});
   const pop = new Population({ seed, asOf });
   const base = opts.rows;
   const removedN = changes.removed ?? 0;
@@ -305,11 +322,34 @@ async function main(): Promise<void> {
   const o = cmd.opts();
   if (!SOURCE_NAMES.includes(o.source)) throw new Error(`--source must be one of ${SOURCE_NAMES.join(', ')}`);
   const started = Date.now();
-  const expected = await generateFile({ source: o.source, rows: o.rows, out: o.out, faults: o.faults, seed: o.seed, asOf: o.asOf, changes: o.changes, eol: o.eol, bom: o.bom, regime: o.regime });
+  const expected = await generateFile({
+    source: o.source,
+    rows: o.rows,
+    out: o.out,
+    faults: o.faults,
+    seed: o.seed,
+    asOf: o.asOf,
+    changes: o.changes,
+    eol: o.eol,
+    bom: o.bom,
+    regime: o.regime,
+  });
   const { writeFile } = await import('node:fs/promises');
   await writeFile(o.expected ?? `${o.out}.expected.json`, JSON.stringify(expected, null, 1));
   const { errors, duplicates, repaired, changes, ...summary } = expected;
-  console.log(JSON.stringify({ ...summary, duplicates: duplicates.length, repaired: repaired.length, changes: changes && { added: changes.added.length, changed: changes.changed.length, removed: changes.removed.length }, seconds: (Date.now() - started) / 1000 }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        ...summary,
+        duplicates: duplicates.length,
+        repaired: repaired.length,
+        changes: changes && { added: changes.added.length, changed: changes.changed.length, removed: changes.removed.length },
+        seconds: (Date.now() - started) / 1000,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

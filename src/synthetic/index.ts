@@ -12,5 +12,23 @@ export { sisbenWriter, bduaWriter, ruafWriter, ruvWriter, dmy, type RowWriter } 
 export { FEMALE_GIVEN, MALE_GIVEN, FEMALE_SECOND, MALE_SECOND, SURNAMES, COMPOUND_SURNAMES } from './names';
 export { loadMunicipalities, municipalityCodes, type Municipality } from './divipola';
 export { Rng, mix } from './rng';
-export { generateLinkage, LinkagePopulation, noisyAppearance, NOISE_PROFILES, LINKAGE_SOURCES, type LinkageManifest, type LinkageOptions } from './linkage/generate';
-export { typo, phoneticRespelling, nameVariant, hasNameVariant, resplitGivenNames, particleVariant, transposeDigits, mistypeDigit, birthDateError } from './linkage/noise';
+export {
+  generateLinkage,
+  LinkagePopulation,
+  noisyAppearance,
+  NOISE_PROFILES,
+  LINKAGE_SOURCES,
+  type LinkageManifest,
+  type LinkageOptions,
+} from './linkage/generate';
+export {
+  typo,
+  phoneticRespelling,
+  nameVariant,
+  hasNameVariant,
+  resplitGivenNames,
+  particleVariant,
+  transposeDigits,
+  mistypeDigit,
+  birthDateError,
+} from './linkage/noise';

@@ -48,7 +48,25 @@ function dotted(n: string): string {
 }
 
 export function sisbenWriter(asOf: string): RowWriter {
-  const header = ['cod_dpto', 'cod_mpio', 'cod_clase', 'ide_ficha_origen', 'ide_hogar', 'ide_persona', 'pri_apellido', 'seg_apellido', 'pri_nombre', 'seg_nombre', 'sexo_persona', 'tip_documento', 'num_documento', 'fec_nacimiento', 'tip_parentesco', 'clasificacion', 'fec_corte'];
+  const header = [
+    'cod_dpto',
+    'cod_mpio',
+    'cod_clase',
+    'ide_ficha_origen',
+    'ide_hogar',
+    'ide_persona',
+    'pri_apellido',
+    'seg_apellido',
+    'pri_nombre',
+    'seg_nombre',
+    'sexo_persona',
+    'tip_documento',
+    'num_documento',
+    'fec_nacimiento',
+    'tip_parentesco',
+    'clasificacion',
+    'fec_corte',
+  ];
   const at = (n: string) => header.indexOf(n);
   return {
     source: 'sisben',
@@ -61,7 +79,27 @@ export function sisbenWriter(asOf: string): RowWriter {
       // Codes arrive without leading zeros now and then (`5001`), and cédulas with dots.
       const mpio = r.chance(0.05) ? String(Number(h.municipality)) : h.municipality;
       const doc = p.docType === 'CC' && r.chance(0.05) ? dotted(p.docNumber) : p.docNumber;
-      return [[h.department, mpio, String(h.zone), h.ficha, String(h.hogar), String(p.order), p.firstSurname, p.secondSurname ?? '', p.firstName, p.secondName ?? '', p.sex === 'M' ? '1' : '2', SISBEN_DOC[p.docType], doc, dmy(p.birthDate), String(p.role), h.subgroup, dmy(asOf)]];
+      return [
+        [
+          h.department,
+          mpio,
+          String(h.zone),
+          h.ficha,
+          String(h.hogar),
+          String(p.order),
+          p.firstSurname,
+          p.secondSurname ?? '',
+          p.firstName,
+          p.secondName ?? '',
+          p.sex === 'M' ? '1' : '2',
+          SISBEN_DOC[p.docType],
+          doc,
+          dmy(p.birthDate),
+          String(p.role),
+          h.subgroup,
+          dmy(asOf),
+        ],
+      ];
     },
     keyOf: (row) => `${row[3]}-${Number(row[4])}-${Number(row[5])}`,
     fields: {
@@ -80,7 +118,9 @@ export function sisbenWriter(asOf: string): RowWriter {
 }
 
 export function bduaWriter(asOf: string, regime: 'MS' | 'MC' = 'MS'): RowWriter {
-  const names = Object.entries(BDUA_LAYOUT.fields).filter(([, f]) => f.position).sort((a, b) => a[1].position! - b[1].position!);
+  const names = Object.entries(BDUA_LAYOUT.fields)
+    .filter(([, f]) => f.position)
+    .sort((a, b) => a[1].position! - b[1].position!);
   const pos = (k: string) => BDUA_LAYOUT.fields[k].position! - 1;
   const label = (k: string) => BDUA_LAYOUT.fields[k].names![0];
   return {
@@ -89,7 +129,7 @@ export function bduaWriter(asOf: string, regime: 'MS' | 'MC' = 'MS'): RowWriter 
     delimiter: ',',
     eol: '\r\n',
     header: null,
-    fileName: (seed) => `${String(seed % 90000 + 10000)}-${regime}00${dmy(asOf).replace(/\//g, '')}.TXT`,
+    fileName: (seed) => `${String((seed % 90000) + 10000)}-${regime}00${dmy(asOf).replace(/\//g, '')}.TXT`,
     rows(p, h, r) {
       const row = new Array<string>(names.length).fill('');
       const head = h.members[0];
@@ -117,7 +157,14 @@ export function bduaWriter(asOf: string, regime: 'MS' | 'MC' = 'MS'): RowWriter 
       const start = dateBetween(r, later(p.birthDate, '1996-01-01'), asOf);
       set('systemAffiliationDate', dmy(start));
       set('startDate', dmy(start));
-      const state = r.weighted([['AC', 90], ['RE', 4], ['SM', 2], ['SD', 1], ['AF', 2], ['PL', 1]] as const);
+      const state = r.weighted([
+        ['AC', 90],
+        ['RE', 4],
+        ['SM', 2],
+        ['SD', 1],
+        ['AF', 2],
+        ['PL', 1],
+      ] as const);
       set('state', state);
       set('stateStartDate', dmy(start));
       set('endDate', state === 'AC' ? '31/12/2999' : dmy(dateBetween(r, start, asOf)));
@@ -151,7 +198,26 @@ const ARL = ['14-23', '14-28', '14-29', '14-25'];
 const CCF = ['CCF22', 'CCF24', 'CCF56', 'CCF67', 'CCF04'];
 
 export function ruafWriter(asOf: string): RowWriter {
-  const header = ['tipo_documento', 'numero_documento', 'primer_apellido', 'segundo_apellido', 'primer_nombre', 'segundo_nombre', 'fecha_nacimiento', 'sexo', 'subsistema', 'administradora_codigo', 'administradora_nombre', 'regimen', 'tipo_afiliado', 'estado', 'fecha_afiliacion', 'fecha_retiro', 'municipio_divipola', 'programa'];
+  const header = [
+    'tipo_documento',
+    'numero_documento',
+    'primer_apellido',
+    'segundo_apellido',
+    'primer_nombre',
+    'segundo_nombre',
+    'fecha_nacimiento',
+    'sexo',
+    'subsistema',
+    'administradora_codigo',
+    'administradora_nombre',
+    'regimen',
+    'tipo_afiliado',
+    'estado',
+    'fecha_afiliacion',
+    'fecha_retiro',
+    'municipio_divipola',
+    'programa',
+  ];
   const at = (n: string) => header.indexOf(n);
   return {
     source: 'ruaf',
@@ -164,17 +230,59 @@ export function ruafWriter(asOf: string): RowWriter {
       const age = ageOf(p, asOf);
       const base = [p.docType, p.docNumber, p.firstSurname, p.secondSurname ?? '', p.firstName, p.secondName ?? '', p.birthDate, p.sex];
       const since = (from: string) => dateBetween(r, later(p.birthDate, from), asOf);
-      const out: string[][] = [[...base, 'SALUD', h.eps, '', /^EPSS|^ESS|^CCF/.test(h.eps) ? 'SUBSIDIADO' : 'CONTRIBUTIVO', p.role === 1 ? 'COTIZANTE' : 'BENEFICIARIO', 'ACTIVO', since('1996-01-01'), '', h.municipality, '']];
-      if (age >= 18 && age < 62 && r.chance(0.4)) out.push([...base, 'PENSIONES', r.pick(AFP), '', r.chance(0.3) ? 'PRIMA MEDIA' : 'AHORRO INDIVIDUAL', 'COTIZANTE', r.chance(0.85) ? 'ACTIVO' : 'INACTIVO', since('1994-04-01'), '', h.municipality, '']);
-      if (age >= 18 && age < 62 && r.chance(0.25)) out.push([...base, 'RIESGOS_LABORALES', r.pick(ARL), '', '', 'DEPENDIENTE', 'ACTIVO', since('2000-01-01'), '', h.municipality, '']);
-      if (age < 18 && h.subgroup < 'C' && r.chance(0.5)) out.push([...base, 'ASISTENCIA_SOCIAL', 'DPS', 'PROSPERIDAD SOCIAL', '', 'BENEFICIARIO', 'ACTIVO', since('2012-01-01'), '', h.municipality, 'FAMILIAS EN ACCIÓN']);
+      const out: string[][] = [
+        [
+          ...base,
+          'SALUD',
+          h.eps,
+          '',
+          /^EPSS|^ESS|^CCF/.test(h.eps) ? 'SUBSIDIADO' : 'CONTRIBUTIVO',
+          p.role === 1 ? 'COTIZANTE' : 'BENEFICIARIO',
+          'ACTIVO',
+          since('1996-01-01'),
+          '',
+          h.municipality,
+          '',
+        ],
+      ];
+      if (age >= 18 && age < 62 && r.chance(0.4))
+        out.push([
+          ...base,
+          'PENSIONES',
+          r.pick(AFP),
+          '',
+          r.chance(0.3) ? 'PRIMA MEDIA' : 'AHORRO INDIVIDUAL',
+          'COTIZANTE',
+          r.chance(0.85) ? 'ACTIVO' : 'INACTIVO',
+          since('1994-04-01'),
+          '',
+          h.municipality,
+          '',
+        ]);
+      if (age >= 18 && age < 62 && r.chance(0.25))
+        out.push([...base, 'RIESGOS_LABORALES', r.pick(ARL), '', '', 'DEPENDIENTE', 'ACTIVO', since('2000-01-01'), '', h.municipality, '']);
+      if (age < 18 && h.subgroup < 'C' && r.chance(0.5))
+        out.push([
+          ...base,
+          'ASISTENCIA_SOCIAL',
+          'DPS',
+          'PROSPERIDAD SOCIAL',
+          '',
+          'BENEFICIARIO',
+          'ACTIVO',
+          since('2012-01-01'),
+          '',
+          h.municipality,
+          'FAMILIAS EN ACCIÓN',
+        ]);
       if (age >= 18 && age < 62 && r.chance(0.1)) {
         const from = since('2005-01-01');
         out.push([...base, 'COMPENSACION_FAMILIAR', r.pick(CCF), '', '', 'TRABAJADOR', 'RETIRADO', from, dateBetween(r, from, asOf), h.municipality, '']);
       }
       return out;
     },
-    keyOf: (row) => `${row[0]}:${row[1]}:${row[8]}:${row[9]}${row[8] === 'ASISTENCIA_SOCIAL' && row[17] ? `:${row[17].normalize('NFD').replace(/[\u0300-\u036f]/g, '')}` : ''}`,
+    keyOf: (row) =>
+      `${row[0]}:${row[1]}:${row[8]}:${row[9]}${row[8] === 'ASISTENCIA_SOCIAL' && row[17] ? `:${row[17].normalize('NFD').replace(/[\u0300-\u036f]/g, '')}` : ''}`,
     fields: {
       birthDate: { index: at('fecha_nacimiento'), label: 'fecha_nacimiento' },
       municipality: { index: at('municipio_divipola'), label: 'municipio_divipola' },
@@ -197,10 +305,17 @@ const EVENT_LABELS: Record<number, readonly string[]> = {
   4: ['Desaparición forzada', 'DESAPARICION FORZADA', 'DesapariciÃ³n forzada', 'Desaparici?n forzada'],
   5: ['Desplazamiento forzado', 'DESPLAZAMIENTO FORZADO'],
   6: ['Homicidio', 'HOMICIDIO'],
-  7: ['Minas Antipersonal, Munición sin Explotar y Artefacto Explosivo improvisado', 'MINAS ANTIPERSONAL, MUNICION SIN EXPLOTAR Y ARTEFACTO EXPLOSIVO IMPROVISADO'],
+  7: [
+    'Minas Antipersonal, Munición sin Explotar y Artefacto Explosivo improvisado',
+    'MINAS ANTIPERSONAL, MUNICION SIN EXPLOTAR Y ARTEFACTO EXPLOSIVO IMPROVISADO',
+  ],
   8: ['Secuestro'],
   9: ['Tortura'],
-  10: ['Vinculación de Niños Niñas y Adolescentes a Actividades Relacionadas con grupos armados', 'Reclutamiento ilegal de menores', 'VinculaciÃ³n de NiÃ±os NiÃ±as y Adolescentes'],
+  10: [
+    'Vinculación de Niños Niñas y Adolescentes a Actividades Relacionadas con grupos armados',
+    'Reclutamiento ilegal de menores',
+    'VinculaciÃ³n de NiÃ±os NiÃ±as y Adolescentes',
+  ],
   11: ['Abandono o Despojo Forzado de Tierras'],
   12: ['Perdida de Bienes Muebles o Inmuebles', 'PÉRDIDA DE BIENES MUEBLES O INMUEBLES'],
   13: ['Lesiones Personales Físicas'],
@@ -209,7 +324,23 @@ const EVENT_LABELS: Record<number, readonly string[]> = {
 };
 
 export function ruvWriter(asOf: string, municipalities: readonly string[]): RowWriter {
-  const header = ['TIPODOCUMENTO', 'DOCUMENTO', 'PRIMERNOMBRE', 'SEGUNDONOMBRE', 'PRIMERAPELLIDO', 'SEGUNDOAPELLIDO', 'FECHANACIMIENTO', 'SEXO', 'HECHO', 'FECHAOCURRENCIA', 'CODMUNICIPIOOCURRENCIA', 'FECHADECLARACION', 'CODMUNICIPIODECLARACION', 'CODMUNICIPIOLLEGADA', 'ESTADO'];
+  const header = [
+    'TIPODOCUMENTO',
+    'DOCUMENTO',
+    'PRIMERNOMBRE',
+    'SEGUNDONOMBRE',
+    'PRIMERAPELLIDO',
+    'SEGUNDOAPELLIDO',
+    'FECHANACIMIENTO',
+    'SEXO',
+    'HECHO',
+    'FECHAOCURRENCIA',
+    'CODMUNICIPIOOCURRENCIA',
+    'FECHADECLARACION',
+    'CODMUNICIPIODECLARACION',
+    'CODMUNICIPIOLLEGADA',
+    'ESTADO',
+  ];
   const at = (n: string) => header.indexOf(n);
   const eventOf = new Map<string, number>();
   for (const [code, labels] of Object.entries(EVENT_LABELS)) for (const l of labels) eventOf.set(l, Number(code));
@@ -223,12 +354,42 @@ export function ruvWriter(asOf: string, municipalities: readonly string[]): RowW
     rows(p, h, r) {
       // One household in five is registered as victim; every member appears, once per hecho.
       if (h.index % 5 !== 0) return [];
-      const hechos = r.chance(0.25) ? [5, r.weighted([[2, 5], [6, 2], [4, 1], [1, 1], [11, 1], [10, 0.5], [7, 0.5], [12, 1]] as const)] : [5];
+      const hechos = r.chance(0.25)
+        ? [
+            5,
+            r.weighted([
+              [2, 5],
+              [6, 2],
+              [4, 1],
+              [1, 1],
+              [11, 1],
+              [10, 0.5],
+              [7, 0.5],
+              [12, 1],
+            ] as const),
+          ]
+        : [5];
       return hechos.map((code) => {
         const occurred = dateBetween(r, later(p.birthDate, '1985-01-01'), asOf);
         const declared = dateBetween(r, occurred, asOf);
         const origin = r.pick(municipalities);
-        return [RUV_DOC[p.docType], p.docNumber, p.firstName, p.secondName ?? '', p.firstSurname, p.secondSurname ?? '', dmy(p.birthDate), p.sex === 'M' ? 'Hombre' : 'Mujer', r.pick(EVENT_LABELS[code]), dmy(occurred), origin, dmy(declared), h.municipality, h.municipality, r.chance(0.92) ? 'INCLUIDO' : 'NO INCLUIDO'];
+        return [
+          RUV_DOC[p.docType],
+          p.docNumber,
+          p.firstName,
+          p.secondName ?? '',
+          p.firstSurname,
+          p.secondSurname ?? '',
+          dmy(p.birthDate),
+          p.sex === 'M' ? 'Hombre' : 'Mujer',
+          r.pick(EVENT_LABELS[code]),
+          dmy(occurred),
+          origin,
+          dmy(declared),
+          h.municipality,
+          h.municipality,
+          r.chance(0.92) ? 'INCLUIDO' : 'NO INCLUIDO',
+        ];
       });
     },
     keyOf(row) {

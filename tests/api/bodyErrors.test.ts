@@ -19,10 +19,20 @@ afterAll(async () => {
 
 type Case = { name: string; headers: Record<string, string>; body: string; status: number };
 const CASES: Case[] = [
-  { name: 'malformed JSON', headers: { 'content-type': 'application/json' }, body: `{"query": "{ personByDocument(type: CC, number: \\"${CANARY}\\") { id } }", oops`, status: 400 },
+  {
+    name: 'malformed JSON',
+    headers: { 'content-type': 'application/json' },
+    body: `{"query": "{ personByDocument(type: CC, number: \\"${CANARY}\\") { id } }", oops`,
+    status: 400,
+  },
   { name: 'a JSON string, not an object', headers: { 'content-type': 'application/json' }, body: `"just a string ${CANARY}"`, status: 400 },
   { name: 'truncated JSON', headers: { 'content-type': 'application/json' }, body: `{"query": "${CANARY}`, status: 400 },
-  { name: 'a body over the size limit', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ x }`, pad: `${CANARY} `.repeat(30_000) }), status: 413 },
+  {
+    name: 'a body over the size limit',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `{ x }`, pad: `${CANARY} `.repeat(30_000) }),
+    status: 413,
+  },
   { name: 'a charset JSON is never sent in', headers: { 'content-type': 'application/json; charset=latin1' }, body: `{"query": "${CANARY}"}`, status: 415 },
   { name: 'text/plain (no preflight)', headers: { 'content-type': 'text/plain' }, body: `${CANARY}`, status: 400 },
   { name: 'XML', headers: { 'content-type': 'application/xml', 'apollo-require-preflight': '1' }, body: `<q>${CANARY}</q>`, status: 400 },

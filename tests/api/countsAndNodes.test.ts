@@ -26,7 +26,11 @@ const ok = (res: GqlResponse) => {
   return res.data;
 };
 
-async function pagedIds(root: 'persons' | 'households', filter: Record<string, unknown>, headers?: Record<string, string>): Promise<{ ids: string[]; totals: number[] }> {
+async function pagedIds(
+  root: 'persons' | 'households',
+  filter: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<{ ids: string[]; totals: number[] }> {
   const ids: string[] = [];
   const totals: number[] = [];
   let after: string | null = null;
@@ -90,7 +94,9 @@ describe('totalCount', () => {
       // Two counts (100 units each) exceed 150; the same query without them is cheap.
       expect(refused.errors?.[0]?.message).toMatch(/cost/i);
       expect(refused.data).toBeUndefined();
-      expect(ok(await small.gql('{ a: persons(first: 1) { edges { node { id } } } b: households(first: 1) { edges { node { id } } } }')).a.edges).toHaveLength(1);
+      expect(ok(await small.gql('{ a: persons(first: 1) { edges { node { id } } } b: households(first: 1) { edges { node { id } } } }')).a.edges).toHaveLength(
+        1,
+      );
     } finally {
       await small.close();
     }

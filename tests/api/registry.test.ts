@@ -60,11 +60,21 @@ describe('person lookups', () => {
     ]);
     expect(person.sisbenClassification).toMatchObject({ group: 'A', subgroup: 'A1', cutDate: '2024-06-30' });
     expect(person.victimRegistrations).toEqual([
-      { event: { code: 5, label: 'Desplazamiento forzado' }, victimType: 'DIRECTA', occurrenceMunicipality: { name: 'Quibdó' }, arrivalMunicipality: { code: '05001' } },
+      {
+        event: { code: 5, label: 'Desplazamiento forzado' },
+        victimType: 'DIRECTA',
+        occurrenceMunicipality: { name: 'Quibdó' },
+        arrivalMunicipality: { code: '05001' },
+      },
     ]);
     expect(person.sourceRecords.map((r: any) => r.source).sort()).toEqual(['BDUA', 'RUV', 'SISBEN']);
     expect(person.households).toEqual([
-      { role: { code: 1, label: 'Jefe(a) del hogar' }, order: 1, validTo: null, household: { id: seed.households[0].publicId, municipality: { code: '05001' } } },
+      {
+        role: { code: 1, label: 'Jefe(a) del hogar' },
+        order: 1,
+        validTo: null,
+        household: { id: seed.households[0].publicId, municipality: { code: '05001' } },
+      },
     ]);
     expect(person.provenance.map((v: any) => [v.field, v.sourceRecord?.source])).toEqual([
       ['name', 'SISBEN'],
@@ -197,11 +207,16 @@ describe('households connection', () => {
           members { role { label } person { id fullName identifiers { type number } affiliations { state administratorCode } } } } } } }`;
         // Reference data is read once per process and then served from memory, and so is the
         // client's verified token (src/access/principalCache.ts): wait until neither costs a statement.
-        await waitFor('reference data and the token to be cached', async () => {
-          const before = extra.db.stats.queries;
-          await api2.gql('{ departments { code } }');
-          return extra.db.stats.queries === before;
-        }, 10_000, 20);
+        await waitFor(
+          'reference data and the token to be cached',
+          async () => {
+            const before = extra.db.stats.queries;
+            await api2.gql('{ departments { code } }');
+            return extra.db.stats.queries === before;
+          },
+          10_000,
+          20,
+        );
         const counts: number[] = [];
         for (const first of [10, 100]) {
           const before = extra.db.stats.queries;
@@ -234,7 +249,12 @@ describe('reference data', () => {
     expect(res.data.sisbenSubgroups).toHaveLength(51);
     expect(res.data.documentTypes.find((d: any) => d.code === 'TI').lifeCycleRank).toBe(2);
     expect(res.data.logroDimensions.flatMap((d: any) => d.logros)).toHaveLength(45);
-    expect(res.data.logroDimensions.flatMap((d: any) => d.logros).filter((l: any) => l.registryAnswerable).map((l: any) => l.id)).toEqual([1, 3, 13, 45]);
+    expect(
+      res.data.logroDimensions
+        .flatMap((d: any) => d.logros)
+        .filter((l: any) => l.registryAnswerable)
+        .map((l: any) => l.id),
+    ).toEqual([1, 3, 13, 45]);
   });
 });
 

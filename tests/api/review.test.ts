@@ -85,7 +85,11 @@ describe('review queue per role and scope', () => {
 describe('an item with both sides, decided over the API', () => {
   it('shows both persons, the explanation and the field-by-field comparison (document numbers audited)', async () => {
     const id = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
-    const res = await api.gql(`query($id: ID!) { reviewItem(id: $id) { ${ITEM} } }`, { id: String(id) }, { ...bearer(tokens.steward), 'x-request-id': 'review-read-1' });
+    const res = await api.gql(
+      `query($id: ID!) { reviewItem(id: $id) { ${ITEM} } }`,
+      { id: String(id) },
+      { ...bearer(tokens.steward), 'x-request-id': 'review-read-1' },
+    );
     expect(res.errors).toBeUndefined();
     const item = res.data.reviewItem;
     expect(item).toMatchObject({ reason: 'POSSIBLE_MATCH', status: 'OPEN', municipalityCode: '05001' });
@@ -105,9 +109,16 @@ describe('an item with both sides, decided over the API', () => {
 
   it('claim, conflict, decide SAME_PERSON, then the merged-away id resolves to the survivor and unmerge restores it', async () => {
     const id = String(await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2));
-    const bPublic = (await t.db.rows<{ public_id: string }>(sql`select public_id from persons where id = ${(await personOf(t.db, 'ruaf', KEYS.ruafA2))!}`))[0].public_id;
-    const aPublic = (await t.db.rows<{ public_id: string }>(sql`select public_id from persons where id = ${(await personOf(t.db, 'sisben', KEYS.sisbenA))!}`))[0].public_id;
-    const claim = await as('steward', 'mutation($id: ID!) { claimReviewItem(id: $id) { __typename ... on ReviewItemClaimed { claimedUntil item { version claimedBy } } } }', { id });
+    const bPublic = (await t.db.rows<{ public_id: string }>(sql`select public_id from persons where id = ${(await personOf(t.db, 'ruaf', KEYS.ruafA2))!}`))[0]
+      .public_id;
+    const aPublic = (
+      await t.db.rows<{ public_id: string }>(sql`select public_id from persons where id = ${(await personOf(t.db, 'sisben', KEYS.sisbenA))!}`)
+    )[0].public_id;
+    const claim = await as(
+      'steward',
+      'mutation($id: ID!) { claimReviewItem(id: $id) { __typename ... on ReviewItemClaimed { claimedUntil item { version claimedBy } } } }',
+      { id },
+    );
     expect(claim.data.claimReviewItem.__typename).toBe('ReviewItemClaimed');
     const version = claim.data.claimReviewItem.item.version;
     const taken = await as('steward2', 'mutation($id: ID!) { claimReviewItem(id: $id) { __typename ... on ClaimedByOther { claimedUntil } } }', { id });
@@ -118,28 +129,52 @@ describe('an item with both sides, decided over the API', () => {
     const conflict = await as('steward', DECIDE, { id, d: 'SAME_PERSON', v: version + 7 });
     expect(conflict.data.decideReviewItem).toMatchObject({ __typename: 'Conflict', currentVersion: version });
     const ok = await as('steward', DECIDE, { id, d: 'SAME_PERSON', v: version });
-    expect(ok.data.decideReviewItem).toMatchObject({ __typename: 'ReviewDecided', decision: 'SAME_PERSON', person: { id: aPublic }, item: { status: 'DECIDED' } });
+    expect(ok.data.decideReviewItem).toMatchObject({
+      __typename: 'ReviewDecided',
+      decision: 'SAME_PERSON',
+      person: { id: aPublic },
+      item: { status: 'DECIDED' },
+    });
     const again = await as('steward2', DECIDE, { id, d: 'DIFFERENT_PERSONS', v: version + 1 });
     expect(again.data.decideReviewItem.__typename).toBe('AlreadyDecided');
 
     // Reliability item 23: the merged-away id still resolves to its survivor, with the merge explained.
-    const p = await as('steward', `query($id: ID!) { person(id: $id) { id mergedFrom merges { id mergedPersonId kind actor reason undoneAt } links { linkType reasons record { source } } } }`, { id: bPublic });
+    const p = await as(
+      'steward',
+      `query($id: ID!) { person(id: $id) { id mergedFrom merges { id mergedPersonId kind actor reason undoneAt } links { linkType reasons record { source } } } }`,
+      { id: bPublic },
+    );
     expect(p.data.person.id).toBe(aPublic);
     expect(p.data.person.mergedFrom).toEqual([bPublic]);
-    expect(p.data.person.merges).toEqual([expect.objectContaining({ id: ok.data.decideReviewItem.mergeId, mergedPersonId: bPublic, kind: 'steward', reason: 'Same person: typo in the number', undoneAt: null })]);
+    expect(p.data.person.merges).toEqual([
+      expect.objectContaining({
+        id: ok.data.decideReviewItem.mergeId,
+        mergedPersonId: bPublic,
+        kind: 'steward',
+        reason: 'Same person: typo in the number',
+        undoneAt: null,
+      }),
+    ]);
     expect(p.data.person.links.map((l: any) => l.record.source).sort()).toEqual(['RUAF', 'RUAF', 'SISBEN']);
 
     const UNMERGE = `mutation($m: ID, $p: ID) { unmerge(mergeId: $m, personId: $p, reason: "Two people after all") { __typename ... on Unmerged { mergeId survivor { id } restored { id } } ... on MergeAlreadyUndone { mergeId } } }`;
     const reader = await as('reader', UNMERGE, { p: bPublic });
     expect(reader.status).toBe(403);
     const undone = await as('steward', UNMERGE, { p: bPublic });
-    expect(undone.data.unmerge).toEqual({ __typename: 'Unmerged', mergeId: ok.data.decideReviewItem.mergeId, survivor: { id: aPublic }, restored: { id: bPublic } });
+    expect(undone.data.unmerge).toEqual({
+      __typename: 'Unmerged',
+      mergeId: ok.data.decideReviewItem.mergeId,
+      survivor: { id: aPublic },
+      restored: { id: bPublic },
+    });
     const twice = await as('steward', UNMERGE, { m: ok.data.decideReviewItem.mergeId });
     expect(twice.data.unmerge.__typename).toBe('MergeAlreadyUndone');
     const back = await as('reader', `query($id: ID!) { person(id: $id) { id } }`, { id: bPublic });
     expect(back.data.person.id).toBe(bPublic);
     // The mutations' own audit rows (automatic) and the decision's (written with it).
-    const actions = await t.db.rows<{ action: string }>(sql`select distinct action from audit_events where action in ('review.decide', 'person.merge', 'person.unmerge', 'mutation')`);
+    const actions = await t.db.rows<{ action: string }>(
+      sql`select distinct action from audit_events where action in ('review.decide', 'person.merge', 'person.unmerge', 'mutation')`,
+    );
     expect(actions.map((a) => a.action).sort()).toEqual(['mutation', 'person.merge', 'person.unmerge', 'review.decide']);
   });
 });
@@ -177,7 +212,10 @@ describe('person explanation fields', () => {
 
 describe('reconciliation runs and links exports', () => {
   it('runs: listed for operators with counters and measured precision; started by operators only', async () => {
-    const res = await as('operator', '{ reconciliationRuns(first: 10) { nodes { id state processed pairsCompared autoLinked newPersons reviewItems mergesApplied breakerTripped modelVersion linkProbability blockingStats { rule comparisons } measuredPrecision { sampled confirmed rejected pending precision } } hasNextPage } }');
+    const res = await as(
+      'operator',
+      '{ reconciliationRuns(first: 10) { nodes { id state processed pairsCompared autoLinked newPersons reviewItems mergesApplied breakerTripped modelVersion linkProbability blockingStats { rule comparisons } measuredPrecision { sampled confirmed rejected pending precision } } hasNextPage } }',
+    );
     expect(res.errors).toBeUndefined();
     const runs = res.data.reconciliationRuns.nodes;
     expect(runs).toHaveLength(2);

@@ -33,13 +33,30 @@ const logger = createLogger({ level: 'debug', destination: { write: (s: string) 
 
 let dev: ApiHub; // development settings, tightened limits
 let prod: ApiHub; // NODE_ENV=production
-const LIMITS = { API_MAX_DEPTH: '12', API_MAX_ALIASES: '100', API_MAX_DIRECTIVES: '20', API_MAX_TOKENS: '3000', API_MAX_COST: '200', API_RATE_LIMIT_PER_MINUTE: '1000000' };
+const LIMITS = {
+  API_MAX_DEPTH: '12',
+  API_MAX_ALIASES: '100',
+  API_MAX_DIRECTIVES: '20',
+  API_MAX_TOKENS: '3000',
+  API_MAX_COST: '200',
+  API_RATE_LIMIT_PER_MINUTE: '1000000',
+};
 
 beforeAll(async () => {
   t = await createTestDatabase();
   seed = await seedRegistry(t.db, { households: 4, membersPerHousehold: 3 });
-  dev = await testHub().database(t.db).config(LIMITS).logger(logger).http({ plugins: [counter] }).start();
-  prod = await testHub().database(t.db).config({ ...LIMITS, NODE_ENV: 'production' }).logger(logger).http({ plugins: [counter] }).start();
+  dev = await testHub()
+    .database(t.db)
+    .config(LIMITS)
+    .logger(logger)
+    .http({ plugins: [counter] })
+    .start();
+  prod = await testHub()
+    .database(t.db)
+    .config({ ...LIMITS, NODE_ENV: 'production' })
+    .logger(logger)
+    .http({ plugins: [counter] })
+    .start();
 });
 afterAll(async () => {
   await dev?.close();
@@ -51,9 +68,23 @@ beforeEach(() => {
 });
 
 async function post(api: ApiHub, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const res = await fetch(`${api.http.url}/graphql`, { method: 'POST', headers: { ...bearer(api.adminToken), ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${api.http.url}/graphql`, {
+    method: 'POST',
+    headers: { ...bearer(api.adminToken), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
-  return { status: res.status, text, json: (() => { try { return JSON.parse(text) as GqlResponse; } catch { return undefined; } })() };
+  return {
+    status: res.status,
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text) as GqlResponse;
+      } catch {
+        return undefined;
+      }
+    })(),
+  };
 }
 
 const nest = (levels: number, inner = 'id') => {
@@ -64,7 +95,13 @@ const nest = (levels: number, inner = 'id') => {
 
 describe('refused before any resolver runs', () => {
   const cases: [string, () => Promise<{ status: number; json?: GqlResponse; text: string }>, number, string, RegExp?][] = [
-    ['depth bomb', () => post(dev, { query: `{ persons(first: 1) { edges { node { ${nest(4)} } } } }` }), 400, 'GRAPHQL_VALIDATION_FAILED', /depth limit of 12/],
+    [
+      'depth bomb',
+      () => post(dev, { query: `{ persons(first: 1) { edges { node { ${nest(4)} } } } }` }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /depth limit of 12/,
+    ],
     [
       'depth bomb through fragments (flattened)',
       () =>
@@ -78,7 +115,13 @@ describe('refused before any resolver runs', () => {
       'GRAPHQL_VALIDATION_FAILED',
       /depth limit/,
     ],
-    ['alias bomb', () => post(dev, { query: `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: departments { code }`).join(' ')} }` }), 400, 'GRAPHQL_VALIDATION_FAILED', /Aliases limit of 100/],
+    [
+      'alias bomb',
+      () => post(dev, { query: `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: departments { code }`).join(' ')} }` }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /Aliases limit of 100/,
+    ],
     [
       'fragment cycle',
       () =>
@@ -91,9 +134,21 @@ describe('refused before any resolver runs', () => {
       'GRAPHQL_VALIDATION_FAILED',
       /Cannot spread fragment/,
     ],
-    ['directive bomb', () => post(dev, { query: `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: departments @skip(if: false) { code }`).join(' ')} }` }), 400, 'GRAPHQL_VALIDATION_FAILED', /Directives limit of 20/],
+    [
+      'directive bomb',
+      () => post(dev, { query: `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: departments @skip(if: false) { code }`).join(' ')} }` }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /Directives limit of 20/,
+    ],
     ['token bomb', () => post(dev, { query: `{ departments { ${'code '.repeat(3000)} } }` }), 400, 'GRAPHQL_PARSE_FAILED', /3000 tokens/],
-    ['cost over the limit', () => post(dev, { query: `{ persons(first: 100) { edges { node { id identifiers { number } } } } }` }), 400, 'GRAPHQL_VALIDATION_FAILED', /cost limit of 200 exceeded, found 301/],
+    [
+      'cost over the limit',
+      () => post(dev, { query: `{ persons(first: 100) { edges { node { id identifiers { number } } } } }` }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /cost limit of 200 exceeded, found 301/,
+    ],
     [
       'cost counted with variable values',
       () => post(dev, { query: `query($n: Int) { persons(first: $n) { edges { node { id identifiers { number } } } } }`, variables: { n: 100 } }),
@@ -112,12 +167,28 @@ describe('refused before any resolver runs', () => {
       /cost limit of 200 exceeded, found 210/,
     ],
     ['huge first', () => post(dev, { query: `{ persons(first: 99999999) { edges { cursor } } }` }), 400, 'BAD_USER_INPUT'],
-    ['huge first in a variable', () => post(dev, { query: `query($n: Int) { persons(first: $n) { edges { cursor } } }`, variables: { n: 99999999 } }), 400, 'BAD_USER_INPUT'],
-    ['huge first on a nested list', () => post(dev, { query: `{ importRuns(first: 1) { nodes { errors(first: 5000) { nodes { line } } } } }` }), 400, 'BAD_USER_INPUT'],
+    [
+      'huge first in a variable',
+      () => post(dev, { query: `query($n: Int) { persons(first: $n) { edges { cursor } } }`, variables: { n: 99999999 } }),
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'huge first on a nested list',
+      () => post(dev, { query: `{ importRuns(first: 1) { nodes { errors(first: 5000) { nodes { line } } } } }` }),
+      400,
+      'BAD_USER_INPUT',
+    ],
     ['negative first', () => post(dev, { query: `{ households(first: -1) { edges { cursor } } }` }), 400, 'BAD_USER_INPUT'],
     ['batched (array) body', () => post(dev, [{ query: '{ departments { code } }' }, { query: '{ departments { code } }' }]), 400, 'BAD_REQUEST'],
     ['introspection in production', () => post(prod, { query: '{ __schema { types { name } } }' }), 400, 'GRAPHQL_VALIDATION_FAILED', /introspection/i],
-    ['__type in production', () => post(prod, { query: '{ __type(name: "Person") { name fields { name } } }' }), 400, 'GRAPHQL_VALIDATION_FAILED', /introspection/i],
+    [
+      '__type in production',
+      () => post(prod, { query: '{ __type(name: "Person") { name fields { name } } }' }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /introspection/i,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, send, status, code, message) => {
@@ -184,9 +255,14 @@ describe('refused before any resolver runs', () => {
 
 describe('rate limiting by cost', () => {
   it('charges 100 aliased lookups 100 units', async () => {
-    const api = await testHub().database(t.db).config({ API_RATE_LIMIT_PER_MINUTE: '150', API_MAX_ALIASES: '100' }).http({ plugins: [counter] }).start();
+    const api = await testHub()
+      .database(t.db)
+      .config({ API_RATE_LIMIT_PER_MINUTE: '150', API_MAX_ALIASES: '100' })
+      .http({ plugins: [counter] })
+      .start();
     try {
-      const lookups = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: person(id: "${seed.persons[i % seed.persons.length].publicId}") { id fullName }`).join(' ')} }`;
+      const lookups = (n: number) =>
+        `{ ${Array.from({ length: n }, (_, i) => `p${i}: person(id: "${seed.persons[i % seed.persons.length].publicId}") { id fullName }`).join(' ')} }`;
       const first = await api.gql(lookups(100));
       expect(first.errors).toBeUndefined();
       expect(Object.keys(first.data)).toHaveLength(100);
@@ -232,13 +308,22 @@ describe('time limit', () => {
 describe('errors reach clients masked', () => {
   it.each([
     ['a genuine unique violation (the value is in the detail)', `insert into canary_docs values ('1098765432')`],
-    ['a unique violation whose message quotes the number', `raise unique_violation using message = 'duplicate document 1098765432 for CC', detail = 'Key (doc_number)=(1098765432) already exists.'`],
+    [
+      'a unique violation whose message quotes the number',
+      `raise unique_violation using message = 'duplicate document 1098765432 for CC', detail = 'Key (doc_number)=(1098765432) already exists.'`,
+    ],
   ])('%s', async (_name, body) => {
     const doc = '1098765432';
-    await t.db.rows(sql.raw(`create table if not exists canary_docs (doc_number text primary key);
-      insert into canary_docs values ('${doc}') on conflict do nothing;`));
+    await t.db.rows(
+      sql.raw(`create table if not exists canary_docs (doc_number text primary key);
+      insert into canary_docs values ('${doc}') on conflict do nothing;`),
+    );
     await t.db.rows(sql.raw(`create or replace function canary_dup() returns trigger language plpgsql as $$ begin ${body}; return new; end $$;`));
-    await t.db.rows(sql.raw(`drop trigger if exists canary_dup on import_runs; create trigger canary_dup before update on import_runs for each row execute function canary_dup();`));
+    await t.db.rows(
+      sql.raw(
+        `drop trigger if exists canary_dup on import_runs; create trigger canary_dup before update on import_runs for each row execute function canary_dup();`,
+      ),
+    );
     const [run] = await t.db.rows<{ id: string }>(
       sql`insert into import_runs (source, file_name, file_path, sha256, file_bytes, state)
           values ('sisben', 'x.txt', '/x.txt', ${createHash('sha256').update(body).digest('hex')}, 1, 'failed') returning id`,

@@ -44,9 +44,11 @@ describe('audited reads', () => {
   });
 
   it('withholds the data when the audit cannot be written', async () => {
-    await t.db.rows(sql.raw(`create or replace function audit_down() returns trigger language plpgsql as $$
+    await t.db.rows(
+      sql.raw(`create or replace function audit_down() returns trigger language plpgsql as $$
       begin if new.request_id = 'audit-down' then raise exception 'audit store down'; end if; return new; end $$;
-      create trigger audit_down before insert on audit_events for each row execute function audit_down();`));
+      create trigger audit_down before insert on audit_events for each row execute function audit_down();`),
+    );
     try {
       const p = seed.persons[5];
       const res = await api.gql(`{ person(id: "${p.publicId}") { identifiers { number } } }`, undefined, { ...bearer(steward), 'x-request-id': 'audit-down' });
@@ -83,7 +85,9 @@ describe('admin questions to the audit log', () => {
     }
     expect(ids).toEqual(expect.arrayContaining(readers.map((p) => p.publicId)));
     expect(ids).toEqual(expect.arrayContaining([seed.persons[0].publicId, seed.persons[1].publicId]));
-    const node = (await api.gql(q, { c: stewardName, from: since, to: until(), first: 50 })).data.identifierReads.nodes.find((n: any) => n.person.id === readers[0].publicId);
+    const node = (await api.gql(q, { c: stewardName, from: since, to: until(), first: 50 })).data.identifierReads.nodes.find(
+      (n: any) => n.person.id === readers[0].publicId,
+    );
     expect(node.fields).toEqual(['Identifier.number', 'SourceRecord.raw']);
     const before = await api.gql(q, { c: stewardName, from: '2020-01-01T00:00:00Z', to: '2020-01-02T00:00:00Z' });
     expect(before.data.identifierReads.nodes).toEqual([]);
@@ -125,9 +129,13 @@ describe('admin questions to the audit log', () => {
 
 describe('audited mutations', () => {
   it('client creation and revocation through GraphQL: entity before/after, the mutation itself, never the token', async () => {
-    const created = await api.gql(`mutation { createApiClient(name: "Gobernación del Valle", role: READER, scope: ["76"]) { token client { id name role scope { departments municipalities } } } }`, undefined, {
-      'x-request-id': 'create-1',
-    });
+    const created = await api.gql(
+      `mutation { createApiClient(name: "Gobernación del Valle", role: READER, scope: ["76"]) { token client { id name role scope { departments municipalities } } } }`,
+      undefined,
+      {
+        'x-request-id': 'create-1',
+      },
+    );
     expect(created.errors).toBeUndefined();
     const { token, client } = created.data.createApiClient;
     expect(token).toMatch(/^jh_[A-Za-z0-9_-]{43}$/);

@@ -120,7 +120,14 @@ const ENTRY_POINTS: Record<string, { query: (p: SeededPerson, h: SeededHousehold
   },
 };
 
-const ROLE_OF: Record<Caller, Role> = { reader: 'reader', steward: 'steward', operator: 'operator', admin: 'admin', scopedReader: 'reader', scopedSteward: 'steward' };
+const ROLE_OF: Record<Caller, Role> = {
+  reader: 'reader',
+  steward: 'steward',
+  operator: 'operator',
+  admin: 'admin',
+  scopedReader: 'reader',
+  scopedSteward: 'steward',
+};
 
 /** The policy under test (docs/security.md): what each role gets of each field set. */
 function expected(role: Role, set: FieldSet): 'forbidden' | 'masked' | 'full' {
@@ -178,7 +185,9 @@ describe.each(Object.keys(FIELD_SETS) as FieldSet[])('field set %s', (set) => {
             if (outcome === 'masked') expect(r.sourceKey).toMatch(MASK);
             else expect(r.sourceKey).not.toMatch(MASK);
           }
-          expect(rows.filter((r) => r.field === 'SourceRecord.sourceKey' && Number(r.person_id) === person.id)).toHaveLength(outcome === 'full' ? p.sourceRecords.length : 0);
+          expect(rows.filter((r) => r.field === 'SourceRecord.sourceKey' && Number(r.person_id) === person.id)).toHaveLength(
+            outcome === 'full' ? p.sourceRecords.length : 0,
+          );
         }
         if (set === 'raw') {
           expect(p.sourceRecords.map((r: any) => r.raw).every((raw: string) => raw.startsWith('raw line '))).toBe(true);
@@ -244,7 +253,10 @@ describe('territorial scope on the remaining paths', () => {
   });
 
   it('lists and searches stay inside the scope', async () => {
-    const res = await call('scopedSteward', `{ persons(first: 100) { edges { node { id municipality { code } } } } households(first: 100) { edges { node { municipality { code } } } } }`);
+    const res = await call(
+      'scopedSteward',
+      `{ persons(first: 100) { edges { node { id municipality { code } } } } households(first: 100) { edges { node { municipality { code } } } } }`,
+    );
     const codes = new Set([...res.data.persons.edges, ...res.data.households.edges].map((e: any) => e.node.municipality.code));
     expect([...codes].sort()).toEqual(['05001', '76001']);
     expect(res.data.persons.edges).toHaveLength(seed.persons.filter((p) => ['05001', '76001'].includes(p.municipalityCode)).length);
@@ -283,7 +295,12 @@ describe('authentication', () => {
     const url = `${api.http.url}/graphql`;
     const post = (headers: Record<string, string>) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ departments { code } }' }) });
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nope' }, { authorization: `Basic ${tokens.admin}` }, { authorization: `Bearer jh_${'A'.repeat(43)}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer nope' },
+      { authorization: `Basic ${tokens.admin}` },
+      { authorization: `Bearer jh_${'A'.repeat(43)}` },
+    ]) {
       const res = await post(headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -300,7 +317,9 @@ describe('authentication', () => {
     const ok = await api.gql('{ departments { code } }', undefined, bearer(token));
     expect(ok.status).toBe(200);
     const principal = (await api.app.services.clients.authenticate(`Bearer ${token}`))!;
-    const [row] = await t.db.rows<{ last_used_at: Date | null; token_hash: string }>(sql`select last_used_at, token_hash from api_clients where public_id = ${principal.publicId}`);
+    const [row] = await t.db.rows<{ last_used_at: Date | null; token_hash: string }>(
+      sql`select last_used_at, token_hash from api_clients where public_id = ${principal.publicId}`,
+    );
     expect(row.last_used_at).not.toBeNull();
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(await t.db.rows(sql`select * from api_clients`))).not.toContain(token);

@@ -9,7 +9,15 @@ import type { SourceName } from '../../src/kernel';
 import type { Database } from '../../src/platform/db';
 
 /** Tables an import writes. */
-export const CANONICAL_TABLES = ['source_entities', 'source_records', 'households', 'household_memberships', 'sisben_classifications', 'affiliations', 'victim_registrations'] as const;
+export const CANONICAL_TABLES = [
+  'source_entities',
+  'source_records',
+  'households',
+  'household_memberships',
+  'sisben_classifications',
+  'affiliations',
+  'victim_registrations',
+] as const;
 
 /** Exact row counts of the canonical tables and the import bookkeeping tables. */
 export async function importCounts(db: Database): Promise<Record<string, number>> {
@@ -98,7 +106,9 @@ export async function statusCounts(db: Database, source: SourceName) {
 export async function stateDigest(db: Database): Promise<{ digest: string; parts: Record<string, string>; counts: Record<string, number> }> {
   const ek = (alias: string) => sql.raw(`(${alias}.source::text || ':' || ${alias}.source_key)`);
   const person = (col: string) =>
-    sql.raw(`(select min(pe.source::text || ':' || pe.source_key) from source_entities pe where pe.person_id = coalesce((select pm.merged_into_id from persons pm where pm.id = ${col}), ${col}))`);
+    sql.raw(
+      `(select min(pe.source::text || ':' || pe.source_key) from source_entities pe where pe.person_id = coalesce((select pm.merged_into_id from persons pm where pm.id = ${col}), ${col}))`,
+    );
   const queries: Record<string, ReturnType<typeof sql>> = {
     importRuns: sql`select id, source, state, rows_total, rows_loaded, rows_rejected, rows_with_warnings, added, changed, unchanged, disappeared,
       chunks_total, chunks_done, failure_code from import_runs order by id`,

@@ -12,7 +12,9 @@ export const TEMPLATE_PREFIX = 'juntos_tpl_';
 /** The template is named after the migrations it holds, so concurrent runs share it and a change rebuilds it. */
 export const TEMPLATE_DB = (() => {
   const h = createHash('sha1');
-  for (const f of readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const f of readdirSync(MIGRATIONS_FOLDER)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     h.update(f).update(readFileSync(join(MIGRATIONS_FOLDER, f)));
   }
   return `${TEMPLATE_PREFIX}${h.digest('hex').slice(0, 12)}`;

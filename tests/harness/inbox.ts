@@ -6,7 +6,10 @@ import { generateFile, type Expected } from '../../src/synthetic';
 
 export interface Inbox {
   dir: string;
-  drop(source: SourceName, opts: { rows: number; seed?: number; faults?: string; name?: string; changes?: string }): Promise<{ path: string; expected: Expected }>;
+  drop(
+    source: SourceName,
+    opts: { rows: number; seed?: number; faults?: string; name?: string; changes?: string },
+  ): Promise<{ path: string; expected: Expected }>;
   remove(): Promise<void>;
 }
 

@@ -47,7 +47,9 @@ export async function personState(db: Database, personId: number) {
         sisben_group, sisben_subgroup, is_victim, is_displaced, health_state from persons where id = ${personId}`,
   );
   const records = await db.rows(sql`select id from source_entities where person_id = ${personId} order by id`);
-  const identifiers = await db.rows(sql`select doc_type, doc_number, source_record_id, seen_count from person_identifiers where person_id = ${personId} order by doc_type, doc_number`);
+  const identifiers = await db.rows(
+    sql`select doc_type, doc_number, source_record_id, seen_count from person_identifiers where person_id = ${personId} order by doc_type, doc_number`,
+  );
   const memberships = await db.rows(sql`select id, household_id, valid_to from household_memberships where person_id = ${personId} order by id`);
   const facts = await db.rows(sql`select 'affiliation' as t, id from affiliations where person_id = ${personId}
     union all select 'sisben', id from sisben_classifications where person_id = ${personId}

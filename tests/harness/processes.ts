@@ -49,10 +49,15 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
   const child = spawnCli(['worker'], env);
   let exitedEarly = false;
   void child.exited.then(() => (exitedEarly = true));
-  await waitFor('worker ready', async () => {
-    if (exitedEarly) throw new Error(`worker exited before ready:\n${child.output()}`);
-    return child.output().includes('juntos-hub worker ready');
-  }, timeoutMs, 50).catch((e) => {
+  await waitFor(
+    'worker ready',
+    async () => {
+      if (exitedEarly) throw new Error(`worker exited before ready:\n${child.output()}`);
+      return child.output().includes('juntos-hub worker ready');
+    },
+    timeoutMs,
+    50,
+  ).catch((e) => {
     child.kill();
     throw new Error(`${(e as Error).message}\n${child.output()}`);
   });

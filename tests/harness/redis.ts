@@ -41,19 +41,42 @@ export async function privateRedis(): Promise<PrivateRedis> {
     url,
     port,
     async start(extraArgs = []) {
-      proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--maxmemory-policy', 'noeviction', ...extraArgs], {
-        stdio: 'ignore',
-      });
-      await waitFor('private redis', async () => {
-        const r = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-        r.on('error', () => {});
-        try {
-          await r.connect();
-          return (await r.ping()) === 'PONG';
-        } finally {
-          r.disconnect();
-        }
-      }, 10_000, 50);
+      proc = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--daemonize',
+          'no',
+          '--maxmemory-policy',
+          'noeviction',
+          ...extraArgs,
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
+      await waitFor(
+        'private redis',
+        async () => {
+          const r = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+          r.on('error', () => {});
+          try {
+            await r.connect();
+            return (await r.ping()) === 'PONG';
+          } finally {
+            r.disconnect();
+          }
+        },
+        10_000,
+        50,
+      );
     },
     async stop() {
       const p = proc;

@@ -47,7 +47,9 @@ describe('SIGKILL at random points of an import, then restart', () => {
     [ref, crash] = await Promise.all([testHub().config({ IMPORT_CHUNK_SIZE: CHUNK }).start(), testHub().config({ IMPORT_CHUNK_SIZE: CHUNK }).start()]);
     const faults = 'bad-date:20,duplicate-line:10,unknown-municipality:10,wrong-columns:5,mojibake:5';
     files.base = (await ref.generate('sisben_base.csv', { source: 'sisben', rows: ROWS, seed: 101, faults })).path;
-    files.changed = (await ref.generate('sisben_changed.csv', { source: 'sisben', rows: ROWS, seed: 101, faults, changes: { added: 300, changed: 500, removed: 200 } })).path;
+    files.changed = (
+      await ref.generate('sisben_changed.csv', { source: 'sisben', rows: ROWS, seed: 101, faults, changes: { added: 300, changed: 500, removed: 200 } })
+    ).path;
   });
   afterAll(async () => {
     await Promise.all([ref?.close(), crash?.close()]);
@@ -96,9 +98,18 @@ describe('SIGKILL at random points of an import, then restart', () => {
 
     // At least ten kills, spread over staging, the bulk load and the chunked apply.
     expect(kills.length, JSON.stringify(kills)).toBeGreaterThanOrEqual(10);
-    expect(kills.some((k) => k.state === 'parsing' || k.state === 'received'), JSON.stringify(kills)).toBe(true);
-    expect(kills.some((k) => k.file === 'base' && k.state === 'staged'), JSON.stringify(kills)).toBe(true);
-    expect(kills.some((k) => k.file === 'changed' && k.state === 'staged' && k.chunksDone > 0 && k.chunksDone < k.chunksTotal), JSON.stringify(kills)).toBe(true);
+    expect(
+      kills.some((k) => k.state === 'parsing' || k.state === 'received'),
+      JSON.stringify(kills),
+    ).toBe(true);
+    expect(
+      kills.some((k) => k.file === 'base' && k.state === 'staged'),
+      JSON.stringify(kills),
+    ).toBe(true);
+    expect(
+      kills.some((k) => k.file === 'changed' && k.state === 'staged' && k.chunksDone > 0 && k.chunksDone < k.chunksTotal),
+      JSON.stringify(kills),
+    ).toBe(true);
 
     const got = await canonicalDigest(crash.db);
     expect(got.parts).toEqual(expected.parts);

@@ -86,7 +86,9 @@ describe.each([
 
       // Double-encoded surnames come out repaired.
       for (const r of expected.repaired) {
-        const [row] = await h.db.rows<{ s: string }>(sql`select normalized->'identity'->>'firstSurname' as s from source_records where import_run_id = ${run.id} and line_no = ${r.line}`);
+        const [row] = await h.db.rows<{ s: string }>(
+          sql`select normalized->'identity'->>'firstSurname' as s from source_records where import_run_id = ${run.id} and line_no = ${r.line}`,
+        );
         expect(row.s).toBe(r.value);
       }
     });

@@ -46,7 +46,10 @@ describe('structurally invalid files', () => {
 
   it('wrong column count (another layout or delimiter): WRONG_COLUMN_COUNT', async () => {
     const { path } = await h.generate('sisben_cols.csv', { source: 'sisben', rows: 50, seed: 62 });
-    const text = (await readFile(path, 'utf8')).split('\n').map((l, i) => (i === 0 || !l ? l : l.split(';').slice(0, -2).join(';'))).join('\n');
+    const text = (await readFile(path, 'utf8'))
+      .split('\n')
+      .map((l, i) => (i === 0 || !l ? l : l.split(';').slice(0, -2).join(';')))
+      .join('\n');
     await expectFailed(await h.file('sisben_cols_cut.csv', text), 'sisben', 'WRONG_COLUMN_COUNT');
   });
 
@@ -59,7 +62,10 @@ describe('structurally invalid files', () => {
   });
 
   it('a binary file is refused before any run exists', async () => {
-    const path = await h.file('sisben_binary.csv', Buffer.concat([Buffer.from('cod_mpio;ide_ficha_origen\n05001;'), Buffer.from([0, 0, 1, 2, 0xff, 0]), Buffer.from('\n')]));
+    const path = await h.file(
+      'sisben_binary.csv',
+      Buffer.concat([Buffer.from('cod_mpio;ide_ficha_origen\n05001;'), Buffer.from([0, 0, 1, 2, 0xff, 0]), Buffer.from('\n')]),
+    );
     const runsBefore = (await allTableCounts(h.db)).import_runs;
     await expect(h.imports.submit(path, { source: 'sisben' })).rejects.toMatchObject({ code: 'INVALID_FILE', details: { reason: 'BINARY_FILE' } });
     expect((await allTableCounts(h.db)).import_runs).toBe(runsBefore);
@@ -125,7 +131,11 @@ describe('dry run', () => {
   const comparable = (s: ImportSummary) => {
     const { runId: _id, state, fileName: _f, errorsByCode, ...rest } = s as ImportSummary & { wouldFail?: boolean };
     delete (rest as { wouldFail?: boolean }).wouldFail;
-    return { ...rest, state, errorsByCode: [...errorsByCode].sort((a, b) => `${a.code}${a.field}${a.severity}`.localeCompare(`${b.code}${b.field}${b.severity}`)) };
+    return {
+      ...rest,
+      state,
+      errorsByCode: [...errorsByCode].sort((a, b) => `${a.code}${a.field}${a.severity}`.localeCompare(`${b.code}${b.field}${b.severity}`)),
+    };
   };
 
   it('reports the same summary as the real run, and writes nothing', async () => {

@@ -35,11 +35,12 @@ describe('connectors name the record of a rejected row when its key parsed', () 
   }
 
   it('sisben: a broken key field (empty ficha) gives no key', async () => {
-    const text = 'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;seg_apellido;pri_nombre;seg_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;tip_parentesco;cod_clase;clasificacion\n' +
+    const text =
+      'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;seg_apellido;pri_nombre;seg_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;tip_parentesco;cod_clase;clasificacion\n' +
       '05001;;1;1;PEREZ;;ANA;;2;3;43876512;31/02/1970;1;1;A1\n' +
       '05001;5000100;1;1;PEREZ;;ANA;;2;3;43876512;31/02/1970;1;1;A1\n';
     const rows = await collect(parseBytes(Buffer.from(text), getConnector('sisben'), ctx('sisben.csv')));
-    expect(rows.map((r) => (r.ok ? 'ok' : r.sourceKey ?? null))).toEqual([null, '5000100-1-1']);
+    expect(rows.map((r) => (r.ok ? 'ok' : (r.sourceKey ?? null)))).toEqual([null, '5000100-1-1']);
   });
 });
 
@@ -60,7 +61,12 @@ describe('a rejected row keeps its record', () => {
 
     // Month 2: the same records, five rows rejected for a bad date or municipality (keys intact),
     // two for a wrong column count (keys unusable).
-    const month2 = await h.generate('sisben_month2.csv', { source: 'sisben', rows: ROWS, seed: 52, faults: 'bad-date:3,unknown-municipality:2,wrong-columns:2' });
+    const month2 = await h.generate('sisben_month2.csv', {
+      source: 'sisben',
+      rows: ROWS,
+      seed: 52,
+      faults: 'bad-date:3,unknown-municipality:2,wrong-columns:2',
+    });
     const kept = month2.expected.errors.filter((e) => e.fault !== 'wrong-columns');
     const lost = month2.expected.errors.filter((e) => e.fault === 'wrong-columns');
     const keyOfLine = async (line: number) =>
@@ -94,9 +100,19 @@ describe('a rejected row keeps its record', () => {
     expect(gone.n).toBe(2);
 
     // A dry run of the same month reports the same.
-    const second = await h.generate('sisben_month2_again.csv', { source: 'sisben', rows: ROWS, seed: 52, faults: 'bad-date:3,unknown-municipality:2,wrong-columns:2', eol: 'crlf' });
+    const second = await h.generate('sisben_month2_again.csv', {
+      source: 'sisben',
+      rows: ROWS,
+      seed: 52,
+      faults: 'bad-date:3,unknown-municipality:2,wrong-columns:2',
+      eol: 'crlf',
+    });
     const dry = await h.imports.dryRun(second.path, { source: 'sisben' });
-    expect({ disappeared: dry.disappeared, keptRejected: dry.keptRejected, unchanged: dry.unchanged }).toEqual({ disappeared: 0, keptRejected: 5, unchanged: ROWS - 7 });
+    expect({ disappeared: dry.disappeared, keptRejected: dry.keptRejected, unchanged: dry.unchanged }).toEqual({
+      disappeared: 0,
+      keptRejected: 5,
+      unchanged: ROWS - 7,
+    });
   });
 
   it('keeps records out of the mass-disappearance guard', async () => {

@@ -56,8 +56,7 @@ async function parsed(source: SourceName, file: string) {
   return { rows, stats, loaded, duplicates };
 }
 
-const errorTriples = (rows: RowResult[]) =>
-  rows.flatMap((r) => (r.ok ? [] : r.errors.map((e) => `${e.line}|${e.field}|${e.code}`))).sort();
+const errorTriples = (rows: RowResult[]) => rows.flatMap((r) => (r.ok ? [] : r.errors.map((e) => `${e.line}|${e.field}|${e.code}`))).sort();
 
 describe('committed samples import end to end', () => {
   const harnesses: TestHub[] = [];
@@ -88,7 +87,9 @@ describe('committed samples import end to end', () => {
         where import_run_id = ${run.id} and severity = 'error' order by 1`);
       expect(stored.map((r) => r.t).sort()).toEqual([...errorTriples(expected.rows), ...expected.duplicates.map((l) => `${l}|(row)|DUPLICATE_KEY`)].sort());
       const warnings = expected.rows.reduce((n, r) => n + r.warnings.length, 0);
-      const [w] = await h.db.rows<{ n: number }>(sql`select count(*)::int as n from import_row_errors where import_run_id = ${run.id} and severity = 'warning'`);
+      const [w] = await h.db.rows<{ n: number }>(
+        sql`select count(*)::int as n from import_row_errors where import_run_id = ${run.id} and severity = 'warning'`,
+      );
       expect(w.n).toBe(warnings);
 
       // Every physical line is the header, blank, or part of a loaded or a rejected record.

@@ -55,15 +55,17 @@ describe.each([
       disappeared: 15,
     });
     // The chunks add up to the run's counters.
-    const [sum] = await h.db.rows<Record<string, number>>(sql`select sum(added)::int as added, sum(changed)::int as changed, sum(unchanged)::int as unchanged, count(*)::int as chunks
+    const [sum] = await h.db.rows<
+      Record<string, number>
+    >(sql`select sum(added)::int as added, sum(changed)::int as changed, sum(unchanged)::int as unchanged, count(*)::int as chunks
       from import_chunks where import_run_id = ${changed.run.id}`);
     expect(sum).toEqual({ added: 20, changed: 30, unchanged: ROWS - 45, chunks: changed.run.chunksTotal });
     // Exactly the planned keys.
     const keys = async (q: ReturnType<typeof sql>) => (await h.db.rows<{ k: string }>(q)).map((r) => r.k).sort();
     expect(await keys(sql`select source_key as k from source_entities where first_seen_run_id = ${changed.run.id}`)).toEqual([...ch.added].sort());
-    expect(await keys(sql`select source_key as k from source_entities where changed_run_id = ${changed.run.id} and first_seen_run_id <> ${changed.run.id}`)).toEqual(
-      [...ch.changed].sort(),
-    );
+    expect(
+      await keys(sql`select source_key as k from source_entities where changed_run_id = ${changed.run.id} and first_seen_run_id <> ${changed.run.id}`),
+    ).toEqual([...ch.changed].sort());
     expect(await keys(sql`select source_key as k from source_entities where vanished_run_id = ${changed.run.id}`)).toEqual([...ch.removed].sort());
   });
 

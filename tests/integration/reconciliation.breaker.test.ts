@@ -37,11 +37,16 @@ afterEach(async () => {
 
 async function setUp(rate: string) {
   t = await createTestDatabase();
-  engine = await testHub().database(t.db).pipelineDefaults().config({
-    RECONCILE_LINK_PROBABILITY: '0.999999999',
-    RECONCILE_BREAKER_MIN_MERGES: '1',
-    RECONCILE_MAX_AUTO_MERGE_RATE: rate,
-  }).workers().start();
+  engine = await testHub()
+    .database(t.db)
+    .pipelineDefaults()
+    .config({
+      RECONCILE_LINK_PROBABILITY: '0.999999999',
+      RECONCILE_BREAKER_MIN_MERGES: '1',
+      RECONCILE_MAX_AUTO_MERGE_RATE: rate,
+    })
+    .workers()
+    .start();
   await engine.importContent('sisben_iv_personas_1.csv', sisbenFile(households), 'sisben');
   await engine.importContent('10001-MS0031122024.TXT', bduaFile(bduaPeople.map((p, i) => ({ person: p, household: households[i] }))), 'bdua');
   const before: [number, number][] = [];
@@ -61,7 +66,9 @@ describe('the circuit breaker', () => {
     const { t, before, run } = await setUp('0.2');
     expect(run).toMatchObject({ state: 'failed', breakerTripped: true, mergesProposed: N, mergesApplied: 0, recordsProcessed: N });
     expect(run.failureReason).toMatch(/Circuit breaker: 3 automatic merges of existing persons/);
-    const held = await t.db.rows<{ a: string; b: string }>(sql`select person_a_id as a, person_b_id as b from review_items where reason = 'MERGE_HELD_BY_BREAKER' and reconciliation_run_id = ${run.id} order by 1`);
+    const held = await t.db.rows<{ a: string; b: string }>(
+      sql`select person_a_id as a, person_b_id as b from review_items where reason = 'MERGE_HELD_BY_BREAKER' and reconciliation_run_id = ${run.id} order by 1`,
+    );
     expect(held.map((h) => [Number(h.a), Number(h.b)])).toEqual(before.map(([s, b]) => [Math.min(s, b), Math.max(s, b)]).sort((x, y) => x[0] - y[0]));
     const [merges] = await t.db.rows<{ n: number }>(sql`select count(*)::int as n from person_merges`);
     expect(merges.n).toBe(0);
@@ -81,7 +88,9 @@ describe('the circuit breaker', () => {
       expect(await personOf(t.db, 'bdua', bduaKey(bduaPeople[i]))).toBe(s);
       expect(s).toBe(Math.min(...before[i]));
     }
-    const [merges] = await t.db.rows<{ n: number; kinds: string[] }>(sql`select count(*)::int as n, array_agg(distinct kind::text) as kinds from person_merges`);
+    const [merges] = await t.db.rows<{ n: number; kinds: string[] }>(
+      sql`select count(*)::int as n, array_agg(distinct kind::text) as kinds from person_merges`,
+    );
     expect(merges).toEqual({ n: N, kinds: ['automatic'] });
   });
 });

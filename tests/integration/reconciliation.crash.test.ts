@@ -44,7 +44,12 @@ beforeAll(async () => {
   cloneName = `${crashed.name}_twin`;
   await admin.unsafe(`create database "${cloneName}" template "${crashed.name}"`);
   clone = createPostgresDatabase({ url: databaseUrl(cloneName), poolMax: 4 });
-  const reference = await testHub().database(clone).pipelineDefaults().config(Object.fromEntries(SETTINGS.split(',').map((kv) => kv.split('=')))).workers(false).start();
+  const reference = await testHub()
+    .database(clone)
+    .pipelineDefaults()
+    .config(Object.fromEntries(SETTINGS.split(',').map((kv) => kv.split('='))))
+    .workers(false)
+    .start();
   for (const id of runIds) await reference.rt.app.services.reconciliation.process(id);
   await reference.close();
 }, 180_000);
@@ -66,7 +71,9 @@ function attempt(kill: number | null | { merging: number }): Promise<{ finished:
   return new Promise((resolve, reject) => {
     let watcher: ReturnType<typeof postgres> | null = null;
     const stopWatching = () => void watcher?.end().catch(() => undefined);
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, crashed.url, ...runIds.map(String), '--set', SETTINGS], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, crashed.url, ...runIds.map(String), '--set', SETTINGS], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let killed = false;
@@ -100,10 +107,14 @@ function attempt(kill: number | null | { merging: number }): Promise<{ finished:
 
 async function snapshot(db: Database) {
   const persons = await clusters(db);
-  const reviews = await db.rows<{ r: string }>(sql`select i.reason::text || ' ' || coalesce(e.source || ':' || e.source_key, '-') || ' ' || coalesce(c.source || ':' || c.source_key, '-') as r
+  const reviews = await db.rows<{
+    r: string;
+  }>(sql`select i.reason::text || ' ' || coalesce(e.source || ':' || e.source_key, '-') || ' ' || coalesce(c.source || ':' || c.source_key, '-') as r
     from review_items i left join source_entities e on e.id = i.source_entity_id left join source_entities c on c.id = i.candidate_entity_id order by 1`);
   // Golden values per person, keyed by the person's first record.
-  const golden = await db.rows<Record<string, unknown>>(sql`select min(e.source || ':' || e.source_key) as k, p.first_name, p.second_name, p.first_surname, p.second_surname,
+  const golden = await db.rows<
+    Record<string, unknown>
+  >(sql`select min(e.source || ':' || e.source_key) as k, p.first_name, p.second_name, p.first_surname, p.second_surname,
       p.birth_date::text, p.sex::text, p.municipality_code, p.sisben_group, p.is_victim, p.health_state::text,
       (select string_agg(i.doc_type || i.doc_number || 'x' || i.seen_count, ',' order by i.doc_type, i.doc_number) from person_identifiers i where i.person_id = p.id) as ids
     from persons p join source_entities e on e.person_id = p.id where p.status = 'active'
@@ -113,7 +124,9 @@ async function snapshot(db: Database) {
     + (select count(*) from sisben_classifications f join source_entities e on e.id = f.source_entity_id where f.person_id is distinct from e.person_id)
     + (select count(*) from household_memberships f join source_entities e on e.id = f.source_entity_id where f.person_id is distinct from e.person_id)
     + (select count(*) from victim_registrations f join source_entities e on e.id = f.source_entity_id where f.person_id is distinct from e.person_id) as n`);
-  const runs = await db.rows<{ state: string; records_processed: number; merges_applied: number }>(sql`select state::text, records_processed, merges_applied from reconciliation_runs order by id`);
+  const runs = await db.rows<{ state: string; records_processed: number; merges_applied: number }>(
+    sql`select state::text, records_processed, merges_applied from reconciliation_runs order by id`,
+  );
   const [pending] = await db.rows<{ n: number }>(sql`select count(*)::int as n from source_entities where match_pending`);
   return { persons, reviews: reviews.map((r) => r.r), golden, factsOff: Number(facts.n), runs, pending: pending.n };
 }
@@ -123,7 +136,7 @@ describe('a reconciliation killed at random moments', () => {
     let kills = 0;
     let killsWhileMerging = 0;
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const db = createPostgresDatabase({ url: crashed.url, poolMax: 2 });
     const merging = async () => (await db.rows<{ n: number }>(sql`select count(*)::int as n from reconciliation_runs where state = 'merging'`))[0].n > 0;
     for (let i = 0; ; i++) {

@@ -17,7 +17,17 @@ const people: PersonSpec[] = [
 const H1: HouseholdSpec = { ficha: '500010000300', municipality: '05001', members: people.slice(0, 3) };
 const H2: HouseholdSpec = { ficha: '500010000400', municipality: '05001', members: [people[3]] };
 const H3: HouseholdSpec = { ficha: '500010000500', municipality: '05001', members: [people[4]] };
-const NEWCOMER: PersonSpec = { serial: 6, docType: 'CC', doc: '60606060', first: 'DIANA', second: 'PAOLA', surname1: 'ISAZA', surname2: 'JARAMILLO', birth: '1988-12-13', sex: 'F' };
+const NEWCOMER: PersonSpec = {
+  serial: 6,
+  docType: 'CC',
+  doc: '60606060',
+  first: 'DIANA',
+  second: 'PAOLA',
+  surname1: 'ISAZA',
+  surname2: 'JARAMILLO',
+  birth: '1988-12-13',
+  sex: 'F',
+};
 
 const bduaRow = (p: PersonSpec, h: HouseholdSpec) => ({ person: p, household: h });
 const FIRST = [bduaRow(people[0], H1), bduaRow(people[1], H1), bduaRow(people[2], H1), bduaRow(people[3], H2), bduaRow(people[4], H3)];
@@ -39,7 +49,13 @@ afterAll(async () => {
 
 describe('incremental runs', () => {
   it('start from every record linked once', async () => {
-    for (const [i, h, m] of [[0, H1, 1], [1, H1, 2], [2, H1, 3], [3, H2, 1], [4, H3, 1]] as const) {
+    for (const [i, h, m] of [
+      [0, H1, 1],
+      [1, H1, 2],
+      [2, H1, 3],
+      [3, H2, 1],
+      [4, H3, 1],
+    ] as const) {
       expect(await personOf(t.db, 'bdua', bduaKey(people[i]))).toBe(await personOf(t.db, 'sisben', sisbenKey(h, m)));
     }
     const [pending] = await t.db.rows<{ n: number }>(sql`select count(*)::int as n from source_entities where match_pending`);
@@ -51,13 +67,18 @@ describe('incremental runs', () => {
       gloria: await personOf(t.db, 'bdua', bduaKey(people[3])),
       kevin: await personOf(t.db, 'bdua', bduaKey(people[2])),
     };
-    const [{ v: hernanVersion }] = await t.db.rows<{ v: number }>(sql`select version as v from persons where id = ${await personOf(t.db, 'bdua', bduaKey(people[4]))}`);
+    const [{ v: hernanVersion }] = await t.db.rows<{ v: number }>(
+      sql`select version as v from persons where id = ${await personOf(t.db, 'bdua', bduaKey(people[4]))}`,
+    );
     const next = [
       bduaRow(people[0], H1), // unchanged
       bduaRow({ ...people[1], second: 'MARINA DEL SOCORRO' }, H1), // changed, still her
       bduaRow(people[2], H1), // unchanged
       // Same affiliate serial (record key), but now another person altogether.
-      bduaRow({ ...people[3], doc: '77777777', first: 'WILSON', second: 'ALBEIRO', surname1: 'MORENO', surname2: 'QUINTERO', birth: '1999-01-30', sex: 'M' }, H2),
+      bduaRow(
+        { ...people[3], doc: '77777777', first: 'WILSON', second: 'ALBEIRO', surname1: 'MORENO', surname2: 'QUINTERO', birth: '1999-01-30', sex: 'M' },
+        H2,
+      ),
       // HERNÁN's record is gone; DIANA is new.
       bduaRow(NEWCOMER, H3),
     ];
@@ -70,7 +91,9 @@ describe('incremental runs', () => {
     expect(run.recordsProcessed).toBe(3); // vanished records only rebuild their persons
     expect(run.newPersons).toBe(1);
     // Unchanged records were not touched by this run.
-    const touched = await t.db.rows<{ source_key: string }>(sql`select e.source_key from entity_links l join source_entities e on e.id = l.source_entity_id where l.reconciliation_run_id = ${run.id} order by 1`);
+    const touched = await t.db.rows<{ source_key: string }>(
+      sql`select e.source_key from entity_links l join source_entities e on e.id = l.source_entity_id where l.reconciliation_run_id = ${run.id} order by 1`,
+    );
     expect(touched.map((r) => r.source_key).sort()).toEqual([bduaKey(people[1]), bduaKey(people[3]), bduaKey(NEWCOMER)].sort());
     expect(await personOf(t.db, 'bdua', bduaKey(people[2]))).toBe(before.kevin);
 
@@ -79,7 +102,9 @@ describe('incremental runs', () => {
     const items = await t.db.rows<{ reason: string; source_entity_id: string; person_a_id: string }>(
       sql`select reason::text, source_entity_id, person_a_id from review_items where reconciliation_run_id = ${run.id} and reason <> 'AUTO_LINK_AUDIT'`,
     );
-    expect(items).toEqual([{ reason: 'LINKED_RECORD_CHANGED', source_entity_id: String(await entityOf(t.db, 'bdua', bduaKey(people[3]))), person_a_id: String(before.gloria) }]);
+    expect(items).toEqual([
+      { reason: 'LINKED_RECORD_CHANGED', source_entity_id: String(await entityOf(t.db, 'bdua', bduaKey(people[3]))), person_a_id: String(before.gloria) },
+    ]);
 
     // The vanished record stays with its person, which is rebuilt: no active health affiliation any more.
     const hernan = await personOf(t.db, 'bdua', bduaKey(people[4]));
@@ -87,7 +112,9 @@ describe('incremental runs', () => {
     const [p] = await t.db.rows<{ health_state: string | null; version: number }>(sql`select health_state, version from persons where id = ${hernan}`);
     expect(p.health_state).toBeNull();
     expect(p.version).toBeGreaterThan(hernanVersion);
-    const [st] = await t.db.rows<{ status: string; match_pending: boolean }>(sql`select status::text, match_pending from source_entities where source = 'bdua' and source_key = ${bduaKey(people[4])}`);
+    const [st] = await t.db.rows<{ status: string; match_pending: boolean }>(
+      sql`select status::text, match_pending from source_entities where source = 'bdua' and source_key = ${bduaKey(people[4])}`,
+    );
     expect(st).toEqual({ status: 'vanished', match_pending: false });
   });
 

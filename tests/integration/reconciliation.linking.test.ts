@@ -7,14 +7,96 @@ import { clusters, createTestDatabase, personOf, testHub, type TestDatabase, typ
  * One family across Sisbén, BDUA and RUV, written in the real layouts and imported through the real
  * pipeline (each import triggers its reconciliation run), against the real PostgreSQL.
  */
-const MOTHER: PersonSpec = { serial: 11, docType: 'CC', doc: '43876512', first: 'MARÍA', second: 'DEL CARMEN', surname1: 'MUÑOZ', surname2: 'PEÑA', birth: '1972-03-14', sex: 'F', role: 1 };
-const FATHER: PersonSpec = { serial: 12, docType: 'CC', doc: '71234567', first: 'JOSÉ', second: 'ANTONIO', surname1: 'CASTAÑEDA', surname2: 'ÁLVAREZ', birth: '1965-11-02', sex: 'M', role: 2 };
-const SON: PersonSpec = { serial: 13, docType: 'TI', doc: '1034567890', first: 'SANTIAGO', surname1: 'CASTAÑEDA', surname2: 'MUÑOZ', birth: '2006-01-05', sex: 'M' };
-const TWIN_A: PersonSpec = { serial: 14, docType: 'RC', doc: '1120000001', first: 'LUIS', second: 'FELIPE', surname1: 'CASTAÑEDA', surname2: 'MUÑOZ', birth: '2020-04-04', sex: 'M' };
-const TWIN_B: PersonSpec = { serial: 15, docType: 'RC', doc: '1120000002', first: 'CARLOS', second: 'ANDRÉS', surname1: 'CASTAÑEDA', surname2: 'MUÑOZ', birth: '2020-04-04', sex: 'M' };
-const BABY: PersonSpec = { serial: 16, docType: 'RC', doc: '1130000003', first: 'VALENTINA', surname1: 'CASTAÑEDA', surname2: 'MUÑOZ', birth: '2023-08-09', sex: 'F' };
-const JHON: PersonSpec = { serial: 21, docType: 'SI', doc: '', first: 'JHON', second: 'JAIRO', surname1: 'CASTILLO', surname2: 'VÉLEZ', birth: '1990-05-17', sex: 'M', role: 1 };
-const ANA: PersonSpec = { serial: 22, docType: 'SI', doc: '', first: 'ANA', second: 'LUCÍA', surname1: 'PÉREZ', surname2: 'TORRES', birth: '1980-07-07', sex: 'F', role: 2 };
+const MOTHER: PersonSpec = {
+  serial: 11,
+  docType: 'CC',
+  doc: '43876512',
+  first: 'MARÍA',
+  second: 'DEL CARMEN',
+  surname1: 'MUÑOZ',
+  surname2: 'PEÑA',
+  birth: '1972-03-14',
+  sex: 'F',
+  role: 1,
+};
+const FATHER: PersonSpec = {
+  serial: 12,
+  docType: 'CC',
+  doc: '71234567',
+  first: 'JOSÉ',
+  second: 'ANTONIO',
+  surname1: 'CASTAÑEDA',
+  surname2: 'ÁLVAREZ',
+  birth: '1965-11-02',
+  sex: 'M',
+  role: 2,
+};
+const SON: PersonSpec = {
+  serial: 13,
+  docType: 'TI',
+  doc: '1034567890',
+  first: 'SANTIAGO',
+  surname1: 'CASTAÑEDA',
+  surname2: 'MUÑOZ',
+  birth: '2006-01-05',
+  sex: 'M',
+};
+const TWIN_A: PersonSpec = {
+  serial: 14,
+  docType: 'RC',
+  doc: '1120000001',
+  first: 'LUIS',
+  second: 'FELIPE',
+  surname1: 'CASTAÑEDA',
+  surname2: 'MUÑOZ',
+  birth: '2020-04-04',
+  sex: 'M',
+};
+const TWIN_B: PersonSpec = {
+  serial: 15,
+  docType: 'RC',
+  doc: '1120000002',
+  first: 'CARLOS',
+  second: 'ANDRÉS',
+  surname1: 'CASTAÑEDA',
+  surname2: 'MUÑOZ',
+  birth: '2020-04-04',
+  sex: 'M',
+};
+const BABY: PersonSpec = {
+  serial: 16,
+  docType: 'RC',
+  doc: '1130000003',
+  first: 'VALENTINA',
+  surname1: 'CASTAÑEDA',
+  surname2: 'MUÑOZ',
+  birth: '2023-08-09',
+  sex: 'F',
+};
+const JHON: PersonSpec = {
+  serial: 21,
+  docType: 'SI',
+  doc: '',
+  first: 'JHON',
+  second: 'JAIRO',
+  surname1: 'CASTILLO',
+  surname2: 'VÉLEZ',
+  birth: '1990-05-17',
+  sex: 'M',
+  role: 1,
+};
+const ANA: PersonSpec = {
+  serial: 22,
+  docType: 'SI',
+  doc: '',
+  first: 'ANA',
+  second: 'LUCÍA',
+  surname1: 'PÉREZ',
+  surname2: 'TORRES',
+  birth: '1980-07-07',
+  sex: 'F',
+  role: 2,
+};
 
 const H1: HouseholdSpec = { ficha: '500010000100', municipality: '05001', members: [MOTHER, FATHER, SON, TWIN_A, TWIN_B, BABY], index: 0 };
 const H2: HouseholdSpec = { ficha: '760010000200', municipality: '76001', members: [JHON, ANA] };
@@ -121,10 +203,14 @@ describe('a reconciliation run', () => {
       where not exists (select 1 from source_entities e where e.person_id = i.person_id and e.doc_number = i.doc_number)`);
     expect(orphans.n).toBe(0);
     // Survivorship: BDUA's spelling of the name wins over Sisbén's (SURVIVORSHIP_NAME default).
-    const [jhon] = await t.db.rows<{ first_name: string; first_surname: string }>(sql`select first_name, first_surname from persons where id = ${await sis(H2, 1)}`);
+    const [jhon] = await t.db.rows<{ first_name: string; first_surname: string }>(
+      sql`select first_name, first_surname from persons where id = ${await sis(H2, 1)}`,
+    );
     expect(jhon).toEqual({ first_name: 'JOHN', first_surname: 'CASTIYO' });
     // Facts follow their records' persons.
-    const [facts] = await t.db.rows<{ n: number }>(sql`select count(*)::int as n from affiliations a join source_entities e on e.id = a.source_entity_id where a.person_id is distinct from e.person_id`);
+    const [facts] = await t.db.rows<{ n: number }>(
+      sql`select count(*)::int as n from affiliations a join source_entities e on e.id = a.source_entity_id where a.person_id is distinct from e.person_id`,
+    );
     expect(facts.n).toBe(0);
   });
 
@@ -151,7 +237,9 @@ describe('a reconciliation run', () => {
     expect(b).toMatchObject({ auto_linked: 6, new_persons: 1 });
     expect(Number(b.pairs_compared)).toBeGreaterThanOrEqual(6);
     expect(Object.keys(b.blocking_stats).sort()).toEqual(expect.arrayContaining(['document', 'phoneticFullNameYear']));
-    const sum = Object.entries(b.blocking_stats).filter(([k]) => k !== 'oversizedKeysSkipped').reduce((a, [, v]) => a + Number(v), 0);
+    const sum = Object.entries(b.blocking_stats)
+      .filter(([k]) => k !== 'oversizedKeysSkipped')
+      .reduce((a, [, v]) => a + Number(v), 0);
     expect(sum).toBeGreaterThanOrEqual(Number(b.pairs_compared));
     for (const r of runs) {
       const [n] = await t.db.rows<{ n: number }>(sql`select count(*)::int as n from review_items where reconciliation_run_id = ${r.id}`);
@@ -171,7 +259,11 @@ describe('a reconciliation run', () => {
       await small.importContent('VICTIMAS_202412.txt', ruvFile([{ person: MOTHER, household: H1 }]), 'ruv');
       expect(await clusters(t2.db)).toEqual(await clusters(t.db));
       const reasons = async (db: TestDatabase['db']) =>
-        (await db.rows<{ r: string }>(sql`select reason::text || ':' || coalesce(source_entity_id, 0) as r from review_items where reason <> 'AUTO_LINK_AUDIT' order by 1`)).map((x) => x.r);
+        (
+          await db.rows<{ r: string }>(
+            sql`select reason::text || ':' || coalesce(source_entity_id, 0) as r from review_items where reason <> 'AUTO_LINK_AUDIT' order by 1`,
+          )
+        ).map((x) => x.r);
       expect(await reasons(t2.db)).toEqual(await reasons(t.db));
     } finally {
       await small.close();

@@ -7,7 +7,17 @@ import { createTestDatabase, entityOf, personOf, testHub, type TestDatabase } fr
  * Blocking rules are configuration: records linked under one rule set are found under another
  * after the engine indexes them under the new rules (before its first batch).
  */
-const NO_DOC: PersonSpec = { serial: 501, docType: 'SI', doc: '', first: 'YEISON', second: 'ANDRÉS', surname1: 'VILLAMIZAR', surname2: 'QUINTERO', birth: '1998-10-09', sex: 'M' };
+const NO_DOC: PersonSpec = {
+  serial: 501,
+  docType: 'SI',
+  doc: '',
+  first: 'YEISON',
+  second: 'ANDRÉS',
+  surname1: 'VILLAMIZAR',
+  surname2: 'QUINTERO',
+  birth: '1998-10-09',
+  sex: 'M',
+};
 const H: HouseholdSpec = { ficha: '500010000900', municipality: '05001', members: [NO_DOC] };
 const LATER: PersonSpec = { ...NO_DOC, serial: 502, docType: 'CC', doc: '1098765432', first: 'JEISON', surname1: 'BILLAMIZAR' };
 

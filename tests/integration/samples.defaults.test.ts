@@ -36,8 +36,14 @@ afterAll(async () => {
 describe('shipped samples on default settings', () => {
   it('there is a clean and a faulty sample of every source', () => {
     for (const source of ['sisben', 'bdua', 'ruaf', 'ruv']) {
-      expect(clean.some((f) => f.includes(`/${source}/`)), source).toBe(true);
-      expect(faulty.some((f) => f.includes(`/${source}/`)), source).toBe(true);
+      expect(
+        clean.some((f) => f.includes(`/${source}/`)),
+        source,
+      ).toBe(true);
+      expect(
+        faulty.some((f) => f.includes(`/${source}/`)),
+        source,
+      ).toBe(true);
     }
   });
 
@@ -51,10 +57,14 @@ describe('shipped samples on default settings', () => {
     }
   }, 600_000);
 
-  it.each(faulty)('%s fails the default error-rate limit and says so', async (file) => {
-    const args = ['import', file, '--dry-run', '--json'];
-    const r = await runCli(args, { env: { DATABASE_URL: t.url, DATA_DIR: '/nonexistent-samples' }, timeoutMs: 120_000 });
-    expect(r.code, explain(args, r)).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ state: 'failed', failureCode: 'ERROR_RATE_EXCEEDED' });
-  }, 120_000);
+  it.each(faulty)(
+    '%s fails the default error-rate limit and says so',
+    async (file) => {
+      const args = ['import', file, '--dry-run', '--json'];
+      const r = await runCli(args, { env: { DATABASE_URL: t.url, DATA_DIR: '/nonexistent-samples' }, timeoutMs: 120_000 });
+      expect(r.code, explain(args, r)).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ state: 'failed', failureCode: 'ERROR_RATE_EXCEEDED' });
+    },
+    120_000,
+  );
 });

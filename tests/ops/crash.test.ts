@@ -4,7 +4,20 @@ import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/logger';
 import { Rng } from '../../src/synthetic';
-import { createInbox, createTestDatabase, dropPrefix, sleep, startWorkerProcess, stateDigest, TEST_REDIS_URL, uniquePrefix, waitFor, type Child, type Inbox, type TestDatabase } from '../harness';
+import {
+  createInbox,
+  createTestDatabase,
+  dropPrefix,
+  sleep,
+  startWorkerProcess,
+  stateDigest,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type Child,
+  type Inbox,
+  type TestDatabase,
+} from '../harness';
 
 /**
  * Reliability promises 14 and 18, with real processes: `juntos-hub worker` is SIGKILLed at random
@@ -67,7 +80,8 @@ async function worker(s: Scenario): Promise<Child> {
 
 type RunRow = { id: number; state: string; chunks_done: number; chunks_total: number };
 type RecRow = { id: number; state: string; records_processed: number };
-const importRun = async (s: Scenario, id: number) => (await s.t.db.rows<RunRow>(sql`select id::int, state::text, chunks_done, chunks_total from import_runs where id = ${id}`))[0];
+const importRun = async (s: Scenario, id: number) =>
+  (await s.t.db.rows<RunRow>(sql`select id::int, state::text, chunks_done, chunks_total from import_runs where id = ${id}`))[0];
 const recRun = async (s: Scenario, importId: number) =>
   (await s.t.db.rows<RecRow>(sql`select id::int, state::text, records_processed from reconciliation_runs where import_run_id = ${importId}`))[0] ?? null;
 
@@ -151,13 +165,18 @@ describe('SIGKILL at random points of imports and reconciliations', () => {
       // Reconciliation: at random record counts, then while merging/finishing.
       await killWhen(`${phase}: reconciliation started`, async () => ((await rec())?.records_processed ?? 0) > 0 || (await rec())?.state === 'done');
       const target = Math.round((phase === 'sisben' ? SISBEN_ROWS : BDUA_ROWS) * (0.4 + rng.next() * 0.3));
-      await killWhen(`${phase}: reconciliation ${target} records`, async () => ((await rec())?.records_processed ?? 0) >= target || (await rec())?.state === 'done');
+      await killWhen(
+        `${phase}: reconciliation ${target} records`,
+        async () => ((await rec())?.records_processed ?? 0) >= target || (await rec())?.state === 'done',
+      );
       const t0 = Date.now();
       await waitFor('recovered after the last kill', async () => (await rec())?.state === 'done', 90_000, 20);
       recoveries.push(Date.now() - t0);
     });
 
-    process.stderr.write(`[crash] ${kills.length} kills: ${kills.join(' | ')}\n[crash] time to finish after the last kill of each phase: ${recoveries.join(', ')} ms\n`);
+    process.stderr.write(
+      `[crash] ${kills.length} kills: ${kills.join(' | ')}\n[crash] time to finish after the last kill of each phase: ${recoveries.join(', ')} ms\n`,
+    );
     expect(kills.length).toBeGreaterThanOrEqual(10);
     await integrity(s);
     const after = await stateDigest(s.t.db);
@@ -186,7 +205,9 @@ describe('SIGTERM during a chunk', () => {
       expect(stopped.state).toBe('staged');
       expect(stopped.chunks_done).toBeLessThan(stopped.chunks_total);
       // Released, not failed: the job waits for the next worker without having spent an attempt.
-      const job = await s.producer.queue.dashboardQueues!().find((q) => q.name === 'imports')!.getJob(`import-${runId}`);
+      const job = await s.producer.queue.dashboardQueues!()
+        .find((q) => q.name === 'imports')!
+        .getJob(`import-${runId}`);
       expect(await job!.getState()).toBe('waiting');
       expect(job!.attemptsMade).toBe(0);
       w = await worker(s);

@@ -49,7 +49,8 @@ describe('embedded mode after a crash', () => {
         expect((await next.queue.listSchedulers()).map((s) => s.id)).toContain('inbox-scan-sisben');
         await waitFor(
           'the run imported and reconciled',
-          async () => (await db.rows<{ s: string | null }>(sql`select summary->'reconciliation'->>'state' as s from import_runs where id = ${run.id}`))[0].s === 'done',
+          async () =>
+            (await db.rows<{ s: string | null }>(sql`select summary->'reconciliation'->>'state' as s from import_runs where id = ${run.id}`))[0].s === 'done',
           30_000,
         );
         const [done] = await db.rows<{ state: string; rows_loaded: number }>(sql`select state::text, rows_loaded from import_runs where id = ${run.id}`);

@@ -69,7 +69,9 @@ async function allDone(env: Env) {
   return waitFor(
     'every source imported, reconciled and summarized',
     async () => {
-      const runs = await env.t.db.rows<{ source: string; state: string; summary: any }>(sql`select source::text, state::text, summary from import_runs order by id`);
+      const runs = await env.t.db.rows<{ source: string; state: string; summary: any }>(
+        sql`select source::text, state::text, summary from import_runs order by id`,
+      );
       return runs.length === 4 && runs.every((r) => r.state === 'done' && r.summary?.reconciliation?.state === 'done') && runs;
     },
     60_000,
@@ -89,11 +91,19 @@ async function checkPipeline(env: Env) {
     expect(r.added).toBe(r.rows_loaded);
   }
   // One reconciliation per import, each finished; the nightly summary holds rows, errors, diff, links, review items.
-  const [{ n }] = await env.t.db.rows<{ n: number }>(sql`select count(*)::int as n from reconciliation_runs where state = 'done' and import_run_id is not null`);
+  const [{ n }] = await env.t.db.rows<{ n: number }>(
+    sql`select count(*)::int as n from reconciliation_runs where state = 'done' and import_run_id is not null`,
+  );
   expect(n).toBe(4);
   for (const r of runs) {
     const s = r.summary;
-    expect(s).toMatchObject({ state: 'done', rowsLoaded: expect.any(Number), rowsRejected: expect.any(Number), added: expect.any(Number), errorsByCode: expect.any(Array) });
+    expect(s).toMatchObject({
+      state: 'done',
+      rowsLoaded: expect.any(Number),
+      rowsRejected: expect.any(Number),
+      added: expect.any(Number),
+      errorsByCode: expect.any(Array),
+    });
     expect(s.reconciliation).toMatchObject({ state: 'done', links: expect.any(Number), reviewItems: expect.any(Number), autoLinkRate: expect.any(Number) });
     expect(s.reconciliation.links).toBe(s.reconciliation.autoLinked + s.reconciliation.newPersons);
   }
@@ -182,7 +192,12 @@ describe('nightly pipeline on Redis (BullMQ job schedulers, manual trigger)', ()
     });
     const body = (await res.json()) as any;
     expect(body.data.importRun.summary.reconciliation.state).toBe('done');
-    const cli = spawnCli(['runs', 'show', String(rows[0].id)], { DATABASE_URL: env.t.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: env.prefix!, LOG_LEVEL: 'silent' });
+    const cli = spawnCli(['runs', 'show', String(rows[0].id)], {
+      DATABASE_URL: env.t.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: env.prefix!,
+      LOG_LEVEL: 'silent',
+    });
     expect((await cli.exited).code).toBe(0);
     expect(cli.output()).toMatch(/reconciliation\s+done: \d+ records, \d+ auto-linked, \d+ new persons, \d+ review items/);
   });
@@ -227,7 +242,9 @@ describe('nightly pipeline on Redis (BullMQ job schedulers, manual trigger)', ()
     expect(pageRes.status).toBe(200);
     expect(pageRes.headers.get('x-frame-options')).toBe('DENY');
     expect(await pageRes.text()).toContain('<div id="root">');
-    const api = await fetch(`${base}/admin/queues/api/queues?activeQueue=imports&status=completed&page=1&jobsPerPage=10`, { headers: { authorization: `Bearer ${operator}` } });
+    const api = await fetch(`${base}/admin/queues/api/queues?activeQueue=imports&status=completed&page=1&jobsPerPage=10`, {
+      headers: { authorization: `Bearer ${operator}` },
+    });
     expect(api.status).toBe(200);
     const queues = ((await api.json()) as any).queues.map((q: any) => q.name).sort();
     expect(queues).toEqual(['exports', 'imports', 'maintenance', 'reconciliation']);

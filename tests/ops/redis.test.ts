@@ -6,7 +6,18 @@ import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/platform/logger';
-import { createInbox, createTestDatabase, privateRedis, spawnCli, startWorkerProcess, waitFor, type Child, type Inbox, type PrivateRedis, type TestDatabase } from '../harness';
+import {
+  createInbox,
+  createTestDatabase,
+  privateRedis,
+  spawnCli,
+  startWorkerProcess,
+  waitFor,
+  type Child,
+  type Inbox,
+  type PrivateRedis,
+  type TestDatabase,
+} from '../harness';
 
 /**
  * Reliability promises 16 and 17 against a private redis-server (never the shared one): Redis is
@@ -219,7 +230,12 @@ describe('Redis down when an import is started', () => {
     expect((await t.db.rows<{ state: string }>(sql`select state::text from import_runs where id = ${run.id}`))[0].state).toBe('received');
     await redis.start();
     const back = Date.now();
-    await waitFor('the waiting run done', async () => (await t.db.rows<{ state: string }>(sql`select state::text from import_runs where id = ${run.id}`))[0].state === 'done', 30_000, 50);
+    await waitFor(
+      'the waiting run done',
+      async () => (await t.db.rows<{ state: string }>(sql`select state::text from import_runs where id = ${run.id}`))[0].state === 'done',
+      30_000,
+      50,
+    );
     process.stderr.write(`[redis] run received while Redis was down finished ${Date.now() - back} ms after Redis returned\n`);
     expect(Date.now() - back).toBeLessThan(SWEEP_MS + 5_000);
     // The API's producer reconnected as well: the next import is accepted at once.

@@ -47,7 +47,12 @@ afterAll(async () => {
 });
 
 const queue = (name: string) => runtime.queue.dashboardQueues!().find((q) => q.name === name) as Queue;
-const run = async (id: number) => (await t.db.rows<{ state: string; failure_code: string | null; failure_reason: string | null }>(sql`select state::text, failure_code, failure_reason from import_runs where id = ${id}`))[0];
+const run = async (id: number) =>
+  (
+    await t.db.rows<{ state: string; failure_code: string | null; failure_reason: string | null }>(
+      sql`select state::text, failure_code, failure_reason from import_runs where id = ${id}`,
+    )
+  )[0];
 
 describe('retries', () => {
   it('bad data fails at once: one attempt, UnrecoverableError, a stored reason', async () => {
@@ -58,7 +63,14 @@ describe('retries', () => {
     await waitFor('failed', async () => (await run(created.id)).state === 'failed');
     expect(await run(created.id)).toMatchObject({ failure_code: 'FILE_CHANGED', failure_reason: expect.stringContaining('SHA-256') });
     const job = await queue('imports').getJob(`import-${created.id}`);
-    await waitFor('job failed', async () => (await job!.getState()) === 'failed' || (await queue('imports').getJob(`import-${created.id}`).then((j) => j?.getState())) === 'failed');
+    await waitFor(
+      'job failed',
+      async () =>
+        (await job!.getState()) === 'failed' ||
+        (await queue('imports')
+          .getJob(`import-${created.id}`)
+          .then((j) => j?.getState())) === 'failed',
+    );
     const failed = (await queue('imports').getJob(`import-${created.id}`))!;
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toContain('SHA-256');
@@ -71,13 +83,18 @@ describe('retries', () => {
     let id: number;
     try {
       const started = Date.now();
-      ({ run: { id } } = await runtime.app.services.imports.submit(path, { source: 'ruaf' }));
+      ({
+        run: { id },
+      } = await runtime.app.services.imports.submit(path, { source: 'ruaf' }));
       await waitFor('failed after retries', async () => (await run(id)).state === 'failed', 30_000, 20);
       const job = (await queue('imports').getJob(`import-${id}`))!;
       await waitFor('job in the failed set', async () => (await job.getState()) === 'failed');
       process.stderr.write(`[retries] ${job.attemptsMade} attempts with exponential backoff from 20 ms: ${Date.now() - started} ms\n`);
       expect(job.attemptsMade).toBe(8);
-      expect(await run(id)).toMatchObject({ failure_code: 'RETRIES_EXHAUSTED', failure_reason: expect.stringMatching(/^Gave up after 8 attempts; last error: .*relation "…" does not exist/) });
+      expect(await run(id)).toMatchObject({
+        failure_code: 'RETRIES_EXHAUSTED',
+        failure_reason: expect.stringMatching(/^Gave up after 8 attempts; last error: .*relation "…" does not exist/),
+      });
       // What Redis keeps of the failure is scrubbed like the logs (no quoted values).
       expect(job.failedReason).not.toMatch(/'[^…]/);
       // Only the last attempt is logged as an error; the earlier ones as warnings.

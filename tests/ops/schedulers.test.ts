@@ -2,7 +2,20 @@ import { sql } from 'drizzle-orm';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInbox, createTestDatabase, dropPrefix, sleep, spawnCli, startWorkerProcess, TEST_REDIS_URL, uniquePrefix, waitFor, type Child, type Inbox, type TestDatabase } from '../harness';
+import {
+  createInbox,
+  createTestDatabase,
+  dropPrefix,
+  sleep,
+  spawnCli,
+  startWorkerProcess,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type Child,
+  type Inbox,
+  type TestDatabase,
+} from '../harness';
 
 /**
  * Reliability promise 19: several instances starting at once, and instances crashing at random
@@ -134,10 +147,21 @@ describe('one scheduler per source and purpose', () => {
   it('embedded mode: run-now scans, imports and reconciles in the command itself', async () => {
     const t2 = await createTestDatabase();
     try {
-      const run = spawnCli(['schedule', 'run-now'], { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t2.url, INBOX_DIR: inbox.dir, INBOX_SETTLE_MS: '0', RECONCILE_TRAINING_SAMPLE: '0' });
+      const run = spawnCli(['schedule', 'run-now'], {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: t2.url,
+        INBOX_DIR: inbox.dir,
+        INBOX_SETTLE_MS: '0',
+        RECONCILE_TRAINING_SAMPLE: '0',
+      });
       expect((await run.exited).code).toBe(0);
       expect(run.output()).toMatch(/run \d+ ruv ruv-9-40\.txt: done/);
-      await waitFor('summary', async () => (await t2.db.rows<{ n: number }>(sql`select count(*)::int as n from import_runs where summary->'reconciliation'->>'state' = 'done'`))[0].n === 1);
+      await waitFor(
+        'summary',
+        async () =>
+          (await t2.db.rows<{ n: number }>(sql`select count(*)::int as n from import_runs where summary->'reconciliation'->>'state' = 'done'`))[0].n === 1,
+      );
     } finally {
       await t2.drop();
     }

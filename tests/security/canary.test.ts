@@ -18,7 +18,8 @@ import { bearer, createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '.
  */
 const CANARY_NAMES = ['ZYXCANARIO', 'QWERTYÑANDÚ', 'MALFILACANARIA'];
 const CANARY_DOCS = ['7391846205', '8462957310', '5550001112', '9081726354'];
-const HEADER = 'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;seg_apellido;pri_nombre;seg_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;tip_parentesco;cod_clase;clasificacion;fec_corte';
+const HEADER =
+  'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;seg_apellido;pri_nombre;seg_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;tip_parentesco;cod_clase;clasificacion;fec_corte';
 const ROWS = [
   '05001;7001;1;1;ZYXCANARIO;GÓMEZ;MARÍA;;2;3;7.391.846.205;12/03/1975;1;1;A3;30/06/2024',
   '05001;7001;1;2;ZYXCANARIO;QWERTYÑANDÚ;JHON;;1;3;8462957310;05/07/1990;2;1;A3;30/06/2024',
@@ -122,7 +123,9 @@ describe('personal-data canaries', () => {
     const res = await fetch(`${http.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(operator) },
-      body: JSON.stringify({ query: `{ importRun(id: "${run.id}") { state rowsRejected failureReason errorCounts { code field count } errors(first: 50) { nodes { line field code message } } } }` }),
+      body: JSON.stringify({
+        query: `{ importRun(id: "${run.id}") { state rowsRejected failureReason errorCounts { code field count } errors(first: 50) { nodes { line field code message } } } }`,
+      }),
     });
     const apiText = await res.text();
     const body = JSON.parse(apiText);

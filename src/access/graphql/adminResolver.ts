@@ -31,10 +31,7 @@ async function clientByIdOrName(ctx: AccessContext, idOrName: string): Promise<C
 export class AdminResolver {
   @Query(() => [ApiClient], { description: 'API clients, oldest first.' })
   @Allow('admin')
-  async apiClients(
-    @Ctx() ctx: AccessContext,
-    @Arg('includeRevoked', () => Boolean, { defaultValue: false }) includeRevoked: boolean,
-  ): Promise<ApiClient[]> {
+  async apiClients(@Ctx() ctx: AccessContext, @Arg('includeRevoked', () => Boolean, { defaultValue: false }) includeRevoked: boolean): Promise<ApiClient[]> {
     return (await ctx.services.clients.list({ includeRevoked })).map(toApiClient);
   }
 
@@ -66,8 +63,7 @@ export class AdminResolver {
   }
 
   @Query(() => IdentifierReadConnection, {
-    description:
-      'Which persons’ full identifiers (and raw source lines) a client read in [from, to): one node per person, for incident reporting.',
+    description: 'Which persons’ full identifiers (and raw source lines) a client read in [from, to): one node per person, for incident reporting.',
   })
   @Allow('admin')
   async identifierReads(
@@ -80,7 +76,12 @@ export class AdminResolver {
   ): Promise<IdentifierReadConnection> {
     const c = await clientByIdOrName(ctx, client);
     const { rows, hasNextPage } = await ctx.services.audit.personsReadBy(c.publicId, from, to, first, after ? decodeCursor(after) : undefined);
-    return nodePage(rows, hasNextPage, (r) => r.personId, (r) => r) as IdentifierReadConnection;
+    return nodePage(
+      rows,
+      hasNextPage,
+      (r) => r.personId,
+      (r) => r,
+    ) as IdentifierReadConnection;
   }
 
   @Query(() => AuditEventConnection, { description: 'Audit events, newest first.' })

@@ -52,7 +52,12 @@ export function registerClients(program: Command) {
       await withRuntime(
         config,
         async (rt) => {
-          const scope = opts.scope ? opts.scope.split(',').map((s) => s.trim()).filter(Boolean) : [];
+          const scope = opts.scope
+            ? opts.scope
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : [];
           const { client, token } = await rt.app.services.clients.create({ name: opts.name, role: opts.role, scope, actor: cliActor() }).catch(expected);
           if (opts.json) {
             process.stdout.write(JSON.stringify({ ...asJson(client), token }) + '\n');
@@ -82,10 +87,14 @@ export function registerClients(program: Command) {
             for (const c of rows) process.stdout.write(JSON.stringify(asJson(c)) + '\n');
             return;
           }
-          process.stdout.write(`${'ID'.padEnd(36)}  ${'NAME'.padEnd(24)} ${'ROLE'.padEnd(8)} ${'TOKEN'.padEnd(10)} ${'LAST USED'.padEnd(19)} ${'REVOKED'.padEnd(19)} SCOPE\n`);
+          process.stdout.write(
+            `${'ID'.padEnd(36)}  ${'NAME'.padEnd(24)} ${'ROLE'.padEnd(8)} ${'TOKEN'.padEnd(10)} ${'LAST USED'.padEnd(19)} ${'REVOKED'.padEnd(19)} SCOPE\n`,
+          );
           for (const c of rows) {
             const t = (d: Date | null) => (d ? d.toISOString().slice(0, 19) : '-').padEnd(19);
-            process.stdout.write(`${c.publicId}  ${c.name.slice(0, 24).padEnd(24)} ${c.role.padEnd(8)} ${c.tokenPrefix.padEnd(10)} ${t(c.lastUsedAt)} ${t(c.revokedAt)} ${scopeText(c)}\n`);
+            process.stdout.write(
+              `${c.publicId}  ${c.name.slice(0, 24).padEnd(24)} ${c.role.padEnd(8)} ${c.tokenPrefix.padEnd(10)} ${t(c.lastUsedAt)} ${t(c.revokedAt)} ${scopeText(c)}\n`,
+            );
           }
         },
         { workers: false },

@@ -43,7 +43,9 @@ export function registerImport(program: Command) {
         }
         if (opts.json) {
           const { runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared } = summary;
-          process.stdout.write(`${JSON.stringify({ runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared, ...(opts.dryRun ? { dryRun: true } : {}), ...(summary.failureCode ? { failureCode: summary.failureCode } : {}) })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared, ...(opts.dryRun ? { dryRun: true } : {}), ...(summary.failureCode ? { failureCode: summary.failureCode } : {}) })}\n`,
+          );
         } else {
           printSummary(summary, Boolean(opts.dryRun));
         }
@@ -53,7 +55,11 @@ export function registerImport(program: Command) {
 }
 
 /** Polls the run in PostgreSQL (the source of truth, whichever process runs the job) until it ends. */
-async function watchRun(imports: { getRun(id: number): Promise<any>; summary(run: any): Promise<ImportSummary> }, runId: number, bar: boolean): Promise<ImportSummary> {
+async function watchRun(
+  imports: { getRun(id: number): Promise<any>; summary(run: any): Promise<ImportSummary> },
+  runId: number,
+  bar: boolean,
+): Promise<ImportSummary> {
   const progress = bar
     ? new cliProgress.SingleBar(
         {

@@ -29,10 +29,29 @@ export function registerRuns(program: Command) {
             })
           ).slice(0, Number(opts.limit));
           if (opts.json) {
-            for (const r of rows) process.stdout.write(JSON.stringify({ id: r.id, source: r.source, fileName: r.fileName, state: r.state, rowsTotal: r.rowsTotal, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected, added: r.added, changed: r.changed, disappeared: r.disappeared, createdAt: r.createdAt, finishedAt: r.finishedAt, failureCode: r.failureCode }) + '\n');
+            for (const r of rows)
+              process.stdout.write(
+                JSON.stringify({
+                  id: r.id,
+                  source: r.source,
+                  fileName: r.fileName,
+                  state: r.state,
+                  rowsTotal: r.rowsTotal,
+                  rowsLoaded: r.rowsLoaded,
+                  rowsRejected: r.rowsRejected,
+                  added: r.added,
+                  changed: r.changed,
+                  disappeared: r.disappeared,
+                  createdAt: r.createdAt,
+                  finishedAt: r.finishedAt,
+                  failureCode: r.failureCode,
+                }) + '\n',
+              );
             return;
           }
-          process.stdout.write(`${'ID'.padStart(6)}  ${'SOURCE'.padEnd(7)} ${'STATE'.padEnd(9)} ${'ROWS'.padStart(10)} ${'REJECTED'.padStart(9)} ${'ADDED'.padStart(9)} ${'CHANGED'.padStart(9)} ${'GONE'.padStart(8)}  CREATED              FILE\n`);
+          process.stdout.write(
+            `${'ID'.padStart(6)}  ${'SOURCE'.padEnd(7)} ${'STATE'.padEnd(9)} ${'ROWS'.padStart(10)} ${'REJECTED'.padStart(9)} ${'ADDED'.padStart(9)} ${'CHANGED'.padStart(9)} ${'GONE'.padStart(8)}  CREATED              FILE\n`,
+          );
           for (const r of rows) {
             process.stdout.write(
               `${String(r.id).padStart(6)}  ${r.source.padEnd(7)} ${r.state.padEnd(9)} ${String(r.rowsTotal).padStart(10)} ${String(r.rowsRejected).padStart(9)} ` +
@@ -72,7 +91,8 @@ export function registerRuns(program: Command) {
           const errors = await rt.app.services.imports.rowErrors(run.id, { first: Number(opts.errors), severity: 'error' });
           if (errors.length) {
             process.stdout.write('  first row errors (line · field · code · message):\n');
-            for (const e of errors.slice(0, Number(opts.errors))) process.stdout.write(`    ${String(e.line).padStart(8)}  ${e.field}  ${e.code}  ${e.message}\n`);
+            for (const e of errors.slice(0, Number(opts.errors)))
+              process.stdout.write(`    ${String(e.line).padStart(8)}  ${e.field}  ${e.code}  ${e.message}\n`);
           }
         },
         { workers: false },

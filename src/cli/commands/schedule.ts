@@ -56,14 +56,29 @@ export function registerSchedule(program: Command) {
           const latest = await rt.app.services.ops.summaries.latestPerSource();
           if (opts.json) {
             process.stdout.write(
-              JSON.stringify({ mode: rt.queue.kind, schedulers, latest: latest.map((l) => ({ source: l.source, run: l.run && { id: l.run.id, state: l.run.state, finishedAt: l.run.finishedAt, summary: l.run.summary } })) }, null, 2) + '\n',
+              JSON.stringify(
+                {
+                  mode: rt.queue.kind,
+                  schedulers,
+                  latest: latest.map((l) => ({
+                    source: l.source,
+                    run: l.run && { id: l.run.id, state: l.run.state, finishedAt: l.run.finishedAt, summary: l.run.summary },
+                  })),
+                },
+                null,
+                2,
+              ) + '\n',
             );
             return;
           }
-          process.stdout.write(`Schedulers (${rt.queue.kind === 'bullmq' ? `BullMQ, prefix ${config.QUEUE_PREFIX}` : 'embedded: run by `juntos-hub serve` or `worker`'}):\n`);
+          process.stdout.write(
+            `Schedulers (${rt.queue.kind === 'bullmq' ? `BullMQ, prefix ${config.QUEUE_PREFIX}` : 'embedded: run by `juntos-hub serve` or `worker`'}):\n`,
+          );
           for (const s of schedulers) {
             const rule = s.pattern ? `cron "${s.pattern}" ${s.tz ?? ''}` : `every ${Math.round((s.everyMs ?? 0) / 1000)} s`;
-            process.stdout.write(`  ${s.id.padEnd(20)} ${s.name.padEnd(11)} ${rule.padEnd(36)} next ${s.missing ? 'MISSING (start a worker to declare it)' : when(s.next)}\n`);
+            process.stdout.write(
+              `  ${s.id.padEnd(20)} ${s.name.padEnd(11)} ${rule.padEnd(36)} next ${s.missing ? 'MISSING (start a worker to declare it)' : when(s.next)}\n`,
+            );
           }
           process.stdout.write('Latest run per source:\n');
           for (const { source, run } of latest) {
@@ -84,7 +99,9 @@ export function registerSchedule(program: Command) {
 
   schedule
     .command('run-now')
-    .description('Scan the inboxes now (every source, or one) instead of waiting for the night. With Redis, a worker runs the scan and the imports it starts; in embedded mode this command runs them and waits.')
+    .description(
+      'Scan the inboxes now (every source, or one) instead of waiting for the night. With Redis, a worker runs the scan and the imports it starts; in embedded mode this command runs them and waits.',
+    )
     .option('-s, --source <source>', `only this source (${SOURCE_NAMES.join(', ')})`)
     .option('--wait', 'with Redis: wait until the scan and the runs it started have finished')
     .action(async (opts: { source?: string; wait?: boolean }) => {
@@ -106,10 +123,13 @@ export function registerSchedule(program: Command) {
         const imports = rt.app.services.imports;
         for (;;) {
           const runs = (await imports.listRuns({ first: 200 })).filter((r) => r.createdAt >= started && r.requestedBy === 'inbox-scan');
-          const recs = await Promise.all(runs.map((r) => (r.state === 'done' ? rt.app.services.ops.summaries.complete(r.id).then(() => imports.getRun(r.id)) : r)));
+          const recs = await Promise.all(
+            runs.map((r) => (r.state === 'done' ? rt.app.services.ops.summaries.complete(r.id).then(() => imports.getRun(r.id)) : r)),
+          );
           const pending = recs.filter((r) => r && (!FINISHED.includes(r.state) || (r.state === 'done' && !readRunSummary(r.summary).reconciliation)));
           if (!pending.length) {
-            for (const r of recs) if (r) process.stdout.write(`run ${r.id} ${r.source} ${r.fileName}: ${r.state}${r.failureCode ? ` (${r.failureCode})` : ''}\n`);
+            for (const r of recs)
+              if (r) process.stdout.write(`run ${r.id} ${r.source} ${r.fileName}: ${r.state}${r.failureCode ? ` (${r.failureCode})` : ''}\n`);
             if (!recs.length) process.stdout.write('No new files.\n');
             return;
           }

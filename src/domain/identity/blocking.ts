@@ -100,7 +100,8 @@ export const BLOCK_BY_PHONETIC_FULL_NAME_DAY_MONTH: BlockingRule = {
   name: 'phoneticFullNameDayMonth',
   description: 'DPS phonetic key (first given name + both surnames), birth day and month without the year: catches a wrong birth year.',
   uses: ['givenNames', 'surnames', 'birthDate'],
-  key: (r) => (r.phoneticName !== '' && r.dobQuality === 2 ? `${r.phoneticName}${String(r.dobMonth).padStart(2, '0')}${String(r.dobDay).padStart(2, '0')}` : null),
+  key: (r) =>
+    r.phoneticName !== '' && r.dobQuality === 2 ? `${r.phoneticName}${String(r.dobMonth).padStart(2, '0')}${String(r.dobDay).padStart(2, '0')}` : null,
 };
 
 export const BLOCK_BY_BIRTH_DATE_MUNICIPALITY_GIVEN_INITIAL: BlockingRule = {
@@ -252,11 +253,7 @@ function walkRules(
  * `right` (linkage, |block in left|·|block in right|). A pair counts as new for a rule only when no
  * earlier rule generated it. Enumerates pairs: meant for samples, not full registries.
  */
-export function countComparisons(
-  rules: readonly BlockingRule[],
-  left: readonly PreparedRecord[],
-  right?: readonly PreparedRecord[],
-): RuleComparisonCount[] {
+export function countComparisons(rules: readonly BlockingRule[], left: readonly PreparedRecord[], right?: readonly PreparedRecord[]): RuleComparisonCount[] {
   const out: RuleComparisonCount[] = [];
   let cumulative = 0;
   walkRules(rules, left, right, (k) => {
@@ -288,11 +285,7 @@ export interface CandidatePair {
  * generates it), as indexes into `left` and `right` (or twice into `left` when deduplicating): for
  * tests, samples and small reconciliations. The database job does the same with joins on stored keys.
  */
-export function candidatePairs(
-  rules: readonly BlockingRule[],
-  left: readonly PreparedRecord[],
-  right?: readonly PreparedRecord[],
-): CandidatePair[] {
+export function candidatePairs(rules: readonly BlockingRule[], left: readonly PreparedRecord[], right?: readonly PreparedRecord[]): CandidatePair[] {
   const out: CandidatePair[] = [];
   walkRules(rules, left, right, (k) => ({
     pair: (i, j, fresh) => {

@@ -108,12 +108,7 @@ export const DOCUMENT = {
 export const MUNICIPALITY = {
   name: 'municipality',
   levels: ['missing', 'exact', 'sameDepartment', 'different'],
-  descriptions: [
-    'municipality unknown on either side',
-    'same municipality (DIVIPOLA)',
-    'same department, different municipality',
-    'different departments',
-  ],
+  descriptions: ['municipality unknown on either side', 'same municipality (DIVIPOLA)', 'same department, different municipality', 'different departments'],
 } as const satisfies ComparisonDefinition;
 
 /** The comparisons, in vector order. */

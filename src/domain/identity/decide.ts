@@ -9,15 +9,7 @@
  *  5. probabilistic tier: two thresholds on the match probability, never linking on names alone, across
  *     two different numbers of the same document type, a newborn placeholder, or a possible twin.
  */
-import {
-  C_BIRTH,
-  C_DOCUMENT,
-  C_GIVEN,
-  C_SEX,
-  C_SURNAMES,
-  L,
-  type ComparisonVector,
-} from './comparisons';
+import { C_BIRTH, C_DOCUMENT, C_GIVEN, C_SEX, C_SURNAMES, L, type ComparisonVector } from './comparisons';
 import { documentTypeRelation } from './normalizeDocument';
 import { BIRTH_DATE_TOLERATED } from './normalizeDemographics';
 import type { PreparedRecord } from './prepare';
@@ -251,8 +243,7 @@ export function decide(
           : ['SAME_DOCUMENT', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE'],
       );
     }
-    const farApart =
-      a.dobQuality === 2 && b.dobQuality === 2 && !tolerated && Math.abs(a.dobDays - b.dobDays) > config.clearlyDifferentBirthDays;
+    const farApart = a.dobQuality === 2 && b.dobQuality === 2 && !tolerated && Math.abs(a.dobDays - b.dobDays) > config.clearlyDifferentBirthDays;
     if (!namesPass || farApart) {
       const reasons: ReasonCode[] = placeholder ? ['DOCUMENT_SHARED_OR_MISTYPED', 'NEWBORN_PLACEHOLDER'] : ['DOCUMENT_SHARED_OR_MISTYPED'];
       return result(score, 'review', 'deterministic', reasons);

@@ -11,9 +11,7 @@
  */
 import { DOCUMENT_TYPES, type DocumentTypeCode } from '../reference/documentTypes';
 
-export type DocumentNumberResult =
-  | { ok: true; value: string }
-  | { ok: false; code: 'INVALID_DOCUMENT_NUMBER' | 'MISSING_REQUIRED'; reason: string };
+export type DocumentNumberResult = { ok: true; value: string } | { ok: false; code: 'INVALID_DOCUMENT_NUMBER' | 'MISSING_REQUIRED'; reason: string };
 
 const FORMATTING = /[.,\s\u00a0]/g;
 const ALNUM_FORMATTING = /[.,\s\u00a0\-/_]/g;

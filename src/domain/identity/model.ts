@@ -6,15 +6,7 @@
  * probability is 2^w / (1 + 2^w).
  */
 import { createHash } from 'node:crypto';
-import {
-  COMPARISONS,
-  COMPARISON_COUNT,
-  C_GIVEN,
-  C_MUNICIPALITY,
-  C_SURNAMES,
-  L,
-  type ComparisonName,
-} from './comparisons';
+import { COMPARISONS, COMPARISON_COUNT, C_GIVEN, C_MUNICIPALITY, C_SURNAMES, L, type ComparisonName } from './comparisons';
 import type { PreparedRecord } from './prepare';
 
 export interface ComparisonParameters {
@@ -75,24 +67,100 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
   lambda: 1e-6,
   comparisons: {
     givenNames: {
-      m: normalized({ exact: 0.7, compatible: 0.13, reordered: 0.02, firstEqual: 0.03, jw95: 0.03, phonetic: 0.03, jw88: 0.02, crossField: 0.01, different: 0.03 }),
-      u: normalized({ exact: 0.002, compatible: 0.003, reordered: 0.0002, firstEqual: 0.008, jw95: 0.001, phonetic: 0.005, jw88: 0.01, crossField: 0.01, different: 0.9608 }),
+      m: normalized({
+        exact: 0.7,
+        compatible: 0.13,
+        reordered: 0.02,
+        firstEqual: 0.03,
+        jw95: 0.03,
+        phonetic: 0.03,
+        jw88: 0.02,
+        crossField: 0.01,
+        different: 0.03,
+      }),
+      u: normalized({
+        exact: 0.002,
+        compatible: 0.003,
+        reordered: 0.0002,
+        firstEqual: 0.008,
+        jw95: 0.001,
+        phonetic: 0.005,
+        jw88: 0.01,
+        crossField: 0.01,
+        different: 0.9608,
+      }),
     },
     surnames: {
-      m: normalized({ exact: 0.72, exactSecondMissing: 0.1, swapped: 0.02, closeBoth: 0.05, closeSecondMissing: 0.01, firstExactSecondDiffers: 0.04, firstCloseSecondDiffers: 0.01, crossPosition: 0.02, different: 0.03 }),
-      u: normalized({ exact: 0.0002, exactSecondMissing: 0.0005, swapped: 0.00005, closeBoth: 0.0002, closeSecondMissing: 0.0002, firstExactSecondDiffers: 0.008, firstCloseSecondDiffers: 0.004, crossPosition: 0.02, different: 0.96685 }),
+      m: normalized({
+        exact: 0.72,
+        exactSecondMissing: 0.1,
+        swapped: 0.02,
+        closeBoth: 0.05,
+        closeSecondMissing: 0.01,
+        firstExactSecondDiffers: 0.04,
+        firstCloseSecondDiffers: 0.01,
+        crossPosition: 0.02,
+        different: 0.03,
+      }),
+      u: normalized({
+        exact: 0.0002,
+        exactSecondMissing: 0.0005,
+        swapped: 0.00005,
+        closeBoth: 0.0002,
+        closeSecondMissing: 0.0002,
+        firstExactSecondDiffers: 0.008,
+        firstCloseSecondDiffers: 0.004,
+        crossPosition: 0.02,
+        different: 0.96685,
+      }),
     },
     birthDate: {
-      m: normalized({ exact: 0.85, exactDefault: 0.02, dayMonthSwap: 0.02, oneDay: 0.02, yearOff: 0.02, sameYearMonth: 0.02, defaultSameYear: 0.01, sameYear: 0.01, different: 0.03 }),
-      u: normalized({ exact: 0.00003, exactDefault: 0.00005, dayMonthSwap: 0.00003, oneDay: 0.00006, yearOff: 0.00006, sameYearMonth: 0.0003, defaultSameYear: 0.0003, sameYear: 0.01, different: 0.98917 }),
+      m: normalized({
+        exact: 0.85,
+        exactDefault: 0.02,
+        dayMonthSwap: 0.02,
+        oneDay: 0.02,
+        yearOff: 0.02,
+        sameYearMonth: 0.02,
+        defaultSameYear: 0.01,
+        sameYear: 0.01,
+        different: 0.03,
+      }),
+      u: normalized({
+        exact: 0.00003,
+        exactDefault: 0.00005,
+        dayMonthSwap: 0.00003,
+        oneDay: 0.00006,
+        yearOff: 0.00006,
+        sameYearMonth: 0.0003,
+        defaultSameYear: 0.0003,
+        sameYear: 0.01,
+        different: 0.98917,
+      }),
     },
     sex: {
       m: normalized({ equal: 0.97, different: 0.03 }),
       u: normalized({ equal: 0.5, different: 0.5 }),
     },
     document: {
-      m: normalized({ exact: 0.8, evolution: 0.05, sameNumberOtherType: 0.01, provisionalEqual: 0.005, oneKeyingError: 0.02, notComparable: 0.075, different: 0.04 }),
-      u: normalized({ exact: 1e-7, evolution: 1e-8, sameNumberOtherType: 1e-8, provisionalEqual: 1e-7, oneKeyingError: 2e-6, notComparable: 0.4, different: 0.599997 }),
+      m: normalized({
+        exact: 0.8,
+        evolution: 0.05,
+        sameNumberOtherType: 0.01,
+        provisionalEqual: 0.005,
+        oneKeyingError: 0.02,
+        notComparable: 0.075,
+        different: 0.04,
+      }),
+      u: normalized({
+        exact: 1e-7,
+        evolution: 1e-8,
+        sameNumberOtherType: 1e-8,
+        provisionalEqual: 1e-7,
+        oneKeyingError: 2e-6,
+        notComparable: 0.4,
+        different: 0.599997,
+      }),
     },
     municipality: {
       m: normalized({ exact: 0.8, sameDepartment: 0.08, different: 0.12 }),

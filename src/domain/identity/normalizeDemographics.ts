@@ -102,13 +102,7 @@ export function birthDateAgreement(a: BirthDate, b: BirthDate): BirthDateAgreeme
 }
 
 /** Agreements accepted by the deterministic tiers as "the same birth date, allowing one typo". */
-export const BIRTH_DATE_TOLERATED: ReadonlySet<BirthDateAgreement> = new Set([
-  'exact',
-  'exactDefault',
-  'dayMonthSwap',
-  'oneDay',
-  'yearOff',
-]);
+export const BIRTH_DATE_TOLERATED: ReadonlySet<BirthDateAgreement> = new Set(['exact', 'exactDefault', 'dayMonthSwap', 'oneDay', 'yearOff']);
 
 const SEX_CODES: Readonly<Record<string, Sex>> = {
   M: 'M',

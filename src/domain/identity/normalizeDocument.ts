@@ -7,11 +7,7 @@
  * identically.
  */
 import { normalizeDocumentNumber } from './documentNumber';
-import {
-  DOCUMENT_TYPE_BY_CODE,
-  isDocumentTypeCode,
-  type DocumentTypeCode,
-} from '../reference/documentTypes';
+import { DOCUMENT_TYPE_BY_CODE, isDocumentTypeCode, type DocumentTypeCode } from '../reference/documentTypes';
 
 /** How a document type behaves for matching. */
 export type DocumentClass =

@@ -8,9 +8,7 @@
 import { cleanNameField, cleanNameText, isNewbornPlaceholder, splitTokens } from './normalizeText';
 
 /** Particles of compound names and surnames (DE LA HOZ, DEL CARMEN, MC CORMICK, SAN JUAN …). */
-export const PARTICLES: ReadonlySet<string> = new Set([
-  'DE', 'DEL', 'LA', 'LAS', 'LOS', 'SAN', 'SANTA', 'Y', 'VAN', 'VON', 'MC', 'MAC',
-]);
+export const PARTICLES: ReadonlySet<string> = new Set(['DE', 'DEL', 'LA', 'LAS', 'LOS', 'SAN', 'SANTA', 'Y', 'VAN', 'VON', 'MC', 'MAC']);
 
 /** Markers of a widow's married form ("VDA. DE GOMEZ", "VIUDA DE GOMEZ"). */
 const WIDOW_MARKERS: ReadonlySet<string> = new Set(['VDA', 'VIUDA', 'VDE']);
@@ -59,7 +57,12 @@ const givenMemo = new Map<string, GivenNames>();
 const surnameMemo = new Map<string, Surnames>();
 const MEMO_LIMIT = 100_000;
 
-function memoized<T>(memo: Map<string, T>, a: string | null | undefined, b: string | null | undefined, compute: (a: string | null | undefined, b: string | null | undefined) => T): T {
+function memoized<T>(
+  memo: Map<string, T>,
+  a: string | null | undefined,
+  b: string | null | undefined,
+  compute: (a: string | null | undefined, b: string | null | undefined) => T,
+): T {
   const key = `${a ?? '\u0000'}\u0001${b ?? '\u0000'}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
@@ -74,9 +77,7 @@ function computeGivenNames(first: string | null | undefined, second: string | nu
   if (joined !== '' && isNewbornPlaceholder(joined)) {
     return { tokens: [], core: [], first: null, rest: null, placeholder: true };
   }
-  const all = [...splitTokens(cleanNameField(first)), ...splitTokens(cleanNameField(second))].map(
-    (t) => GIVEN_ABBREVIATIONS[t] ?? t,
-  );
+  const all = [...splitTokens(cleanNameField(first)), ...splitTokens(cleanNameField(second))].map((t) => GIVEN_ABBREVIATIONS[t] ?? t);
   let core = all.filter((t) => !PARTICLES.has(t));
   if (core.length === 0) core = all.slice();
   return {

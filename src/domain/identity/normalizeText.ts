@@ -106,7 +106,10 @@ export function cleanNameField(raw: string | null | undefined): string | null {
   if (isNullLikeName(cleaned)) return null;
   // Tokens that are placeholders on their own ("MARIA NULL") are dropped, the rest kept.
   if (cleaned.includes('NULL')) {
-    const kept = cleaned.split(' ').filter((t) => t !== 'NULL').join(' ');
+    const kept = cleaned
+      .split(' ')
+      .filter((t) => t !== 'NULL')
+      .join(' ');
     return kept === '' ? null : kept;
   }
   return cleaned;

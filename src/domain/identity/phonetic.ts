@@ -36,14 +36,32 @@ const DIGRAPHS: ReadonlyArray<readonly [string, string]> = [
 
 // Digit for each letter A–Z after vowel removal ('' = deleted).
 const CODE: Record<string, string> = {
-  B: '1', P: '1', F: '1', V: '1',
-  C: '2', G: '2', K: '2', S: '2', X: '2', Z: '2',
-  D: '3', T: '3',
+  B: '1',
+  P: '1',
+  F: '1',
+  V: '1',
+  C: '2',
+  G: '2',
+  K: '2',
+  S: '2',
+  X: '2',
+  Z: '2',
+  D: '3',
+  T: '3',
   L: '4',
-  M: '5', N: '5',
+  M: '5',
+  N: '5',
   R: '6',
-  Q: '7', J: '7',
-  A: '', E: '', I: '', O: '', U: '', H: '', W: '', Y: '',
+  Q: '7',
+  J: '7',
+  A: '',
+  E: '',
+  I: '',
+  O: '',
+  U: '',
+  H: '',
+  W: '',
+  Y: '',
 };
 
 /** Upper-case, accents and Ñ folded (Ñ→N, Á→A, Ü→U …). */

@@ -267,10 +267,7 @@ export function prepare(identity: IdentityInput, context: IdentityContext, tf?: 
     dobYear: dob.year,
     dobMonth: dob.month,
     dobDay: dob.day,
-    dobIso:
-      dob.quality === 'unknown'
-        ? null
-        : `${String(dob.year).padStart(4, '0')}-${String(dob.month).padStart(2, '0')}-${String(dob.day).padStart(2, '0')}`,
+    dobIso: dob.quality === 'unknown' ? null : `${String(dob.year).padStart(4, '0')}-${String(dob.month).padStart(2, '0')}-${String(dob.day).padStart(2, '0')}`,
 
     sex: normalizeSex(identity.sex),
     municipality,

@@ -127,8 +127,7 @@ export function tokenSetSimilarity(a: readonly string[], b: readonly string[], a
       if (pairedA[i]) continue;
       for (let j = 0; j < lb; j++) {
         if (usedB[j]) continue;
-        const ok =
-          pass === 0 ? a[i] === b[j] : pass === 1 ? aKeys![i] !== '' && aKeys![i] === bKeys![j] : jaroWinklerAtLeast(a[i], b[j], 0.92) >= 0.92;
+        const ok = pass === 0 ? a[i] === b[j] : pass === 1 ? aKeys![i] !== '' && aKeys![i] === bKeys![j] : jaroWinklerAtLeast(a[i], b[j], 0.92) >= 0.92;
         if (ok) {
           usedB[j] = 1;
           pairedA[i] = 1;

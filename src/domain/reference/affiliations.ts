@@ -1,25 +1,9 @@
 /** Subsystems of the Sistema de Protección Social reported to RUAF (Decreto 1637 de 2006). */
-export const SUBSYSTEMS = [
-  'SALUD',
-  'PENSIONES',
-  'RIESGOS_LABORALES',
-  'COMPENSACION_FAMILIAR',
-  'CESANTIAS',
-  'PENSIONADOS',
-  'ASISTENCIA_SOCIAL',
-] as const;
+export const SUBSYSTEMS = ['SALUD', 'PENSIONES', 'RIESGOS_LABORALES', 'COMPENSACION_FAMILIAR', 'CESANTIAS', 'PENSIONADOS', 'ASISTENCIA_SOCIAL'] as const;
 export type Subsystem = (typeof SUBSYSTEMS)[number];
 
 /** Normalized affiliation state; the source's own code is kept next to it (`stateCode`). */
-export const AFFILIATION_STATES = [
-  'ACTIVO',
-  'SUSPENDIDO',
-  'RETIRADO',
-  'FALLECIDO',
-  'PROTECCION_LABORAL',
-  'DESAFILIADO',
-  'OTRO',
-] as const;
+export const AFFILIATION_STATES = ['ACTIVO', 'SUSPENDIDO', 'RETIRADO', 'FALLECIDO', 'PROTECCION_LABORAL', 'DESAFILIADO', 'OTRO'] as const;
 export type AffiliationState = (typeof AFFILIATION_STATES)[number];
 
 /**

@@ -2,9 +2,7 @@
  * Identity document types, named by the SISPRO `TipoIdPISIS` letter codes (BDUA, RUAF, RIPS).
  * Each source has its own coding; the per-source maps below translate into these codes.
  */
-export const DOCUMENT_TYPE_CODES = [
-  'RC', 'TI', 'CC', 'CE', 'PA', 'CD', 'SC', 'PE', 'PT', 'CN', 'DE', 'AS', 'MS', 'NU', 'SI',
-] as const;
+export const DOCUMENT_TYPE_CODES = ['RC', 'TI', 'CC', 'CE', 'PA', 'CD', 'SC', 'PE', 'PT', 'CN', 'DE', 'AS', 'MS', 'NU', 'SI'] as const;
 export type DocumentTypeCode = (typeof DOCUMENT_TYPE_CODES)[number];
 
 export interface DocumentTypeInfo {
@@ -39,9 +37,7 @@ export const DOCUMENT_TYPES: readonly DocumentTypeInfo[] = [
   { code: 'SI', name: 'Sin identificación', numeric: false, lifeCycleRank: null, national: true },
 ];
 
-export const DOCUMENT_TYPE_BY_CODE: ReadonlyMap<DocumentTypeCode, DocumentTypeInfo> = new Map(
-  DOCUMENT_TYPES.map((t) => [t.code, t]),
-);
+export const DOCUMENT_TYPE_BY_CODE: ReadonlyMap<DocumentTypeCode, DocumentTypeInfo> = new Map(DOCUMENT_TYPES.map((t) => [t.code, t]));
 
 export function isDocumentTypeCode(value: string): value is DocumentTypeCode {
   return DOCUMENT_TYPE_BY_CODE.has(value as DocumentTypeCode);

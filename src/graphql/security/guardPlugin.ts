@@ -15,8 +15,7 @@ export interface GuardOptions extends AnalysisLimits {
   logger: Logger;
 }
 
-const limitError = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
 
 /**
  * Runs once the operation is parsed, validated (depth, aliases, directives, tokens) and resolved,

@@ -99,7 +99,13 @@ export function analyzeOperation(
         const name = sel.name.value;
         if (name === '__typename') continue;
         const def =
-          name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+          name === '__schema'
+            ? SchemaMetaFieldDef
+            : name === '__type'
+              ? TypeMetaFieldDef
+              : isObjectType(parent) || isInterfaceType(parent)
+                ? parent.getFields()[name]
+                : undefined;
         if (!def) continue;
         if (!name.startsWith('__')) record(parent, name);
         const named = getNamedType(def.type);
@@ -123,7 +129,12 @@ export function analyzeOperation(
     return cost;
   };
 
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return { cost: 0, fields, invalidFirst };
   const cost = walk(operation.selectionSet, root, []);
   return { cost, fields, invalidFirst };

@@ -7,7 +7,9 @@ import {
   type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
-  type GraphQLSchema, GraphQLError } from 'graphql';
+  type GraphQLSchema,
+  GraphQLError,
+} from 'graphql';
 import { ROLES, type Role, AppError } from '../../kernel';
 import type { GraphQLContext } from '../context';
 import { AUDIT_SUBJECT_KEY, PERSONAL_TYPE_KEY, SENSITIVITIES, SENSITIVITY_KEY, type AuditSubject, type Sensitivity, ALLOW_KEY } from '../shared';
@@ -15,8 +17,7 @@ import { checkDeadline, withDeadline } from './deadline';
 import { disclosureFor, maskValue } from './policy';
 type AnyField = GraphQLField<unknown, GraphQLContext>;
 
-export const allowedRoles = (field: { extensions?: Record<string, unknown> | null }): Role[] | undefined =>
-  field.extensions?.[ALLOW_KEY] as Role[] | undefined;
+export const allowedRoles = (field: { extensions?: Record<string, unknown> | null }): Role[] | undefined => field.extensions?.[ALLOW_KEY] as Role[] | undefined;
 export const sensitivityOf = (field: { extensions?: Record<string, unknown> | null }): Sensitivity | undefined =>
   field.extensions?.[SENSITIVITY_KEY] as Sensitivity | undefined;
 
@@ -43,7 +44,8 @@ export function schemaRuleProblems(schema: GraphQLSchema): string[] {
       const coord = `${type.name}.${f.name}`;
       const level = sensitivityOf(f);
       const allow = allowedRoles(f);
-      if (allow !== undefined && (!Array.isArray(allow) || !allow.length || allow.some((r) => !ROLES.includes(r)))) problems.push(`${coord}: invalid @Allow roles`);
+      if (allow !== undefined && (!Array.isArray(allow) || !allow.length || allow.some((r) => !ROLES.includes(r))))
+        problems.push(`${coord}: invalid @Allow roles`);
       if (level === undefined) {
         if (personal) problems.push(`${coord}: field of a personal type without @Sensitive(...)`);
         continue;

@@ -55,5 +55,5 @@ registerEnumType(Subsystem, { name: 'Subsystem', description: 'Subsystem of the 
 export const RecordStatus = { ACTIVE: 'active', VANISHED: 'vanished' } as const;
 registerEnumType(RecordStatus, {
   name: 'RecordStatus',
-  description: 'ACTIVE while the record is in its source\'s latest extract; VANISHED once a later extract no longer has it.',
+  description: "ACTIVE while the record is in its source's latest extract; VANISHED once a later extract no longer has it.",
 });

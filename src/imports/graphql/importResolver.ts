@@ -45,14 +45,19 @@ export class ImportResolver {
   ): Promise<ImportRowErrorConnection> {
     checkPageSize(first, ctx.services.imports.maxPage);
     const rows = await ctx.services.imports.rowErrors(run.internalId, { first, afterId: after ? decodeCursor(after) : undefined, severity });
-    return nodePage(rows.slice(0, first), rows.length > first, (e) => e.id, (e) => ({
-      id: String(e.id),
-      line: e.line,
-      field: e.field,
-      code: e.code,
-      message: e.message,
-      severity: e.severity,
-    }));
+    return nodePage(
+      rows.slice(0, first),
+      rows.length > first,
+      (e) => e.id,
+      (e) => ({
+        id: String(e.id),
+        line: e.line,
+        field: e.field,
+        code: e.code,
+        message: e.message,
+        severity: e.severity,
+      }),
+    );
   }
 
   @Allow(...OPERATION_ROLES)

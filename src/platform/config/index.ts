@@ -6,13 +6,15 @@ import { z } from 'zod';
  * All problems are collected and reported together so an operator fixes them in one pass.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const ratio = z.coerce.number().min(0).max(1);
 
-const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const split = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 /** Comma-separated list. */
 const list = z.string().transform(split).pipe(z.array(z.string()).min(1));
 const SOURCES = ['sisben', 'bdua', 'ruaf', 'ruv'] as const;
@@ -52,7 +54,10 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -146,7 +151,12 @@ export const configSchema = z.object({
   /** Records sampled to train the linkage model (0: keep the built-in priors). */
   RECONCILE_TRAINING_SAMPLE: z.coerce.number().int().min(0).max(2_000_000).default(100_000),
   /** How long a steward's claim on a review item lasts (re-claiming extends it). */
-  REVIEW_CLAIM_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  REVIEW_CLAIM_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** Survivorship: source precedence per golden attribute (first wins). */
   SURVIVORSHIP_NAME: sources.default(['bdua', 'ruaf', 'sisben', 'ruv']),
   SURVIVORSHIP_BIRTH_DATE: sources.default(['bdua', 'ruaf', 'sisben', 'ruv']),

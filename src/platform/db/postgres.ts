@@ -94,4 +94,3 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { clie
     },
   };
 }
-

@@ -4,7 +4,8 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 export const ReconciliationState = graphqlEnumOf(RECONCILIATION_STATES);
 registerEnumType(ReconciliationState, {
   name: 'ReconciliationState',
-  description: 'pending → running (matching batches) → merging (held merges, household checks, audit sample) → done; failed when the circuit breaker held merges back.',
+  description:
+    'pending → running (matching batches) → merging (held merges, household checks, audit sample) → done; failed when the circuit breaker held merges back.',
 });
 
 @ObjectType({ simpleResolvers: true, description: 'Candidate pairs one blocking rule generated (diagnostics: linkage cost is the number of pairs).' })

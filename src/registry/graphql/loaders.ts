@@ -20,33 +20,23 @@ export function createRegistryLoaders(repos: RegistryLoaderRepositories, scope: 
   const personIdsNotNull = (r: { personId: number | null }) => r.personId as number;
   return {
     personById: new DataLoader<number, PersonRow | null>(async (ids) => byId(ids, await repos.persons.findByIds(ids, scope), (r) => r.id)),
-    householdById: new DataLoader<number, HouseholdRow | null>(async (ids) =>
-      byId(ids, await repos.households.findByIds(ids, scope), (r) => r.id),
-    ),
+    householdById: new DataLoader<number, HouseholdRow | null>(async (ids) => byId(ids, await repos.households.findByIds(ids, scope), (r) => r.id)),
     membersByHousehold: new DataLoader<number, MembershipRow[]>(async (ids) =>
       groupBy(ids, await repos.households.membershipsByHouseholdIds(ids), (r) => r.householdId),
     ),
     membershipsByPerson: new DataLoader<number, MembershipRow[]>(async (ids) =>
       groupBy(ids, await repos.households.membershipsByPersonIds(ids), personIdsNotNull),
     ),
-    identifiersByPerson: new DataLoader(async (ids: readonly number[]) =>
-      groupBy(ids, await repos.facts.identifiersByPersonIds(ids), (r) => r.personId),
-    ),
-    affiliationsByPerson: new DataLoader(async (ids: readonly number[]) =>
-      groupBy(ids, await repos.facts.affiliationsByPersonIds(ids), personIdsNotNull),
-    ),
-    sisbenByPerson: new DataLoader(async (ids: readonly number[]) =>
-      groupBy(ids, await repos.facts.sisbenByPersonIds(ids), personIdsNotNull),
-    ),
+    identifiersByPerson: new DataLoader(async (ids: readonly number[]) => groupBy(ids, await repos.facts.identifiersByPersonIds(ids), (r) => r.personId)),
+    affiliationsByPerson: new DataLoader(async (ids: readonly number[]) => groupBy(ids, await repos.facts.affiliationsByPersonIds(ids), personIdsNotNull)),
+    sisbenByPerson: new DataLoader(async (ids: readonly number[]) => groupBy(ids, await repos.facts.sisbenByPersonIds(ids), personIdsNotNull)),
     victimRegistrationsByPerson: new DataLoader(async (ids: readonly number[]) =>
       groupBy(ids, await repos.facts.victimRegistrationsByPersonIds(ids), personIdsNotNull),
     ),
     sourceRecordsByPerson: new DataLoader<number, SourceRecordView[]>(async (ids) =>
       groupBy(ids, await repos.facts.sourceRecordsByPersonIds(ids), personIdsNotNull),
     ),
-    sourceRecordById: new DataLoader<number, SourceRecordView | null>(async (ids) =>
-      byId(ids, await repos.facts.sourceRecordsByIds(ids), (r) => r.id),
-    ),
+    sourceRecordById: new DataLoader<number, SourceRecordView | null>(async (ids) => byId(ids, await repos.facts.sourceRecordsByIds(ids), (r) => r.id)),
   };
 }
 

@@ -3,16 +3,7 @@ import type { RegistryContext } from './context';
 import { Subsystem, Sensitive } from '../../graphql/shared';
 import { toAffiliation, toHousehold, toIdentifier, toMember, toPerson, toSisben, toSourceRecord, toVictimRegistration } from './mappers';
 import { Household, HouseholdMember } from './householdTypes';
-import {
-  Affiliation,
-  GoldenValue,
-  Identifier,
-  Municipality,
-  Person,
-  SisbenClassification,
-  SourceRecord,
-  VictimRegistration,
-} from './personTypes';
+import { Affiliation, GoldenValue, Identifier, Municipality, Person, SisbenClassification, SourceRecord, VictimRegistration } from './personTypes';
 import { sourceRecordOf, withinScope } from './scope';
 
 @Resolver(() => Person)
@@ -46,9 +37,7 @@ export class PersonResolver {
     includeVanished?: boolean,
   ): Promise<Affiliation[]> {
     const rows = await ctx.loaders.affiliationsByPerson.load(p.internalId);
-    return rows
-      .filter((r) => (includeVanished || r.status === 'active') && (!subsystem || r.subsystem === subsystem))
-      .map(toAffiliation);
+    return rows.filter((r) => (includeVanished || r.status === 'active') && (!subsystem || r.subsystem === subsystem)).map(toAffiliation);
   }
 
   @FieldResolver(() => SisbenClassification, { nullable: true, description: 'Current Sisbén IV classification.' })
@@ -63,9 +52,7 @@ export class PersonResolver {
   @FieldResolver(() => [VictimRegistration])
   @Sensitive('victim')
   async victimRegistrations(@Root() p: Person, @Ctx() ctx: RegistryContext): Promise<VictimRegistration[]> {
-    return (await ctx.loaders.victimRegistrationsByPerson.load(p.internalId)).map((r) =>
-      toVictimRegistration(r, ctx.services.reference.eventLabel),
-    );
+    return (await ctx.loaders.victimRegistrationsByPerson.load(p.internalId)).map((r) => toVictimRegistration(r, ctx.services.reference.eventLabel));
   }
 
   @FieldResolver(() => [SourceRecord], { description: 'Every source record linked to this person (provenance).' })

@@ -1,5 +1,16 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { AffiliationState, DocumentType, RecordStatus, Sex, SisbenGroup, Source, Subsystem, LocalDateScalar, PersonalType, Sensitive } from '../../graphql/shared';
+import {
+  AffiliationState,
+  DocumentType,
+  RecordStatus,
+  Sex,
+  SisbenGroup,
+  Source,
+  Subsystem,
+  LocalDateScalar,
+  PersonalType,
+  Sensitive,
+} from '../../graphql/shared';
 import { Node } from './nodeTypes';
 import { Municipality, VictimizingEvent } from './referenceTypes';
 import { SourceRecord } from './sourceRecordTypes';

@@ -1,15 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RegistryContext } from './context';
 import { Allow, ANY_ROLE } from '../../graphql/shared';
-import {
-  Department,
-  DocumentTypeInfo,
-  KinshipRole,
-  LogroDimension,
-  Municipality,
-  SisbenSubgroupInfo,
-  VictimizingEvent,
-} from './referenceTypes';
+import { Department, DocumentTypeInfo, KinshipRole, LogroDimension, Municipality, SisbenSubgroupInfo, VictimizingEvent } from './referenceTypes';
 
 @Resolver()
 export class ReferenceResolver {

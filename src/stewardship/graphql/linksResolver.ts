@@ -20,7 +20,9 @@ const ATTRIBUTES: { attribute: string; value: (e: EntityIdentityRow) => string |
 /** How a person was formed: its links, merges, competing values and open questions about it. */
 @Resolver(() => Person)
 export class PersonExplanationResolver {
-  @FieldResolver(() => [RecordLink], { description: 'Every linked source record with how it joined this person (link type, score, reasons, per-field evidence).' })
+  @FieldResolver(() => [RecordLink], {
+    description: 'Every linked source record with how it joined this person (link type, score, reasons, per-field evidence).',
+  })
   @Sensitive('public')
   async links(@Root() p: Person, @Ctx() ctx: StewardshipContext): Promise<RecordLink[]> {
     return (await ctx.loaders.linksByPerson.load(p.internalId)).map(toRecordLink);
@@ -111,7 +113,10 @@ export class LinksExportResolver {
       'Exports every record’s link (source,file,line,person_id,link_type,score) to a CSV in the server’s EXPORT_DIR, by a background job. ' +
       'With the job queue down the export is recorded as PENDING.',
   })
-  async exportLinks(@Ctx() ctx: StewardshipContext, @Arg('source', () => Source, { nullable: true, description: 'Only this source; every source when omitted.' }) source?: string) {
+  async exportLinks(
+    @Ctx() ctx: StewardshipContext,
+    @Arg('source', () => Source, { nullable: true, description: 'Only this source; every source when omitted.' }) source?: string,
+  ) {
     const row = await ctx.services.linksExport.request(source ? LinksExportService.parseSource(fromSourceEnum(source)) : null, ctx.principal.actor);
     return toLinksExport(row);
   }
@@ -123,4 +128,3 @@ export class LinksExportResolver {
     return row && toLinksExport(row);
   }
 }
-

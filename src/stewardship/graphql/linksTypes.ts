@@ -3,10 +3,17 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { RecordStatus, Source, DateTimeScalar, PersonalType, Sensitive } from '../../graphql/shared';
 import { Contribution } from './reviewTypes';
 
-export const LinkType = { NEW_PERSON: 'new_person', DETERMINISTIC: 'deterministic', PHONETIC: 'phonetic', PROBABILISTIC: 'probabilistic', STEWARD: 'steward' } as const;
+export const LinkType = {
+  NEW_PERSON: 'new_person',
+  DETERMINISTIC: 'deterministic',
+  PHONETIC: 'phonetic',
+  PROBABILISTIC: 'probabilistic',
+  STEWARD: 'steward',
+} as const;
 registerEnumType(LinkType, {
   name: 'LinkType',
-  description: 'How a record joined its person: it started a new person, or matched a record already linked (deterministic, phonetic or probabilistic tier), or a steward placed it.',
+  description:
+    'How a record joined its person: it started a new person, or matched a record already linked (deterministic, phonetic or probabilistic tier), or a steward placed it.',
 });
 
 @ObjectType({ description: 'How one source record came to belong to its person: the explanation of a link.' })

@@ -13,9 +13,7 @@ export function createStewardshipLoaders(repos: { review: ReviewRepository }, sc
   return {
     linksByPerson: new DataLoader<number, EntityLinkRow[]>(async (ids) => groupBy(ids, await repos.review.linksByPersonIds(ids), (r) => r.personId)),
     entityById: new DataLoader<number, EntityIdentityRow | null>(async (ids) => byId(ids, await repos.review.entities(ids), (r) => r.id)),
-    entitiesByPerson: new DataLoader<number, EntityIdentityRow[]>(async (ids) =>
-      groupBy(ids, await repos.review.entitiesOfPersons(ids), personIdsNotNull),
-    ),
+    entitiesByPerson: new DataLoader<number, EntityIdentityRow[]>(async (ids) => groupBy(ids, await repos.review.entitiesOfPersons(ids), personIdsNotNull)),
     mergesBySurvivor: new DataLoader<number, MergeRow[]>(async (ids) => groupBy(ids, await repos.review.mergesBySurvivorIds(ids), (r) => r.survivorId)),
     mergedIdsByPerson: new DataLoader<number, { personId: number; publicId: string }[]>(async (ids) =>
       groupBy(ids, await repos.review.mergedIdsByPersonIds(ids), (r) => r.personId),

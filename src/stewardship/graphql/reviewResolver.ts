@@ -97,7 +97,9 @@ export class ReviewResolver {
   }
 
   @Allow(...STEWARDS)
-  @Mutation(() => ClaimReviewItemResult, { description: 'Claims an item for REVIEW_CLAIM_MINUTES (exclusive; claim again to extend). Refreshes the item’s view of its persons.' })
+  @Mutation(() => ClaimReviewItemResult, {
+    description: 'Claims an item for REVIEW_CLAIM_MINUTES (exclusive; claim again to extend). Refreshes the item’s view of its persons.',
+  })
   async claimReviewItem(@Arg('id', () => ID) id: string, @Ctx() ctx: StewardshipContext) {
     const o = await ctx.services.review.claim(parseId(id, 'a valid id'), actorOf(ctx), ctx.scope);
     if (o.kind === 'claimed') return { kind: 'ReviewItemClaimed' as const, item: toReviewItem(o.item), claimedUntil: o.item.claimExpiresAt! };
@@ -151,7 +153,12 @@ export class ReviewResolver {
     );
     switch (o.kind) {
       case 'unmerged':
-        return { kind: 'Unmerged' as const, mergeId: String(o.merge.id), survivor: await personOf(ctx, o.survivorId), restored: await personOf(ctx, o.restoredId) };
+        return {
+          kind: 'Unmerged' as const,
+          mergeId: String(o.merge.id),
+          survivor: await personOf(ctx, o.survivorId),
+          restored: await personOf(ctx, o.restoredId),
+        };
       case 'alreadyUndone':
         return { kind: 'MergeAlreadyUndone' as const, mergeId: String(o.merge.id), undoneAt: o.merge.undoneAt };
       case 'superseded':

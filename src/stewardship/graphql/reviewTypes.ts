@@ -32,7 +32,9 @@ registerEnumType(ReviewDecisionKind, {
   name: 'ReviewDecisionKind',
   valuesConfig: {
     SAME_PERSON: { description: 'Merge the two persons (survivor: the older) and pin the records together; for a single-person item, confirm and pin.' },
-    DIFFERENT_PERSONS: { description: 'Pin the records apart; for a linked record (audit sample, changed record, household change), detach it into a new person.' },
+    DIFFERENT_PERSONS: {
+      description: 'Pin the records apart; for a linked record (audit sample, changed record, household change), detach it into a new person.',
+    },
     DEFER: { description: 'Keep the item in the queue (DEFERRED) with the reason.' },
   },
 });

@@ -78,22 +78,76 @@ export interface NoiseProfile {
 /** Rates chosen to resemble each registry (survey-captured Sisbén, RNEC-checked BDUA, declared RUV). */
 export const NOISE_PROFILES: Record<LinkageSource, NoiseProfile> = {
   sisben: {
-    typoGiven: 0.03, typoSurname: 0.03, phonetic: 0.03, variant: 0.35, dropSecondName: 0.08, dropSecondSurname: 0.04,
-    swapSurnames: 0.01, resplit: 0.4, particle: 0.5, fieldsSwap: 0.002, dobSwap: 0.01, dobDay: 0.005, dobYear: 0.005,
-    dobDefault: 0.004, docTranspose: 0.006, docMistype: 0.004, noDocument: 0.02, evolutionLag: 0.5, sharedDoc: 0,
-    sexFlip: 0.002, encodingLoss: 0, duplicate: 0.004,
+    typoGiven: 0.03,
+    typoSurname: 0.03,
+    phonetic: 0.03,
+    variant: 0.35,
+    dropSecondName: 0.08,
+    dropSecondSurname: 0.04,
+    swapSurnames: 0.01,
+    resplit: 0.4,
+    particle: 0.5,
+    fieldsSwap: 0.002,
+    dobSwap: 0.01,
+    dobDay: 0.005,
+    dobYear: 0.005,
+    dobDefault: 0.004,
+    docTranspose: 0.006,
+    docMistype: 0.004,
+    noDocument: 0.02,
+    evolutionLag: 0.5,
+    sharedDoc: 0,
+    sexFlip: 0.002,
+    encodingLoss: 0,
+    duplicate: 0.004,
   },
   bdua: {
-    typoGiven: 0.008, typoSurname: 0.008, phonetic: 0.008, variant: 0.15, dropSecondName: 0.05, dropSecondSurname: 0.02,
-    swapSurnames: 0.003, resplit: 0.3, particle: 0.3, fieldsSwap: 0.001, dobSwap: 0.003, dobDay: 0.002, dobYear: 0.002,
-    dobDefault: 0.002, docTranspose: 0.002, docMistype: 0.001, noDocument: 0, evolutionLag: 0.25, sharedDoc: 0.05,
-    sexFlip: 0.001, encodingLoss: 0.02, duplicate: 0.003,
+    typoGiven: 0.008,
+    typoSurname: 0.008,
+    phonetic: 0.008,
+    variant: 0.15,
+    dropSecondName: 0.05,
+    dropSecondSurname: 0.02,
+    swapSurnames: 0.003,
+    resplit: 0.3,
+    particle: 0.3,
+    fieldsSwap: 0.001,
+    dobSwap: 0.003,
+    dobDay: 0.002,
+    dobYear: 0.002,
+    dobDefault: 0.002,
+    docTranspose: 0.002,
+    docMistype: 0.001,
+    noDocument: 0,
+    evolutionLag: 0.25,
+    sharedDoc: 0.05,
+    sexFlip: 0.001,
+    encodingLoss: 0.02,
+    duplicate: 0.003,
   },
   ruv: {
-    typoGiven: 0.025, typoSurname: 0.025, phonetic: 0.025, variant: 0.3, dropSecondName: 0.1, dropSecondSurname: 0.05,
-    swapSurnames: 0.01, resplit: 0.4, particle: 0.5, fieldsSwap: 0.003, dobSwap: 0.01, dobDay: 0.006, dobYear: 0.008,
-    dobDefault: 0.006, docTranspose: 0.006, docMistype: 0.004, noDocument: 0, evolutionLag: 0.6, sharedDoc: 0.05,
-    sexFlip: 0.003, encodingLoss: 0.01, duplicate: 0,
+    typoGiven: 0.025,
+    typoSurname: 0.025,
+    phonetic: 0.025,
+    variant: 0.3,
+    dropSecondName: 0.1,
+    dropSecondSurname: 0.05,
+    swapSurnames: 0.01,
+    resplit: 0.4,
+    particle: 0.5,
+    fieldsSwap: 0.003,
+    dobSwap: 0.01,
+    dobDay: 0.006,
+    dobYear: 0.008,
+    dobDefault: 0.006,
+    docTranspose: 0.006,
+    docMistype: 0.004,
+    noDocument: 0,
+    evolutionLag: 0.6,
+    sharedDoc: 0.05,
+    sexFlip: 0.003,
+    encodingLoss: 0.01,
+    duplicate: 0,
   },
 };
 
@@ -142,9 +196,82 @@ export interface LinkageManifest {
 // of each drawn name onto a Zipf-ranked list keeps families consistent (a surname always maps to the
 // same surname) and gives realistic namesake rates and block sizes.
 
-const COMMON_SURNAMES = ['RODRÍGUEZ', 'GÓMEZ', 'GONZÁLEZ', 'MARTÍNEZ', 'GARCÍA', 'LÓPEZ', 'HERNÁNDEZ', 'SÁNCHEZ', 'RAMÍREZ', 'PÉREZ', 'DÍAZ', 'MUÑOZ', 'ROJAS', 'MORENO', 'JIMÉNEZ', 'CASTRO', 'VARGAS', 'TORRES', 'ORTIZ', 'RUIZ', 'SUÁREZ', 'MEJÍA', 'CASTILLO', 'GUTIÉRREZ', 'OSORIO', 'CARDONA', 'VALENCIA', 'QUINTERO', 'ZAPATA', 'MOSQUERA'];
-const COMMON_FEMALE = ['MARÍA', 'LUZ', 'ANA', 'SANDRA', 'DIANA', 'PAOLA', 'YULIETH', 'LEIDY', 'ÁNGELA', 'MARTHA', 'CLAUDIA', 'NATALIA', 'YESICA', 'MÓNICA', 'CAROLINA', 'ANA MARÍA', 'MARÍA DEL CARMEN', 'GLORIA', 'BLANCA', 'VALENTINA'];
-const COMMON_MALE = ['JOSÉ', 'JUAN', 'LUIS', 'CARLOS', 'JHON', 'JORGE', 'ANDRÉS', 'DIEGO', 'JAIME', 'OSCAR', 'JESÚS', 'MIGUEL', 'FABIÁN', 'HERNÁN', 'DAVID', 'ALEXÁNDER', 'BRAYAN', 'YEISON', 'WILMER', 'JHONATAN'];
+const COMMON_SURNAMES = [
+  'RODRÍGUEZ',
+  'GÓMEZ',
+  'GONZÁLEZ',
+  'MARTÍNEZ',
+  'GARCÍA',
+  'LÓPEZ',
+  'HERNÁNDEZ',
+  'SÁNCHEZ',
+  'RAMÍREZ',
+  'PÉREZ',
+  'DÍAZ',
+  'MUÑOZ',
+  'ROJAS',
+  'MORENO',
+  'JIMÉNEZ',
+  'CASTRO',
+  'VARGAS',
+  'TORRES',
+  'ORTIZ',
+  'RUIZ',
+  'SUÁREZ',
+  'MEJÍA',
+  'CASTILLO',
+  'GUTIÉRREZ',
+  'OSORIO',
+  'CARDONA',
+  'VALENCIA',
+  'QUINTERO',
+  'ZAPATA',
+  'MOSQUERA',
+];
+const COMMON_FEMALE = [
+  'MARÍA',
+  'LUZ',
+  'ANA',
+  'SANDRA',
+  'DIANA',
+  'PAOLA',
+  'YULIETH',
+  'LEIDY',
+  'ÁNGELA',
+  'MARTHA',
+  'CLAUDIA',
+  'NATALIA',
+  'YESICA',
+  'MÓNICA',
+  'CAROLINA',
+  'ANA MARÍA',
+  'MARÍA DEL CARMEN',
+  'GLORIA',
+  'BLANCA',
+  'VALENTINA',
+];
+const COMMON_MALE = [
+  'JOSÉ',
+  'JUAN',
+  'LUIS',
+  'CARLOS',
+  'JHON',
+  'JORGE',
+  'ANDRÉS',
+  'DIEGO',
+  'JAIME',
+  'OSCAR',
+  'JESÚS',
+  'MIGUEL',
+  'FABIÁN',
+  'HERNÁN',
+  'DAVID',
+  'ALEXÁNDER',
+  'BRAYAN',
+  'YEISON',
+  'WILMER',
+  'JHONATAN',
+];
 
 function zipfMap(drawnFrom: readonly string[], common: readonly string[], s: number): Map<string, string> {
   const ranked = [...new Set([...common, ...drawnFrom])];
@@ -190,7 +317,11 @@ export class LinkagePopulation {
   private readonly pop: Population;
   readonly structure: StructureOptions;
 
-  constructor(readonly seed: number, readonly asOf: string, structure: Partial<StructureOptions> = {}) {
+  constructor(
+    readonly seed: number,
+    readonly asOf: string,
+    structure: Partial<StructureOptions> = {},
+  ) {
     this.pop = new Population({ seed, asOf });
     this.structure = { ...DEFAULT_STRUCTURE, ...structure };
   }
@@ -249,7 +380,14 @@ export class LinkagePopulation {
       if (!donor || donorHh.municipality === h.municipality) continue;
       // Half of them were born the same year as their namesake (the hard case for blocking).
       const birthDate = r.chance(0.5) ? `${donor.birthDate.slice(0, 4)}${p.birthDate.slice(4)}` : p.birthDate;
-      h.members[i] = { ...p, firstName: donor.firstName, secondName: donor.secondName, firstSurname: donor.firstSurname, secondSurname: donor.secondSurname, birthDate: birthDate <= this.asOf ? birthDate : p.birthDate };
+      h.members[i] = {
+        ...p,
+        firstName: donor.firstName,
+        secondName: donor.secondName,
+        firstSurname: donor.firstSurname,
+        secondSurname: donor.secondSurname,
+        birthDate: birthDate <= this.asOf ? birthDate : p.birthDate,
+      };
       tag(p.serial, 'namesake');
     }
     return { household: h, tags };
@@ -265,14 +403,7 @@ interface Appearance {
 }
 
 /** One appearance of `p` in a source, with that source's noise (deterministic per person and source). */
-export function noisyAppearance(
-  p: SyntheticPerson,
-  h: SyntheticHousehold,
-  profile: NoiseProfile,
-  r: Rng,
-  asOf: string,
-  scale = 1,
-): Appearance {
+export function noisyAppearance(p: SyntheticPerson, h: SyntheticHousehold, profile: NoiseProfile, r: Rng, asOf: string, scale = 1): Appearance {
   const tags: string[] = [];
   const q = { ...p };
   const hit = (prob: number) => prob > 0 && r.chance(Math.min(1, prob * scale));
@@ -349,7 +480,12 @@ export function noisyAppearance(
 
   // Birth date (one error at most).
   const dobRoll = r.next() / scale;
-  const dobKinds: ['swap' | 'day' | 'year' | 'default', number][] = [['swap', profile.dobSwap], ['day', profile.dobDay], ['year', profile.dobYear], ['default', profile.dobDefault]];
+  const dobKinds: ['swap' | 'day' | 'year' | 'default', number][] = [
+    ['swap', profile.dobSwap],
+    ['day', profile.dobDay],
+    ['year', profile.dobYear],
+    ['default', profile.dobDefault],
+  ];
   let acc = 0;
   for (const [kind, prob] of dobKinds) {
     acc += prob;
@@ -403,7 +539,10 @@ class FileSink {
   private readonly ws: WriteStream;
   private pending = '';
   rows = 0;
-  constructor(readonly path: string, private readonly encoding: 'utf-8' | 'windows-1252') {
+  constructor(
+    readonly path: string,
+    private readonly encoding: 'utf-8' | 'windows-1252',
+  ) {
     this.ws = createWriteStream(path);
   }
   async write(text: string): Promise<void> {
@@ -426,7 +565,10 @@ class FileSink {
 function writerOf(source: LinkageSource, asOf: string): RowWriter {
   if (source === 'sisben') return sisbenWriter(asOf);
   if (source === 'bdua') return bduaWriter(asOf, 'MS');
-  return ruvWriter(asOf, loadMunicipalities().map((m) => m.code));
+  return ruvWriter(
+    asOf,
+    loadMunicipalities().map((m) => m.code),
+  );
 }
 
 /** Writes the files, the truth and the manifest. Returns the manifest. */

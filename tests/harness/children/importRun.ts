@@ -50,12 +50,16 @@ Object.defineProperty(db.stats, 'queries', {
 });
 const copyFrom = db.copyFrom.bind(db);
 db.copyFrom = (table, columns, data) =>
-  copyFrom(table, columns, (async function* () {
-    for await (const chunk of data) {
-      count();
-      yield chunk;
-    }
-  })());
+  copyFrom(
+    table,
+    columns,
+    (async function* () {
+      for await (const chunk of data) {
+        count();
+        yield chunk;
+      }
+    })(),
+  );
 
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: args.url, IMPORT_CHUNK_SIZE: args.chunkSize });
 const logger = createLogger({ level: 'silent' });

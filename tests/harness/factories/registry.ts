@@ -76,13 +76,7 @@ export async function seedRegistry(db: Database, opts: { households: number; mem
 
   const out: SeededRegistry = { persons: [], households: [], runIds };
   let line = 1;
-  const entity = async (
-    source: 'sisben' | 'bdua' | 'ruv',
-    runId: number,
-    key: string,
-    personId: number | null,
-    identity: Record<string, unknown>,
-  ) => {
+  const entity = async (source: 'sisben' | 'bdua' | 'ruv', runId: number, key: string, personId: number | null, identity: Record<string, unknown>) => {
     line++;
     const hash = digest(`${source}:${key}`);
     const [e] = await orm
@@ -111,9 +105,7 @@ export async function seedRegistry(db: Database, opts: { households: number; mem
         normalized: { sourceKey: key, identity },
       })
       .returning({ id: sourceRecords.id });
-    await orm.execute(
-      sql`update source_entities set current_record_id = ${r.id} where id = ${e.id}`,
-    );
+    await orm.execute(sql`update source_entities set current_record_id = ${r.id} where id = ${e.id}`);
     return { entityId: e.id, recordId: r.id };
   };
 

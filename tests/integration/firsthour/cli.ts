@@ -19,7 +19,8 @@ function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (/^(DATABASE_URL|REDIS_URL|QUEUE_PREFIX|DATA_DIR|INBOX_DIR|EXPORT_DIR|LOG_LEVEL|LOG_FORMAT|JUNTOS_LANG|IMPORT_|RECONCILE_|NODE_ENV|PORT|HOST)/.test(k)) continue;
+    if (/^(DATABASE_URL|REDIS_URL|QUEUE_PREFIX|DATA_DIR|INBOX_DIR|EXPORT_DIR|LOG_LEVEL|LOG_FORMAT|JUNTOS_LANG|IMPORT_|RECONCILE_|NODE_ENV|PORT|HOST)/.test(k))
+      continue;
     env[k] = v;
   }
   return env;

@@ -100,7 +100,9 @@ describe('GraphiQL and the demo token', () => {
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.type(`{"Authorization": "Bearer ${token}"}`);
-    await expect.poll(async () => (await page.locator('.graphiql-plugin').first().innerText()).includes('Error fetching schema'), { timeout: 15_000 }).toBe(false);
+    await expect
+      .poll(async () => (await page.locator('.graphiql-plugin').first().innerText()).includes('Error fetching schema'), { timeout: 15_000 })
+      .toBe(false);
     expect(await docsText(page)).toMatch(/Query/);
     await context.close();
   }, 120_000);

@@ -21,7 +21,28 @@ const personsByRound: number[][] = [];
 const entitiesByRound: number[][] = [];
 
 const givens = ['CARLOS', 'PEDRO', 'LUIS', 'JAVIER', 'MANUEL', 'RAFAEL', 'ANDRES', 'FELIPE'];
-const surnames = ['ARANGO', 'BETANCUR', 'CARDONA', 'DUQUE', 'ECHEVERRI', 'FRANCO', 'GAVIRIA', 'HENAO', 'ISAZA', 'JARAMILLO', 'LONDOÑO', 'MEJIA', 'NARANJO', 'OSPINA', 'POSADA', 'QUINTERO', 'RESTREPO', 'SALAZAR', 'TORO', 'URIBE'];
+const surnames = [
+  'ARANGO',
+  'BETANCUR',
+  'CARDONA',
+  'DUQUE',
+  'ECHEVERRI',
+  'FRANCO',
+  'GAVIRIA',
+  'HENAO',
+  'ISAZA',
+  'JARAMILLO',
+  'LONDOÑO',
+  'MEJIA',
+  'NARANJO',
+  'OSPINA',
+  'POSADA',
+  'QUINTERO',
+  'RESTREPO',
+  'SALAZAR',
+  'TORO',
+  'URIBE',
+];
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -67,12 +88,22 @@ async function raise(pairs: [number, number][], round: number): Promise<number[]
     app.repositories.reconciliation.insertReviewItems(
       tx,
       Number(run.id),
-      pairs.map(([x, y]) => ({ reason: 'POSSIBLE_MATCH', entityId: e[y], personA: p[x], personB: p[y], candidateEntityId: e[x], score: 0.9, explanation: { tier: 'probabilistic', reasons: ['TEST'] } })),
+      pairs.map(([x, y]) => ({
+        reason: 'POSSIBLE_MATCH',
+        entityId: e[y],
+        personA: p[x],
+        personB: p[y],
+        candidateEntityId: e[x],
+        score: 0.9,
+        explanation: { tier: 'probabilistic', reasons: ['TEST'] },
+      })),
     ),
   );
   const ids: number[] = [];
   for (const [x, y] of pairs) {
-    const [row] = await t.db.rows<{ id: string }>(sql`select id from review_items where person_a_id = ${Math.min(p[x], p[y])} and person_b_id = ${Math.max(p[x], p[y])} and status = 'open'`);
+    const [row] = await t.db.rows<{ id: string }>(
+      sql`select id from review_items where person_a_id = ${Math.min(p[x], p[y])} and person_b_id = ${Math.max(p[x], p[y])} and status = 'open'`,
+    );
     ids.push(Number(row.id));
   }
   return ids;
@@ -83,7 +114,16 @@ const LOSING = new Set(['conflict', 'stale']);
 describe('two stewards deciding on overlapping persons at once', () => {
   it.each(Array.from({ length: ROUNDS }, (_, r) => r))('round %i: exactly one succeeds, the other gets a conflict result', async (round) => {
     // Rounds alternate the overlap: the shared person is the survivor (P) or the one merged away (Q).
-    const shape: [number, number][] = round % 2 === 0 ? [[0, 1], [0, 2]] : [[0, 1], [1, 2]];
+    const shape: [number, number][] =
+      round % 2 === 0
+        ? [
+            [0, 1],
+            [0, 2],
+          ]
+        : [
+            [0, 1],
+            [1, 2],
+          ];
     const [x, y] = await raise(shape, round);
     const cx = await app.services.review.claim(x, ana, null);
     const cy = await app.services.review.claim(y, beto, null);

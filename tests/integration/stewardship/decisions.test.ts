@@ -78,7 +78,14 @@ describe('SAME_PERSON, then unmerge', () => {
     const stale = await app.services.review.decide(itemId, 'SAME_PERSON', 'same person', claimed.item.version - 1, ana, null);
     expect(stale.kind).toBe('conflict');
 
-    const decided = await app.services.review.decide(itemId, 'SAME_PERSON', 'Same mother and address; the other number is a typo.', claimed.item.version, ana, null);
+    const decided = await app.services.review.decide(
+      itemId,
+      'SAME_PERSON',
+      'Same mother and address; the other number is a typo.',
+      claimed.item.version,
+      ana,
+      null,
+    );
     if (decided.kind !== 'decided') throw new Error(JSON.stringify(decided));
     expect(decided).toMatchObject({ decision: 'SAME_PERSON', personId: a, newPersonId: null });
     expect(decided.mergeId).not.toBeNull();
@@ -86,9 +93,13 @@ describe('SAME_PERSON, then unmerge', () => {
     expect(await personOf(t.db, 'ruaf', KEYS.ruafA2)).toBe(a);
     const [merged] = await t.db.rows<{ status: string; merged_into_id: string }>(sql`select status, merged_into_id from persons where id = ${b}`);
     expect(merged).toEqual({ status: 'merged', merged_into_id: String(a) });
-    const pins = await t.db.rows(sql`select kind, entity_a_id, entity_b_id, decision_id, revoked_at from link_constraints where decision_id = ${decided.decisionId}`);
+    const pins = await t.db.rows(
+      sql`select kind, entity_a_id, entity_b_id, decision_id, revoked_at from link_constraints where decision_id = ${decided.decisionId}`,
+    );
     const pair = [await entityOf(t.db, 'ruaf', KEYS.ruafA2), await entityOf(t.db, 'sisben', KEYS.sisbenA)].sort((x, y) => x - y);
-    expect(pins).toEqual([{ kind: 'must_link', entity_a_id: String(pair[0]), entity_b_id: String(pair[1]), decision_id: String(decided.decisionId), revoked_at: null }]);
+    expect(pins).toEqual([
+      { kind: 'must_link', entity_a_id: String(pair[0]), entity_b_id: String(pair[1]), decision_id: String(decided.decisionId), revoked_at: null },
+    ]);
 
     // Who, when, what, why: the decision and the merge, written in the decision's transaction.
     const rows = await audit(ana.requestId);
@@ -108,7 +119,12 @@ describe('SAME_PERSON, then unmerge', () => {
     expect(redirected?.id).toBe(a);
 
     // Unmerge by the merged-away person's public id.
-    const undone = await app.services.review.unmerge({ mergedPersonPublicId: String(beforeB.person!.public_id) }, 'Registraduría confirms two people.', beto, null);
+    const undone = await app.services.review.unmerge(
+      { mergedPersonPublicId: String(beforeB.person!.public_id) },
+      'Registraduría confirms two people.',
+      beto,
+      null,
+    );
     expect(undone).toMatchObject({ kind: 'unmerged', survivorId: a, restoredId: b });
     const afterA = await personState(t.db, a);
     const afterB = await personState(t.db, b);
@@ -116,9 +132,14 @@ describe('SAME_PERSON, then unmerge', () => {
     expect(afterB).toEqual(beforeB);
     expect(await personOf(t.db, 'ruaf', KEYS.ruafA2)).toBe(b);
     // The separation is pinned; the decision's must-link is revoked.
-    const active = await t.db.rows<{ kind: string }>(sql`select kind from link_constraints where revoked_at is null and (entity_a_id = ${pair[0]} and entity_b_id = ${pair[1]})`);
+    const active = await t.db.rows<{ kind: string }>(
+      sql`select kind from link_constraints where revoked_at is null and (entity_a_id = ${pair[0]} and entity_b_id = ${pair[1]})`,
+    );
     expect(active.map((r) => r.kind)).toEqual(['cannot_link']);
-    expect((await audit(beto.requestId)).find((r) => r.action === 'person.unmerge')).toMatchObject({ actor: beto.actor, reason: 'Registraduría confirms two people.' });
+    expect((await audit(beto.requestId)).find((r) => r.action === 'person.unmerge')).toMatchObject({
+      actor: beto.actor,
+      reason: 'Registraduría confirms two people.',
+    });
 
     expect((await app.services.review.unmerge({ mergeId: decided.mergeId! }, 'again', beto, null)).kind).toBe('alreadyUndone');
   });
@@ -217,7 +238,15 @@ describe('typed failures', () => {
     await app.repositories.review.transaction(async (tx) => {
       await app.repositories.reconciliation.insertReviewItems(tx, Number(run.id), [
         { reason: 'HOUSEHOLD_CHANGE', entityId: null, personA: c, personB: null, candidateEntityId: null, score: null, explanation: { households: [] } },
-        { reason: 'LINKED_RECORD_CHANGED', entityId: await entityOf(t.db, 'sisben', KEYS.sisbenB), personA: (await personOf(t.db, 'sisben', KEYS.sisbenB))!, personB: null, candidateEntityId: null, score: null, explanation: { reasons: ['LINKED_RECORD_CHANGED'] } },
+        {
+          reason: 'LINKED_RECORD_CHANGED',
+          entityId: await entityOf(t.db, 'sisben', KEYS.sisbenB),
+          personA: (await personOf(t.db, 'sisben', KEYS.sisbenB))!,
+          personB: null,
+          candidateEntityId: null,
+          score: null,
+          explanation: { reasons: ['LINKED_RECORD_CHANGED'] },
+        },
       ]);
     });
     const [valle] = await t.db.rows<{ id: string }>(sql`select id from review_items where reason = 'HOUSEHOLD_CHANGE' and person_a_id = ${c}`);
@@ -247,7 +276,13 @@ describe('typed failures', () => {
     const stalePerson = (await personOf(t.db, 'sisben', KEYS.sisbenA))!;
     void a;
     await app.repositories.review.transaction((tx) =>
-      app.services.merges.merge(tx, { survivorId: Math.min(stalePerson, c), mergedId: Math.max(stalePerson, c), kind: 'steward', actor: 'system:test', reason: 'test' }),
+      app.services.merges.merge(tx, {
+        survivorId: Math.min(stalePerson, c),
+        mergedId: Math.max(stalePerson, c),
+        kind: 'steward',
+        actor: 'system:test',
+        reason: 'test',
+      }),
     );
     const gone = await app.services.review.claim(Number(valle.id), ana, null);
     expect(gone.kind).toBe('stale');

@@ -15,7 +15,12 @@ let exportDir: string;
 beforeAll(async () => {
   t = await createTestDatabase();
   exportDir = mkdtempSync(join(tmpdir(), 'juntos-exports-'));
-  hub = await testHub().database(t.db).pipelineDefaults().config({ EXPORT_DIR: join(exportDir, 'out') }).workers().start();
+  hub = await testHub()
+    .database(t.db)
+    .pipelineDefaults()
+    .config({ EXPORT_DIR: join(exportDir, 'out') })
+    .workers()
+    .start();
   await importScenario(hub);
 });
 afterAll(async () => {

@@ -60,8 +60,13 @@ async function assertPinsHold(label: string) {
   const e = (await personOf(t.db, 'sisben', KEYS.sisbenE))!;
   expect(await personOf(t.db, 'ruaf', KEYS.ruafE2), `${label}: E and E' stay together`).toBe(e);
   expect(await personOfEntity(detached.entity), `${label}: the detached record stays detached`).toBe(detached.to);
-  const statuses = await t.db.rows<{ id: string; status: string }>(sql`select id, status from persons where id in (${apart.a}, ${apart.a2}, ${detached.from}, ${detached.to})`);
-  expect(statuses.every((s) => s.status === 'active'), label).toBe(true);
+  const statuses = await t.db.rows<{ id: string; status: string }>(
+    sql`select id, status from persons where id in (${apart.a}, ${apart.a2}, ${detached.from}, ${detached.to})`,
+  );
+  expect(
+    statuses.every((s) => s.status === 'active'),
+    label,
+  ).toBe(true);
   // Every record is in exactly one active person.
   const orphans = await t.db.rows(sql`select e.id from source_entities e left join persons p on p.id = e.person_id where p.id is null or p.status <> 'active'`);
   expect(orphans, label).toEqual([]);
@@ -115,11 +120,15 @@ describe('pins survive later runs', () => {
     const runs = hub!.rt.app.services.reconciliationRuns;
     const run = await runs.reconcileAll(50);
     expect(run.state).toBe('done');
-    const [latest] = await t.db.rows<{ model_version: string }>(sql`select model_version from reconciliation_runs where import_run_id is not null order by id desc limit 1`);
+    const [latest] = await t.db.rows<{ model_version: string }>(
+      sql`select model_version from reconciliation_runs where import_run_id is not null order by id desc limit 1`,
+    );
     expect(latest.model_version).toBe(version);
     await assertPinsHold('retrained');
     // The pins themselves are untouched.
-    const pins = await t.db.rows<{ kind: string; n: number }>(sql`select kind, count(*)::int as n from link_constraints where revoked_at is null group by kind order by kind::text`);
+    const pins = await t.db.rows<{ kind: string; n: number }>(
+      sql`select kind, count(*)::int as n from link_constraints where revoked_at is null group by kind order by kind::text`,
+    );
     expect(pins.map((p) => p.kind)).toEqual(['cannot_link', 'must_link']);
     expect(await entityOf(t.db, 'ruaf', KEYS.ruafA2)).toBeGreaterThan(0);
   });

@@ -31,7 +31,13 @@ type Op =
   | { kind: 'unmerge'; pick: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('import' as const), source: fc.constantFrom('sisben' as const, 'ruaf' as const, 'ruv' as const), seed: fc.integer({ min: 1, max: 3 }), rows: fc.integer({ min: 4, max: 12 }), changes: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({
+    kind: fc.constant('import' as const),
+    source: fc.constantFrom('sisben' as const, 'ruaf' as const, 'ruv' as const),
+    seed: fc.integer({ min: 1, max: 3 }),
+    rows: fc.integer({ min: 4, max: 12 }),
+    changes: fc.integer({ min: 0, max: 3 }),
+  }),
   fc.record({ kind: fc.constant('merge' as const), pick: fc.nat(), other: fc.nat() }),
   fc.record({ kind: fc.constant('unmerge' as const), pick: fc.nat() }),
 );
@@ -54,13 +60,20 @@ async function checkInvariants(before: Map<string, string>, label: string) {
   );
   expect(bad, `${label}: records outside an active person`).toEqual([]);
   // Merged persons redirect to an active survivor in one hop.
-  const redirects = await t.db.rows(sql`select m.id from persons m left join persons s on s.id = m.merged_into_id where m.status = 'merged' and (s.id is null or s.status <> 'active')`);
+  const redirects = await t.db.rows(
+    sql`select m.id from persons m left join persons s on s.id = m.merged_into_id where m.status = 'merged' and (s.id is null or s.status <> 'active')`,
+  );
   expect(redirects, `${label}: broken redirects`).toEqual([]);
 }
 
 async function apply(op: Op, step: number): Promise<void> {
   if (op.kind === 'import') {
-    const { bytes, expected } = await generateBytes({ source: op.source, rows: op.rows, seed: op.seed, changes: op.changes ? { changed: op.changes, added: 1, removed: 1 } : undefined });
+    const { bytes, expected } = await generateBytes({
+      source: op.source,
+      rows: op.rows,
+      seed: op.seed,
+      changes: op.changes ? { changed: op.changes, added: 1, removed: 1 } : undefined,
+    });
     const name = `${createHash('sha1').update(bytes).digest('hex').slice(0, 8)}-${expected.fileName}`;
     await hub.importContent(name, bytes, op.source);
     return;

@@ -13,9 +13,9 @@ async function refused(p: Promise<unknown>): Promise<FileFormatError> {
 
 describe('layouts are data', () => {
   it('validates a layout and lists every problem', () => {
-    expect(() => parseLayout({ id: 'x', source: 'ruaf', title: 't', header: 'none', delimiters: [';'], fields: { docType: { names: ['a'] } }, requiredFields: ['nope'] })).toThrow(
-      /required field "nope".*columnCount|columnCount.*required field "nope"/,
-    );
+    expect(() =>
+      parseLayout({ id: 'x', source: 'ruaf', title: 't', header: 'none', delimiters: [';'], fields: { docType: { names: ['a'] } }, requiredFields: ['nope'] }),
+    ).toThrow(/required field "nope".*columnCount|columnCount.*required field "nope"/);
   });
 
   it('an agency loads its own RUAF annex version from JSON (other names, order, codes)', async () => {
@@ -45,7 +45,11 @@ describe('layouts are data', () => {
     );
     const layout = loadLayout(path);
     const rows = await collect(
-      parseText('TIPO_ID|NUM_ID|APELLIDO_1|NOMBRE_1|SUBSISTEMA|COD_ADMIN|EST|MPIO\n3|1.023.456|PEÑA|ANA|9|DPS|V|5001\n2|77|RÍOS|JUAN|1|EPS037|NV|11001\n', createRuafConnector(layout), ctx()),
+      parseText(
+        'TIPO_ID|NUM_ID|APELLIDO_1|NOMBRE_1|SUBSISTEMA|COD_ADMIN|EST|MPIO\n3|1.023.456|PEÑA|ANA|9|DPS|V|5001\n2|77|RÍOS|JUAN|1|EPS037|NV|11001\n',
+        createRuafConnector(layout),
+        ctx(),
+      ),
     );
     expect(rows.map((r) => r.ok)).toEqual([true, true]);
     const [a, b] = rows;
@@ -89,13 +93,15 @@ describe('whole-file refusals (FileFormatError, nothing loaded)', () => {
   });
 
   it('a header-only file yields no rows and no error', async () => {
-    const header = 'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;pri_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;clasificacion\n';
+    const header =
+      'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;pri_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;clasificacion\n';
     expect(await collect(parseText(header, getConnector('sisben'), ctx()))).toEqual([]);
   });
 });
 
 describe('Sisbén classification variants and mallas', () => {
-  const head = 'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;pri_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;tip_parentesco;ind_grupo_sisben_4;ind_nivel_sisben_4;fec_corte\n';
+  const head =
+    'cod_mpio;ide_ficha_origen;ide_hogar;ide_persona;pri_apellido;pri_nombre;sexo_persona;tip_documento;num_documento;fec_nacimiento;tip_parentesco;ind_grupo_sisben_4;ind_nivel_sisben_4;fec_corte\n';
   const run = async (rows: string[]) => collect(parseText(head + rows.join('\n'), getConnector('sisben'), ctx()));
 
   it('accepts group + level columns (B + 4, or the level alone as B4) and rejects inconsistent ones', async () => {

@@ -22,7 +22,11 @@ describe('RecordSplitter', () => {
     ['no final line break', 'a;b\nc;d\ne;f'],
   ])('numbers physical lines with %s endings', (_n, text) => {
     const { recs, sp } = split(text);
-    expect(fields(recs)).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f']]);
+    expect(fields(recs)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+    ]);
     expect(lines(recs)).toEqual([1, 2, 3]);
     expect(sp.counters.physicalLines).toBe(3);
   });
@@ -61,7 +65,11 @@ describe('RecordSplitter', () => {
     const { recs } = split('a;b\n"broken;c\nd;e\nf;g\n');
     expect(lines(recs)).toEqual([1, 2, 3, 4]);
     expect(recs[1].malformed).toBe('UNTERMINATED_QUOTE');
-    expect(fields(recs.filter((r) => !r.malformed))).toEqual([['a', 'b'], ['d', 'e'], ['f', 'g']]);
+    expect(fields(recs.filter((r) => !r.malformed))).toEqual([
+      ['a', 'b'],
+      ['d', 'e'],
+      ['f', 'g'],
+    ]);
   });
 
   it('limits how far a quoted field may run (no unbounded buffering)', () => {

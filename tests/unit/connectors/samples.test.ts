@@ -35,7 +35,16 @@ describe('Sisbén sample (UTF-8, ";", header)', async () => {
   it('maps a person: identity, household, Sisbén classification', () => {
     const r = byLine(rows, 2);
     expect(r.sourceKey).toBe('500010000123-1-1');
-    expect(r.identity).toEqual({ docType: 'CC', docNumber: '43876512', firstName: 'MARÍA', secondName: 'DEL CARMEN', firstSurname: 'MUÑOZ', secondSurname: 'PEÑA', birthDate: '1972-03-14', sex: 'F' });
+    expect(r.identity).toEqual({
+      docType: 'CC',
+      docNumber: '43876512',
+      firstName: 'MARÍA',
+      secondName: 'DEL CARMEN',
+      firstSurname: 'MUÑOZ',
+      secondSurname: 'PEÑA',
+      birthDate: '1972-03-14',
+      sex: 'F',
+    });
     expect(r.municipalityCode).toBe('05001');
     expect(r.household).toEqual({ key: '500010000123-1', municipalityCode: '05001', zone: 'cabecera', ficha: '500010000123', role: 1, order: 1 });
     expect(r.sisben).toEqual({ group: 'A', subgroup: 'A3', cutDate: '2024-12-31', surveyDate: null });
@@ -97,13 +106,34 @@ describe('BDUA sample (Windows-1252, ",", no header, 43 columns)', async () => {
 
   it('is read as Windows-1252 with Ñ and accents intact', () => {
     expect(encoding).toBe('windows-1252');
-    expect(byLine(rows, 1).identity).toEqual({ docType: 'CC', docNumber: '43876512', firstName: 'MARÍA', secondName: 'DEL CARMEN', firstSurname: 'MUÑOZ', secondSurname: 'PEÑA', birthDate: '1972-03-14', sex: 'F' });
+    expect(byLine(rows, 1).identity).toEqual({
+      docType: 'CC',
+      docNumber: '43876512',
+      firstName: 'MARÍA',
+      secondName: 'DEL CARMEN',
+      firstSurname: 'MUÑOZ',
+      secondSurname: 'PEÑA',
+      birthDate: '1972-03-14',
+      sex: 'F',
+    });
   });
 
   it('produces a SALUD affiliation with régimen from the file name and open end dates', () => {
     const r = byLine(rows, 1);
     expect(r.sourceKey).toBe('100000001');
-    expect(r.affiliation).toEqual({ subsystem: 'SALUD', administratorCode: 'EPSS41', administratorName: null, regime: 'SUBSIDIADO', affiliateType: 'C', state: 'ACTIVO', stateCode: 'AC', startDate: '2010-02-01', endDate: null, municipalityCode: '05001', program: null });
+    expect(r.affiliation).toEqual({
+      subsystem: 'SALUD',
+      administratorCode: 'EPSS41',
+      administratorName: null,
+      regime: 'SUBSIDIADO',
+      affiliateType: 'C',
+      state: 'ACTIVO',
+      stateCode: 'AC',
+      startDate: '2010-02-01',
+      endDate: null,
+      municipalityCode: '05001',
+      program: null,
+    });
     expect(r.extra).toMatchObject({ TPS_IDN_ID_CF: 'CC', HST_IDN_NUMERO_IDENTIFICACION_CF: '43876512', SUB_SISBEN_IV: 'B4' });
   });
 
@@ -144,8 +174,27 @@ describe('RUV sample (Latin-1, "»", header)', async () => {
   it('splits on » and keeps Latin-1 accents', () => {
     expect(encoding).toBe('windows-1252');
     const r = byLine(rows, 2);
-    expect(r.identity).toEqual({ docType: 'CC', docNumber: '43876512', firstName: 'MARÍA', secondName: 'DEL CARMEN', firstSurname: 'MUÑOZ', secondSurname: 'PEÑA', birthDate: '1972-03-14', sex: 'F' });
-    expect(r.victim).toEqual({ eventCode: 5, victimType: null, occurrenceDate: '2002-06-15', declarationDate: '2002-07-20', inclusionDate: null, occurrenceMunicipality: '05001', declarationMunicipality: '05001', arrivalMunicipality: '05001', inclusionState: 'INCLUIDO' });
+    expect(r.identity).toEqual({
+      docType: 'CC',
+      docNumber: '43876512',
+      firstName: 'MARÍA',
+      secondName: 'DEL CARMEN',
+      firstSurname: 'MUÑOZ',
+      secondSurname: 'PEÑA',
+      birthDate: '1972-03-14',
+      sex: 'F',
+    });
+    expect(r.victim).toEqual({
+      eventCode: 5,
+      victimType: null,
+      occurrenceDate: '2002-06-15',
+      declarationDate: '2002-07-20',
+      inclusionDate: null,
+      occurrenceMunicipality: '05001',
+      declarationMunicipality: '05001',
+      arrivalMunicipality: '05001',
+      inclusionState: 'INCLUIDO',
+    });
     expect(r.sourceKey).toBe('CC:43876512:5:2002-06-15:05001');
   });
 
@@ -181,7 +230,19 @@ describe('RUAF samples (canonical with header; ARL layout without header)', asyn
 
   it('maps one row per person × subsystem × administradora', () => {
     const rows = canonical.rows;
-    expect(byLine(rows, 2).affiliation).toEqual({ subsystem: 'SALUD', administratorCode: 'EPSS41', administratorName: 'SAVIA SALUD EPS', regime: 'SUBSIDIADO', affiliateType: 'COTIZANTE', state: 'ACTIVO', stateCode: 'ACTIVO', startDate: '2010-02-01', endDate: null, municipalityCode: '05001', program: null });
+    expect(byLine(rows, 2).affiliation).toEqual({
+      subsystem: 'SALUD',
+      administratorCode: 'EPSS41',
+      administratorName: 'SAVIA SALUD EPS',
+      regime: 'SUBSIDIADO',
+      affiliateType: 'COTIZANTE',
+      state: 'ACTIVO',
+      stateCode: 'ACTIVO',
+      startDate: '2010-02-01',
+      endDate: null,
+      municipalityCode: '05001',
+      program: null,
+    });
     expect(byLine(rows, 3).affiliation).toMatchObject({ subsystem: 'PENSIONES', regime: 'PRIMA_MEDIA' });
     expect(byLine(rows, 4).affiliation).toMatchObject({ subsystem: 'RIESGOS_LABORALES', state: 'RETIRADO', endDate: '2020-06-30' });
     expect(byLine(rows, 7).affiliation).toMatchObject({ subsystem: 'COMPENSACION_FAMILIAR', state: 'ACTIVO', stateCode: 'AC', endDate: null });
@@ -207,7 +268,13 @@ describe('RUAF samples (canonical with header; ARL layout without header)', asyn
     expect(arl.encoding).toBe('windows-1252');
     const r = byLine(arl.rows, 1);
     expect(r.identity).toMatchObject({ docType: 'CC', docNumber: '43876512', firstSurname: 'MUÑOZ', firstName: 'MARÍA', sex: 'F' });
-    expect(r.affiliation).toMatchObject({ subsystem: 'RIESGOS_LABORALES', administratorCode: '14-23', state: 'ACTIVO', startDate: '2015-03-01', municipalityCode: '05001' });
+    expect(r.affiliation).toMatchObject({
+      subsystem: 'RIESGOS_LABORALES',
+      administratorCode: '14-23',
+      state: 'ACTIVO',
+      startDate: '2015-03-01',
+      municipalityCode: '05001',
+    });
     expect(r.extra).toMatchObject({ razon_social_aportante: 'EMPRESAS PÚBLICAS DE MEDELLÍN' });
     expect(codes(arl.rows)).toEqual([[4, 'UNKNOWN_MUNICIPALITY:departamento+municipio']]);
   });

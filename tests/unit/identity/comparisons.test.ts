@@ -81,10 +81,22 @@ describe('given names', () => {
 
   it('is symmetric', () => {
     const pairs: [[string, string | null], [string, string | null]][] = [
-      [['MARIA', 'CAMILA'], ['MARIA', null]],
-      [['CARMEN', 'MARIA'], ['MARIA', 'CARMEN']],
-      [['JHON', null], ['JOHN', null]],
-      [['CAMILA', null], ['MARIA', 'CAMILA']],
+      [
+        ['MARIA', 'CAMILA'],
+        ['MARIA', null],
+      ],
+      [
+        ['CARMEN', 'MARIA'],
+        ['MARIA', 'CARMEN'],
+      ],
+      [
+        ['JHON', null],
+        ['JOHN', null],
+      ],
+      [
+        ['CAMILA', null],
+        ['MARIA', 'CAMILA'],
+      ],
     ];
     for (const [a, b] of pairs) expect(given(a, b)).toBe(given(b, a));
   });
@@ -140,11 +152,26 @@ describe('surnames', () => {
 
   it('is symmetric', () => {
     const cases: [[string, string | null], [string, string | null]][] = [
-      [['GOMEZ', 'PEREZ'], ['PEREZ', 'GOMEZ']],
-      [['GOMEZ', 'PEREZ'], ['GOMEZ', null]],
-      [['PEREZ', null], ['GOMEZ', 'PEREZ']],
-      [['CASTILLO', 'PEREZ'], ['CASTIYO', 'RUIZ']],
-      [['GOMEZ', 'PEREZ'], ['RUIZ', 'PEREZ']],
+      [
+        ['GOMEZ', 'PEREZ'],
+        ['PEREZ', 'GOMEZ'],
+      ],
+      [
+        ['GOMEZ', 'PEREZ'],
+        ['GOMEZ', null],
+      ],
+      [
+        ['PEREZ', null],
+        ['GOMEZ', 'PEREZ'],
+      ],
+      [
+        ['CASTILLO', 'PEREZ'],
+        ['CASTIYO', 'RUIZ'],
+      ],
+      [
+        ['GOMEZ', 'PEREZ'],
+        ['RUIZ', 'PEREZ'],
+      ],
     ];
     for (const [a, b] of cases) expect(surn(a, b)).toBe(surn(b, a));
   });
@@ -230,7 +257,8 @@ describe('document', () => {
 });
 
 describe('municipality', () => {
-  const level = (a: string | null, b: string | null) => COMPARISONS[5].levels[compareMunicipalities(rec({}, { municipalityCode: a }), rec({}, { municipalityCode: b }))];
+  const level = (a: string | null, b: string | null) =>
+    COMPARISONS[5].levels[compareMunicipalities(rec({}, { municipalityCode: a }), rec({}, { municipalityCode: b }))];
   it('levels, with the DIVIPOLA leading zero restored', () => {
     expect(level('5001', '05001')).toBe('exact');
     expect(level('05001', '05088')).toBe('sameDepartment');
@@ -241,8 +269,14 @@ describe('municipality', () => {
 
 describe('compare', () => {
   it('fills a reusable vector in COMPARISONS order', () => {
-    const a = rec({ docType: 'CC', docNumber: '52123456', firstName: 'ANA', firstSurname: 'PEREZ', secondSurname: 'GOMEZ', birthDate: '1980-02-03', sex: 'F' }, { municipalityCode: '11001' });
-    const b = rec({ docType: 'CC', docNumber: '52.123.456', firstName: 'ANA', firstSurname: 'GOMEZ', secondSurname: 'PEREZ', birthDate: '1980-03-02', sex: 'F' }, { municipalityCode: '11001' });
+    const a = rec(
+      { docType: 'CC', docNumber: '52123456', firstName: 'ANA', firstSurname: 'PEREZ', secondSurname: 'GOMEZ', birthDate: '1980-02-03', sex: 'F' },
+      { municipalityCode: '11001' },
+    );
+    const b = rec(
+      { docType: 'CC', docNumber: '52.123.456', firstName: 'ANA', firstSurname: 'GOMEZ', secondSurname: 'PEREZ', birthDate: '1980-03-02', sex: 'F' },
+      { municipalityCode: '11001' },
+    );
     const out = new Uint8Array(6);
     expect(compare(a, b, out)).toBe(out);
     expect(levelLabels(out)).toEqual({

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compare,
-  decide,
-  DEFAULT_DECISION_CONFIG,
-  nameCheck,
-  passesNameCheck,
-  REASON_CODES,
-  score,
-  tokenSetSimilarity,
-} from '../../../src/domain/identity';
+import { compare, decide, DEFAULT_DECISION_CONFIG, nameCheck, passesNameCheck, REASON_CODES, score, tokenSetSimilarity } from '../../../src/domain/identity';
 import { adult, evaluate, MODEL, rec } from './helpers';
 
 describe('nameCheck (DPS rule or word-set similarity)', () => {
@@ -59,7 +50,12 @@ describe('decide', () => {
     const b = adult({ firstName: 'PEDRO', secondName: null, docNumber: '79845123' }, { householdKey: 'h' });
     const v = compare(a, b);
     const s = score(MODEL, v, a, b);
-    expect(decide(a, b, v, s, DEFAULT_DECISION_CONFIG, 'link')).toMatchObject({ outcome: 'link', tier: 'steward', reasons: ['STEWARD_PINNED_LINK'], reviewCategory: null });
+    expect(decide(a, b, v, s, DEFAULT_DECISION_CONFIG, 'link')).toMatchObject({
+      outcome: 'link',
+      tier: 'steward',
+      reasons: ['STEWARD_PINNED_LINK'],
+      reviewCategory: null,
+    });
     const same = adult();
     const w = compare(a, same);
     expect(decide(a, same, w, score(MODEL, w, a, same), DEFAULT_DECISION_CONFIG, 'distinct')).toMatchObject({
@@ -78,7 +74,13 @@ describe('decide', () => {
 
   describe('deterministic tier', () => {
     it('links the same number with a compatible type, names and birth date in tolerance', () => {
-      for (const b of [adult(), adult({ birthDate: '1990-05-18' }), adult({ birthDate: '1991-05-17' }), adult({ docType: null }), adult({ secondSurname: null })]) {
+      for (const b of [
+        adult(),
+        adult({ birthDate: '1990-05-18' }),
+        adult({ birthDate: '1991-05-17' }),
+        adult({ docType: null }),
+        adult({ secondSurname: null }),
+      ]) {
         expect(evaluate(adult(), b).decision).toMatchObject({
           outcome: 'link',
           tier: 'deterministic',
@@ -107,14 +109,25 @@ describe('decide', () => {
 
     it('a newborn placeholder carrying the mother’s number is a shared document', () => {
       const mother = adult({ birthDate: '1985-02-11' });
-      const newborn = adult({ firstName: 'HIJO DE', secondName: 'MARIA', firstSurname: 'PEREZ', secondSurname: 'RODRIGUEZ', birthDate: '2020-06-01', sex: null });
+      const newborn = adult({
+        firstName: 'HIJO DE',
+        secondName: 'MARIA',
+        firstSurname: 'PEREZ',
+        secondSurname: 'RODRIGUEZ',
+        birthDate: '2020-06-01',
+        sex: null,
+      });
       expect(evaluate(mother, newborn).decision).toMatchObject({ outcome: 'review', reasons: ['DOCUMENT_SHARED_OR_MISTYPED', 'NEWBORN_PLACEHOLDER'] });
     });
 
     it('two newborn placeholders with the same number and birth date are never auto-linked', () => {
       const a = adult({ firstName: 'RN', secondName: null, birthDate: '2024-03-01' });
       const b = adult({ firstName: 'RN', secondName: null, birthDate: '2024-03-01' });
-      expect(evaluate(a, b).decision).toMatchObject({ outcome: 'review', tier: 'probabilistic', reasons: ['SCORE_ABOVE_LINK_THRESHOLD', 'NEWBORN_PLACEHOLDER'] });
+      expect(evaluate(a, b).decision).toMatchObject({
+        outcome: 'review',
+        tier: 'probabilistic',
+        reasons: ['SCORE_ABOVE_LINK_THRESHOLD', 'NEWBORN_PLACEHOLDER'],
+      });
     });
   });
 
@@ -149,13 +162,21 @@ describe('decide', () => {
       const daniel = (sex: string | null) => adult({ docNumber: null, firstName: 'DANIEL', secondName: null, sex }, { householdKey: 'h' });
       const daniela = (sex: string | null) => adult({ docNumber: null, firstName: 'DANIELA', secondName: null, sex }, { householdKey: 'h' });
       expect(evaluate(daniel('M'), daniela('F')).decision).toMatchObject({ outcome: 'distinct', reasons: ['TWINS_GUARD'] });
-      expect(evaluate(daniel(null), daniela(null)).decision).toMatchObject({ outcome: 'review', reasons: ['POSSIBLE_TWINS'], reviewCategory: 'POSSIBLE_TWINS' });
+      expect(evaluate(daniel(null), daniela(null)).decision).toMatchObject({
+        outcome: 'review',
+        reasons: ['POSSIBLE_TWINS'],
+        reviewCategory: 'POSSIBLE_TWINS',
+      });
     });
 
     it('twins sharing one document number: review, both reasons', () => {
       const a = adult({ firstName: 'JUAN', secondName: 'DAVID', sex: 'M' }, { householdKey: 'h' });
       const b = adult({ firstName: 'JUAN', secondName: 'JOSE', sex: 'M' }, { householdKey: 'h' });
-      expect(evaluate(a, b).decision).toMatchObject({ outcome: 'review', reasons: ['TWINS_GUARD', 'DOCUMENT_SHARED_OR_MISTYPED'], reviewCategory: 'DOCUMENT_CONFLICT' });
+      expect(evaluate(a, b).decision).toMatchObject({
+        outcome: 'review',
+        reasons: ['TWINS_GUARD', 'DOCUMENT_SHARED_OR_MISTYPED'],
+        reviewCategory: 'DOCUMENT_CONFLICT',
+      });
     });
 
     it('the same person twice in a household is not a twin', () => {
@@ -175,7 +196,11 @@ describe('decide', () => {
     it('possible twins without household information are not auto-linked', () => {
       const a = adult({ docNumber: null, firstName: 'JUAN', secondName: 'DAVID', sex: 'M' });
       const b = adult({ docNumber: null, firstName: 'JUAN', secondName: 'JOSE', sex: 'M' });
-      expect(evaluate(a, b).decision).toMatchObject({ outcome: 'review', reasons: ['SCORE_ABOVE_LINK_THRESHOLD', 'POSSIBLE_TWINS'], reviewCategory: 'POSSIBLE_TWINS' });
+      expect(evaluate(a, b).decision).toMatchObject({
+        outcome: 'review',
+        reasons: ['SCORE_ABOVE_LINK_THRESHOLD', 'POSSIBLE_TWINS'],
+        reviewCategory: 'POSSIBLE_TWINS',
+      });
     });
 
     it('nor twins with different first names recorded without their household (surnames and birthday agree)', () => {
@@ -190,8 +215,26 @@ describe('decide', () => {
 
   describe('phonetic tier', () => {
     it('also when the document numbers are one keying error apart (a transposed or mistyped digit)', () => {
-      const a = adult({ docType: 'RC', docNumber: '1155069255', firstName: 'SERGIO', secondName: null, firstSurname: 'DE LOS RIOS', secondSurname: 'CABRERA', birthDate: '2019-06-06', sex: 'M' });
-      const b = adult({ docType: 'RC', docNumber: '1155069525', firstName: 'SERJIO', secondName: null, firstSurname: 'DE LOS RIOS', secondSurname: 'CABRERA', birthDate: '2019-06-06', sex: 'M' });
+      const a = adult({
+        docType: 'RC',
+        docNumber: '1155069255',
+        firstName: 'SERGIO',
+        secondName: null,
+        firstSurname: 'DE LOS RIOS',
+        secondSurname: 'CABRERA',
+        birthDate: '2019-06-06',
+        sex: 'M',
+      });
+      const b = adult({
+        docType: 'RC',
+        docNumber: '1155069525',
+        firstName: 'SERJIO',
+        secondName: null,
+        firstSurname: 'DE LOS RIOS',
+        secondSurname: 'CABRERA',
+        birthDate: '2019-06-06',
+        sex: 'M',
+      });
       expect(evaluate(a, b).decision).toMatchObject({ outcome: 'link', tier: 'phonetic', reasons: ['PHONETIC_NAME_AND_BIRTH_DATE'] });
     });
 
@@ -204,7 +247,9 @@ describe('decide', () => {
     it('not with different sexes, a 1 January birth date, a missing second surname or a document conflict', () => {
       const base = { docNumber: null, firstName: 'JHON', secondName: null, firstSurname: 'CASTILLO', secondSurname: 'NUÑEZ' };
       expect(evaluate(adult({ ...base, sex: 'M' }), adult({ ...base, firstName: 'JOHN', sex: 'F' })).decision.tier).not.toBe('phonetic');
-      expect(evaluate(adult({ ...base, birthDate: '1990-01-01' }), adult({ ...base, firstName: 'JOHN', birthDate: '1990-01-01' })).decision.tier).not.toBe('phonetic');
+      expect(evaluate(adult({ ...base, birthDate: '1990-01-01' }), adult({ ...base, firstName: 'JOHN', birthDate: '1990-01-01' })).decision.tier).not.toBe(
+        'phonetic',
+      );
       expect(evaluate(adult({ ...base, secondSurname: null }), adult({ ...base, secondSurname: null })).decision.tier).not.toBe('phonetic');
       expect(evaluate(adult({ ...base, docNumber: '79845123' }), adult({ ...base, docNumber: '52123456' })).decision.tier).not.toBe('phonetic');
     });
@@ -236,15 +281,31 @@ describe('decide', () => {
       const s = score(MODEL, v, a, b);
       expect(s.probability).toBeGreaterThan(0.99);
       expect(decide(a, b, v, s).outcome).toBe('link');
-      expect(decide(a, b, v, { ...s, probability: 0.7 })).toMatchObject({ outcome: 'review', reasons: ['SCORE_IN_REVIEW_BAND'], reviewCategory: 'POSSIBLE_MATCH' });
-      expect(decide(a, b, v, { ...s, probability: 0.2 })).toMatchObject({ outcome: 'no_link', reasons: ['SCORE_BELOW_REVIEW_THRESHOLD'], reviewCategory: null });
+      expect(decide(a, b, v, { ...s, probability: 0.7 })).toMatchObject({
+        outcome: 'review',
+        reasons: ['SCORE_IN_REVIEW_BAND'],
+        reviewCategory: 'POSSIBLE_MATCH',
+      });
+      expect(decide(a, b, v, { ...s, probability: 0.2 })).toMatchObject({
+        outcome: 'no_link',
+        reasons: ['SCORE_BELOW_REVIEW_THRESHOLD'],
+        reviewCategory: null,
+      });
       const strict = { ...DEFAULT_DECISION_CONFIG, linkProbability: 0.999999999, reviewProbability: 0.9 };
       expect(decide(a, b, v, s, strict).outcome).toBe('review');
     });
 
     it('different people are not linked', () => {
       const a = adult({ docNumber: null });
-      const b = adult({ docNumber: null, firstName: 'PEDRO', secondName: null, firstSurname: 'GOMEZ', secondSurname: 'RUIZ', birthDate: '1970-01-05', sex: 'M' });
+      const b = adult({
+        docNumber: null,
+        firstName: 'PEDRO',
+        secondName: null,
+        firstSurname: 'GOMEZ',
+        secondSurname: 'RUIZ',
+        birthDate: '1970-01-05',
+        sex: 'M',
+      });
       expect(evaluate(a, b).decision).toMatchObject({ outcome: 'no_link', tier: 'probabilistic' });
     });
   });

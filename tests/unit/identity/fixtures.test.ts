@@ -22,7 +22,11 @@ describe('domain.md §5.5 fixtures', () => {
     const grown = adult({ docType: 'CC', docNumber: '1023456789', birthDate: '2004-03-09' });
     const r = run(teen, grown);
     expect(r.levels.document).toBe('evolution');
-    expect(r.decision).toMatchObject({ outcome: 'link', tier: 'deterministic', reasons: ['SAME_DOCUMENT', 'DOCUMENT_EVOLUTION', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE'] });
+    expect(r.decision).toMatchObject({
+      outcome: 'link',
+      tier: 'deterministic',
+      reasons: ['SAME_DOCUMENT', 'DOCUMENT_EVOLUTION', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE'],
+    });
   });
 
   it('RC serial vs NUIP: not evidence against, the phonetic tier links', () => {
@@ -34,8 +38,14 @@ describe('domain.md §5.5 fixtures', () => {
   });
 
   it('twins with the same birth date and household', () => {
-    const a = adult({ docType: 'RC', docNumber: null, firstName: 'SARA', secondName: 'SOFIA', birthDate: '2018-07-21' }, { householdKey: 'sisben:76001-4471-01' });
-    const b = adult({ docType: 'RC', docNumber: null, firstName: 'SARA', secondName: 'LUCIA', birthDate: '2018-07-21' }, { householdKey: 'sisben:76001-4471-01' });
+    const a = adult(
+      { docType: 'RC', docNumber: null, firstName: 'SARA', secondName: 'SOFIA', birthDate: '2018-07-21' },
+      { householdKey: 'sisben:76001-4471-01' },
+    );
+    const b = adult(
+      { docType: 'RC', docNumber: null, firstName: 'SARA', secondName: 'LUCIA', birthDate: '2018-07-21' },
+      { householdKey: 'sisben:76001-4471-01' },
+    );
     const r = run(a, b);
     expect(r.score.probability).toBeGreaterThan(0.99);
     expect(r.decision).toMatchObject({ outcome: 'distinct', tier: 'guard', reasons: ['TWINS_GUARD'] });
@@ -57,13 +67,19 @@ describe('domain.md §5.5 fixtures', () => {
   });
 
   it('"DE LA HOZ" split across fields', () => {
-    const r = run(adult({ firstSurname: 'DE', secondSurname: 'LA HOZ', docNumber: null }), adult({ firstSurname: 'DE LA HOZ', secondSurname: null, docNumber: null }));
+    const r = run(
+      adult({ firstSurname: 'DE', secondSurname: 'LA HOZ', docNumber: null }),
+      adult({ firstSurname: 'DE LA HOZ', secondSurname: null, docNumber: null }),
+    );
     expect(r.levels.surnames).toBe('exactSecondMissing');
     expect(r.decision.outcome).toBe('link');
   });
 
   it('JHON / JOHN', () => {
-    const r = run(adult({ firstName: 'JHON', secondName: null, sex: 'M', docNumber: null }), adult({ firstName: 'JOHN', secondName: null, sex: 'M', docNumber: null }));
+    const r = run(
+      adult({ firstName: 'JHON', secondName: null, sex: 'M', docNumber: null }),
+      adult({ firstName: 'JOHN', secondName: null, sex: 'M', docNumber: null }),
+    );
     expect(r.levels.givenNames).toBe('phonetic');
     expect(r.decision).toMatchObject({ outcome: 'link', tier: 'phonetic' });
   });
@@ -103,7 +119,14 @@ describe('domain.md §5.5 fixtures', () => {
   });
 
   it('Venezuelan PEP holder with DNI in another source', () => {
-    const pep = adult({ docType: 'PEP', docNumber: '456789123456789', firstName: 'YOHANDRY', secondName: null, firstSurname: 'GUTIERREZ', secondSurname: 'BRICEÑO' });
+    const pep = adult({
+      docType: 'PEP',
+      docNumber: '456789123456789',
+      firstName: 'YOHANDRY',
+      secondName: null,
+      firstSurname: 'GUTIERREZ',
+      secondSurname: 'BRICEÑO',
+    });
     const dni = adult({ docType: 'DNI', docNumber: 'V23456781', firstName: 'YOHANDRY', secondName: null, firstSurname: 'GUTIERREZ', secondSurname: 'BRICENO' });
     const r = run(pep, dni);
     expect(r.levels.document).toBe('notComparable');

@@ -1,4 +1,14 @@
-import { compare, compileModel, decide, prepare, score, type IdentityContext, type IdentityInput, type PreparedRecord, type TermFrequencies } from '../../../src/domain/identity';
+import {
+  compare,
+  compileModel,
+  decide,
+  prepare,
+  score,
+  type IdentityContext,
+  type IdentityInput,
+  type PreparedRecord,
+  type TermFrequencies,
+} from '../../../src/domain/identity';
 
 let counter = 0;
 

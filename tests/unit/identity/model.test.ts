@@ -58,7 +58,10 @@ describe('compileModel', () => {
     expect(() => compileModel({ ...DEFAULT_PARAMETERS, lambda: 1 })).toThrow(/lambda/);
     const noLevel = { ...DEFAULT_PARAMETERS, comparisons: { ...DEFAULT_PARAMETERS.comparisons, sex: { m: { equal: 1 }, u: { equal: 0.5, different: 0.5 } } } };
     expect(() => compileModel(noLevel)).toThrow(/sex\.different/);
-    const zeroU = { ...DEFAULT_PARAMETERS, comparisons: { ...DEFAULT_PARAMETERS.comparisons, sex: { m: { equal: 0.9, different: 0.1 }, u: { equal: 1, different: 0 } } } };
+    const zeroU = {
+      ...DEFAULT_PARAMETERS,
+      comparisons: { ...DEFAULT_PARAMETERS.comparisons, sex: { m: { equal: 0.9, different: 0.1 }, u: { equal: 1, different: 0 } } },
+    };
     expect(() => compileModel(zeroU)).toThrow(RangeError);
     expect(() => compileModel({ ...DEFAULT_PARAMETERS, termFrequency: { ...DEFAULT_PARAMETERS.termFrequency, surnames: 2 } })).toThrow(/surnames/);
   });
@@ -124,7 +127,10 @@ describe('term-frequency adjustment', () => {
 
   it('an agreeing common surname (RODRIGUEZ) weighs less than a rare one (CHAVERRA)', () => {
     const common = [adult({ firstSurname: 'RODRIGUEZ', secondSurname: 'GOMEZ' }, {}, tf), adult({ firstSurname: 'RODRIGUEZ', secondSurname: 'GOMEZ' }, {}, tf)];
-    const rare = [adult({ firstSurname: 'CHAVERRA', secondSurname: 'MOSQUERA' }, {}, tf), adult({ firstSurname: 'CHAVERRA', secondSurname: 'MOSQUERA' }, {}, tf)];
+    const rare = [
+      adult({ firstSurname: 'CHAVERRA', secondSurname: 'MOSQUERA' }, {}, tf),
+      adult({ firstSurname: 'CHAVERRA', secondSurname: 'MOSQUERA' }, {}, tf),
+    ];
     const sc = score(MODEL, compare(common[0], common[1]), common[0], common[1]);
     const sr = score(MODEL, compare(rare[0], rare[1]), rare[0], rare[1]);
     const surnames = (s: typeof sc) => s.contributions.find((c) => c.field === 'surnames')!;

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BIRTH_DATE_TOLERATED,
-  birthDateAgreement,
-  normalizeMunicipality,
-  normalizeSex,
-  parseBirthDate,
-  sexAgreement,
-} from '../../../src/domain/identity';
+import { BIRTH_DATE_TOLERATED, birthDateAgreement, normalizeMunicipality, normalizeSex, parseBirthDate, sexAgreement } from '../../../src/domain/identity';
 
 const d = (s: string) => parseBirthDate(s);
 

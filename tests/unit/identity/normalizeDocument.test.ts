@@ -89,7 +89,15 @@ describe('document classes and life cycle', () => {
     expect(['CN', 'RC', 'NU', 'TI', 'CC'].map((t) => documentClass(t as 'CC'))).toEqual(Array(5).fill('lifecycle'));
     expect(['CE', 'PA', 'CD', 'SC', 'PE', 'PT', 'DE'].map((t) => documentClass(t as 'CE'))).toEqual(Array(7).fill('foreign'));
     expect(['AS', 'MS', 'SI'].map((t) => documentClass(t as 'AS'))).toEqual(Array(3).fill('provisional'));
-    expect([lifeCycleRank('CN'), lifeCycleRank('RC'), lifeCycleRank('NU'), lifeCycleRank('TI'), lifeCycleRank('CC'), lifeCycleRank('PE'), lifeCycleRank(null)]).toEqual([0, 1, 1, 2, 3, null, null]);
+    expect([
+      lifeCycleRank('CN'),
+      lifeCycleRank('RC'),
+      lifeCycleRank('NU'),
+      lifeCycleRank('TI'),
+      lifeCycleRank('CC'),
+      lifeCycleRank('PE'),
+      lifeCycleRank(null),
+    ]).toEqual([0, 1, 1, 2, 3, null, null]);
   });
 
   it('relates types: equal, evolution, unknown, incompatible', () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeGivenNames, normalizeSurnames, prepare, soundexEs, termFrequencies, toFrequencies, withoutDocument, withTermFrequencies } from '../../../src/domain/identity';
+import {
+  normalizeGivenNames,
+  normalizeSurnames,
+  prepare,
+  soundexEs,
+  termFrequencies,
+  toFrequencies,
+  withoutDocument,
+  withTermFrequencies,
+} from '../../../src/domain/identity';
 import { adult } from './helpers';
 
 describe('prepare', () => {
@@ -100,9 +109,25 @@ describe('term frequencies', () => {
       adult({ firstName: null, secondName: null, firstSurname: null, secondSurname: null }, { municipalityCode: null }),
     ];
     const tf = termFrequencies(records);
-    expect(tf.givenName).toEqual(new Map([['MARIA', 2 / 3], ['ANA', 1 / 3]]));
-    expect(tf.surname).toEqual(new Map([['GOMEZ', 2 / 5], ['PEREZ', 2 / 5], ['RUIZ', 1 / 5]]));
-    expect(tf.municipality).toEqual(new Map([['11001', 2 / 3], ['05001', 1 / 3]]));
+    expect(tf.givenName).toEqual(
+      new Map([
+        ['MARIA', 2 / 3],
+        ['ANA', 1 / 3],
+      ]),
+    );
+    expect(tf.surname).toEqual(
+      new Map([
+        ['GOMEZ', 2 / 5],
+        ['PEREZ', 2 / 5],
+        ['RUIZ', 1 / 5],
+      ]),
+    );
+    expect(tf.municipality).toEqual(
+      new Map([
+        ['11001', 2 / 3],
+        ['05001', 1 / 3],
+      ]),
+    );
 
     const r = withTermFrequencies(records[0], tf);
     expect(r.tfGiven1Log2).toBeCloseTo(Math.log2(2 / 3), 12);
@@ -120,7 +145,19 @@ describe('term frequencies', () => {
   });
 
   it('toFrequencies divides by the total (given or summed)', () => {
-    expect(toFrequencies(new Map([['A', 1], ['B', 3]]))).toEqual(new Map([['A', 0.25], ['B', 0.75]]));
+    expect(
+      toFrequencies(
+        new Map([
+          ['A', 1],
+          ['B', 3],
+        ]),
+      ),
+    ).toEqual(
+      new Map([
+        ['A', 0.25],
+        ['B', 0.75],
+      ]),
+    );
     expect(toFrequencies(new Map([['A', 1]]), 10)).toEqual(new Map([['A', 0.1]]));
     expect(toFrequencies(new Map())).toEqual(new Map());
   });
@@ -130,7 +167,15 @@ describe('term frequencies', () => {
     const bare = withoutDocument(r);
     expect(bare).toMatchObject({ docType: null, docKey: null, docRank: -1, docProvisional: false, docNuip: false, docValidated: false });
     expect(Object.keys(bare)).toEqual(Object.keys(r));
-    expect({ ...bare, docType: r.docType, docKey: r.docKey, docRank: r.docRank, docProvisional: r.docProvisional, docNuip: r.docNuip, docValidated: r.docValidated }).toEqual(r);
+    expect({
+      ...bare,
+      docType: r.docType,
+      docKey: r.docKey,
+      docRank: r.docRank,
+      docProvisional: r.docProvisional,
+      docNuip: r.docNuip,
+      docValidated: r.docValidated,
+    }).toEqual(r);
   });
 
   it('remembered names and keys give the same results as fresh ones (and are not shared mutable state)', () => {

@@ -17,10 +17,52 @@ import {
   type PreparedRecord,
 } from '../../../src/domain/identity';
 
-const GIVEN = ['MARIA', 'MARIO', 'MARTA', 'JHON', 'JOHN', 'JUAN', 'DEL', 'CARMEN', 'JOSE', 'DANIEL', 'DANIELA', 'YULIETH', 'YULIET', 'NULL', 'MA.', 'DE LOS', 'ANGELES', 'LOPEZ'];
-const SURNAMES = ['GOMEZ', 'GOMES', 'GOMZE', 'PEREZ', 'PERES', 'CASTILLO', 'CASTIYO', 'DE', 'LA HOZ', 'DE LA HOZ', 'DELAHOZ', 'HOZ', 'RUIZ', 'VDA DE', 'MARIA', 'N/A', 'RODRIGUEZ', 'RODRIGEZ'];
+const GIVEN = [
+  'MARIA',
+  'MARIO',
+  'MARTA',
+  'JHON',
+  'JOHN',
+  'JUAN',
+  'DEL',
+  'CARMEN',
+  'JOSE',
+  'DANIEL',
+  'DANIELA',
+  'YULIETH',
+  'YULIET',
+  'NULL',
+  'MA.',
+  'DE LOS',
+  'ANGELES',
+  'LOPEZ',
+];
+const SURNAMES = [
+  'GOMEZ',
+  'GOMES',
+  'GOMZE',
+  'PEREZ',
+  'PERES',
+  'CASTILLO',
+  'CASTIYO',
+  'DE',
+  'LA HOZ',
+  'DE LA HOZ',
+  'DELAHOZ',
+  'HOZ',
+  'RUIZ',
+  'VDA DE',
+  'MARIA',
+  'N/A',
+  'RODRIGUEZ',
+  'RODRIGEZ',
+];
 
-const field = (vocab: string[]) => fc.option(fc.array(fc.constantFrom(...vocab), { minLength: 1, maxLength: 2 }).map((w) => w.join(' ')), { nil: null });
+const field = (vocab: string[]) =>
+  fc.option(
+    fc.array(fc.constantFrom(...vocab), { minLength: 1, maxLength: 2 }).map((w) => w.join(' ')),
+    { nil: null },
+  );
 const record = fc
   .record({ firstName: field(GIVEN), secondName: field(GIVEN), firstSurname: field(SURNAMES), secondSurname: field(SURNAMES) })
   .map((identity) => prepare(identity, { id: 'p' }));

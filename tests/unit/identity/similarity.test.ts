@@ -1,13 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  hashString,
-  jaroWinkler,
-  jaroWinklerAtLeast,
-  jaroWinklerUpperBound,
-  letterSignature,
-  levenshtein,
-} from '../../../src/domain/identity';
+import { hashString, jaroWinkler, jaroWinklerAtLeast, jaroWinklerUpperBound, letterSignature, levenshtein } from '../../../src/domain/identity';
 
 describe('jaroWinkler (talisman)', () => {
   it('textbook values', () => {

@@ -4,7 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collect, getConnector, parseBytes } from '../../../connectors';
-import { municipalityCodes, generateLinkage, noisyAppearance, NOISE_PROFILES, LinkagePopulation, birthDateError, mistypeDigit, nameVariant, particleVariant, phoneticRespelling, resplitGivenNames, transposeDigits, typo, Rng } from '../../../src/synthetic';
+import {
+  municipalityCodes,
+  generateLinkage,
+  noisyAppearance,
+  NOISE_PROFILES,
+  LinkagePopulation,
+  birthDateError,
+  mistypeDigit,
+  nameVariant,
+  particleVariant,
+  phoneticRespelling,
+  resplitGivenNames,
+  transposeDigits,
+  typo,
+  Rng,
+} from '../../../src/synthetic';
 import { soundexEs } from '../../../src/domain/identity';
 
 const dirs: string[] = [];
@@ -29,7 +44,11 @@ describe('labelled linkage generator', () => {
 
   it('writes files the connectors read without errors, one truth row per record, every key known', async () => {
     const m = await generateLinkage({ persons: 3_000, seed: 21, outDir: tmp() });
-    const truth = readFileSync(m.truthPath, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const truth = readFileSync(m.truthPath, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
     const keys = new Map(truth.map(([source, key, person]) => [`${source}\t${key}`, Number(person)]));
     expect(keys.size).toBe(truth.length);
     const ctx = (fileName: string) => ({ fileName, today: '2025-01-01', municipalities: municipalityCodes() });
@@ -47,7 +66,24 @@ describe('labelled linkage generator', () => {
     expect(new Set(truth.map((t) => t[2])).size).toBeLessThan(truth.length * 0.7);
     // Every documented noise class occurs.
     const tags = new Set(truth.flatMap((t) => (t[3] ? t[3].split(',') : [])));
-    for (const tag of ['typo-given', 'typo-surname', 'phonetic', 'variant', 'resplit', 'particle', 'surname-swap', 'no-second-surname', 'dob-swap', 'doc-evolution', 'doc-transposed', 'no-document', 'twin', 'namesake', 'shared-doc', 'duplicate']) {
+    for (const tag of [
+      'typo-given',
+      'typo-surname',
+      'phonetic',
+      'variant',
+      'resplit',
+      'particle',
+      'surname-swap',
+      'no-second-surname',
+      'dob-swap',
+      'doc-evolution',
+      'doc-transposed',
+      'no-document',
+      'twin',
+      'namesake',
+      'shared-doc',
+      'duplicate',
+    ]) {
       expect(tags, tag).toContain(tag);
     }
   });
@@ -113,7 +149,11 @@ describe('noise of registries', () => {
     expect(split).not.toBeNull();
     expect(`${split!.first} ${split!.second ?? ''}`.trim()).toBe('MARÍA DEL CARMEN');
     const p = particleVariant('DE LA HOZ', 'PÉREZ', r());
-    expect([{ s1: 'HOZ', s2: 'PÉREZ' }, { s1: 'DELAHOZ', s2: 'PÉREZ' }, { s1: 'DE', s2: 'LA HOZ PÉREZ' }]).toContainEqual(p);
+    expect([
+      { s1: 'HOZ', s2: 'PÉREZ' },
+      { s1: 'DELAHOZ', s2: 'PÉREZ' },
+      { s1: 'DE', s2: 'LA HOZ PÉREZ' },
+    ]).toContainEqual(p);
     expect(particleVariant('GÓMEZ', null, r())).toBeNull();
   });
   it('document and birth-date errors', () => {

@@ -68,7 +68,11 @@ describe('BatchMatcher', () => {
 
   it('gives a record without candidates a new provisional person, and a second record of the same person in the batch joins it', () => {
     const m = matcher();
-    const r = m.match([pending(1, person()), pending(2, person({ secondName: null })), pending(3, person({ docNumber: '52111222', firstName: 'ANA', firstSurname: 'PEREZ', birthDate: '1970-01-02' }))]);
+    const r = m.match([
+      pending(1, person()),
+      pending(2, person({ secondName: null })),
+      pending(3, person({ docNumber: '52111222', firstName: 'ANA', firstSurname: 'PEREZ', birthDate: '1970-01-02' })),
+    ]);
     const [a, b, c] = r.assignments;
     expect(a.linkType).toBe('new_person');
     expect(a.personId).toBeLessThan(0);
@@ -100,7 +104,9 @@ describe('BatchMatcher', () => {
   it('keeps twins of one household apart (same birth date and surnames, different given names)', () => {
     const m = matcher();
     const hh = { householdKey: 'sisben:1-1' };
-    m.addLinked([linked(1, 100, person({ docType: 'RC', docNumber: '1100000001', firstName: 'LUIS', secondName: null, sex: 'M', birthDate: '2020-04-04' }, hh))]);
+    m.addLinked([
+      linked(1, 100, person({ docType: 'RC', docNumber: '1100000001', firstName: 'LUIS', secondName: null, sex: 'M', birthDate: '2020-04-04' }, hh)),
+    ]);
     const twin = person({ docType: 'RC', docNumber: '1100000002', firstName: 'CARLOS', secondName: null, sex: 'M', birthDate: '2020-04-04' }, hh);
     const r = m.match([pending(2, twin)]);
     expect(r.assignments[0].linkType).toBe('new_person');
@@ -115,7 +121,10 @@ describe('BatchMatcher', () => {
 
     const m2 = matcher();
     m2.addLinked([linked(1, 100, person())]);
-    const r2 = m2.match([pending(3, person({ docNumber: '99887766', firstName: 'PEDRO', firstSurname: 'LOPEZ', birthDate: '1950-01-01', sex: 'M' }))], pins({ mustLink: [[3, [100]]] }));
+    const r2 = m2.match(
+      [pending(3, person({ docNumber: '99887766', firstName: 'PEDRO', firstSurname: 'LOPEZ', birthDate: '1950-01-01', sex: 'M' }))],
+      pins({ mustLink: [[3, [100]]] }),
+    );
     expect(r2.assignments[0]).toMatchObject({ personId: 100, linkType: 'steward', reasons: ['STEWARD_PINNED_LINK'] });
 
     const m3 = matcher();

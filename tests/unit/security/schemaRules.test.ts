@@ -9,7 +9,8 @@ import { PERSONAL_TYPE_KEY, SENSITIVITIES } from '../../../src/graphql/shared';
  * Field names that hold personal data wherever they appear. A type with one of them must be a
  * @PersonalType (so each of its fields carries a sensitivity tag) or tag that field itself.
  */
-const PERSONAL_LOOKING = /^(first|second)?(name|surname)s?$|^(firstName|secondName|firstSurname|secondSurname|fullName|birthDate|docNumber|documentNumber|number|raw|normalized|sourceKey|address|phone|email)$/i;
+const PERSONAL_LOOKING =
+  /^(first|second)?(name|surname)s?$|^(firstName|secondName|firstSurname|secondSurname|fullName|birthDate|docNumber|documentNumber|number|raw|normalized|sourceKey|address|phone|email)$/i;
 /** Reference catalogues: their `name` is a place or a code list entry, not a person's. */
 const REFERENCE_TYPES = new Set(['Department', 'Municipality', 'DocumentTypeInfo', 'LogroDimension', 'ApiClient']);
 
