@@ -5,7 +5,9 @@
 import { repairMojibake, collapseSpaces } from '../../src/domain/text';
 
 /** C0/C1 control characters (tab and line breaks excepted) and U+FFFD: bytes that did not decode to text. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what these look for
 const UNDECODABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]/;
+// eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 const NEEDS_NFC = /[\u0300-\uffff]/;
 
@@ -43,7 +45,7 @@ export function isNullLike(s: string): boolean {
   return NULL_LIKE.has(s.toUpperCase());
 }
 
-const NAME_OK = /^[A-Z\u00c0-\u00d6\u00d8-\u00de .'\-]*$/;
+const NAME_OK = /^[A-Z\u00c0-\u00d6\u00d8-\u00de .'-]*$/;
 
 /**
  * Display form of a person-name field: upper-case, single spaces, accents and Ñ kept; null when

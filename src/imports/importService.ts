@@ -7,15 +7,7 @@ import type { Config } from '../platform/config';
 import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
 import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
-import {
-  FINISHED_STATES,
-  UNFINISHED_STATES,
-  dryRunStagingTable,
-  stagingTable,
-  type BulkPlan,
-  type ImportRepository,
-  type ImportRunRow,
-} from './importRepository';
+import { FINISHED_STATES, UNFINISHED_STATES, dryRunStagingTable, stagingTable, type ImportRepository, type ImportRunRow } from './importRepository';
 import type { ReferenceService } from '../registry';
 import { readRunSummary, type ImportTimings, type LineAccounting } from './runSummary';
 import { stageRows, type StageCounters } from './stageRows';

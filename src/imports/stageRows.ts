@@ -26,6 +26,7 @@ export interface StagedParts {
 
 const N = '\\N';
 /** Characters that need escaping in a JSON string or in COPY text (a superset of both sets). */
+// eslint-disable-next-line no-control-regex -- control characters are what COPY and JSON must escape
 const SPECIAL = /["\\\u0000-\u001f]/;
 
 /**

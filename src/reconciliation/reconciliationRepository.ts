@@ -49,13 +49,13 @@ export interface ReviewWrite {
 }
 
 /** pg_advisory_xact_lock key serializing matching batches and steward decisions ("juntosrc"). */
-export const RECONCILE_LOCK = 0x6a756e746f7372;
+export const RECONCILE_LOCK = 0x6a756e747263; // "juntrc" (48 bits: exact as a JS number)
 /**
  * Second key, for the end-of-run derivation of golden records and facts: the engine's parallel
  * derivation workers hold it shared, steward decisions (through {@link ReconciliationRepository.lock})
  * exclusively, so a steward never interleaves with a rebuild of the persons they touch.
  */
-export const DERIVE_LOCK = 0x6a756e746f7364;
+export const DERIVE_LOCK = 0x6a756e746476; // "juntdv"
 
 /** A source entity's identity columns (table alias `e`), as `entityFromRow` reads them. */
 export const ENTITY_COLUMNS = sql`e.id::int8 as id, e.source, e.person_id, e.status, e.doc_type, e.doc_number, e.first_name, e.second_name,

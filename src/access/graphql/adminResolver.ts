@@ -1,8 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AppError, decodeCursor, encodeCursor } from '../../kernel';
+import { AppError, decodeCursor } from '../../kernel';
 import type { ClientRow } from '../clientRepository';
-import type { AuditEventRow } from '../auditRepository';
-import { scopeOf } from '../clientService';
 import type { AccessContext } from './context';
 import { toApiClient, toAuditEvent } from './mappers';
 import { toPerson, toSourceRecord, Person } from '../../registry';

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
-import type { ImportSummary } from '../../imports';
+import type { ImportService, ImportSummary } from '../../imports';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 import { printSummary } from '../format';
 
@@ -55,11 +55,7 @@ export function registerImport(program: Command) {
 }
 
 /** Polls the run in PostgreSQL (the source of truth, whichever process runs the job) until it ends. */
-async function watchRun(
-  imports: { getRun(id: number): Promise<any>; summary(run: any): Promise<ImportSummary> },
-  runId: number,
-  bar: boolean,
-): Promise<ImportSummary> {
+async function watchRun(imports: Pick<ImportService, 'getRun' | 'summary'>, runId: number, bar: boolean): Promise<ImportSummary> {
   const progress = bar
     ? new cliProgress.SingleBar(
         {

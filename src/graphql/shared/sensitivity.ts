@@ -36,6 +36,7 @@ export interface AuditSubject {
 /** Marks an object type as holding personal data: all its fields must carry a sensitivity tag. */
 export const PERSONAL_TYPE_KEY = 'personalType';
 export const AUDIT_SUBJECT_KEY = 'auditSubject';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the decorated class's instances, unknown here
 export function PersonalType<T = any>(opts: { auditSubject?: (source: T) => AuditSubject } = {}): ClassDecorator {
   return Extensions({
     [PERSONAL_TYPE_KEY]: true,

@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { SOURCE_NAMES, AppError, checkPageSize, decodeCursor, encodeCursor } from '../../kernel';
-import type { ImportRunRow, ImportState as State } from '../importRepository';
+import { SOURCE_NAMES, AppError, checkPageSize, decodeCursor } from '../../kernel';
+import type { ImportState as State } from '../importRepository';
 import type { ImportsContext } from './context';
 import { toImportRun } from './mappers';
-import { Allow, OPERATION_ROLES, Source, fromSourceEnum, toSourceEnum, nodePage, parseId } from '../../graphql/shared';
+import { Allow, OPERATION_ROLES, Source, fromSourceEnum, nodePage, parseId } from '../../graphql/shared';
 import { ImportRowErrorConnection, ImportRun, ImportRunConnection, ImportState, IssueSeverity, StartImportResult } from './importTypes';
 const runId = (id: string) => parseId(id, 'an import run id');
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeCursor, encodeCursor } from '../../kernel';
-import type { ReconciliationRunRow, ReconciliationState as State } from '../reconciliationRepository';
+import { decodeCursor } from '../../kernel';
+import type { ReconciliationState as State } from '../reconciliationRepository';
 import type { ReconciliationContext } from './context';
 import { toReconciliationRun } from './mappers';
 import { Allow, OPERATION_ROLES, nodePage, parseId } from '../../graphql/shared';

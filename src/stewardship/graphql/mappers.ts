@@ -49,7 +49,7 @@ export function toExplanation(json: unknown): MatchExplanation | null {
     probability: num(e.probability),
     modelVersion: typeof e.modelVersion === 'string' ? e.modelVersion : null,
     contributions: Array.isArray(e.contributions)
-      ? e.contributions.map((c: any) => ({ field: String(c.field), level: String(c.level), weight: Number(c.weight) }))
+      ? e.contributions.map((c) => ({ field: String(c.field), level: String(c.level), weight: Number(c.weight) }))
       : [],
   };
 }
@@ -60,7 +60,7 @@ export const toRecordLink = (l: EntityLinkRow): RecordLink => ({
   matchWeight: l.matchWeight,
   reasons: l.reasons,
   contributions: Array.isArray(l.contributions)
-    ? l.contributions.map((c: any) => ({ field: String(c.field), level: String(c.level), weight: Number(c.weight) }))
+    ? l.contributions.map((c) => ({ field: String(c.field), level: String(c.level), weight: Number(c.weight) }))
     : [],
   modelVersion: l.modelVersion,
   reconciliationRunId: l.reconciliationRunId === null ? null : String(l.reconciliationRunId),

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { encodeCursor, isUuid } from '../../kernel';
+import { isUuid } from '../../kernel';
 import type { ReviewDecisionKind as DecisionKind, ReviewReason as Reason, ReviewStatus as Status } from '../reviewRepository';
 import type { ClaimOutcome, DecideOutcome, ReleaseOutcome, StewardActor, UnmergeOutcome } from '../outcomes';
 import type { StewardshipContext } from './context';

@@ -465,8 +465,8 @@ export function noisyAppearance(p: SyntheticPerson, h: SyntheticHousehold, profi
     q.firstName = q.firstName.replace(/Ñ/g, 'N');
     return before !== `${q.firstName}${q.firstSurname}${q.secondSurname}`;
   });
-  set('no-second-name', () => q.secondName !== null && hit(profile.dropSecondName) && (q.secondName = null) === null);
-  set('no-second-surname', () => q.secondSurname !== null && hit(profile.dropSecondSurname) && (q.secondSurname = null) === null);
+  set('no-second-name', () => q.secondName !== null && hit(profile.dropSecondName) && ((q.secondName = null), true));
+  set('no-second-surname', () => q.secondSurname !== null && hit(profile.dropSecondSurname) && ((q.secondSurname = null), true));
   set('surname-swap', () => {
     if (q.secondSurname === null || !hit(profile.swapSurnames)) return false;
     [q.firstSurname, q.secondSurname] = [q.secondSurname, q.firstSurname];
