@@ -178,14 +178,11 @@ function buildCases(fixtures: { departments: string[]; documents: string[] }): C
       label: `1,000-document lookup, as ${1000 / LOOKUP_BATCH} requests of ${LOOKUP_BATCH}`,
       role: 'reader',
       perRequest: LOOKUP_BATCH,
-      // Today: aliased personByDocument (100 is the alias limit and the page cap).
+      // The batch lookup: one personsByDocuments request of LOOKUP_BATCH documents (one SQL statement).
       hub: {
-        query: `query Lookup(${lookupVarDecls}) { ${Array.from(
-          { length: LOOKUP_BATCH },
-          (_, k) => `p${k}: personByDocument(type: CC, number: $d${k}) { id fullName birthDate sisbenGroup healthState }`,
-        ).join(' ')} }`,
-        vars: lookupVars,
-        rows: (d) => Object.values(d).filter(Boolean).length,
+        query: `query Lookup($docs: [DocumentInput!]!) { personsByDocuments(documents: $docs) { index status person { id fullName birthDate sisbenGroup healthState } } }`,
+        vars: (i) => ({ docs: Object.values(lookupVars(i)).map((number) => ({ type: 'CC', number })) }),
+        rows: (d) => d.personsByDocuments.filter((r: any) => r.person).length,
       },
       pgl: {
         query: `query Lookup(${lookupVarDecls}) { ${Array.from(
@@ -211,7 +208,8 @@ interface Server {
 
 async function startServer(name: Server['name'], script: string, env: Record<string, string>): Promise<Server> {
   const child = fork(join(import.meta.dirname, 'servers', script), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server (open it in Chrome DevTools).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

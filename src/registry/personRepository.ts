@@ -21,6 +21,13 @@ export interface PersonFilter {
   subsystem?: Subsystem;
 }
 
+/** One document lookup: the number (normalized) under `type`, else under the life-cycle `family`. */
+export interface DocumentLookup {
+  type: DocumentTypeCode;
+  number: string;
+  family: readonly DocumentTypeCode[];
+}
+
 export class PersonRepository {
   constructor(private readonly orm: Orm) {}
 
@@ -55,15 +62,46 @@ export class PersonRepository {
 
   /** Active persons holding a document (exact type, or any type of the same life cycle when asked). */
   async findByDocument(docTypes: readonly DocumentTypeCode[], docNumber: string, scope?: TerritoryScope | null): Promise<PersonRow[]> {
-    const rows = await this.orm
-      .selectDistinct({ personId: personIdentifiers.personId })
-      .from(personIdentifiers)
-      .where(and(eq(personIdentifiers.docNumber, docNumber), inArray(personIdentifiers.docType, [...docTypes])));
-    const found = await this.findByIds(
-      rows.map((r) => r.personId),
-      scope,
+    const [type, ...family] = docTypes;
+    if (!type) return [];
+    const [found] = await this.findByDocuments([{ type, number: docNumber, family }], scope);
+    return found ?? [];
+  }
+
+  /**
+   * Several document lookups in one statement: for each lookup, the active persons in scope holding
+   * the number under its type; when none does and the lookup names a life-cycle family (RC/NUIP → TI
+   * → CC), those holding it under a type of the family. One array of persons per lookup, in input
+   * order, each sorted by id.
+   */
+  async findByDocuments(lookups: readonly DocumentLookup[], scope?: TerritoryScope | null): Promise<PersonRow[][]> {
+    const out: PersonRow[][] = lookups.map(() => []);
+    if (!lookups.length) return out;
+    const input = sql.join(
+      lookups.map((l, i) => sql`(${i}::int, ${l.type}::varchar, ${l.number}::varchar, ${l.family.length ? `{${l.family.join(',')}}` : '{}'}::varchar[])`),
+      sql`, `,
     );
-    return found.filter((p) => p.status === 'active').sort((a, b) => a.id - b.id);
+    const rows = await this.orm
+      .selectDistinct({ idx: sql<number>`i.idx`, exact: sql<boolean>`(${personIdentifiers.docType} = i.doc_type)`, person: persons })
+      .from(sql`(values ${input}) as i(idx, doc_type, doc_number, family)`)
+      .innerJoin(
+        personIdentifiers,
+        sql`${personIdentifiers.docNumber} = i.doc_number and (${personIdentifiers.docType} = i.doc_type or ${personIdentifiers.docType} = any(i.family))`,
+      )
+      .innerJoin(persons, eq(persons.id, personIdentifiers.personId))
+      .where(and(eq(persons.status, 'active'), scopeCondition(scope, persons.departmentCode, persons.municipalityCode)));
+    const exactIdx = new Set(rows.filter((r) => r.exact).map((r) => Number(r.idx)));
+    const seen = new Set<string>();
+    for (const r of rows) {
+      // A lookup with an exact hit ignores the family's: the number under its own type is the person.
+      if (exactIdx.has(Number(r.idx)) && !r.exact) continue;
+      const key = `${r.idx}:${r.person.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out[Number(r.idx)]!.push(r.person);
+    }
+    for (const list of out) list.sort((a, b) => a.id - b.id);
+    return out;
   }
 
   async list(filter: PersonFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<PersonRow>> {

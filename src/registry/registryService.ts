@@ -6,6 +6,21 @@ import type { HouseholdFilter, HouseholdRepository, HouseholdRow } from './house
 import type { PersonFilter, PersonRepository, PersonRow } from './personRepository';
 import type { TerritoryScope } from '../kernel';
 
+/** The other types of a document's life cycle (RC/NUIP → TI → CC keep the number), or none. */
+function lifeCycleFamily(type: DocumentTypeCode): DocumentTypeCode[] {
+  if (DOCUMENT_TYPE_BY_CODE.get(type)?.lifeCycleRank == null) return [];
+  return DOCUMENT_TYPES.filter((t) => t.lifeCycleRank != null && t.code !== type).map((t) => t.code);
+}
+
+export type DocumentLookupStatus = 'FOUND' | 'NOT_FOUND' | 'AMBIGUOUS' | 'INVALID_NUMBER';
+export interface DocumentLookupResult {
+  /** Position in the request. */
+  index: number;
+  status: DocumentLookupStatus;
+  /** The holders in scope (one when FOUND, several when AMBIGUOUS). */
+  persons: PersonRow[];
+}
+
 const DEPARTMENT_RE = /^\d{1,2}$/;
 const MUNICIPALITY_RE = /^\d{4,5}$/;
 
@@ -30,13 +45,34 @@ export class RegistryService {
   async personsByDocument(type: DocumentTypeCode, number: string, scope?: TerritoryScope | null): Promise<PersonRow[]> {
     const result = normalizeDocumentNumber(type, number);
     if (!result.ok) throw new AppError('BAD_USER_INPUT', `Not a valid ${type} document number: ${result.reason}.`, { field: 'number' });
-    const normalized = result.value;
-    const exact = await this.persons.findByDocument([type], normalized, scope);
-    if (exact.length) return exact;
-    const rank = DOCUMENT_TYPE_BY_CODE.get(type)?.lifeCycleRank;
-    if (rank == null) return [];
-    const family = DOCUMENT_TYPES.filter((t) => t.lifeCycleRank != null && t.code !== type).map((t) => t.code);
-    return this.persons.findByDocument(family, normalized, scope);
+    const [found] = await this.persons.findByDocuments([{ type, number: result.value, family: lifeCycleFamily(type) }], scope);
+    return found ?? [];
+  }
+
+  /**
+   * Many documents at once (an integrator checking a list): one statement, each document's
+   * outcome in input order. A number that is not valid for its type is that entry's outcome, not
+   * the request's failure. At most API_MAX_PAGE_SIZE documents.
+   */
+  async lookupDocuments(documents: readonly { type: DocumentTypeCode; number: string }[], scope?: TerritoryScope | null): Promise<DocumentLookupResult[]> {
+    if (documents.length > this.config.API_MAX_PAGE_SIZE) {
+      throw new AppError('BAD_USER_INPUT', `At most ${this.config.API_MAX_PAGE_SIZE} documents per request.`, { field: 'documents' });
+    }
+    const normalized = documents.map((d) => normalizeDocumentNumber(d.type, d.number));
+    const valid = documents.flatMap((d, i) => {
+      const n = normalized[i]!;
+      return n.ok ? [{ index: i, lookup: { type: d.type, number: n.value, family: lifeCycleFamily(d.type) } }] : [];
+    });
+    const found = await this.persons.findByDocuments(
+      valid.map((v) => v.lookup),
+      scope,
+    );
+    const byIndex = new Map(valid.map((v, j) => [v.index, found[j] ?? []]));
+    return documents.map((_, index) => {
+      const persons = byIndex.get(index);
+      if (!persons) return { index, status: 'INVALID_NUMBER', persons: [] };
+      return { index, status: persons.length === 0 ? 'NOT_FOUND' : persons.length === 1 ? 'FOUND' : 'AMBIGUOUS', persons };
+    });
   }
 
   async personByDocument(type: DocumentTypeCode, number: string, scope?: TerritoryScope | null): Promise<PersonRow | null> {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
 import { SDL_PATH } from '../../src/cli/commands/schema';
@@ -110,6 +111,85 @@ describe('person lookups', () => {
     const res = await api.gql(`{ personByDocument(type: CC, number: "12AB") { id } }`);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).not.toContain('12AB');
+  });
+});
+
+describe('personsByDocuments (batch lookup)', () => {
+  const LOOKUP = `query($docs: [DocumentInput!]!) { personsByDocuments(documents: $docs) {
+    index status person { id identifiers { type number } } persons { id } } }`;
+
+  it('answers each document in request order, with life cycle, invalid numbers and absences per entry, in one SQL statement', async () => {
+    const adult = seed.persons.find((p) => p.docType === 'CC')!;
+    const child = seed.persons.find((p) => p.docType === 'TI')!;
+    const docs = [
+      { type: 'CC', number: 'not-a-number' },
+      { type: 'CC', number: child.docNumber }, // the TI of the same NUIP
+      { type: 'CC', number: '999999999' },
+      { type: 'CC', number: adult.docNumber.replace(/(\d)(?=(\d{3})+$)/g, '$1.') }, // formatted
+      { type: 'CE', number: child.docNumber }, // CE is outside the NUIP life cycle
+    ];
+    const before = t.db.stats.queries;
+    const res = await api.gql(LOOKUP, { docs });
+    const statements = t.db.stats.queries - before;
+    expect(res.errors).toBeUndefined();
+    const out = res.data.personsByDocuments;
+    expect(out.map((r: any) => [r.index, r.status])).toEqual([
+      [0, 'INVALID_NUMBER'],
+      [1, 'FOUND'],
+      [2, 'NOT_FOUND'],
+      [3, 'FOUND'],
+      [4, 'NOT_FOUND'],
+    ]);
+    expect(out[1].person.id).toBe(child.publicId);
+    expect(out[3].person.id).toBe(adult.publicId);
+    expect(out[3].persons.map((p: any) => p.id)).toEqual([adult.publicId]);
+    expect(out[0].person).toBeNull();
+    // The lookup itself is one statement; the rest are the selected identifiers (one batched
+    // loader query) and the client's audit of identifier reads.
+    expect(statements).toBeLessThanOrEqual(3);
+  });
+
+  it('flags a document several persons hold as AMBIGUOUS, with every holder', async () => {
+    const [a, b] = seed.persons.filter((p) => p.docType === 'CC');
+    // A second person carrying a's number (shared or mistyped in a source).
+    await t.db.rows(sql`insert into person_identifiers (person_id, doc_type, doc_number, source_record_id)
+      select ${b!.id}, doc_type, doc_number, source_record_id from person_identifiers where person_id = ${a!.id} and doc_type = 'CC'`);
+    try {
+      const res = await api.gql(LOOKUP, { docs: [{ type: 'CC', number: a!.docNumber }] });
+      expect(res.data.personsByDocuments[0].status).toBe('AMBIGUOUS');
+      expect(res.data.personsByDocuments[0].person).toBeNull();
+      expect(res.data.personsByDocuments[0].persons.map((p: any) => p.id).sort()).toEqual([a!.publicId, b!.publicId].sort());
+    } finally {
+      await t.db.rows(sql`delete from person_identifiers where person_id = ${b!.id} and doc_number = ${a!.docNumber}`);
+    }
+  });
+
+  it('keeps scope and masking: outside the territory is NOT_FOUND, a reader sees masked numbers', async () => {
+    const inside = seed.persons.find((p) => p.docType === 'CC')!;
+    const outside = seed.persons.find((p) => p.docType === 'CC' && p.municipalityCode.slice(0, 2) !== inside.municipalityCode.slice(0, 2))!;
+    const reader = await api.token('reader', [inside.municipalityCode]);
+    const res = await api.gql(
+      LOOKUP,
+      {
+        docs: [
+          { type: 'CC', number: inside.docNumber },
+          { type: 'CC', number: outside.docNumber },
+        ],
+      },
+      { authorization: `Bearer ${reader}` },
+    );
+    expect(res.errors).toBeUndefined();
+    const [a, b] = res.data.personsByDocuments;
+    expect(a.status).toBe('FOUND');
+    expect(a.person.identifiers[0].number).toMatch(/^\*{6}\d{4}$/);
+    expect(b).toEqual({ index: 1, status: 'NOT_FOUND', person: null, persons: [] });
+  });
+
+  it('caps the batch at the page size, without echoing the numbers', async () => {
+    const docs = Array.from({ length: 101 }, (_, i) => ({ type: 'CC', number: String(1_000_000_000 + i) }));
+    const res = await api.gql(LOOKUP, { docs });
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(res.errors)).not.toContain('1000000000');
   });
 });
 

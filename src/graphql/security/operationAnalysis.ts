@@ -73,6 +73,8 @@ export function analyzeOperation(
   };
 
   const pageSize = (node: FieldNode, def: GraphQLField<unknown, unknown>): number => {
+    const listArg = (def.extensions as { costListArg?: unknown } | null | undefined)?.costListArg;
+    if (typeof listArg === 'string') return listLength(node, listArg);
     const arg = def.args.find((a) => a.name === 'first');
     if (!arg) return 1;
     const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
@@ -84,6 +86,15 @@ export function analyzeOperation(
       return 0;
     }
     return n;
+  };
+
+  // A batch field (personsByDocuments) returns one subtree per element of a list argument: it costs
+  // like a page of that many, whether the list is literal or a variable.
+  const listLength = (node: FieldNode, argName: string): number => {
+    const given = node.arguments?.find((a) => a.name.value === argName)?.value;
+    const n = given?.kind === Kind.LIST ? given.values.length : given?.kind === Kind.VARIABLE ? variables?.[given.name.value] : 1;
+    const len = Array.isArray(n) ? n.length : typeof n === 'number' ? n : 1;
+    return Math.max(1, len);
   };
 
   const fieldCost = (def: { extensions?: unknown }): number => {

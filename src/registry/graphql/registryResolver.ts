@@ -8,6 +8,7 @@ import { Household } from './householdTypes';
 import { HouseholdFilter, PersonFilter } from './filterTypes';
 import { NODE_TYPE, Node } from './nodeTypes';
 import { Person } from './personTypes';
+import { DocumentInput, DocumentLookup, documentsCost } from './documentLookupTypes';
 
 @Resolver()
 export class RegistryResolver {
@@ -57,6 +58,21 @@ export class RegistryResolver {
     @Ctx() ctx: RegistryContext,
   ): Promise<Person[]> {
     return (await ctx.services.registry.personsByDocument(type, number, ctx.scope)).map(toPerson);
+  }
+
+  @Allow(...REGISTRY_ROLES)
+  @Query(() => [DocumentLookup], {
+    description:
+      'Many documents in one request (up to API_MAX_PAGE_SIZE), answered by one SQL statement: one entry per document in ' +
+      'request order, with the same normalization, life-cycle matching, territorial scope and masking as personByDocument.',
+  })
+  @documentsCost
+  async personsByDocuments(@Arg('documents', () => [DocumentInput]) documents: DocumentInput[], @Ctx() ctx: RegistryContext): Promise<DocumentLookup[]> {
+    const results = await ctx.services.registry.lookupDocuments(documents, ctx.scope);
+    return results.map((r) => {
+      const persons = r.persons.map(toPerson);
+      return { index: r.index, status: r.status, person: r.status === 'FOUND' ? persons[0]! : null, persons };
+    });
   }
 
   @Allow(...REGISTRY_ROLES)
