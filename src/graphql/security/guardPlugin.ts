@@ -7,12 +7,25 @@ import { analyzeOperation, OperationTooComplexError, type AnalysisLimits } from 
 import { disclosureFor } from './policy';
 import type { RateLimiter } from './rateLimiter';
 import { allowedRoles, sensitivityOf } from './secureSchema';
-import { pageSizeMessage } from '../../kernel';
+import { ROLES, pageSizeMessage, type Role } from '../../kernel';
 
 export interface GuardOptions extends AnalysisLimits {
   maxCost: number;
   rateLimiter: RateLimiter;
   logger: Logger;
+}
+
+/** The roles a field refuses (its @Allow and its sensitivity), worked out once per field of the schema. */
+const refused = new WeakMap<object, ReadonlySet<Role>>();
+function refusedRoles(field: Parameters<typeof allowedRoles>[0]): ReadonlySet<Role> {
+  let set = refused.get(field);
+  if (!set) {
+    const allow = allowedRoles(field);
+    const level = sensitivityOf(field);
+    set = new Set(ROLES.filter((r) => (allow && !allow.includes(r)) || (level && disclosureFor(level, r) === 'denied')));
+    refused.set(field, set);
+  }
+  return set;
 }
 
 const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
@@ -39,9 +52,7 @@ export function guardPlugin(opts: GuardOptions): ApolloServerPlugin<GraphQLConte
           }
           const role = ctx.principal.role;
           for (const { typeName, field } of analysis.fields.values()) {
-            const allow = allowedRoles(field);
-            const level = sensitivityOf(field);
-            if ((allow && !allow.includes(role)) || (level && disclosureFor(level, role) === 'denied')) {
+            if (refusedRoles(field).has(role)) {
               throw new GraphQLError(`This client's role may not read ${typeName}.${field.name}.`, {
                 extensions: { code: 'FORBIDDEN', http: { status: 403 } },
               });

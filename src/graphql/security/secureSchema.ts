@@ -14,7 +14,7 @@ import { ROLES, type Role, AppError } from '../../kernel';
 import type { GraphQLContext } from '../context';
 import { AUDIT_SUBJECT_KEY, PERSONAL_TYPE_KEY, SENSITIVITIES, SENSITIVITY_KEY, type AuditSubject, type Sensitivity, ALLOW_KEY } from '../shared';
 import { checkDeadline, withDeadline } from './deadline';
-import { disclosureFor, maskValue } from './policy';
+import { disclosureFor, maskValue, type Disclosure } from './policy';
 type AnyField = GraphQLField<unknown, GraphQLContext>;
 
 export const allowedRoles = (field: { extensions?: Record<string, unknown> | null }): Role[] | undefined => field.extensions?.[ALLOW_KEY] as Role[] | undefined;
@@ -127,11 +127,12 @@ function wrapField(type: GraphQLObjectType, field: AnyField): void {
     return;
   }
 
+  // The field's policy compiled once, at schema build: what each role gets of it.
+  const byRole = new Map<Role, Disclosure>(ROLES.map((r) => [r, allow && !allow.includes(r) ? 'denied' : level ? disclosureFor(level, r) : 'full']));
   field.resolve = (source, args, ctx, info) => {
     const role = ctx?.principal?.role;
     if (!role) throw unauthenticated();
-    if (allow && !allow.includes(role)) throw forbidden(coord);
-    const disclosure = level ? disclosureFor(level, role) : 'full';
+    const disclosure = byRole.get(role) ?? 'denied';
     if (disclosure === 'denied') throw forbidden(coord);
     if (!leaf) {
       checkDeadline(ctx.deadline);
