@@ -108,6 +108,12 @@ export type RowResult =
        * treating it as disappeared from this extract. Absent when the key itself is unusable.
        */
       sourceKey?: string;
+      /**
+       * A key read from an unreadable row by another reading of it (a row written with another of the
+       * layout's delimiters): uncertain, so the row is not loaded and its record is not kept — only
+       * held back from disappearing in this extract.
+       */
+      possibleKey?: string;
     };
 
 /** A problem with the whole file: the run fails and canonical tables stay unchanged. */

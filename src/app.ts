@@ -37,17 +37,20 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   // The one writer of the append-only audit log (requests, decisions, merges).
   const auditWriter = new AuditWriter();
+  const survivorship = survivorshipOf(config);
+  const golden = new GoldenRecordRepository(db);
   const repositories = {
     persons: new PersonRepository(db.orm),
     households: new HouseholdRepository(db.orm),
     facts: new FactRepository(db.orm),
     reference: new ReferenceRepository(db.orm),
-    imports: new ImportRepository(db),
+    // An import rebuilds the persons of the linked records it changes, in the same transaction.
+    imports: new ImportRepository(db, (tx, ids) => golden.rebuild(tx, ids, survivorship)),
     audit: new AuditRepository(db.orm, auditWriter),
     clients: new ClientRepository(db),
     reconciliation: new ReconciliationRepository(db),
     merges: new MergeRepository(db),
-    golden: new GoldenRecordRepository(db),
+    golden,
     review: new ReviewRepository(db),
     linksExports: new LinksExportRepository(db),
     ops: new OpsRepository(db),
@@ -57,7 +60,7 @@ export function createApp(deps: AppDeps) {
   const audit = new AuditService(repositories.audit, registry, config);
   const models = new LinkageModelService(db, logger.child({ component: 'linkage-model' }));
   // Merges, unmerges and detaches, for the engine and stewards alike (under one set of rules).
-  const merges = new MergeService(repositories.merges, repositories.golden, auditWriter, survivorshipOf(config));
+  const merges = new MergeService(repositories.merges, repositories.golden, auditWriter, survivorship);
   const reconciliation = new ReconciliationService(
     repositories.reconciliation,
     merges,

@@ -167,9 +167,29 @@ export async function* parseDelimited(text: AsyncIterable<string>, ctx: ParseCon
       );
     }
     if (!fitCount(rec.fields, expected)) {
-      return errorRow(rec.line, rec.raw, '(row)', 'WRONG_COLUMN_COUNT', `Expected ${expected} columns, found ${rec.fields.length}.`);
+      const row = errorRow(rec.line, rec.raw, '(row)', 'WRONG_COLUMN_COUNT', `Expected ${expected} columns, found ${rec.fields.length}.`);
+      const possibleKey = guessKey(rec);
+      return possibleKey && !row.ok ? { ...row, possibleKey } : row;
     }
     return mapper!(rec);
+  };
+
+  /**
+   * The key a row with the wrong column count may carry, read as the layout's other delimiters
+   * would split it (a row written with `,` in a `;` file): only a reading that gives exactly the
+   * expected columns counts. Not loaded (the row stays rejected) — only so that its record is held
+   * back from disappearing. Null when no reading fits: the row's record is then unknown.
+   */
+  const guessKey = (rec: RawRecord): string | null => {
+    for (const d of layout.delimiters) {
+      if (d === delimiter || !rec.raw.includes(d)) continue;
+      const fields = splitLine(rec.raw, d);
+      if (!fitCount(fields, expected)) continue;
+      const r = mapper!({ ...rec, fields });
+      const key = r.ok ? r.record.sourceKey : r.sourceKey;
+      if (key) return key;
+    }
+    return null;
   };
 
   /**

@@ -12,6 +12,11 @@ export function printSummary(s: ImportSummary, dryRun: boolean) {
     `  rows        ${n(s.rowsTotal)} read, ${n(s.rowsLoaded)} loaded, ${n(s.rowsRejected)} rejected (${(s.errorRate * 100).toFixed(2)} %), ${n(s.rowsWithWarnings)} with warnings`,
   );
   out.push(`  snapshot    ${n(s.added)} added, ${n(s.changed)} changed, ${n(s.unchanged)} unchanged, ${n(s.disappeared)} disappeared`);
+  if (s.keptRejected) out.push(`  kept        ${n(s.keptRejected)} records whose row was rejected keep their previous version`);
+  if (s.heldBack?.records) {
+    const why = s.heldBack.reasons.map((r) => `${r.code} (${n(r.rows)} rows)`).join(', ');
+    out.push(`  held back   ${n(s.heldBack.records)} records absent or unreadable kept active, not disappeared: ${why}`);
+  }
   if (s.failureCode) out.push(`  failure     ${s.failureCode}: ${s.failureReason}`);
   if (s.errorsByCode.length) {
     out.push('  issues by code:');

@@ -2,7 +2,8 @@ import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from '
 import { FINAL_RUN_STATES, UNFINISHED_IMPORT_STATES, importChunks, importRowErrors, importRuns, type ImportState } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database, Orm } from '../platform/db';
-import type { ImportRunSummary } from './runSummary';
+import type { HeldBack, ImportRunSummary } from './runSummary';
+import { POSSIBLE_KEY_MARK } from './stageRows';
 import { STAGING_COLUMNS, STAGING_DDL } from './stagingSpec';
 
 export type ImportRunRow = typeof importRuns.$inferSelect;
@@ -47,6 +48,8 @@ export interface DiffPreview extends ChunkCounts {
   disappeared: number;
   /** Active records whose row in this extract was rejected: they keep their previous version. */
   keptRejected: number;
+  /** Active records held back from disappearing (unreadable rows might be theirs). */
+  heldBack: number;
 }
 
 /** What the bulk path needs to know of a staged file (from stageRows' counters). */
@@ -63,7 +66,10 @@ export interface ChangePlan {
   totals: number[];
   /** Active records of the source, and how many of them the file leaves absent. */
   active: number;
+  /** Absent records that will disappear (none when they are held back). */
   disappeared: number;
+  /** Absent records, held back or not (what the mass-disappearance guard weighs). */
+  absent: number;
 }
 
 export interface StagingPrepared {
@@ -72,9 +78,30 @@ export interface StagingPrepared {
   duplicateLines: number;
 }
 
+/**
+ * Rebuilds the golden records of persons (inside the caller's transaction): golden values, derived
+ * flags and the territory used for scopes. Given by the composition root (the reconciliation
+ * feature's GoldenRecordRepository), so imports never import it.
+ */
+export type PersonRefresher = (tx: Orm, personIds: readonly number[]) => Promise<void>;
+
 /** The import pipeline's database door: runs, row errors, staging and the set-based apply. */
 export class ImportRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /**
+     * Every change, disappearance or reappearance of a linked record rebuilds its person in the same
+     * transaction: a person's golden record is always a function of its current records.
+     */
+    private readonly refreshPersons: PersonRefresher,
+  ) {}
+
+  /** Persons linked to the given records (read after the records were written: a link a steward just moved counts). */
+  private async linkedPersons(q: <T>(s: SQL) => Promise<T[]>, entities: SQL): Promise<number[]> {
+    const rows = await q<{ id: string }>(sql`select distinct e.person_id as id from source_entities e
+      where e.id in (${entities}) and e.person_id is not null order by 1`);
+    return rows.map((r) => Number(r.id));
+  }
 
   private get orm(): Orm {
     return this.db.orm;
@@ -336,7 +363,7 @@ export class ImportRepository {
    * the plan was made is skipped by its done-mark. Kept across a worker crash (an unlogged table is
    * only emptied with its staging table, which is then staged and planned again).
    */
-  async planChanges(runId: number, source: SourceName, chunkSize: number): Promise<ChangePlan> {
+  async planChanges(runId: number, source: SourceName, chunkSize: number, holdAll = false): Promise<ChangePlan> {
     const table = stagingTable(runId);
     const t = sql.raw(table);
     const changes = sql.raw(`${table}_changes`);
@@ -359,19 +386,21 @@ export class ImportRepository {
         await q(sql`analyze ${changes}`);
         // Active records absent from the file (no row at all, not even a rejected one with its key).
         // Chunks never touch them, so the set holds until the disappearance step. Created last: its
-        // presence means the plan is complete.
+        // presence means the plan is complete. Empty when unreadable rows might be any record's
+        // (`holdAll`): they are held back, not vanished.
         await q(sql`create unlogged table ${gone} as
           select e.id from source_entities e where e.source = ${source} and e.status = 'active'
-            and not exists (select 1 from ${t} s where s.source_key = e.source_key)`);
+            and not exists (select 1 from ${t} s where s.source_key = e.source_key) and ${holdAll ? sql`false` : sql`true`}`);
       }
       const rows = await q<{ k: number; n: number }>(
         sql`select (ord / ${chunkSize})::int as k, count(*)::int as n from ${t} where ord is not null and not dup group by 1`,
       );
       const totals: number[] = [];
       for (const r of rows) totals[r.k] = r.n;
-      const [c] = await q<{ active: number; disappeared: number }>(sql`select
+      const [c] = await q<{ active: number; disappeared: number; absent: number }>(sql`select
         (select count(*)::int from source_entities where source = ${source} and status = 'active') as active,
-        (select count(*)::int from ${gone}) as disappeared`);
+        (select count(*)::int from ${gone}) as disappeared,
+        ${holdAll ? sql`(select count(*)::int from source_entities e where e.source = ${source} and e.status = 'active' and not exists (select 1 from ${t} s where s.source_key = e.source_key))` : sql`(select count(*)::int from ${gone})`} as absent`);
       return { totals: Array.from(totals, (n) => n ?? 0), ...c };
     });
   }
@@ -425,6 +454,9 @@ export class ImportRepository {
             municipality_code = c.municipality_code, household_key = c.household_key
           from chunk c where c.entity_id = e.id`);
         await this.applyFacts(q, src, sql`chunk`, false);
+        // Changed and reappeared records already linked: their persons follow now, with the chunk.
+        const persons = await this.linkedPersons(q, sql`select entity_id from chunk where entity_id is not null`);
+        if (persons.length) await this.refreshPersons(tx, persons);
       }
 
       await q(sql`insert into import_chunks (import_run_id, chunk_no, added, changed, unchanged)
@@ -654,18 +686,24 @@ export class ImportRepository {
    * resumed run never marks twice. `rejectedKeys`: false when no rejected row was staged with its
    * key (nothing can be kept then). Returns the number of records that disappeared.
    */
-  async markDisappeared(run: { id: number; source: SourceName }, rejectedKeys = true): Promise<{ disappeared: number; keptRejected: number }> {
+  async markDisappeared(
+    run: { id: number; source: SourceName },
+    rejectedKeys = true,
+    hold: { all: boolean; reasons: HeldBack['reasons'] } = { all: false, reasons: [] },
+  ): Promise<{ disappeared: number; keptRejected: number; heldBack: number }> {
     return this.orm.transaction(async (tx) => {
       const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
       await q(sql`set local work_mem = '128MB'`);
       const t = sql.raw(stagingTable(run.id));
       const [state] = await q<{ state: string }>(sql`select state::text from import_runs where id = ${run.id} for update`);
-      if (state.state !== 'staged') return { disappeared: 0, keptRejected: 0 };
+      if (state.state !== 'staged') return { disappeared: 0, keptRejected: 0, heldBack: 0 };
       // The plan's set of absent records (planChanges), or the same computed now.
       const [planned] = await q<{ ok: boolean }>(sql`select to_regclass(${`${stagingTable(run.id)}_gone`}) is not null as ok`);
       const absent = planned.ok
         ? sql`e.id in (select id from ${sql.raw(`${stagingTable(run.id)}_gone`)})`
-        : sql`not exists (select 1 from ${t} s where s.source_key = e.source_key)`;
+        : hold.all
+          ? sql`false`
+          : sql`not exists (select 1 from ${t} s where s.source_key = e.source_key)`;
       await q(sql`create temp table gone on commit drop as
         with g as (
           update source_entities e set status = 'vanished', vanished_run_id = ${run.id}, match_pending = true, updated_at = now()
@@ -683,26 +721,51 @@ export class ImportRepository {
       await q(sql`update households h set status = 'vanished', updated_at = now()
         where h.source = ${run.source} and h.status = 'active'
           and not exists (select 1 from household_memberships m where m.household_id = h.id and m.valid_to is null)`);
+      // Their persons lose these records' values and facts in the same transaction.
+      const persons = await this.linkedPersons(q, sql`select id from gone`);
+      if (persons.length) await this.refreshPersons(tx, persons);
       const [{ n }] = await q<{ n: number }>(sql`select count(*)::int as n from gone`);
       const keptRejected = rejectedKeys ? await this.keptRejected(q, t, run.source) : 0;
+      const heldBack = hold.reasons.length ? await this.heldBack(q, t, run.source, hold.all) : 0;
+      const held: HeldBack = { records: heldBack, reasons: heldBack ? hold.reasons : [] };
       await q(sql`update import_runs set disappeared = ${n}, state = 'applied', applied_at = now(), updated_at = now(),
-          summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', ${keptRejected}::int)
+          summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', ${keptRejected}::int, 'heldBack', ${JSON.stringify(held)}::jsonb)
         where id = ${run.id} and state = 'staged'`);
-      return { disappeared: n, keptRejected };
+      return { disappeared: n, keptRejected, heldBack };
     });
   }
 
-  /** Active records whose only rows in the file were rejected (with a usable key). */
+  /** Active records whose only rows in the file were rejected (with a usable key; possible keys are held back, not kept). */
   private async keptRejected(q: <T>(s: SQL) => Promise<T[]>, t: SQL, source: SourceName): Promise<number> {
     const [row] = await q<{ n: number }>(sql`
       select count(distinct r.source_key)::int as n from ${t} r
       join source_entities e on e.source = ${source} and e.source_key = r.source_key and e.status = 'active'
-      where r.ord is null and not exists (select 1 from ${t} s where s.source_key = r.source_key and s.ord is not null)`);
+      where r.ord is null and r.record is null and not exists (select 1 from ${t} s where s.source_key = r.source_key and s.ord is not null)`);
+    return row.n;
+  }
+
+  /**
+   * Active records held back from disappearing: those only present in rows read with another
+   * delimiter (possible keys), and, when unreadable rows could be anyone's (`all`), every record
+   * absent from the file.
+   */
+  private async heldBack(q: <T>(s: SQL) => Promise<T[]>, t: SQL, source: SourceName, all: boolean): Promise<number> {
+    const [row] = await q<{ n: number }>(sql`select
+      (select count(distinct r.source_key)::int from ${t} r
+        join source_entities e on e.source = ${source} and e.source_key = r.source_key and e.status = 'active'
+        where r.record = ${POSSIBLE_KEY_MARK} and not exists (select 1 from ${t} s where s.source_key = r.source_key and (s.ord is not null or s.record is null)))
+      + ${
+        all
+          ? sql`(select count(*)::int from source_entities e where e.source = ${source} and e.status = 'active'
+                and not exists (select 1 from ${t} s where s.source_key = e.source_key))`
+          : sql`0`
+      } as n`);
     return row.n;
   }
 
   /** How many active records of the source a staged file would make disappear (the mass-disappearance guard). */
   async disappearancePreview(table: string, source: SourceName): Promise<{ active: number; disappeared: number }> {
+    // The records absent from the file, held back or not: what the mass-disappearance guard weighs.
     return this.orm.transaction(async (tx) => this.disappearing((s) => this.db.rows(s, tx), sql.raw(table), source));
   }
 
@@ -720,7 +783,11 @@ export class ImportRepository {
   }
 
   /** Diff counts of a staged file against the current snapshot, without writing (dry runs). */
-  async previewDiff(table: string, source: SourceName): Promise<DiffPreview> {
+  async previewDiff(
+    table: string,
+    source: SourceName,
+    hold: { all: boolean; reasons: HeldBack['reasons'] } = { all: false, reasons: [] },
+  ): Promise<DiffPreview> {
     return this.orm.transaction(async (tx) => {
       const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
       const t = sql.raw(table);
@@ -733,7 +800,8 @@ export class ImportRepository {
         from ${t} s left join source_entities e on e.source = ${source} and e.source_key = s.source_key
         where s.ord is not null and not s.dup`);
       const { disappeared } = await this.disappearing(q, t, source);
-      return { ...row, disappeared, keptRejected: await this.keptRejected(q, t, source) };
+      const heldBack = hold.reasons.length ? await this.heldBack(q, t, source, hold.all) : 0;
+      return { ...row, disappeared: hold.all ? 0 : disappeared, keptRejected: await this.keptRejected(q, t, source), heldBack };
     });
   }
 

@@ -1,5 +1,5 @@
 import { basename, resolve, sep } from 'node:path';
-import { realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { FileFormatError, detectSource, emptyParseStats, getConnector, type FileInspection, type ParseStats } from '../../connectors';
 import { inspectFile, parseFile } from './registryFiles';
 import type { SourceName, Clock } from '../kernel';
@@ -9,7 +9,7 @@ import type { Logger } from '../platform/logger';
 import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
 import { FINISHED_STATES, UNFINISHED_STATES, dryRunStagingTable, stagingTable, type ImportRepository, type ImportRunRow } from './importRepository';
 import type { ReferenceService } from '../registry';
-import { readRunSummary, type ImportTimings, type LineAccounting } from './runSummary';
+import { heldBackReasons, holdsAll, readRunSummary, type HeldBack, type ImportTimings, type LineAccounting, type Unreadable } from './runSummary';
 import { stageRows, type StageCounters } from './stageRows';
 
 export interface ImportSummary {
@@ -33,7 +33,25 @@ export interface ImportSummary {
   errorsByCode: { code: string; field: string; severity: string; count: number }[];
   /** Every physical line of the file: physical = header + blank + loaded + rejected (null before parsing). */
   lines: LineAccounting | null;
+  /** Records held back from disappearing, and why (unreadable rows might be theirs); null before the run applied. */
+  heldBack: HeldBack | null;
 }
+
+/** Whether a file's last byte ends a line (a last line without one may have been cut off). */
+async function endsWithLineBreak(path: string, bytes: number): Promise<boolean> {
+  if (bytes === 0) return true;
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    await fh.read(b, 0, 1, bytes - 1);
+    return b[0] === 0x0a || b[0] === 0x0d;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** How the hold-back applies to a staged file. */
+const holdOf = (u: Unreadable | undefined) => ({ all: holdsAll(u), reasons: heldBackReasons(u) });
 
 /** Thrown when a run must wait for an earlier run of the same source; retried by the queue. */
 /**
@@ -226,8 +244,10 @@ export class ImportService {
         run = (await this.repo.findRun(runId))!;
         if (run.state === 'staged') {
           const { staged } = readRunSummary(run.summary);
-          const { disappeared, keptRejected } = await timed('disappear', () => this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0));
-          log.info({ disappeared, keptRejected }, 'import applied');
+          const { disappeared, keptRejected, heldBack } = await timed('disappear', () =>
+            this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0, holdOf(staged?.unreadable)),
+          );
+          log.info({ disappeared, keptRejected, heldBack }, 'import applied');
           run = (await this.repo.findRun(runId))!;
         }
       }
@@ -324,7 +344,7 @@ export class ImportService {
     });
     await this.repo.mergeSummary(run.id, {
       lines: staged.lines,
-      staged: { rows: staged.stagedRows, parts: staged.parts, rejectedWithKey: staged.rejectedWithKey },
+      staged: { rows: staged.stagedRows, parts: staged.parts, rejectedWithKey: staged.rejectedWithKey, unreadable: staged.unreadable },
     });
     log.info({ rowsTotal: staged.rowsTotal, rowsLoaded: staged.rowsLoaded, rowsRejected: staged.rowsRejected }, 'file staged');
     if (opts.resume) return (await this.repo.findRun(run.id))!;
@@ -389,6 +409,12 @@ export class ImportService {
     );
     const { duplicates, duplicateLines } = await timed('prepare', () => this.repo.prepareStaging(table, runId, keys.candidates()));
     const rowsRejected = counters.rowsRejected + duplicates;
+    const unreadable: Unreadable = {
+      unknownKeyRows: counters.unknownKeyRows,
+      possibleKeyRows: counters.possibleKeyRows,
+      // A rejected last record without a final line break: the transfer may have stopped there.
+      cutOffLastLine: counters.lastRowRejected && !(await endsWithLineBreak(path, info.bytes)),
+    };
     const lines: LineAccounting = {
       physical: stats.physicalLines,
       header: stats.headerLines,
@@ -408,6 +434,7 @@ export class ImportService {
       lines,
       parts: counters.parts,
       rejectedWithKey: counters.rejectedWithKey,
+      unreadable,
       issues: tally.counts(),
     };
   }
@@ -454,7 +481,8 @@ export class ImportService {
         ? [...staged.issues, { code: 'DUPLICATE_KEY', field: '(row)', severity: 'error', count: staged.duplicates }]
         : staged.issues;
       const verdict = this.verdict(staged);
-      const { keptRejected, ...diff } = await this.repo.previewDiff(table, source);
+      const hold = holdOf(staged.unreadable);
+      const { keptRejected, heldBack, ...diff } = await this.repo.previewDiff(table, source, hold);
       const active = await this.repo.disappearancePreview(table, source);
       const mass = !verdict && this.massDisappearance(active);
       const failureCode = verdict?.code ?? (mass ? 'DISAPPEARANCE_LIMIT_EXCEEDED' : null);
@@ -469,6 +497,7 @@ export class ImportService {
         rowsWithWarnings: staged.rowsWithWarnings,
         // A failed run applies nothing: its diff counts stay zero, as a real run's would.
         ...(failureCode ? { added: 0, changed: 0, unchanged: 0, disappeared: 0, keptRejected: 0 } : { ...diff, keptRejected }),
+        heldBack: failureCode ? null : { records: heldBack, reasons: heldBack ? hold.reasons : [] },
         errorRate: staged.errorRate,
         failureCode,
         failureReason: verdict?.reason ?? (mass ? this.disappearanceReason(active) : null),
@@ -489,8 +518,8 @@ export class ImportService {
   private async apply(run: ImportRunRow, log: Logger, signal?: AbortSignal) {
     const size = this.config.IMPORT_CHUNK_SIZE;
     const done = await this.repo.appliedChunks(run.id);
+    const { staged } = readRunSummary(run.summary);
     if (done.size === 0) {
-      const { staged } = readRunSummary(run.summary);
       if (staged && (await this.repo.canBulkLoad(run, staged.rows, Math.max(size, BULK_MIN_ROWS)))) {
         if (signal?.aborted) throw new JobReleasedError();
         const counts = await this.repo.bulkLoad(run, { chunkSize: size, chunksTotal: run.chunksTotal, stagedRows: staged.rows, parts: staged.parts });
@@ -500,10 +529,11 @@ export class ImportService {
         }
       }
     }
-    const plan = await this.repo.planChanges(run.id, run.source, size);
-    if (done.size === 0 && this.massDisappearance(plan)) {
+    const plan = await this.repo.planChanges(run.id, run.source, size, holdsAll(staged?.unreadable));
+    // The guard weighs every absent record, held back or not: a file cut in half still fails.
+    if (done.size === 0 && this.massDisappearance({ active: plan.active, disappeared: plan.absent })) {
       // A truncated or wrong file must not make half a registry vanish: fail it for an operator to review.
-      throw new FileFormatError('DISAPPEARANCE_LIMIT_EXCEEDED', this.disappearanceReason(plan));
+      throw new FileFormatError('DISAPPEARANCE_LIMIT_EXCEEDED', this.disappearanceReason({ active: plan.active, disappeared: plan.absent }));
     }
     for (let chunk = 0; chunk < run.chunksTotal; chunk++) {
       if (done.has(chunk)) continue;
@@ -535,6 +565,7 @@ export class ImportService {
       failureReason: fresh.failureReason,
       errorsByCode: await this.repo.errorSummary(fresh.id),
       lines: extra.lines ?? null,
+      heldBack: extra.heldBack ?? null,
     };
   }
 }

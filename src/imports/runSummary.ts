@@ -49,13 +49,50 @@ export const nightlyReconciliationSchema = z.object({
 });
 export type NightlyReconciliation = z.infer<typeof nightlyReconciliationSchema>;
 
+/**
+ * Why records of the source were held back from disappearing in a run: rows the hub could not read
+ * might be theirs. `UNREADABLE_ROWS` (rejected rows that name no record) and `CUT_OFF_LAST_LINE`
+ * (the file ends in a rejected line without a line break: it may be incomplete) hold back every
+ * absent record; `POSSIBLE_KEYS` (rows read only with another delimiter) holds back those records.
+ */
+export const heldBackReasonSchema = z.object({
+  code: z.enum(['UNREADABLE_ROWS', 'CUT_OFF_LAST_LINE', 'POSSIBLE_KEYS']),
+  /** Rows of the file behind the reason. */
+  rows: count,
+});
+export const heldBackSchema = z.object({
+  /** Active records that are absent from the file (or present only in unreadable rows) and were kept active. */
+  records: count,
+  reasons: z.array(heldBackReasonSchema),
+});
+export type HeldBack = z.infer<typeof heldBackSchema>;
+
+/** What staging learnt about unreadable rows (decides the hold-back). */
+export const unreadableSchema = z.object({ unknownKeyRows: count, possibleKeyRows: count, cutOffLastLine: z.boolean() });
+export type Unreadable = z.infer<typeof unreadableSchema>;
+
+/** The reasons that apply to a staged file. */
+export function heldBackReasons(u: Unreadable | undefined): HeldBack['reasons'] {
+  if (!u) return [];
+  const out: HeldBack['reasons'] = [];
+  if (u.unknownKeyRows) out.push({ code: 'UNREADABLE_ROWS', rows: u.unknownKeyRows });
+  if (u.cutOffLastLine) out.push({ code: 'CUT_OFF_LAST_LINE', rows: 1 });
+  if (u.possibleKeyRows) out.push({ code: 'POSSIBLE_KEYS', rows: u.possibleKeyRows });
+  return out;
+}
+
+/** Whether no absent record may disappear (a reason that could concern any of them). */
+export const holdsAll = (u: Unreadable | undefined): boolean => Boolean(u && (u.unknownKeyRows > 0 || u.cutOffLastLine));
+
 export const importRunSummarySchema = z
   .object({
     /** Written when the file is staged. */
-    staged: z.object({ rows: count, parts: stagedPartsSchema, rejectedWithKey: count }),
+    staged: z.object({ rows: count, parts: stagedPartsSchema, rejectedWithKey: count, unreadable: unreadableSchema.optional() }),
     lines: lineAccountingSchema.nullable(),
     /** Active records whose row in this extract was rejected: kept at their previous version. */
     keptRejected: count,
+    /** Records held back from disappearing because unreadable rows might be theirs. */
+    heldBack: heldBackSchema,
     /** The source's first snapshot was bulk-loaded. */
     bulkLoad: z.boolean(),
     timings: importTimingsSchema,

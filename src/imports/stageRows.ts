@@ -10,6 +10,12 @@ export interface StageCounters {
   rowsWithWarnings: number;
   /** Rejected rows whose key parsed: their records keep their previous version (not disappeared). */
   rejectedWithKey: number;
+  /** Rejected rows whose key was only read by another reading of the row (possibleKey): their records are held back. */
+  possibleKeyRows: number;
+  /** Rejected rows whose record cannot be named at all: no record may disappear in this extract. */
+  unknownKeyRows: number;
+  /** The file's last record was rejected (with a cut-off last line, the file may be incomplete). */
+  lastRowRejected: boolean;
   /** Physical lines of loaded and of rejected records (a quoted field may span several lines). */
   loadedLines: number;
   rejectedLines: number;
@@ -219,6 +225,15 @@ export function rejectedLine(line: number, lines: number, sourceKey: string): st
   return `${N}\t${line}\t${lines}\t${copyText(sourceKey)}${REJECTED_TAIL}`;
 }
 
+/** Marks a staged rejected row whose key is only possible (`record` column): held back, not kept. */
+export const POSSIBLE_KEY_MARK = 'possible';
+const POSSIBLE_TAIL = `\t${N}\t${N}\t${POSSIBLE_KEY_MARK}` + `\t${N}`.repeat(COLUMNS_AFTER_KEY - 3) + '\n';
+
+/** A rejected row whose key was guessed (RowResult.possibleKey): its record is held back from disappearing. */
+export function possibleKeyLine(line: number, lines: number, sourceKey: string): string {
+  return `${N}\t${line}\t${lines}\t${copyText(sourceKey)}${POSSIBLE_TAIL}`;
+}
+
 /** Row issues counted by code, field and severity as they are staged (the summary of a dry run). */
 export class IssueTally {
   private readonly byKey = new Map<string, { code: string; field: string; severity: RowIssue['severity']; count: number }>();
@@ -255,6 +270,9 @@ export function stageRows(
     rowsRejected: 0,
     rowsWithWarnings: 0,
     rejectedWithKey: 0,
+    possibleKeyRows: 0,
+    unknownKeyRows: 0,
+    lastRowRejected: false,
     loadedLines: 0,
     rejectedLines: 0,
     parts: { household: 0, sisben: 0, affiliation: 0, victim: 0 },
@@ -269,6 +287,7 @@ export function stageRows(
       counters.rowsTotal++;
       const lines = recordLines(r.raw);
       let full: Uint8Array | null = null;
+      counters.lastRowRejected = !r.ok;
       if (r.ok) {
         counters.rowsLoaded++;
         counters.loadedLines += lines;
@@ -291,7 +310,10 @@ export function stageRows(
         if (r.sourceKey) {
           counters.rejectedWithKey++;
           full = batch.push(rejectedLine(r.line, lines, r.sourceKey));
-        }
+        } else if (r.possibleKey) {
+          counters.possibleKeyRows++;
+          full = batch.push(possibleKeyLine(r.line, lines, r.possibleKey));
+        } else counters.unknownKeyRows++;
       }
       for (const w of r.warnings) {
         tally.add(w);

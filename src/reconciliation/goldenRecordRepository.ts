@@ -99,6 +99,9 @@ export class GoldenRecordRepository {
     if (!personIds.length) return;
     const q = (s: SQL) => this.db.rows(s, orm);
     const ids = bigints([...new Set(personIds)]);
+    // Row locks in id order first: an import's chunk, the engine's derivation and a steward's merge
+    // may rebuild overlapping persons at once, and locking in one order cannot deadlock.
+    await q(sql`select 1 from persons where id = any(${ids}) order by id for no key update`);
     // Every table is reached through `= any(ids)` (index scans bounded by the chunk): a join on the
     // id list lets the planner scan whole tables, which grows with the registry, not with the chunk.
     await q(sql`with t as (select distinct unnest(${ids}) as id),

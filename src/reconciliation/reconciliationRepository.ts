@@ -142,13 +142,15 @@ export class ReconciliationRepository {
 
   /**
    * Active persons whose records this run changed after they existed (links to an existing person,
-   * re-examined records): their golden records are rebuilt at the end of the run. Persons the run
-   * created from its own records were written with their golden values already.
+   * re-examined records — whatever their link type, a record first linked as a new person included):
+   * their golden records are rebuilt at the end of the run. Only persons the run created from its own
+   * records (a new_person link written by this run) were written with their golden values already.
    */
   async runTouchedPersons(runId: number): Promise<number[]> {
     const rows = await this.q<{ id: string }>(sql`select distinct e.person_id as id
       from entity_links l join source_entities e on e.id = l.source_entity_id join persons p on p.id = e.person_id
-      where l.reconciliation_run_id = ${runId} and l.link_type <> 'new_person' and p.status = 'active' order by 1`);
+      join reconciliation_runs r on r.id = l.reconciliation_run_id
+      where l.reconciliation_run_id = ${runId} and (l.link_type <> 'new_person' or l.created_at < r.created_at) and p.status = 'active' order by 1`);
     return rows.map((r) => Number(r.id));
   }
 

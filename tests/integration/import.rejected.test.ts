@@ -1,8 +1,8 @@
 /**
  * A record whose row is rejected in this month's extract (a bad date, an unknown municipality…)
  * is still in the extract: it keeps its previous version instead of disappearing, and is counted
- * as keptRejected. Only a row whose key itself is unusable (wrong column count, broken key field)
- * leaves its record absent.
+ * as keptRejected. A row whose key itself is unusable (wrong column count, broken key field)
+ * names no record: every absent record is then held back from disappearing (issue 17).
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,12 +79,20 @@ describe('a rejected row keeps its record', () => {
     const run = await h.importFile(month2.path, 'sisben');
     expect(run.state).toBe('done');
     const summary = await h.imports.summary(run);
-    expect({ added: run.added, changed: run.changed, unchanged: run.unchanged, disappeared: run.disappeared, keptRejected: summary.keptRejected }).toEqual({
+    expect({
+      added: run.added,
+      changed: run.changed,
+      unchanged: run.unchanged,
+      disappeared: run.disappeared,
+      keptRejected: summary.keptRejected,
+      heldBack: summary.heldBack,
+    }).toEqual({
       added: 0,
       changed: 0,
       unchanged: ROWS - 7,
-      disappeared: 2,
+      disappeared: 0,
       keptRejected: 5,
+      heldBack: { records: 2, reasons: [{ code: 'UNREADABLE_ROWS', rows: 2 }] },
     });
 
     // Kept: active, same current version, facts active, membership open.
@@ -94,10 +102,10 @@ describe('a rejected row keeps its record', () => {
         and exists (select 1 from household_memberships m where m.source_entity_id = e.id and m.valid_to is null)
       order by 1`);
     expect(keptNow).toEqual(versionsBefore);
-    // Lost: the wrong-column rows' records are absent from this extract, so they disappeared.
-    const [gone] = await h.db.rows<{ n: number }>(sql`select count(*)::int as n from source_entities
-      where source_key = any(${`{${lostKeys.join(',')}}`}::text[]) and status = 'vanished' and vanished_run_id = ${run.id}`);
-    expect(gone.n).toBe(2);
+    // Unreadable: the wrong-column rows name no record, so no absent record disappears (held back).
+    const [held] = await h.db.rows<{ n: number }>(sql`select count(*)::int as n from source_entities
+      where source_key = any(${`{${lostKeys.join(',')}}`}::text[]) and status = 'active'`);
+    expect(held.n).toBe(2);
 
     // A dry run of the same month reports the same.
     const second = await h.generate('sisben_month2_again.csv', {
@@ -108,10 +116,11 @@ describe('a rejected row keeps its record', () => {
       eol: 'crlf',
     });
     const dry = await h.imports.dryRun(second.path, { source: 'sisben' });
-    expect({ disappeared: dry.disappeared, keptRejected: dry.keptRejected, unchanged: dry.unchanged }).toEqual({
+    expect({ disappeared: dry.disappeared, keptRejected: dry.keptRejected, unchanged: dry.unchanged, heldBack: dry.heldBack }).toEqual({
       disappeared: 0,
       keptRejected: 5,
       unchanged: ROWS - 7,
+      heldBack: { records: 2, reasons: [{ code: 'UNREADABLE_ROWS', rows: 2 }] },
     });
   });
 

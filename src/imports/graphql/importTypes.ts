@@ -49,6 +49,18 @@ export class ErrorCount {
   count!: number;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'Why records were held back from disappearing: rows the hub could not read might be theirs.' })
+export class HeldBackReason {
+  @Field(() => String, {
+    description:
+      'UNREADABLE_ROWS (rejected rows naming no record: every absent record held back), CUT_OFF_LAST_LINE (the file ends in a rejected line without a line break), POSSIBLE_KEYS (rows read only with another delimiter: their records held back).',
+  })
+  code!: string;
+
+  @Field(() => Int, { description: 'Rows of the file behind the reason.' })
+  rows!: number;
+}
+
 @ObjectType({ description: 'An import of one registry file: a durable state machine with counters and a diff against the previous snapshot.' })
 export class ImportRun {
   @Field(() => ID)
@@ -98,6 +110,15 @@ export class ImportRun {
 
   @Field(() => Int, { description: 'Records of the previous snapshot absent from this one (marked, never deleted).' })
   disappeared!: number;
+
+  @Field(() => Int, { description: 'Records whose row in this extract was rejected (with a readable key): they keep their previous version.' })
+  keptRejected!: number;
+
+  @Field(() => Int, { description: 'Absent records held back from disappearing because unreadable rows might be theirs (see heldBackReasons).' })
+  heldBack!: number;
+
+  @Field(() => [HeldBackReason])
+  heldBackReasons!: HeldBackReason[];
 
   @Field(() => Int)
   chunksTotal!: number;

@@ -31,6 +31,8 @@ export interface HouseholdSpec {
   members: PersonSpec[];
   /** RUV rows are written for households whose index is a multiple of 5 (victim households). */
   index?: number;
+  /** Sisbén IV subgroup (A1 … D21; default A3). */
+  subgroup?: string;
 }
 
 const AS_OF = '2024-12-31';
@@ -61,7 +63,7 @@ function household(h: HouseholdSpec): SyntheticHousehold {
     municipality: h.municipality,
     department: h.municipality.slice(0, 2),
     zone: 1,
-    subgroup: 'A3',
+    subgroup: h.subgroup ?? 'A3',
     eps: 'EPSS41',
     members: h.members.map((p, i) => synthetic(p, i + 1)),
   };
