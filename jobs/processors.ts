@@ -97,6 +97,16 @@ export function createProcessors(app: App): Processors {
         (reason) => services.linksExport.giveUp(exportId, reason),
       ),
     ),
+    'cruce.run': timed('cruce.run', ({ runId }, ctx) =>
+      exclusive(
+        'cruce.run',
+        'cruce',
+        runId,
+        ctx,
+        () => services.cruce.process(runId),
+        (reason) => services.cruce.giveUp(runId, reason),
+      ),
+    ),
     'inbox.scan': timed('inbox.scan', async ({ source }) => void (await ops.scanner.scan(source ? [source] : SOURCE_NAMES))),
     'runs.sweep': timed('runs.sweep', async () => void (await ops.sweeper.sweep())),
   };

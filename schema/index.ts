@@ -6,4 +6,5 @@ export * from './imports';
 export * from './reconciliation';
 export * from './security';
 export * from './ops';
+export * from './cruce';
 export * from './states';

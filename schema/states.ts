@@ -1,5 +1,6 @@
 import { importStateEnum } from './enums';
 import { exportStateEnum, reconciliationStateEnum, reviewReasonEnum, reviewStatusEnum } from './reconciliation';
+import { cruceStateEnum } from './cruce';
 
 /**
  * The value lists the code works with, derived from the one pgEnum tuple that defines each
@@ -25,6 +26,10 @@ export const UNFINISHED_RECONCILIATION_STATES = unfinished(RECONCILIATION_STATES
 export const EXPORT_STATES = exportStateEnum.enumValues;
 export type ExportState = (typeof EXPORT_STATES)[number];
 export const UNFINISHED_EXPORT_STATES = unfinished(EXPORT_STATES);
+
+export const CRUCE_STATES = cruceStateEnum.enumValues;
+export type CruceState = (typeof CRUCE_STATES)[number];
+export const UNFINISHED_CRUCE_STATES = unfinished(CRUCE_STATES);
 
 export const REVIEW_REASONS = reviewReasonEnum.enumValues;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];

@@ -18,6 +18,7 @@ import {
   survivorshipOf,
 } from './reconciliation';
 import { ReviewRepository, LinksExportRepository, ReviewService, LinksExportService } from './stewardship';
+import { CruceRepository, CruceService, type CruceFactSource } from './cruce';
 
 export interface AppDeps {
   config: Config;
@@ -26,6 +27,8 @@ export interface AppDeps {
   /** Where services hand work to background jobs (BullMQ with REDIS_URL, in-process otherwise). */
   queue: OpsJobQueue;
   clock?: Clock;
+  /** Facts other features add to a cruce's answer (extension point, see src/cruce/facts.ts). */
+  cruceFactSources?: readonly CruceFactSource[];
 }
 
 /**
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps) {
     review: new ReviewRepository(db),
     linksExports: new LinksExportRepository(db),
     ops: new OpsRepository(db),
+    cruce: new CruceRepository(db),
   };
   const reference = new ReferenceService(repositories.reference);
   const registry = new RegistryService(repositories.persons, repositories.households, config);
@@ -77,13 +81,27 @@ export function createApp(deps: AppDeps) {
     afterApplied: async (run) => void (await reconciliation.requestRun('import', run.id)),
   });
   const linksExport = new LinksExportService(repositories.linksExports, queue, config, logger.child({ component: 'links-export' }), clock);
+  // The cruce: an agency's list answered against the registry with the engine's rules and index.
+  const cruce = new CruceService(
+    repositories.cruce,
+    repositories.reconciliation,
+    models,
+    reference,
+    queue,
+    auditWriter,
+    config,
+    logger.child({ component: 'cruce' }),
+    clock,
+    (path) => imports.resolveInboxFile(path),
+    deps.cruceFactSources ?? [],
+  );
   const services = {
     registry,
     reference,
     reconciliation,
     imports,
     // Nightly operations: inbox scan, sweeper, nightly summaries, metrics (src/ops).
-    ops: createOpsServices({ config, logger, clock, queue, imports, runs: { reconciliation, exports: linksExport }, repositories }),
+    ops: createOpsServices({ config, logger, clock, queue, imports, runs: { reconciliation, exports: linksExport, cruces: cruce }, repositories }),
     audit,
     clients: new ClientService(repositories.clients, reference, audit, {
       tokenCacheMs: config.API_TOKEN_CACHE_SECONDS * 1000,
@@ -94,6 +112,7 @@ export function createApp(deps: AppDeps) {
     review: new ReviewService(repositories.review, merges, auditWriter, repositories.reconciliation, models, reference, config, clock),
     reconciliationRuns: new ReconciliationRunService(reconciliation, repositories.reconciliation, repositories.review, config.API_MAX_PAGE_SIZE),
     linksExport,
+    cruce,
   };
   return { config, db, logger, clock, queue, repositories, services };
 }

@@ -10,6 +10,7 @@ import { registerWorker } from './commands/worker';
 import { registerSchedule } from './commands/schedule';
 import { registerReconcile } from './commands/reconcile';
 import { registerLinks } from './commands/links';
+import { registerCruce } from './commands/cruce';
 import { CliError } from './runtime';
 
 // `juntos-hub runs | head`: the reader closing the pipe is not an error.
@@ -35,6 +36,7 @@ registerWorker(program);
 registerSchedule(program);
 registerReconcile(program);
 registerLinks(program);
+registerCruce(program);
 
 try {
   await program.parseAsync(process.argv);

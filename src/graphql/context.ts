@@ -4,6 +4,7 @@ import type { ImportsContext } from '../imports';
 import type { ReconciliationContext } from '../reconciliation';
 import type { RegistryContext } from '../registry';
 import type { StewardshipContext } from '../stewardship';
+import type { CruceContext } from '../cruce';
 import type { Loaders } from './loaders';
 import type { RequestContext } from './shared';
 
@@ -15,5 +16,5 @@ export interface GraphQLContext extends RequestContext {
 }
 
 /** Compile-time check that the full context serves every feature's resolvers. */
-export type FeatureContexts = RegistryContext & ImportsContext & ReconciliationContext & StewardshipContext & AccessContext;
+export type FeatureContexts = RegistryContext & ImportsContext & ReconciliationContext & StewardshipContext & AccessContext & CruceContext;
 export const asFeatureContexts = (ctx: GraphQLContext): FeatureContexts => ctx;

@@ -3,9 +3,11 @@ import { createReconciliationLoaders } from '../reconciliation';
 import { createRegistryLoaders, type RegistryLoaderRepositories } from '../registry';
 import { createStewardshipLoaders } from '../stewardship';
 import type { ReviewRepository } from '../stewardship';
+import { createCruceLoaders, type CruceRepository } from '../cruce';
 
 export interface LoaderRepositories extends RegistryLoaderRepositories {
   review: ReviewRepository;
+  cruce: CruceRepository;
 }
 
 /**
@@ -18,6 +20,7 @@ export function createLoaders(repos: LoaderRepositories, scope: TerritoryScope |
     ...createRegistryLoaders(repos, scope),
     ...createStewardshipLoaders(repos, scope),
     ...createReconciliationLoaders({ verdicts: repos.review }),
+    ...createCruceLoaders(repos),
   };
 }
 

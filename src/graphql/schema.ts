@@ -6,10 +6,18 @@ import { importResolvers } from '../imports';
 import { reconciliationResolvers } from '../reconciliation';
 import { registryResolvers } from '../registry';
 import { stewardshipResolvers } from '../stewardship';
+import { cruceResolvers } from '../cruce';
 import { applySecurity } from './security/secureSchema';
 
 /** Every feature's resolvers (each feature's index.ts lists its own). */
-export const RESOLVERS = [...registryResolvers, ...importResolvers, ...accessResolvers, ...stewardshipResolvers, ...reconciliationResolvers] as const;
+export const RESOLVERS = [
+  ...registryResolvers,
+  ...importResolvers,
+  ...accessResolvers,
+  ...stewardshipResolvers,
+  ...reconciliationResolvers,
+  ...cruceResolvers,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

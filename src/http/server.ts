@@ -22,6 +22,7 @@ import { consoleRouter, type ConsoleOptions } from './console';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlMetrics, httpMetrics, metricsRoute } from './metrics';
 import { queueDashboard } from './queueDashboard';
+import { cruceDownloadRoute } from './cruceDownload';
 
 export interface HttpServer {
   url: string;
@@ -109,6 +110,9 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   // Operators (docs/operations.md): Prometheus metrics and the queue dashboard, behind operator auth.
   expressApp.get('/metrics', metricsRoute(app, { state: true }));
   expressApp.use(queueDashboard(app));
+
+  // Cruce answers (src/cruce): the client that ran the cruce downloads them with its bearer token.
+  expressApp.get('/cruce/:id/:file', (req, res, next) => void cruceDownloadRoute(app)(req, res).catch(next));
 
   // The console for stewards and operators: same origin as /graphql, its own strict CSP.
   expressApp.use('/console', consoleRouter(opts.console));

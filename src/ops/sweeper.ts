@@ -7,13 +7,14 @@ export interface SweptServices {
   imports: { unfinishedRunIds(): Promise<number[]>; dropOrphanStaging(): Promise<number[]> };
   reconciliation: { unfinishedRunIds(): Promise<number[]> };
   exports: { unfinishedIds(): Promise<number[]> };
+  cruces: { unfinishedIds(): Promise<number[]> };
 }
 
 export interface SweepReport {
   /** Unfinished runs found in PostgreSQL. */
-  unfinished: { imports: number; reconciliations: number; exports: number };
+  unfinished: { imports: number; reconciliations: number; exports: number; cruces: number };
   /** Of those, the ones no live job was advancing: enqueued again. */
-  requeued: { imports: number[]; reconciliations: number[]; exports: number[] };
+  requeued: { imports: number[]; reconciliations: number[]; exports: number[]; cruces: number[] };
   /** Staging tables of finished runs dropped. */
   stagingDropped: number[];
   /** Import runs whose nightly summary got its reconciliation outcome. */
@@ -39,6 +40,7 @@ export class Sweeper {
     const imports = await this.runs.imports.unfinishedRunIds();
     const reconciliations = await this.runs.reconciliation.unfinishedRunIds();
     const exports = await this.runs.exports.unfinishedIds();
+    const cruces = await this.runs.cruces.unfinishedIds();
     const live = await this.queue.liveJobIds();
 
     const requeue = async <N extends JobName>(name: N, payloads: JobPayloads[N][]): Promise<JobPayloads[N][]> => {
@@ -50,7 +52,7 @@ export class Sweeper {
       return lost;
     };
     const report: SweepReport = {
-      unfinished: { imports: imports.length, reconciliations: reconciliations.length, exports: exports.length },
+      unfinished: { imports: imports.length, reconciliations: reconciliations.length, exports: exports.length, cruces: cruces.length },
       requeued: {
         imports: (
           await requeue(
@@ -70,6 +72,12 @@ export class Sweeper {
             exports.map((exportId) => ({ exportId })),
           )
         ).map((p) => p.exportId),
+        cruces: (
+          await requeue(
+            'cruce.run',
+            cruces.map((runId) => ({ runId })),
+          )
+        ).map((p) => p.runId),
       },
       stagingDropped: await this.runs.imports.dropOrphanStaging(),
       summariesCompleted: 0,
@@ -77,7 +85,7 @@ export class Sweeper {
     report.summariesCompleted = await this.summaries.completeAll();
 
     const { requeued } = report;
-    const n = requeued.imports.length + requeued.reconciliations.length + requeued.exports.length;
+    const n = requeued.imports.length + requeued.reconciliations.length + requeued.exports.length + requeued.cruces.length;
     if (n || report.stagingDropped.length || report.summariesCompleted) {
       this.logger.info(
         { requeued, stagingDropped: report.stagingDropped, summariesCompleted: report.summariesCompleted },

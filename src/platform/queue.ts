@@ -15,6 +15,8 @@ export interface JobPayloads {
   'reconcile.run': { runId: number };
   /** Produce a links export file. */
   'links.export': { exportId: number };
+  /** Answer a cruce file (src/cruce): the run id only, never a row of the list. */
+  'cruce.run': { runId: number };
   /** Scan the inboxes for new files (scheduled nightly, one scheduler per source; without `source`: every inbox). */
   'inbox.scan': { trigger: 'schedule' | 'manual'; source?: SourceName };
   /** Re-enqueue runs PostgreSQL says are unfinished but that no live job is advancing. */

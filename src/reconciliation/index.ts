@@ -21,6 +21,7 @@ export { ReconciliationService } from './reconciliationService';
 export { LinkageModelService, type LoadedModel } from './modelService';
 export { ReconciliationRunService, measuredPrecision, type MeasuredPrecision, type StewardVerdicts } from './runService';
 export { prepareEntity } from './prepareEntity';
+export { engineRules } from './engine';
 
 // GraphQL
 export { ReconciliationRun } from './graphql/reconciliationTypes';
