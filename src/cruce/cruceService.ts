@@ -93,6 +93,9 @@ const zeroCounters = (): RunCounters => ({
  *   only; logs carry ids and counts only. Input and answer files stay under INBOX_DIR / DATA_DIR/cruce.
  */
 export class CruceService {
+  /** Wall-clock ms per phase of the last run this process answered (bench/cruce.ts prints them). */
+  lastTimings: Record<string, number> = {};
+
   constructor(
     private readonly repo: CruceRepository,
     private readonly reconciliation: ReconciliationRepository,
@@ -157,7 +160,9 @@ export class CruceService {
     const valid = rows.filter((r): r is Extract<InputRow, { ok: true }> => r.ok);
     const prepared = valid.map((r) => this.prepareInput(r.input, ctx));
     const keysOf = prepared.map((p) => blockingKeys(p, ctx.rules));
+    let t = performance.now();
     const { rows: entities } = await this.reconciliation.candidates(this.reconciliation.pool, keysOf.flat(), ctx.maxBlock);
+    t = this.tick('candidates', t);
 
     const byKey = new Map<string, EntityRow[]>();
     for (const e of entities)
@@ -169,6 +174,7 @@ export class CruceService {
       }
     const personIds = [...new Set(entities.map((e) => e.personId!))];
     const persons = await this.repo.personsInScope(personIds, access.scope);
+    t = this.tick('persons', t);
     const preparedEntities = new Map<number, PreparedRecord>();
     const prepCtx = { today: ctx.validation.today, municipalities: ctx.validation.municipalities };
     const entityRecord = (e: EntityRow) => {
@@ -193,6 +199,7 @@ export class CruceService {
       return matchRow(prepared[i], candidates, ctx.settings);
     });
 
+    t = this.tick('match', t);
     const matchedIds = [...new Set(outcomes.filter((o) => o.personId !== null).map((o) => o.personId!))];
     const extra = new Map<number, Record<string, string | null>>();
     for (const source of this.factSources) {
@@ -249,6 +256,12 @@ export class CruceService {
       });
     }
     return { lines, services };
+  }
+
+  private tick(phase: string, since: number): number {
+    const now = performance.now();
+    this.lastTimings[phase] = (this.lastTimings[phase] ?? 0) + (now - since);
+    return now;
   }
 
   private tally(c: RunCounters, lines: readonly CruceLine[], servicesRecorded: number): void {
@@ -405,6 +418,8 @@ export class CruceService {
   async process(runId: number, onProgress?: (done: number, total: number) => void): Promise<void> {
     const run = await this.repo.start(runId);
     if (!run) return;
+    this.lastTimings = {};
+    let t0 = performance.now();
     const access: CruceAccess = { actor: run.requestedBy, role: run.role as Role, scope: run.scope, clientId: run.clientId };
     let bytes: Buffer;
     try {
@@ -427,6 +442,7 @@ export class CruceService {
       }
       throw e;
     }
+    t0 = this.tick('read+parse', t0);
     const c = zeroCounters();
     c.rowsTotal = parsed.rows.length;
     await this.repo.describeFile(run.id, {
@@ -443,9 +459,11 @@ export class CruceService {
     for (let from = 0; from < parsed.rows.length; from += BATCH) {
       const slice = parsed.rows.slice(from, from + BATCH);
       const { lines, services } = await this.matchBatch(slice, access, ctx);
+      const ts = performance.now();
       const recorded = await this.repo.orm.transaction((tx) =>
         this.repo.recordServices(tx, { id: run.id, agency: run.agency, clientId: run.clientId }, services),
       );
+      this.tick('services', ts);
       for (const s of services) programs.add(s.program);
       this.tally(c, lines, recorded);
       for (const l of lines) {
@@ -460,7 +478,9 @@ export class CruceService {
     // Programmes named only by rows that matched nobody are unknown here and stay as they were.
     await this.repo.vanishUnlisted(this.repo.orm, run.id, run.agency, [...programs]);
 
+    t0 = performance.now();
     const outputs = await this.writeOutputs(run, answerHeader(factColumns), csvParts, cells);
+    this.tick('answer files', t0);
     await this.repo.finish(run.id, c, outputs);
     await this.audit(run, access, c);
     this.logger.info(

@@ -99,6 +99,35 @@ describe('matchPersons (synchronous)', () => {
     ]);
   });
 
+  it('the delivered services are readable on the person, with their provenance', async () => {
+    const res = await api.gql(MATCH, { rows: asRows([LIST_ROWS[0]]), agency: 'dps' });
+    const personId = res.data.matchPersons.lines[0].personId;
+    const runId = res.data.matchPersons.run.id;
+    const q = `query($id: ID!) { person(id: $id) { deliveredServices { source agency program entity logro logroId attentionDate state status firstRunId firstLine lastRunId lastLine } } }`;
+    const person = await api.gql(q, { id: personId }, bearer(await api.token('reader')));
+    expect(person.errors).toBeUndefined();
+    expect(person.data.person.deliveredServices).toEqual([
+      {
+        source: 'cruce:dps',
+        agency: 'dps',
+        program: 'FAMILIAS EN ACCION',
+        entity: 'PROSPERIDAD SOCIAL',
+        logro: 'LB13',
+        logroId: 13,
+        attentionDate: '2025-10-15',
+        state: 'ACCEDIO',
+        status: 'ACTIVE',
+        firstRunId: expect.any(String),
+        firstLine: 1,
+        lastRunId: runId,
+        lastLine: 1,
+      },
+    ]);
+    // An operator gets no personal data.
+    const op = await api.gql(q, { id: personId }, bearer(await api.token('operator')));
+    expect(op.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('role decides the facts: a reader may not select victim events; a steward gets them', async () => {
     const q = `mutation($rows: [CruceRowInput!]!) { matchPersons(rows: $rows) { lines { matchType facts { victimEvents } } } }`;
     const rows = asRows([LIST_ROWS[0]]);

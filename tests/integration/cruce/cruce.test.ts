@@ -193,6 +193,58 @@ describe('audit', () => {
   });
 });
 
+describe('delivered services', () => {
+  const services = (agency: string) =>
+    hub.db.rows<{
+      program: string;
+      logro_id: number | null;
+      attention_date: string | null;
+      status: string;
+      first_run_id: string;
+      last_run_id: string;
+      first_line: number;
+      person: string;
+    }>(
+      sql`select d.program, d.logro_id, d.attention_date::text, d.status, d.first_run_id, d.last_run_id, d.first_line, p.public_id::text as person
+        from delivered_services d join persons p on p.id = d.person_id where d.agency = ${agency} order by d.program, d.attention_date`,
+    );
+
+  it('the service columns of matched rows become facts with provenance; unmatched rows keep nothing', async () => {
+    const { run } = await answer(admin, LIST, 'servicios.csv', 'svc');
+    const rows = await services('svc');
+    expect(rows.map((r) => [r.program, r.logro_id, r.attention_date, r.status, r.first_line])).toEqual([
+      ['FAMILIAS EN ACCION', 13, '2025-10-15', 'active', 2],
+      ['JOVENES EN ACCION', null, '2025-09-01', 'active', 6],
+    ]);
+    expect(rows[0].person).toBe(await personId(P.maria.doc, 'MARIA'));
+    expect(rows.every((r) => Number(r.first_run_id) === run.id)).toBe(true);
+    expect(run.servicesRecorded).toBe(2);
+  });
+
+  it('re-sending the same file adds nothing: the services keep their first run and take the last one', async () => {
+    const first = (await services('svc'))[0].first_run_id;
+    const { run } = await answer(admin, LIST, 'servicios-otra-vez.csv', 'svc');
+    const rows = await services('svc');
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.first_run_id)).toEqual([first, first]);
+    expect(rows.map((r) => Number(r.last_run_id))).toEqual([run.id, run.id]);
+  });
+
+  it('snapshot per agency and programme: a later list of the programme makes the services it no longer carries vanish', async () => {
+    const later = LAYOUT_HEADER + '\n' + LIST_ROWS[0].replace('15/10/2025', '20/11/2025') + '\n';
+    await answer(admin, later, 'servicios-noviembre.csv', 'svc');
+    const rows = await services('svc');
+    expect(rows.map((r) => [r.program, r.attention_date, r.status])).toEqual([
+      ['FAMILIAS EN ACCION', '2025-10-15', 'vanished'],
+      ['FAMILIAS EN ACCION', '2025-11-20', 'active'],
+      ['JOVENES EN ACCION', '2025-09-01', 'active'], // another programme: untouched
+    ]);
+    // Another agency's services are its own.
+    await rowsOf(admin, [LIST_ROWS[0]]);
+    expect(await services('svc')).toHaveLength(3);
+  });
+});
+
 describe('CLI', () => {
   it('juntos-hub cruce FILE --agency A --out F --json answers the file and prints the counts', async () => {
     const path = await hub.file('cli.csv', LIST);
