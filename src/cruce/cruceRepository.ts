@@ -43,6 +43,7 @@ export interface CruceRunRow {
   finishedAt: Date | null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw driver rows, mapped field by field below
 type Raw = Record<string, any>;
 const num = (v: unknown) => Number(v);
 const toRun = (r: Raw): CruceRunRow => ({

@@ -199,7 +199,7 @@ export class CruceService {
       return matchRow(prepared[i], candidates, ctx.settings);
     });
 
-    t = this.tick('match', t);
+    this.tick('match', t);
     const matchedIds = [...new Set(outcomes.filter((o) => o.personId !== null).map((o) => o.personId!))];
     const extra = new Map<number, Record<string, string | null>>();
     for (const source of this.factSources) {
