@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { affiliations, importRuns, personIdentifiers, sisbenClassifications, sourceEntities, sourceRecords, victimRegistrations } from '../../schema';
 import type { Orm } from '../platform/db';
+import { anyOf, prepared } from '../platform/db/prepared';
 
 export type IdentifierRow = typeof personIdentifiers.$inferSelect;
 export type AffiliationRow = typeof affiliations.$inferSelect;
@@ -43,38 +44,50 @@ export class FactRepository {
 
   identifiersByPersonIds(personIds: readonly number[]): Promise<IdentifierRow[]> {
     if (!personIds.length) return Promise.resolve([]);
-    return this.orm
-      .select()
-      .from(personIdentifiers)
-      .where(inArray(personIdentifiers.personId, [...personIds]))
-      .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id));
+    return prepared(this.orm, 'facts.identifiersByPersonIds', () =>
+      this.orm
+        .select()
+        .from(personIdentifiers)
+        .where(anyOf(personIdentifiers.personId, 'ids'))
+        .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id))
+        .prepare('facts_identifiersByPersonIds'),
+    ).execute({ ids: [...personIds] });
   }
 
   affiliationsByPersonIds(personIds: readonly number[]): Promise<AffiliationRow[]> {
     if (!personIds.length) return Promise.resolve([]);
-    return this.orm
-      .select()
-      .from(affiliations)
-      .where(inArray(affiliations.personId, [...personIds]))
-      .orderBy(asc(affiliations.personId), asc(affiliations.subsystem), asc(affiliations.id));
+    return prepared(this.orm, 'facts.affiliationsByPersonIds', () =>
+      this.orm
+        .select()
+        .from(affiliations)
+        .where(anyOf(affiliations.personId, 'ids'))
+        .orderBy(asc(affiliations.personId), asc(affiliations.subsystem), asc(affiliations.id))
+        .prepare('facts_affiliationsByPersonIds'),
+    ).execute({ ids: [...personIds] });
   }
 
   sisbenByPersonIds(personIds: readonly number[]): Promise<SisbenRow[]> {
     if (!personIds.length) return Promise.resolve([]);
-    return this.orm
-      .select()
-      .from(sisbenClassifications)
-      .where(inArray(sisbenClassifications.personId, [...personIds]))
-      .orderBy(asc(sisbenClassifications.personId), asc(sisbenClassifications.id));
+    return prepared(this.orm, 'facts.sisbenByPersonIds', () =>
+      this.orm
+        .select()
+        .from(sisbenClassifications)
+        .where(anyOf(sisbenClassifications.personId, 'ids'))
+        .orderBy(asc(sisbenClassifications.personId), asc(sisbenClassifications.id))
+        .prepare('facts_sisbenByPersonIds'),
+    ).execute({ ids: [...personIds] });
   }
 
   victimRegistrationsByPersonIds(personIds: readonly number[]): Promise<VictimRow[]> {
     if (!personIds.length) return Promise.resolve([]);
-    return this.orm
-      .select()
-      .from(victimRegistrations)
-      .where(inArray(victimRegistrations.personId, [...personIds]))
-      .orderBy(asc(victimRegistrations.personId), asc(victimRegistrations.id));
+    return prepared(this.orm, 'facts.victimRegistrationsByPersonIds', () =>
+      this.orm
+        .select()
+        .from(victimRegistrations)
+        .where(anyOf(victimRegistrations.personId, 'ids'))
+        .orderBy(asc(victimRegistrations.personId), asc(victimRegistrations.id))
+        .prepare('facts_victimRegistrationsByPersonIds'),
+    ).execute({ ids: [...personIds] });
   }
 
   /** The current version of every source record linked to the persons (their provenance). */

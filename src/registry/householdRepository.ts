@@ -4,6 +4,7 @@ import type { Orm } from '../platform/db';
 import type { SisbenGroup, Zone } from '../domain/reference/sisben';
 import { toPage, type Page, type PageRequest } from '../kernel';
 import { scopeCondition } from '../platform/db/territory';
+import { anyOf, prepared, scopeParams, scopePlaceholders } from '../platform/db/prepared';
 import type { TerritoryScope } from '../kernel';
 
 export type HouseholdRow = typeof households.$inferSelect;
@@ -29,10 +30,14 @@ export class HouseholdRepository {
 
   async findByIds(ids: readonly number[], scope?: TerritoryScope | null): Promise<HouseholdRow[]> {
     if (!ids.length) return [];
-    return this.orm
-      .select()
-      .from(households)
-      .where(and(inArray(households.id, [...ids]), scopeCondition(scope, households.departmentCode, households.municipalityCode)));
+    const query = prepared(this.orm, scope ? 'households.byIds.scoped' : 'households.byIds', () =>
+      this.orm
+        .select()
+        .from(households)
+        .where(and(anyOf(households.id, 'ids'), scope ? scopePlaceholders(households.departmentCode, households.municipalityCode) : undefined))
+        .prepare(scope ? 'households_by_ids_scoped' : 'households_by_ids'),
+    );
+    return query.execute({ ids: [...ids], ...(scope ? scopeParams(scope) : {}) });
   }
 
   async findByPublicIds(publicIds: readonly string[], scope?: TerritoryScope | null): Promise<HouseholdRow[]> {
@@ -44,12 +49,44 @@ export class HouseholdRepository {
   }
 
   async list(filter: HouseholdFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<HouseholdRow>> {
-    const rows = await this.orm
-      .select()
-      .from(households)
-      .where(and(...this.conditions(filter, scope), page.after !== undefined ? gt(households.id, page.after) : undefined))
-      .orderBy(asc(households.id))
-      .limit(page.first + 1);
+    // One built query per combination of given filters (values are placeholders; the member flags
+    // are part of the shape, as their SQL differs).
+    const given = (Object.keys(filter) as (keyof HouseholdFilter)[]).filter((k) => filter[k] !== undefined).sort();
+    const after = page.after !== undefined;
+    const flags = `${filter.displaced ?? ''}/${filter.victim ?? ''}`;
+    const shape = `households.list:${given.join(',')}:${flags}:${after ? 'after' : ''}:${scope ? 'scoped' : ''}`;
+    const query = prepared(this.orm, shape, () => {
+      const p = (name: 'department' | 'municipality' | 'sisbenGroup' | 'zone') => (given.includes(name) ? sql.placeholder(name) : undefined);
+      const flag = (v: boolean | undefined, column: SQL) => (v === undefined ? undefined : v ? memberFlag(column) : sql`not ${memberFlag(column)}`);
+      const conditions = [
+        eq(households.status, 'active'),
+        p('department') && eq(households.departmentCode, p('department')!),
+        p('municipality') && eq(households.municipalityCode, p('municipality')!),
+        p('sisbenGroup') && eq(households.sisbenGroup, p('sisbenGroup')!),
+        p('zone') && eq(households.zone, p('zone')!),
+        flag(filter.displaced, sql`p.is_displaced`),
+        flag(filter.victim, sql`p.is_victim`),
+        scope ? scopePlaceholders(households.departmentCode, households.municipalityCode) : undefined,
+        after ? gt(households.id, sql.placeholder('after')) : undefined,
+      ];
+      return this.orm
+        .select()
+        .from(households)
+        .where(and(...conditions))
+        .orderBy(asc(households.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(shape.replace(/[^a-z0-9]+/gi, '_'));
+    });
+    const { department, municipality, sisbenGroup, zone } = filter;
+    const rows = await query.execute({
+      department,
+      municipality,
+      sisbenGroup,
+      zone,
+      after: page.after,
+      limit: page.first + 1,
+      ...(scope ? scopeParams(scope) : {}),
+    });
     return toPage(rows, page.first);
   }
 
@@ -78,25 +115,32 @@ export class HouseholdRepository {
   /** Current memberships (valid_to null) of linked persons, for a batch of households. */
   async membershipsByHouseholdIds(householdIds: readonly number[], includeEnded = false): Promise<MembershipRow[]> {
     if (!householdIds.length) return [];
-    return this.orm
-      .select()
-      .from(householdMemberships)
-      .where(
-        and(
-          inArray(householdMemberships.householdId, [...householdIds]),
-          sql`${householdMemberships.personId} is not null`,
-          includeEnded ? undefined : isNull(householdMemberships.validTo),
-        ),
-      )
-      .orderBy(asc(householdMemberships.householdId), asc(householdMemberships.memberOrder), asc(householdMemberships.id));
+    const shape = includeEnded ? 'memberships.byHousehold.all' : 'memberships.byHousehold';
+    return prepared(this.orm, shape, () =>
+      this.orm
+        .select()
+        .from(householdMemberships)
+        .where(
+          and(
+            anyOf(householdMemberships.householdId, 'ids'),
+            sql`${householdMemberships.personId} is not null`,
+            includeEnded ? undefined : isNull(householdMemberships.validTo),
+          ),
+        )
+        .orderBy(asc(householdMemberships.householdId), asc(householdMemberships.memberOrder), asc(householdMemberships.id))
+        .prepare(shape.replace(/\./g, '_')),
+    ).execute({ ids: [...householdIds] });
   }
 
   async membershipsByPersonIds(personIds: readonly number[]): Promise<MembershipRow[]> {
     if (!personIds.length) return [];
-    return this.orm
-      .select()
-      .from(householdMemberships)
-      .where(inArray(householdMemberships.personId, [...personIds]))
-      .orderBy(asc(householdMemberships.personId), asc(householdMemberships.id));
+    return prepared(this.orm, 'memberships.byPerson', () =>
+      this.orm
+        .select()
+        .from(householdMemberships)
+        .where(anyOf(householdMemberships.personId, 'ids'))
+        .orderBy(asc(householdMemberships.personId), asc(householdMemberships.id))
+        .prepare('memberships_by_person'),
+    ).execute({ ids: [...personIds] });
   }
 }

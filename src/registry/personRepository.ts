@@ -6,6 +6,7 @@ import type { AffiliationState, Subsystem } from '../domain/reference/affiliatio
 import type { SisbenGroup } from '../domain/reference/sisben';
 import { toPage, type Page, type PageRequest } from '../kernel';
 import { scopeCondition } from '../platform/db/territory';
+import { anyOf, prepared, scopeParams, scopePlaceholders } from '../platform/db/prepared';
 import type { TerritoryScope } from '../kernel';
 
 export type PersonRow = typeof persons.$inferSelect;
@@ -33,10 +34,14 @@ export class PersonRepository {
 
   async findByIds(ids: readonly number[], scope?: TerritoryScope | null): Promise<PersonRow[]> {
     if (!ids.length) return [];
-    return this.orm
-      .select()
-      .from(persons)
-      .where(and(inArray(persons.id, [...ids]), scopeCondition(scope, persons.departmentCode, persons.municipalityCode)));
+    const query = prepared(this.orm, scope ? 'persons.byIds.scoped' : 'persons.byIds', () =>
+      this.orm
+        .select()
+        .from(persons)
+        .where(and(anyOf(persons.id, 'ids'), scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined))
+        .prepare(scope ? 'persons_by_ids_scoped' : 'persons_by_ids'),
+    );
+    return query.execute({ ids: [...ids], ...(scope ? scopeParams(scope) : {}) });
   }
 
   /**
@@ -77,19 +82,30 @@ export class PersonRepository {
   async findByDocuments(lookups: readonly DocumentLookup[], scope?: TerritoryScope | null): Promise<PersonRow[][]> {
     const out: PersonRow[][] = lookups.map(() => []);
     if (!lookups.length) return out;
-    const input = sql.join(
-      lookups.map((l, i) => sql`(${i}::int, ${l.type}::varchar, ${l.number}::varchar, ${l.family.length ? `{${l.family.join(',')}}` : '{}'}::varchar[])`),
-      sql`, `,
+    const query = prepared(this.orm, scope ? 'persons.byDocuments.scoped' : 'persons.byDocuments', () =>
+      this.orm
+        .selectDistinct({ idx: sql<number>`i.idx`, exact: sql<boolean>`(${personIdentifiers.docType} = i.doc_type)`, person: persons })
+        .from(
+          sql`unnest(${sql.placeholder('idx')}::int[], ${sql.placeholder('types')}::text[], ${sql.placeholder('numbers')}::text[], ${sql.placeholder('lifeCycle')}::int[]) as i(idx, doc_type, doc_number, life_cycle)`,
+        )
+        .innerJoin(
+          personIdentifiers,
+          sql`${personIdentifiers.docNumber} = i.doc_number and (${personIdentifiers.docType} = i.doc_type or (i.life_cycle = 1 and ${anyOf(personIdentifiers.docType, 'family', 'text')}))`,
+        )
+        .innerJoin(persons, eq(persons.id, personIdentifiers.personId))
+        .where(and(eq(persons.status, 'active'), scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined))
+        .prepare(scope ? 'persons_by_documents_scoped' : 'persons_by_documents'),
     );
-    const rows = await this.orm
-      .selectDistinct({ idx: sql<number>`i.idx`, exact: sql<boolean>`(${personIdentifiers.docType} = i.doc_type)`, person: persons })
-      .from(sql`(values ${input}) as i(idx, doc_type, doc_number, family)`)
-      .innerJoin(
-        personIdentifiers,
-        sql`${personIdentifiers.docNumber} = i.doc_number and (${personIdentifiers.docType} = i.doc_type or ${personIdentifiers.docType} = any(i.family))`,
-      )
-      .innerJoin(persons, eq(persons.id, personIdentifiers.personId))
-      .where(and(eq(persons.status, 'active'), scopeCondition(scope, persons.departmentCode, persons.municipalityCode)));
+    // Each lookup's family is the rest of the one life cycle: their union, with a per-lookup flag.
+    const family = [...new Set(lookups.flatMap((l) => [...l.family, ...(l.family.length ? [l.type] : [])]))];
+    const rows = await query.execute({
+      idx: lookups.map((_, i) => i),
+      types: lookups.map((l) => l.type),
+      numbers: lookups.map((l) => l.number),
+      lifeCycle: lookups.map((l) => (l.family.length > 0 ? 1 : 0)), // ints: postgres.js sends a boolean array as one boolean
+      family,
+      ...(scope ? scopeParams(scope) : {}),
+    });
     const exactIdx = new Set(rows.filter((r) => r.exact).map((r) => Number(r.idx)));
     const seen = new Set<string>();
     for (const r of rows) {
@@ -105,12 +121,34 @@ export class PersonRepository {
   }
 
   async list(filter: PersonFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<PersonRow>> {
-    const rows = await this.orm
-      .select()
-      .from(persons)
-      .where(and(...this.conditions(filter, scope), page.after !== undefined ? gt(persons.id, page.after) : undefined))
-      .orderBy(asc(persons.id))
-      .limit(page.first + 1);
+    // One built query per combination of given filters (values are placeholders).
+    const given = (Object.keys(filter) as (keyof PersonFilter)[]).filter((k) => filter[k] !== undefined).sort();
+    const after = page.after !== undefined;
+    const shape = `persons.list:${given.join(',')}:${after ? 'after' : ''}:${scope ? 'scoped' : ''}`;
+    const query = prepared(this.orm, shape, () => {
+      const p = (name: keyof PersonFilter) => (given.includes(name) ? sql.placeholder(name) : undefined);
+      const conditions = [
+        eq(persons.status, 'active'),
+        p('department') && eq(persons.departmentCode, p('department')!),
+        p('municipality') && eq(persons.municipalityCode, p('municipality')!),
+        p('sisbenGroup') && eq(persons.sisbenGroup, p('sisbenGroup')!),
+        p('displaced') && eq(persons.isDisplaced, p('displaced')!),
+        p('victim') && eq(persons.isVictim, p('victim')!),
+        p('affiliationState') &&
+          sql`exists (select 1 from ${affiliations} a where a.person_id = ${persons.id} and a.status = 'active'
+            and a.state = ${p('affiliationState')}${p('subsystem') ? sql` and a.subsystem = ${p('subsystem')}` : sql``})`,
+        scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined,
+        after ? gt(persons.id, sql.placeholder('after')) : undefined,
+      ];
+      return this.orm
+        .select()
+        .from(persons)
+        .where(and(...conditions))
+        .orderBy(asc(persons.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(shape.replace(/[^a-z0-9]+/gi, '_'));
+    });
+    const rows = await query.execute({ ...filter, after: page.after, limit: page.first + 1, ...(scope ? scopeParams(scope) : {}) });
     return toPage(rows, page.first);
   }
 

@@ -1,0 +1,35 @@
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { TerritoryScope } from '../../kernel';
+import type { Orm } from './types';
+
+/**
+ * Queries built once per database handle and shape, then executed with new parameters: building a
+ * drizzle query walks every column and chunk (a persons select costs more CPU than its round trip to
+ * PostgreSQL), so the API's hot reads reuse the built query text. Values are placeholders
+ * (`sql.placeholder`), lists are one array parameter (`= any($1)`), so one shape serves any size.
+ */
+const built = new WeakMap<object, Map<string, unknown>>();
+
+export function prepared<T>(orm: Orm, shape: string, build: () => T): T {
+  let byShape = built.get(orm);
+  if (!byShape) built.set(orm, (byShape = new Map()));
+  let query = byShape.get(shape) as T | undefined;
+  if (query === undefined) {
+    query = build();
+    byShape.set(shape, query);
+  }
+  return query;
+}
+
+/** `column = any($name::type[])`: a list parameter of any length in a built query. */
+export const anyOf = (column: AnyColumn | SQL, name: string, type: 'bigint' | 'text' | 'integer' = 'bigint'): SQL =>
+  sql`${column} = any(${sql.placeholder(name)}::${sql.raw(type)}[])`;
+
+/**
+ * The territorial scope as placeholders (`scopeDepartments`, `scopeMunicipalities`): pair it with
+ * `scopeParams`. A scope that lists nothing allows nothing (both arrays empty: false).
+ */
+export const scopePlaceholders = (departmentColumn: AnyColumn, municipalityColumn: AnyColumn): SQL =>
+  sql`(${anyOf(departmentColumn, 'scopeDepartments', 'text')} or ${anyOf(municipalityColumn, 'scopeMunicipalities', 'text')})`;
+
+export const scopeParams = (scope: TerritoryScope) => ({ scopeDepartments: [...scope.departments], scopeMunicipalities: [...scope.municipalities] });
