@@ -5,6 +5,7 @@
 import type { DocumentTypeCode } from '../../src/domain/reference/documentTypes';
 import { MIN_DATE, parseDate, isOpenEnd } from './dates';
 import { normalizeDocumentNumber } from '../../src/domain/identity/documentNumber';
+import { isPlaceholderDocumentNumber } from '../../src/domain/identity/normalizeDocument';
 import type { RowIssues } from './issues';
 import { cleanField, hasUndecodable, isSuspiciousName, municipalityCode, municipalityFromParts, nameValue } from './values';
 import type { RawRecord } from './reader';
@@ -160,6 +161,57 @@ export function checkDocument(
   }
   return { docType, docNumber: n.value };
 }
+
+/**
+ * The document of a register that lists persons without one — Sisbén IV (`Tip_documento` 0 "no tiene")
+ * and RUV (no `TIPODOCUMENTO`/`DOCUMENTO`, or `SR` without a number). A person without a document is
+ * never dropped: an absent document, a type without a number, `SR` without a number and a placeholder
+ * number (zeros, one repeated digit, 123456…) are warnings (`NO_DOCUMENT`, `PLACEHOLDER_DOCUMENT`)
+ * and the row loads without a document; reconciliation then links it by names and birth date only.
+ * Everything else is {@link checkDocument}'s (a wrong type or a malformed number stays an error).
+ * `noDocumentTypes`: type codes that mean "no document" when the number is empty (RUV `SR`, "sin
+ * registro"; with a number, `SR` is a salvoconducto as DPS coded it).
+ */
+export function checkDocumentOrNone(
+  typeRaw: string,
+  numberRaw: string,
+  codes: Readonly<Record<string, DocumentTypeCode>>,
+  typeField: string,
+  numberField: string,
+  iss: RowIssues,
+  noDocumentTypes: ReadonlySet<string> = NO_DOCUMENT_TYPES,
+): { docType: DocumentTypeCode | null; docNumber: string | null } {
+  const none = { docType: null, docNumber: null };
+  const number = numberRaw.trim();
+  if (typeRaw === '' && number === '') {
+    iss.warn(typeField, 'NO_DOCUMENT', `${typeField} and ${numberField} are empty: the person has no document on record.`);
+    return none;
+  }
+  if (typeRaw !== '' && number === '' && codes[typeRaw.toUpperCase()] !== 'SI') {
+    iss.warn(
+      numberField,
+      'NO_DOCUMENT',
+      noDocumentTypes.has(typeRaw.toUpperCase())
+        ? `${typeField} says the person has no document on record.`
+        : `${numberField} is empty: the row is loaded without a document.`,
+    );
+    return none;
+  }
+  if (typeRaw !== '' && /^[0.\s-]+$/.test(number)) {
+    iss.warn(numberField, 'PLACEHOLDER_DOCUMENT', `${numberField} is a placeholder, not a document number: the row is loaded without a document.`);
+    return none;
+  }
+  const doc = checkDocument(typeRaw, numberRaw, codes, typeField, numberField, iss);
+  // (Long foreign numbers that happen to count up, e.g. a 15-digit PEP, are left to matching, which ignores them.)
+  if (doc.docNumber !== null && doc.docNumber.length <= 10 && isPlaceholderDocumentNumber(doc.docNumber)) {
+    iss.warn(numberField, 'PLACEHOLDER_DOCUMENT', `${numberField} is a placeholder, not a document number: the row is loaded without a document.`);
+    return none;
+  }
+  return doc;
+}
+
+/** RUV `SR` ("sin registro") without a number. */
+const NO_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['SR']);
 
 /** Reports fields holding bytes that are not text (control characters, U+FFFD). */
 export function checkUndecodable(rec: RawRecord, indexes: readonly number[], labels: readonly string[], iss: RowIssues): void {

@@ -2,12 +2,15 @@
  * RUV / RUPD person extracts (`VICTIMAS_YYYYMM.txt`): `»`-delimited, ISO-8859-1, header, dd/mm/YYYY.
  * One row per person × hecho victimizante (a person appears once per hecho and declaration).
  * sourceKey = document type + number + hecho + occurrence date + occurrence municipality; rows without
- * a document use the register's person id when the file has one.
+ * a document (no TIPODOCUMENTO/DOCUMENTO, `SR` without a number, a placeholder number) load with a
+ * NO_DOCUMENT / PLACEHOLDER_DOCUMENT warning and use the register's person id when the file has one,
+ * else a digest of names and birth date (`SD:<hex>`).
  */
 import { RUV_DOCUMENT_CODES } from '../../src/domain/reference/documentTypes';
 import type { InclusionState } from '../../src/domain/reference/victims';
 import type { Connector, NormalizedRecord, ParseContext } from '../types';
-import { checkDate, checkDocument, checkMunicipalityCode, checkName, checkUndecodable } from '../common/checks';
+import { createHash } from 'node:crypto';
+import { checkDate, checkDocumentOrNone, checkMunicipalityCode, checkName, checkUndecodable } from '../common/checks';
 import { columns } from '../common/columns';
 import { parseDelimited, type RecordMapper } from '../common/delimited';
 import { RowIssues } from '../common/issues';
@@ -104,18 +107,17 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
     if (personId !== '' && !PERSON_ID.test(personId)) iss.error(L('personId'), 'INVALID_CODE', `${L('personId')} must be letters, digits or hyphens.`);
     const tdRaw = val(rec, 'docType');
     const ndRaw = val(rec, 'docNumber');
-    let doc: ReturnType<typeof checkDocument> = { docType: null, docNumber: null };
-    if (tdRaw === '' && ndRaw === '' && personId !== '') {
-      iss.warn(L('docType'), 'NO_DOCUMENT', `${L('docType')} and ${L('docNumber')} are empty; the record is keyed by ${L('personId')}.`);
-    } else {
-      doc = checkDocument(tdRaw, ndRaw, RUV_DOCUMENT_CODES, L('docType'), L('docNumber'), iss);
-    }
-    let keyOk = iss.errorCount === keyErrors && (doc.docNumber !== null || personId !== '');
+    const doc = checkDocumentOrNone(tdRaw, ndRaw, RUV_DOCUMENT_CODES, L('docType'), L('docNumber'), iss);
+    const docErrors = iss.errorCount !== keyErrors;
     const firstName = checkName(val(rec, 'firstName'), L('firstName'), iss, true);
     const secondName = opt('secondName') ? checkName(val(rec, 'secondName'), L('secondName'), iss, false) : null;
     const firstSurname = checkName(val(rec, 'firstSurname'), L('firstSurname'), iss, true);
     const secondSurname = opt('secondSurname') ? checkName(val(rec, 'secondSurname'), L('secondSurname'), iss, false) : null;
     const birthDate = opt('birthDate') ? checkDate(val(rec, 'birthDate'), L('birthDate'), iss, past) : null;
+    // Without a document or a register id, the person is named by a digest of names and birth date:
+    // stable from one extract to the next, and no personal data in the key itself.
+    const anonymous = doc.docNumber === null && personId === '';
+    let keyOk = !docErrors && (!anonymous || (firstName !== null && firstSurname !== null));
 
     let sex: 'M' | 'F' | 'I' | null = null;
     const sexRaw = opt('sex') ? val(rec, 'sex') : '';
@@ -156,7 +158,15 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
     const declarationMunicipality = muni(rec, 'declarationMunicipality', iss);
     const arrivalMunicipality = muni(rec, 'arrivalMunicipality', iss);
 
-    const who = doc.docNumber !== null ? `${doc.docType}:${doc.docNumber}` : `ID:${personId}`;
+    const who =
+      doc.docNumber !== null
+        ? `${doc.docType}:${doc.docNumber}`
+        : personId !== ''
+          ? `ID:${personId}`
+          : `SD:${createHash('sha256')
+              .update([firstName, secondName, firstSurname, secondSurname, birthDate].map((x) => x ?? '').join('|'))
+              .digest('hex')
+              .slice(0, 20)}`;
     const sourceKey = `${who}:${event}:${occurrenceDate ?? ''}:${occurrenceMunicipality ?? ''}`;
     if (iss.failed) return iss.result(rec.raw, null, keyOk ? sourceKey : null);
     const record: NormalizedRecord = {

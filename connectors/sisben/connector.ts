@@ -7,7 +7,7 @@ import { SISBEN_DOCUMENT_CODES } from '../../src/domain/reference/documentTypes'
 import { parseSisbenSubgroup, ZONES, SISBEN_GROUPS, type SisbenGroup, type Zone } from '../../src/domain/reference/sisben';
 import type { Connector, NormalizedRecord, ParseContext } from '../types';
 import { ageAt } from '../common/dates';
-import { checkDate, checkDocument, checkMunicipalityCode, checkName, checkUndecodable } from '../common/checks';
+import { checkDate, checkDocumentOrNone, checkMunicipalityCode, checkName, checkUndecodable } from '../common/checks';
 import { columns } from '../common/columns';
 import { parseDelimited, type RecordMapper } from '../common/delimited';
 import { RowIssues } from '../common/issues';
@@ -157,7 +157,7 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
     else if (sexRaw === '') iss.error(lSex, 'MISSING_REQUIRED', `${lSex} is required.`);
     else iss.error(lSex, 'INVALID_CODE', `${lSex} must be 1 (hombre) or 2 (mujer).`);
 
-    const { docType, docNumber } = checkDocument(v(rec, iTd), v(rec, iNd), SISBEN_DOCUMENT_CODES, lTd, lNd, iss);
+    const { docType, docNumber } = checkDocumentOrNone(v(rec, iTd), v(rec, iNd), SISBEN_DOCUMENT_CODES, lTd, lNd, iss);
     const birthDate = checkDate(v(rec, iBirth), lBirth, iss, requiredPast);
     const cutDate = iCut >= 0 ? checkDate(v(rec, iCut), lCut, iss, past) : null;
     const surveyDate = iSurvey >= 0 ? checkDate(v(rec, iSurvey), lSurvey, iss, past) : null;

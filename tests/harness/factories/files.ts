@@ -108,7 +108,7 @@ export function bduaFile(rows: readonly { person: PersonSpec; household: Househo
   return iconv.encode(lines.join('\r\n') + '\r\n', 'win1252');
 }
 
-/** A RUV person extract (ISO-8859-1, `»`, header): one row per person (a displacement). */
+/** A RUV person extract (ISO-8859-1, `»`, header): one row per person (a displacement); `SI`: empty TIPODOCUMENTO and DOCUMENTO. */
 export function ruvFile(rows: readonly { person: PersonSpec; household: HouseholdSpec }[]): Buffer {
   const w = ruvWriter(AS_OF, [rows[0]?.household.municipality ?? '05001']);
   const lines = [w.header!.join('\u00bb')];
@@ -117,6 +117,7 @@ export function ruvFile(rows: readonly { person: PersonSpec; household: Househol
     // One hecho (displacement) per person, deterministic.
     const [row] = w.rows(hh.members[0], hh, new Rng(person.serial * 31 + 7));
     row[8] = 'Desplazamiento forzado';
+    if (person.docType === 'SI') row[0] = row[1] = '';
     lines.push(row.join('\u00bb'));
   }
   return iconv.encode(lines.join('\r\n') + '\r\n', 'win1252');
