@@ -60,6 +60,21 @@ const VICTIM_TYPE: Record<string, 'DIRECTA' | 'INDIRECTA'> = {
 const PERSON_ID = /^[0-9A-Za-z-]{1,30}$/;
 const NAME_HINT = /victimas?_?\d{6}|\bruv\b|rupd|victimas/i;
 
+/**
+ * The key part of a RUV row with neither a document nor a register id: `SD:` and a digest of the
+ * cleaned names and the ISO birth date (stable across extracts; the key itself holds no personal data).
+ */
+export function anonymousPersonKey(
+  firstName: string | null,
+  secondName: string | null,
+  firstSurname: string | null,
+  secondSurname: string | null,
+  birthDate: string | null,
+): string {
+  const digest = createHash('sha256').update([firstName, secondName, firstSurname, secondSurname, birthDate].map((x) => x ?? '').join('|'));
+  return `SD:${digest.digest('hex').slice(0, 20)}`;
+}
+
 function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
   const c = columns(map);
   const L = (n: string) => c.label(n);
@@ -163,10 +178,7 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
         ? `${doc.docType}:${doc.docNumber}`
         : personId !== ''
           ? `ID:${personId}`
-          : `SD:${createHash('sha256')
-              .update([firstName, secondName, firstSurname, secondSurname, birthDate].map((x) => x ?? '').join('|'))
-              .digest('hex')
-              .slice(0, 20)}`;
+          : anonymousPersonKey(firstName, secondName, firstSurname, secondSurname, birthDate);
     const sourceKey = `${who}:${event}:${occurrenceDate ?? ''}:${occurrenceMunicipality ?? ''}`;
     if (iss.failed) return iss.result(rec.raw, null, keyOk ? sourceKey : null);
     const record: NormalizedRecord = {

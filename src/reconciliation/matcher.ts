@@ -18,6 +18,7 @@ import {
   encodePattern,
   matchWeight,
   probabilityFromWeight,
+  recordsConflict,
   score,
   type BlockingKey,
   type BlockingRule,
@@ -350,9 +351,26 @@ export class BatchMatcher {
         });
       }
 
-      // A record that links strongly to two persons says they are one: propose merging them.
+      // A record that links strongly to two persons says they are one: propose merging them — unless
+      // the records it matched in each cannot be one person (namesakes with different cédulas, twins
+      // with consecutive numbers: a record without a document links to both by names and birth date).
+      // Then the record keeps its best person and a steward sees the other.
+      const kept = links.find(([p]) => p === assignment.personId)?.[1] ?? null;
       for (const [other, v] of must.length ? links : links.slice(1)) {
         if (other === assignment.personId) continue;
+        if (kept && recordsConflict(kept.c.prepared, v.c.prepared)) {
+          if (!must.length)
+            out.reviews.push({
+              reason: 'POSSIBLE_MATCH',
+              entityId: r.entityId,
+              personA: assignment.personId,
+              personB: other,
+              candidateEntityId: v.c.entityId,
+              score: v.d.probability,
+              explanation: explain(model, v),
+            });
+          continue;
+        }
         out.merges.push({ personA: assignment.personId, personB: other, entityId: r.entityId, score: v.d.probability, explanation: explain(model, v) });
       }
       // Doubtful: the best non-linked candidate goes to a steward (only when nothing linked).

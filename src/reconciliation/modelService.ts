@@ -10,6 +10,7 @@ import {
   L,
   compare,
   compileModel,
+  upgradeParameters,
   decide,
   emptyPatternCounts,
   encodePattern,
@@ -103,10 +104,13 @@ export class LinkageModelService {
       linkedTotal?: number;
       tf: { givenName: [string, number][]; surname: [string, number][]; municipality: [string, number][] };
     };
+    // A model stored before the comparisons gained levels scores with the new levels' priors and is
+    // retrained at the next run (trainedOn 0 makes training due).
+    const { parameters, upgraded } = upgradeParameters(row.parameters as ModelParameters);
     const loaded: LoadedModel = {
-      model: compileModel(row.parameters as ModelParameters),
+      model: compileModel(parameters),
       tf: { givenName: new Map(training.tf.givenName), surname: new Map(training.tf.surname), municipality: new Map(training.tf.municipality) },
-      trainedOn: training.records,
+      trainedOn: upgraded ? 0 : training.records,
       trainedAcross: (training.linkedTotal ?? 0) > 0,
     };
     this.cached = { id: row.id, loaded };

@@ -1,5 +1,7 @@
 import type { SourceName } from '../kernel';
 import { BDUA_LAYOUT } from '../../connectors/bdua/layout';
+import { nameValue } from '../../connectors/common/values';
+import { anonymousPersonKey } from '../../connectors/ruv/connector';
 import type { SyntheticHousehold, SyntheticPerson } from './population';
 import { Rng } from './rng';
 
@@ -395,7 +397,12 @@ export function ruvWriter(asOf: string, municipalities: readonly string[]): RowW
     keyOf(row) {
       const type = row[0] === 'PEP' ? 'PE' : row[0] === 'NUIP' ? 'NU' : row[0];
       const occ = row[9].split('/').reverse().join('-');
-      return `${type}:${row[1]}:${eventOf.get(row[8])}:${occ}:${row[10]}`;
+      // A row without a document (no type and number, or SR without a number) is keyed by names and birth date.
+      const who =
+        row[1] === ''
+          ? anonymousPersonKey(nameValue(row[2]), nameValue(row[3]), nameValue(row[4]), nameValue(row[5]), row[6].split('/').reverse().join('-'))
+          : `${type}:${row[1]}`;
+      return `${who}:${eventOf.get(row[8])}:${occ}:${row[10]}`;
     },
     fields: {
       birthDate: { index: at('FECHANACIMIENTO'), label: 'FECHANACIMIENTO' },

@@ -92,16 +92,29 @@ export const SEX = {
 
 export const DOCUMENT = {
   name: 'document',
-  levels: ['missing', 'exact', 'evolution', 'sameNumberOtherType', 'provisionalEqual', 'oneKeyingError', 'notComparable', 'different'],
+  levels: [
+    'missing',
+    'exact',
+    'evolution',
+    'sameNumberOtherType',
+    'provisionalEqual',
+    'transposition',
+    'oneKeyingError',
+    'consecutive',
+    'notComparable',
+    'different',
+  ],
   descriptions: [
     'document number missing or a placeholder on either side, or a different provisional (AS/MS/SI) number',
     'same number, same type (RC and NUIP count as the same; an unknown type is accepted)',
     'same number along the Registraduría life cycle (CN/RC/NUIP → TI → CC)',
     'same number under unrelated types (e.g. CC and CE): a type was probably mistyped',
     'same provisional number (AS/MS/SI, issued per health insurer)',
-    'numbers one keying error apart (one digit wrong, missing, extra or two swapped), compatible types',
+    'two adjacent digits swapped ("…4567…" / "…4657…"), compatible types: the most common keying error',
+    'numbers one other keying error apart (one digit wrong, missing or extra), compatible types',
+    'consecutive numbers (one or two apart), compatible types: registered one after the other, as twins and siblings are — not a keying error',
     'different numbers that are not comparable (different document families, different life-cycle ranks, RC serial vs NUIP)',
-    'different numbers of the same type',
+    'different numbers of the same type, or different NUIP-era (10-digit) numbers along the life cycle',
   ],
 } as const satisfies ComparisonDefinition;
 
@@ -301,6 +314,32 @@ function birthRegistration(rank: number): boolean {
   return rank === 0 || rank === 1;
 }
 
+/** Numbers of one length that differ by 1 or 2 as integers (the next numbers the office issued that day). */
+function consecutiveNumbers(x: string, y: string): boolean {
+  if (x.length !== y.length || x.length < 6 || x.length > 15) return false;
+  const d = Number(x) - Number(y);
+  return d !== 0 && Math.abs(d) <= 2 && Number.isFinite(d);
+}
+
+/** Two adjacent characters swapped, nothing else. */
+function adjacentTransposition(x: string, y: string): boolean {
+  if (x.length !== y.length || x.length < 6) return false;
+  let i = 0;
+  while (i < x.length && x.charCodeAt(i) === y.charCodeAt(i)) i++;
+  return i + 1 < x.length && x[i] === y[i + 1] && x[i + 1] === y[i] && x.slice(i + 2) === y.slice(i + 2);
+}
+
+/**
+ * Level of two different numbers of compatible types: a transposition, consecutive numbers, another
+ * single keying error, or none of these. Consecutive numbers are checked before "one digit wrong"
+ * (1023456789 / 1023456790 is both): two numbers issued one after the other belong to two people.
+ */
+function nearNumbers(x: string, y: string): number {
+  if (adjacentTransposition(x, y)) return 5;
+  if (consecutiveNumbers(x, y)) return 7;
+  return isOneKeyingError(x, y) ? 6 : -1;
+}
+
 export function compareDocuments(a: PreparedRecord, b: PreparedRecord): number {
   const x = a.docKey;
   const y = b.docKey;
@@ -311,12 +350,16 @@ export function compareDocuments(a: PreparedRecord, b: PreparedRecord): number {
     if (relation === 'equal' || relation === 'unknown') return 1;
     return relation === 'evolution' ? 2 : 3;
   }
-  if (relation === 'incompatible') return 6;
-  const typo = isOneKeyingError(x, y);
-  if (relation === 'evolution') return typo ? 5 : 6;
+  if (relation === 'incompatible') return 8;
+  const near = nearNumbers(x, y);
+  if (relation === 'evolution') {
+    if (near >= 0) return near;
+    // The NUIP follows the person from RC to TI to CC: two different 10-digit numbers are two people.
+    return a.docNuip && b.docNuip ? 9 : 8;
+  }
   // Same type (or unknown): a birth-registration serial against a NUIP is not comparable.
-  if ((birthRegistration(a.docRank) || birthRegistration(b.docRank)) && a.docNuip !== b.docNuip) return 6;
-  return typo ? 5 : 7;
+  if ((birthRegistration(a.docRank) || birthRegistration(b.docRank)) && a.docNuip !== b.docNuip) return 8;
+  return near >= 0 ? near : 9;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
  *  5. probabilistic tier: two thresholds on the match probability, never linking on names alone, across
  *     two different numbers of the same document type, a newborn placeholder, or a possible twin.
  */
-import { C_BIRTH, C_DOCUMENT, C_GIVEN, C_SEX, C_SURNAMES, L, type ComparisonVector } from './comparisons';
+import { C_BIRTH, C_DOCUMENT, C_GIVEN, C_SEX, C_SURNAMES, L, compareDocuments, compareGivenNames, compareSurnames, type ComparisonVector } from './comparisons';
 import { documentTypeRelation } from './normalizeDocument';
 import { BIRTH_DATE_TOLERATED } from './normalizeDemographics';
 import type { PreparedRecord } from './prepare';
@@ -45,6 +45,19 @@ export const REASON_CODES = [
   'NEWBORN_PLACEHOLDER',
   /** Both numbers are validated by the Registraduría, same type, different numbers. */
   'DIFFERENT_VALIDATED_DOCUMENTS',
+  /**
+   * Two well-formed numbers of the same type and length that differ by more than a keying error:
+   * two people (namesakes: same name and birth date, other cédula), whether or not the Registraduría checked them.
+   */
+  'DIFFERENT_VALID_DOCUMENTS',
+  /** Numbers one or two apart with the same surnames: issued one after the other, as twins' and siblings' are. */
+  'CONSECUTIVE_DOCUMENTS',
+  /** Numbers with two adjacent digits swapped (the commonest keying error), names and birth date agreeing. */
+  'DOCUMENT_TRANSPOSED_DIGITS',
+  /** Same document and names, birth dates a few days apart (at most 31). */
+  'BIRTH_DATE_DAYS_APART',
+  /** The DPS phonetic key with the two surnames swapped, same birth date. */
+  'PHONETIC_NAME_SURNAMES_SWAPPED',
   /** Same normalized document number with a compatible type. */
   'SAME_DOCUMENT',
   /** The types differ along CN/RC/NUIP → TI → CC. */
@@ -83,6 +96,8 @@ export interface DecisionConfig {
   minNameTokenSimilarity: number;
   /** Birth dates more than this many days apart (both reliable) mean a different person (default 730). */
   clearlyDifferentBirthDays: number;
+  /** With the same document and names, birth dates up to this many days apart still link (default 31). */
+  sameDocumentBirthDays: number;
 }
 
 export const DEFAULT_DECISION_CONFIG: DecisionConfig = {
@@ -91,6 +106,7 @@ export const DEFAULT_DECISION_CONFIG: DecisionConfig = {
   maxNameDistanceRatio: 0.5,
   minNameTokenSimilarity: 0.6,
   clearlyDifferentBirthDays: 730,
+  sameDocumentBirthDays: 31,
 };
 
 /** Queue a review goes to (the review_reason of the reconciliation schema). */
@@ -154,7 +170,49 @@ const S = L.surnames;
 const BIRTH_TOLERATED = new Set<number>([...BIRTH_DATE_TOLERATED].map((label) => B[label as keyof typeof B]));
 /** Levels that count as evidence beyond names. */
 const BIRTH_EVIDENCE = new Set<number>([B.exact, B.dayMonthSwap, B.oneDay, B.yearOff]);
-const DOCUMENT_EVIDENCE = new Set<number>([D.exact, D.evolution, D.sameNumberOtherType, D.provisionalEqual, D.oneKeyingError]);
+const DOCUMENT_EVIDENCE = new Set<number>([D.exact, D.evolution, D.sameNumberOtherType, D.provisionalEqual, D.transposition, D.oneKeyingError]);
+/** Documents that do not argue against the phonetic tier: none comparable, or one keying error apart. */
+const PHONETIC_DOCUMENTS = new Set<number>([D.missing, D.notComparable, D.transposition, D.oneKeyingError]);
+/** Surname levels that say "the same family name". */
+const SURNAMES_AGREE = new Set<number>([S.exact, S.exactSecondMissing, S.swapped, S.closeBoth, S.closeSecondMissing]);
+/** Given-name levels close enough to carry a transposed document number. */
+const GIVEN_CLOSE = new Set<number>([G.exact, G.compatible, G.reordered, G.jw95, G.phonetic, G.jw88]);
+/** Surname levels close enough to carry a transposed document number (a swap included). */
+const SURNAMES_CLOSE = new Set<number>([S.exact, S.exactSecondMissing, S.swapped, S.closeBoth, S.closeSecondMissing, S.firstExactSecondDiffers]);
+
+/**
+ * Two numbers of the same type and the same length that differ by more than a keying error (the
+ * comparison's `different` level between types of one rank): two documents, so two people. Lengths
+ * differ when an old serial (11-digit TI, short RC) was replaced by a NUIP: not a conflict.
+ */
+export function documentsConflict(a: PreparedRecord, b: PreparedRecord, documentLevel: number): boolean {
+  if (documentLevel !== D.different || a.docKey === null || b.docKey === null || a.docKey.length !== b.docKey.length) return false;
+  if (a.docType === null || b.docType === null) return false;
+  return a.docType === b.docType || (a.docRank >= 0 && a.docRank === b.docRank);
+}
+
+/**
+ * Whether two records cannot be one person by their own documents or household: conflicting
+ * documents, consecutive numbers with the same surnames, or twins of one household. The matcher asks
+ * it before proposing to merge two persons one record links to (a document-less namesake or twin
+ * links to both by names and birth date: the persons stay apart).
+ */
+export function recordsConflict(a: PreparedRecord, b: PreparedRecord): boolean {
+  const doc = compareDocuments(a, b);
+  if (documentsConflict(a, b, doc)) return true;
+  if (a.docValidated && b.docValidated && doc === D.different) return true;
+  if (doc === D.consecutive && SURNAMES_AGREE.has(compareSurnames(a, b))) return true;
+  if (a.household !== null && a.household === b.household && a.dobQuality !== 0 && a.dobDays === b.dobDays) {
+    const given = compareGivenNames(a, b);
+    return given !== G.exact && (doc !== D.exact || (given !== G.compatible && given !== G.reordered));
+  }
+  return false;
+}
+
+/** Both birth dates known (a made-up 1 January counts) and at most `days` apart. */
+function daysApart(a: PreparedRecord, b: PreparedRecord, days: number): boolean {
+  return a.dobQuality !== 0 && b.dobQuality !== 0 && Math.abs(a.dobDays - b.dobDays) <= days;
+}
 
 type ScoreLike = Pick<ScoreResult, 'matchWeight' | 'probability' | 'modelVersion'>;
 
@@ -207,11 +265,29 @@ export function decide(
   ) {
     return result(score, 'distinct', 'guard', ['DIFFERENT_VALIDATED_DOCUMENTS']);
   }
+  // Guard: the same holds for numbers nobody validated, when both are well-formed numbers of one type
+  // and length: namesakes (same full name and birth date, another cédula) are two people.
+  if (documentsConflict(a, b, doc)) return result(score, 'distinct', 'guard', ['DIFFERENT_VALID_DOCUMENTS']);
 
-  // Guard: twins share a household and a birthday but not their given names.
+  // Guard: consecutive numbers and the same surnames are twins or siblings registered the same day,
+  // not a keying error. Only identical given names leave the doubt (a duplicate with a mistyped digit).
+  if (doc === D.consecutive && SURNAMES_AGREE.has(vector[C_SURNAMES])) {
+    if (vector[C_GIVEN] === G.exact && vector[C_SEX] !== X.different) return result(score, 'review', 'guard', ['POSSIBLE_TWINS', 'CONSECUTIVE_DOCUMENTS']);
+    return result(score, 'distinct', 'guard', ['TWINS_GUARD', 'CONSECUTIVE_DOCUMENTS']);
+  }
+
+  // Guard: twins share a household and a birthday but not their given names. A household lists each
+  // member once, so a compound name against its first word (DANIELA / DANIELA ANDREA) or the same
+  // names in another order are twins too; only identical given names leave a doubt.
   if (a.household !== null && a.household === b.household && a.dobQuality !== 0 && b.dobQuality !== 0 && a.dobDays === b.dobDays) {
     const given = vector[C_GIVEN];
-    if (given !== G.exact && given !== G.compatible && given !== G.reordered) {
+    if (given === G.compatible || given === G.reordered) {
+      // The same number says one person listed twice; different numbers, twins; none, a steward decides.
+      if (!sameNumber) {
+        if (a.docKey !== null && b.docKey !== null && doc !== D.sameNumberOtherType) return result(score, 'distinct', 'guard', ['TWINS_GUARD']);
+        return result(score, 'review', 'guard', ['POSSIBLE_TWINS']);
+      }
+    } else if (given !== G.exact) {
       const shared: ReasonCode[] = sameNumber || doc === D.sameNumberOtherType ? ['DOCUMENT_SHARED_OR_MISTYPED'] : [];
       const clearlyTwins = vector[C_SEX] === X.different || (given !== G.missing && given !== G.jw95 && given !== G.phonetic);
       if (clearlyTwins && shared.length === 0) return result(score, 'distinct', 'guard', ['TWINS_GUARD']);
@@ -233,14 +309,16 @@ export function decide(
   if (sameNumber) {
     const namesPass = passesNameCheck(a, b, config);
     const tolerated = BIRTH_TOLERATED.has(birth);
-    if (namesPass && tolerated && !placeholder) {
+    // A birth date a few days off (typed from another document, a late registration) does not undo
+    // the same number and the same names.
+    const closeDates = !tolerated && daysApart(a, b, config.sameDocumentBirthDays);
+    if (namesPass && (tolerated || closeDates) && !placeholder) {
+      const dates: ReasonCode = closeDates ? 'BIRTH_DATE_DAYS_APART' : 'BIRTH_DATE_WITHIN_TOLERANCE';
       return result(
         score,
         'link',
         'deterministic',
-        doc === D.evolution
-          ? ['SAME_DOCUMENT', 'DOCUMENT_EVOLUTION', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE']
-          : ['SAME_DOCUMENT', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE'],
+        doc === D.evolution ? ['SAME_DOCUMENT', 'DOCUMENT_EVOLUTION', 'NAME_CHECK_PASSED', dates] : ['SAME_DOCUMENT', 'NAME_CHECK_PASSED', dates],
       );
     }
     const farApart = a.dobQuality === 2 && b.dobQuality === 2 && !tolerated && Math.abs(a.dobDays - b.dobDays) > config.clearlyDifferentBirthDays;
@@ -250,17 +328,28 @@ export function decide(
     }
   }
 
+  // Transposed digits (the commonest keying error) are nearly as good as the same number: with close
+  // names (a typo, swapped surnames) and a birth date within tolerance, the same person; with names
+  // that only pass the DPS check, or dates further apart, a steward decides — never silently apart.
+  if (doc === D.transposition && !placeholder && !siblingsPattern) {
+    const datesOk = BIRTH_TOLERATED.has(birth) || daysApart(a, b, config.sameDocumentBirthDays);
+    const closeNames = GIVEN_CLOSE.has(vector[C_GIVEN]) && SURNAMES_CLOSE.has(surnames);
+    if (datesOk && closeNames && vector[C_SEX] !== X.different) {
+      return result(score, 'link', 'deterministic', ['DOCUMENT_TRANSPOSED_DIGITS', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE']);
+    }
+    if ((datesOk || closeNames) && passesNameCheck(a, b, config) && score.probability < config.linkProbability) {
+      return result(score, 'review', 'deterministic', ['DOCUMENT_TRANSPOSED_DIGITS', 'SCORE_IN_REVIEW_BAND']);
+    }
+  }
+
   // Phonetic deterministic tier (DPS victims rule), only without a document conflict: no comparable
-  // documents, or numbers one keying error apart (a transposed or mistyped digit).
-  if (
-    (doc === D.missing || doc === D.notComparable || doc === D.oneKeyingError) &&
-    a.phoneticName !== '' &&
-    a.phoneticName === b.phoneticName &&
-    birth === B.exact &&
-    vector[C_SEX] !== X.different &&
-    !siblingsPattern
-  ) {
-    return result(score, 'link', 'phonetic', ['PHONETIC_NAME_AND_BIRTH_DATE']);
+  // documents, or numbers one keying error apart (a transposed or mistyped digit; consecutive numbers
+  // are not a keying error). Also with the surnames swapped between the registers.
+  if (PHONETIC_DOCUMENTS.has(doc) && birth === B.exact && vector[C_SEX] !== X.different && !siblingsPattern && a.phoneticName !== '') {
+    if (a.phoneticName === b.phoneticName) return result(score, 'link', 'phonetic', ['PHONETIC_NAME_AND_BIRTH_DATE']);
+    if (surnames === S.swapped && b.phoneticName !== '' && a.given1Phon === b.given1Phon && a.s1Phon === b.s2Phon && a.s2Phon === b.s1Phon) {
+      return result(score, 'link', 'phonetic', ['PHONETIC_NAME_SURNAMES_SWAPPED']);
+    }
   }
 
   // Probabilistic tier (on probabilities: same order as weights, no logarithm per pair).
@@ -269,7 +358,7 @@ export function decide(
     const caps: ReasonCode[] = [];
     if (placeholder) caps.push('NEWBORN_PLACEHOLDER');
     if (siblingsPattern) caps.push('POSSIBLE_TWINS');
-    if (doc === D.different) caps.push('DIFFERENT_DOCUMENT_NUMBERS');
+    if (doc === D.different || doc === D.consecutive) caps.push('DIFFERENT_DOCUMENT_NUMBERS');
     if (!BIRTH_EVIDENCE.has(birth) && !DOCUMENT_EVIDENCE.has(doc)) caps.push('NAMES_ONLY_EVIDENCE');
     if (caps.length > 0) return result(score, 'review', 'probabilistic', ['SCORE_ABOVE_LINK_THRESHOLD', ...caps]);
     return result(score, 'link', 'probabilistic', ['SCORE_ABOVE_LINK_THRESHOLD']);

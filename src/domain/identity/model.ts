@@ -148,7 +148,9 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
         evolution: 0.05,
         sameNumberOtherType: 0.01,
         provisionalEqual: 0.005,
-        oneKeyingError: 0.02,
+        transposition: 0.012,
+        oneKeyingError: 0.008,
+        consecutive: 0.0005,
         notComparable: 0.075,
         different: 0.04,
       }),
@@ -157,7 +159,9 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
         evolution: 1e-8,
         sameNumberOtherType: 1e-8,
         provisionalEqual: 1e-7,
+        transposition: 1e-6,
         oneKeyingError: 2e-6,
+        consecutive: 1e-6,
         notComparable: 0.4,
         different: 0.599997,
       }),
@@ -169,6 +173,40 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
   },
   termFrequency: { givenNames: 1, surnames: 1, municipality: 0, minimumU: 1e-6 },
 };
+
+/**
+ * Parameters stored before a comparison gained levels (e.g. the document's `transposition` and
+ * `consecutive`): the missing levels take the built-in priors, renormalized with the stored ones.
+ * `upgraded` says the stored model no longer describes the comparisons: retrain it.
+ */
+export function upgradeParameters(stored: ModelParameters): { parameters: ModelParameters; upgraded: boolean } {
+  let upgraded = false;
+  const comparisons = { ...stored.comparisons };
+  for (const c of COMPARISONS) {
+    const p = stored.comparisons[c.name];
+    const d = DEFAULT_PARAMETERS.comparisons[c.name];
+    if (!p) {
+      comparisons[c.name] = d;
+      upgraded = true;
+      continue;
+    }
+    const missing = c.levels.slice(1).filter((l) => !(p.m[l] > 0) || !(p.u[l] > 0));
+    if (missing.length === 0) continue;
+    upgraded = true;
+    const m = { ...p.m };
+    const u = { ...p.u };
+    for (const l of missing) {
+      m[l] = d.m[l];
+      u[l] = d.u[l];
+    }
+    comparisons[c.name] = { m: normalized(pick(m, c.levels)), u: normalized(pick(u, c.levels)) };
+  }
+  return { parameters: upgraded ? { ...stored, comparisons } : stored, upgraded };
+}
+
+function pick(values: Record<string, number>, levels: readonly string[]): Record<string, number> {
+  return Object.fromEntries(levels.slice(1).map((l) => [l, values[l]]));
+}
 
 /** A model ready for scoring: weights precomputed per level. */
 export interface CompiledModel {

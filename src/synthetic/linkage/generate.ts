@@ -62,7 +62,11 @@ export interface NoiseProfile {
   dobDefault: number;
   docTranspose: number;
   docMistype: number;
-  /** Record without any document (Sisbén type 0). */
+  /** Adjacent digits transposed together with a given-name typo or swapped surnames (issue 11's hard case). */
+  docTransposePlus: number;
+  /** Birth date 2–10 days off (typed from another document). */
+  dobDays: number;
+  /** Record without any document (Sisbén type 0; RUV without type and number, or SR). */
   noDocument: number;
   /** The source still holds the earlier document of the life cycle (TI for a new adult, RC for a new TI holder), same number. */
   evolutionLag: number;
@@ -94,6 +98,8 @@ export const NOISE_PROFILES: Record<LinkageSource, NoiseProfile> = {
     dobDefault: 0.004,
     docTranspose: 0.006,
     docMistype: 0.004,
+    docTransposePlus: 0.002,
+    dobDays: 0.003,
     noDocument: 0.02,
     evolutionLag: 0.5,
     sharedDoc: 0,
@@ -118,6 +124,8 @@ export const NOISE_PROFILES: Record<LinkageSource, NoiseProfile> = {
     dobDefault: 0.002,
     docTranspose: 0.002,
     docMistype: 0.001,
+    docTransposePlus: 0.001,
+    dobDays: 0.001,
     noDocument: 0,
     evolutionLag: 0.25,
     sharedDoc: 0.05,
@@ -142,7 +150,10 @@ export const NOISE_PROFILES: Record<LinkageSource, NoiseProfile> = {
     dobDefault: 0.006,
     docTranspose: 0.006,
     docMistype: 0.004,
-    noDocument: 0,
+    docTransposePlus: 0.003,
+    dobDays: 0.004,
+    /** RUV rows without TIPODOCUMENTO/DOCUMENTO (a third of them `SR` without a number). */
+    noDocument: 0.06,
     evolutionLag: 0.6,
     sharedDoc: 0.05,
     sexFlip: 0.003,
@@ -350,8 +361,11 @@ export class LinkagePopulation {
       const serial = index * 32 + order;
       // A number of the twin's own, from the population's bijections of the serial (no other person has it).
       const own = (modulus: number, base: number) => String(base + ((serial * 48271 + 12345) % modulus));
-      const docNumber =
-        sib.docType === 'PE'
+      // Half the twins were registered one after the other: consecutive numbers (issue 11).
+      const consecutive = sib.docType !== 'PE' && sib.docType !== 'CE' && /^\d{6,}$/.test(sib.docNumber) && r.chance(0.5);
+      const docNumber = consecutive
+        ? String(Number(sib.docNumber) + 1)
+        : sib.docType === 'PE'
           ? own(899_999_999, 100_000_000) + String(r.int(100_000, 999_999))
           : sib.docType === 'CE'
             ? own(8_999_999, 1_000_000)
@@ -369,6 +383,10 @@ export class LinkagePopulation {
       h.members.push(twin);
       tag(sib.serial, 'twin');
       tag(serial, 'twin');
+      if (consecutive) {
+        tag(sib.serial, 'twin-consecutive');
+        tag(serial, 'twin-consecutive');
+      }
     }
 
     // Namesakes: a person carries the full name of a same-sex person of another household (another town).
@@ -480,17 +498,22 @@ export function noisyAppearance(p: SyntheticPerson, h: SyntheticHousehold, profi
 
   // Birth date (one error at most).
   const dobRoll = r.next() / scale;
-  const dobKinds: ['swap' | 'day' | 'year' | 'default', number][] = [
+  const dobKinds: ['swap' | 'day' | 'year' | 'default' | 'days', number][] = [
     ['swap', profile.dobSwap],
     ['day', profile.dobDay],
     ['year', profile.dobYear],
     ['default', profile.dobDefault],
+    ['days', profile.dobDays],
   ];
   let acc = 0;
   for (const [kind, prob] of dobKinds) {
     acc += prob;
     if (dobRoll < acc) {
-      const v = birthDateError(q.birthDate, kind, r, asOf);
+      const v =
+        kind === 'days'
+          ? new Date(Date.parse(q.birthDate) + (r.chance(0.5) ? 1 : -1) * r.int(2, 10) * 86_400_000).toISOString().slice(0, 10)
+          : birthDateError(q.birthDate, kind, r, asOf);
+      if (v && v > asOf) break;
       if (v) {
         q.birthDate = v;
         tags.push(`dob-${kind}`);
@@ -518,6 +541,14 @@ export function noisyAppearance(p: SyntheticPerson, h: SyntheticHousehold, profi
   } else if (hit(profile.noDocument)) {
     noDocument = true;
     tags.push('no-document');
+  } else if (hit(profile.docTransposePlus)) {
+    const v = transposeDigits(q.docNumber, r);
+    if (v) {
+      q.docNumber = v;
+      if (q.secondSurname !== null && r.chance(0.5)) [q.firstSurname, q.secondSurname] = [q.secondSurname, q.firstSurname];
+      else q.firstName = typo(q.firstName, r) ?? q.firstName;
+      tags.push('doc-transposed-plus');
+    }
   } else if (hit(profile.docTranspose)) {
     const v = transposeDigits(q.docNumber, r);
     if (v) {
@@ -605,6 +636,10 @@ export async function generateLinkage(opts: LinkageOptions): Promise<LinkageMani
       if (a.noDocument && source === 'sisben') {
         row[w.header!.indexOf('tip_documento')] = '0';
         row[w.fields.docNumber!.index] = '';
+      }
+      if (a.noDocument && source === 'ruv') {
+        row[0] = r.chance(0.3) ? 'SR' : '';
+        row[1] = '';
       }
       const key = w.keyOf(row);
       if (source === 'ruv') {

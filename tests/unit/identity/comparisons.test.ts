@@ -230,9 +230,25 @@ describe('document', () => {
     expect(level(['MS', '76001I0012'], ['CC', '1023456789'])).toBe('missing');
   });
 
-  it('one keying error with compatible types', () => {
-    expect(level(['CC', '1023456789'], ['CC', '1023456798'])).toBe('oneKeyingError');
+  it('one keying error with compatible types; a transposition of adjacent digits is its own level', () => {
+    expect(level(['CC', '1023456789'], ['CC', '1023456798'])).toBe('transposition');
+    expect(level(['CC', '1023456789'], ['CC', '1024356789'])).toBe('transposition');
     expect(level(['TI', '1023456789'], ['CC', '1023456780'])).toBe('oneKeyingError');
+    expect(level(['CC', '1023456789'], ['CC', '102345789'])).toBe('oneKeyingError');
+    // Two swaps, or digits swapped two apart, are not one transposition.
+    expect(level(['CC', '1023456789'], ['CC', '1032456798'])).toBe('different');
+  });
+
+  it('consecutive numbers (issued one after the other, as twins’ are) are not a keying error', () => {
+    expect(level(['RC', '1102345678'], ['RC', '1102345679'])).toBe('consecutive');
+    expect(level(['CC', '1023456789'], ['CC', '1023456790'])).toBe('consecutive');
+    expect(level(['TI', '1023456788'], ['CC', '1023456790'])).toBe('consecutive');
+    expect(level(['CC', '43876512'], ['CC', '43876515'])).toBe('oneKeyingError');
+  });
+
+  it('different 10-digit (NUIP-era) numbers along the life cycle are different documents', () => {
+    expect(level(['TI', '1023456789'], ['CC', '1098765432'])).toBe('different');
+    expect(level(['RC', '1155069525'], ['TI', '1023456789'])).toBe('different');
   });
 
   it('not comparable: PEP against DNI, old TI against CC, RC serial against NUIP', () => {

@@ -179,10 +179,18 @@ describe('decide', () => {
       });
     });
 
-    it('the same person twice in a household is not a twin', () => {
-      const a = adult({ docNumber: null }, { householdKey: 'h' });
-      const b = adult({ docNumber: null, secondName: null }, { householdKey: 'h' });
+    it('the same person twice in a household is not a twin; without documents a compound name against its first word is a doubt', () => {
+      const a = adult({}, { householdKey: 'h' });
+      const b = adult({ secondName: null }, { householdKey: 'h' });
       expect(evaluate(a, b).decision.outcome).toBe('link');
+      // A household lists each member once: MARIA CAMILA and MARIA born the same day, no document, may be twins.
+      const c = adult({ docNumber: null }, { householdKey: 'h' });
+      const d = adult({ docNumber: null, secondName: null }, { householdKey: 'h' });
+      expect(evaluate(c, d).decision).toMatchObject({ outcome: 'review', reviewCategory: 'POSSIBLE_TWINS' });
+      // With two numbers that differ, twins.
+      const e = adult({ docType: 'RC', docNumber: '1102345678', birthDate: '2019-03-03' }, { householdKey: 'h' });
+      const f = adult({ docType: 'RC', docNumber: '1187654321', secondName: null, birthDate: '2019-03-03' }, { householdKey: 'h' });
+      expect(evaluate(e, f).decision.outcome).toBe('distinct');
     });
 
     it('the guard needs the same household and the same birth date', () => {
@@ -235,7 +243,23 @@ describe('decide', () => {
         birthDate: '2019-06-06',
         sex: 'M',
       });
-      expect(evaluate(a, b).decision).toMatchObject({ outcome: 'link', tier: 'phonetic', reasons: ['PHONETIC_NAME_AND_BIRTH_DATE'] });
+      // A transposition with names and birth date agreeing links on its own (see the hard cases below).
+      expect(evaluate(a, b).decision).toMatchObject({
+        outcome: 'link',
+        tier: 'deterministic',
+        reasons: ['DOCUMENT_TRANSPOSED_DIGITS', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE'],
+      });
+      const c = adult({
+        docType: 'RC',
+        docNumber: '1155069535',
+        firstName: 'SERJIO',
+        secondName: null,
+        firstSurname: 'DE LOS RIOS',
+        secondSurname: 'CABRERA',
+        birthDate: '2019-06-06',
+        sex: 'M',
+      });
+      expect(evaluate(c, b).decision).toMatchObject({ outcome: 'link', tier: 'phonetic', reasons: ['PHONETIC_NAME_AND_BIRTH_DATE'] });
     });
 
     it('same phonetic key of first name and both surnames, same birth date, no document', () => {
@@ -276,7 +300,7 @@ describe('decide', () => {
 
     it('thresholds: link above the upper, review between, no link below', () => {
       const a = adult({ docNumber: null });
-      const b = adult({ docNumber: null, firstSurname: 'CHAVERRA', secondSurname: 'RODRIGUEZ' });
+      const b = adult({ docNumber: null, firstSurname: 'CHAVERRA', secondSurname: 'RODRIGUEZ', birthDate: '1990-05-18' });
       const v = compare(a, b);
       const s = score(MODEL, v, a, b);
       expect(s.probability).toBeGreaterThan(0.99);
@@ -312,5 +336,81 @@ describe('decide', () => {
 
   it('every reason code is documented and unique', () => {
     expect(new Set(REASON_CODES).size).toBe(REASON_CODES.length);
+  });
+
+  describe('hard cases (issue 11)', () => {
+    it('namesakes: same full name and birth date, different valid cédulas, other towns → two people', () => {
+      const a = adult({ docNumber: '43876512' }, { municipalityCode: '05001' });
+      const b = adult({ docNumber: '52987654' }, { municipalityCode: '76001' });
+      expect(evaluate(a, b).decision).toMatchObject({ outcome: 'distinct', tier: 'guard', reasons: ['DIFFERENT_VALID_DOCUMENTS'] });
+      // Numbers of different lengths of one type (an old serial against a NUIP) are not a conflict.
+      const old = adult({ docType: 'TI', docNumber: '80051512345' });
+      const nuip = adult({ docType: 'TI', docNumber: '1023456789' });
+      expect(evaluate(old, nuip).decision.outcome).not.toBe('distinct');
+    });
+
+    it('twins with consecutive numbers, same surnames, compound or similar given names → two people, without a household', () => {
+      const a = adult({ docType: 'RC', docNumber: '1102345678', firstName: 'DANIELA', secondName: null, birthDate: '2019-03-03' });
+      const b = adult({ docType: 'RC', docNumber: '1102345679', firstName: 'DANIELA', secondName: 'ANDREA', birthDate: '2019-03-03' });
+      expect(evaluate(a, b).decision).toMatchObject({ outcome: 'distinct', reasons: ['TWINS_GUARD', 'CONSECUTIVE_DOCUMENTS'] });
+      const c = adult({ docType: 'RC', docNumber: '1102345680', firstName: 'YEISON', secondName: null, birthDate: '2019-03-03', sex: 'M' });
+      const d = adult({ docType: 'RC', docNumber: '1102345681', firstName: 'YEFERSON', secondName: null, birthDate: '2019-03-03', sex: 'M' });
+      expect(evaluate(c, d).decision.outcome).toBe('distinct');
+      // Identical given names with consecutive numbers: a duplicate with a mistyped digit, or twins? A steward decides.
+      const e = adult({ docType: 'RC', docNumber: '1102345679', firstName: 'DANIELA', secondName: null, birthDate: '2019-03-03' });
+      expect(evaluate(a, e).decision).toMatchObject({ outcome: 'review', reviewCategory: 'POSSIBLE_TWINS' });
+    });
+
+    it('a transposed digit with a name typo or swapped surnames is the same person, not silently separate', () => {
+      const a = adult({ docNumber: '1023456789' });
+      expect(evaluate(a, adult({ docNumber: '1023465789', firstName: 'MARAI' })).decision).toMatchObject({
+        outcome: 'link',
+        tier: 'deterministic',
+        reasons: ['DOCUMENT_TRANSPOSED_DIGITS', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE'],
+      });
+      expect(evaluate(a, adult({ docNumber: '1032456789', firstSurname: 'CHAVERRA', secondSurname: 'RODRIGUEZ' })).decision).toMatchObject({
+        outcome: 'link',
+        reasons: ['DOCUMENT_TRANSPOSED_DIGITS', 'NAME_CHECK_PASSED', 'BIRTH_DATE_WITHIN_TOLERANCE'],
+      });
+      // Further apart (a typo, swapped surnames and a birth date months away): review, not a new person in silence.
+      const far = evaluate(a, adult({ docNumber: '1023456798', firstName: 'MARAI', birthDate: '1990-09-17' })).decision;
+      expect(far.outcome === 'link' || far.outcome === 'review').toBe(true);
+    });
+
+    it('same document and names, birth date a few days off → the same person', () => {
+      const d = evaluate(adult(), adult({ birthDate: '1990-05-24' })).decision;
+      expect(d).toMatchObject({ outcome: 'link', tier: 'deterministic', reasons: ['SAME_DOCUMENT', 'NAME_CHECK_PASSED', 'BIRTH_DATE_DAYS_APART'] });
+      // Years apart is still a document conflict.
+      expect(evaluate(adult(), adult({ birthDate: '2015-05-17' })).decision.outcome).toBe('review');
+    });
+
+    it('surnames swapped and no document: the phonetic key read the other way round', () => {
+      const a = adult({ docNumber: null });
+      const b = adult({ docNumber: null, firstSurname: 'CHAVERRA', secondSurname: 'RODRIGUES' });
+      expect(evaluate(a, b).decision).toMatchObject({ outcome: 'link', tier: 'phonetic', reasons: ['PHONETIC_NAME_SURNAMES_SWAPPED'] });
+    });
+
+    it('never links through an absent or placeholder document', () => {
+      const a = adult({
+        docNumber: '1111111',
+        firstName: 'DARIO',
+        secondName: null,
+        firstSurname: 'CUESTA',
+        secondSurname: 'LOZANO',
+        birthDate: '1960-02-02',
+        sex: 'M',
+      });
+      const b = adult({
+        docNumber: '1111111',
+        firstName: 'MARTA',
+        secondName: null,
+        firstSurname: 'LOPERA',
+        secondSurname: 'GIRALDO',
+        birthDate: '1985-11-30',
+      });
+      const r = evaluate(a, b);
+      expect(r.vector[4]).toBe(0); // placeholder: no document evidence at all
+      expect(r.decision.outcome).toBe('no_link');
+    });
   });
 });

@@ -130,7 +130,7 @@ describe('estimateU', () => {
     // sex: counts equal 1, different 2 over 3 observations, 2 levels, α = 1.
     expect(smoothed.sex.equal).toBeCloseTo(2 / 5, 12);
     // document: never "exact" among random pairs, yet positive.
-    expect(smoothed.document.exact).toBeCloseTo(1 / (4 + 7), 12);
+    expect(smoothed.document.exact).toBeCloseTo(1 / (4 + 9), 12);
   });
 
   it('from random pairs of records: same-document agreement is rare, sex agreement common', () => {

@@ -101,7 +101,8 @@ describe('domain.md §5.5 fixtures', () => {
   it('swapped surnames', () => {
     const r = run(adult({ firstSurname: 'CHAVERRA', secondSurname: 'RODRIGUEZ', docNumber: null }), adult({ docNumber: null }));
     expect(r.levels.surnames).toBe('swapped');
-    expect(r.decision).toMatchObject({ outcome: 'link', tier: 'probabilistic' });
+    // The DPS phonetic key with the surnames the other way round, and the same birth date.
+    expect(r.decision).toMatchObject({ outcome: 'link', tier: 'phonetic', reasons: ['PHONETIC_NAME_SURNAMES_SWAPPED'] });
   });
 
   it('missing segundo apellido', () => {

@@ -180,4 +180,29 @@ describe('BatchMatcher', () => {
     expect(a.assignments).toEqual(b.assignments);
     expect(a.comparisonsByRule).toEqual(b.comparisonsByRule);
   });
+
+  it('a record without a document that fits two namesakes with different cédulas keeps one and proposes no merge', () => {
+    const m = matcher();
+    m.addLinked([
+      linked(1, 100, person({ docNumber: '43876512' }, { municipalityCode: '05001' })),
+      linked(2, 200, person({ docNumber: '52987654' }, { municipalityCode: '76001' })),
+    ]);
+    const r = m.match([pending(3, person({ docType: null, docNumber: null }, { municipalityCode: '76001' }))]);
+    expect(r.assignments[0]).toMatchObject({ personId: 200, linkType: 'phonetic' });
+    expect(r.merges).toEqual([]);
+    expect(r.reviews).toMatchObject([{ reason: 'POSSIBLE_MATCH', personA: 200, personB: 100, candidateEntityId: 1 }]);
+  });
+
+  it('twins with consecutive numbers stay two persons, and a document-less record of one does not merge them', () => {
+    const m = matcher();
+    const twin = (doc: string | null, first: string, second: string | null) =>
+      person({ docType: doc ? 'RC' : null, docNumber: doc, firstName: first, secondName: second, birthDate: '2019-03-03' }, { householdKey: null });
+    m.addLinked([linked(1, 100, twin('1102345678', 'DANIELA', null))]);
+    const r = m.match([pending(2, twin('1102345679', 'DANIELA', 'ANDREA'))]);
+    expect(r.assignments[0].linkType).toBe('new_person');
+    const m2 = matcher();
+    m2.addLinked([linked(1, 100, twin('1102345678', 'DANIELA', null)), linked(2, 200, twin('1102345679', 'DANIELA', 'ANDREA'))]);
+    const r2 = m2.match([pending(3, twin(null, 'DANIELA', null))]);
+    expect(r2.merges).toEqual([]);
+  });
 });
