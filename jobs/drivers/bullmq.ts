@@ -63,6 +63,21 @@ function redisSafe(e: unknown): Error {
   return safe;
 }
 
+/**
+ * A Redis connection error as the log keeps it: type, message (what failed to connect where) and
+ * code (ECONNREFUSED, ETIMEDOUT…), without the stack that each reconnect attempt would repeat.
+ */
+export function redisError(e: unknown): Record<string, unknown> {
+  const { stack: _stack, ...rest } = serializeError(e);
+  const code = (e as { code?: unknown })?.code;
+  return { ...rest, ...(typeof code === 'string' ? { code } : {}) };
+}
+
+/** Logs a connection's errors (each reconnect attempt's) as `redis connection error (<role>)`. */
+export function logRedisErrors(connection: Redis, logger: Logger, role: string): void {
+  connection.on('error', (err) => logger.warn({ err: redisError(err) }, `redis connection error (${role})`));
+}
+
 /** Producer side: one BullMQ queue per queue name on a fail-fast connection. */
 export class BullMqJobQueue implements OpsJobQueue {
   readonly kind = 'bullmq' as const;
@@ -234,7 +249,7 @@ export function startBullMqWorkers(
 ): WorkerHandle {
   const abort = new AbortController();
   const connection = createRedis(opts.redisUrl, 'worker');
-  connection.on('error', (err) => opts.logger.warn({ err: { message: err.message } }, 'redis connection error (worker)'));
+  logRedisErrors(connection, opts.logger, 'worker');
   const workers = QUEUES.map((queueName) => {
     const worker = new Worker(
       queueName,
@@ -284,7 +299,7 @@ export function startBullMqWorkers(
         autorun: true,
       },
     );
-    worker.on('error', (err) => opts.logger.warn({ err: { message: err.message }, queue: queueName }, 'worker error'));
+    worker.on('error', (err) => opts.logger.warn({ err: redisError(err), queue: queueName }, 'worker error'));
     return worker;
   });
   return {

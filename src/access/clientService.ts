@@ -133,7 +133,11 @@ export class ClientService {
    * The client an `Authorization: Bearer …` header belongs to, or null (missing, malformed, unknown
    * or revoked token: callers answer all of these the same way).
    */
-  async authenticate(authorization: string | undefined): Promise<Principal | null> {
+  /**
+   * The client of a bearer token, or null. With `lookup: false` (an address throttled for failed
+   * authentications) only tokens already verified in this process are answered: no database query.
+   */
+  async authenticate(authorization: string | undefined, opts: { lookup?: boolean } = {}): Promise<Principal | null> {
     const token = bearerToken(authorization);
     if (!token || !isWellFormedToken(token)) return null;
     const hash = hashToken(token);
@@ -141,6 +145,7 @@ export class ClientService {
       const cached = this.tokens.get(hash);
       if (cached) return cached;
     } else this.subscribe();
+    if (opts.lookup === false) return null;
     const generation = this.tokens.generation;
     const row = await this.repo.authenticate(hash);
     if (!row || !sameDigest(row.tokenHash, hash)) return null;

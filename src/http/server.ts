@@ -16,7 +16,7 @@ import { buildApiSchema } from '../graphql/schema';
 import { AuditTrail } from '../graphql/shared';
 import { guardPlugin } from '../graphql/security/guardPlugin';
 import { documentLimitRules } from '../graphql/security/limits';
-import { TokenBucketRateLimiter, type RateLimiter } from '../graphql/security/rateLimiter';
+import { ConcurrencyGate, TokenBucketRateLimiter, type RateLimiter } from '../graphql/security/rateLimiter';
 import { bodyErrorHandler, finalErrorHandler, requestIdOf, requireJsonBody } from './bodyErrors';
 import { consoleRouter, type ConsoleOptions } from './console';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
@@ -42,6 +42,19 @@ export interface HttpServerOptions {
   console?: ConsoleOptions;
 }
 
+const authThrottled = (retryAfterSeconds: number) =>
+  new GraphQLError('Too many failed authentications from this address; retry later.', {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+
+/** Burst of the per-client buckets: ten seconds of the allowance, never below the largest admissible query. */
+export const rateBurst = (c: { API_RATE_BURST?: number; API_RATE_LIMIT_PER_MINUTE: number; API_MAX_COST: number }) =>
+  c.API_RATE_BURST ?? Math.min(c.API_RATE_LIMIT_PER_MINUTE, Math.max(c.API_MAX_COST, Math.ceil(c.API_RATE_LIMIT_PER_MINUTE / 6)));
+
 const unauthenticated = () =>
   new GraphQLError('Authentication required: send `Authorization: Bearer <token>` with a live API client token.', {
     extensions: {
@@ -55,6 +68,10 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   const production = config.NODE_ENV === 'production';
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  if (config.API_TRUST_PROXY !== undefined) {
+    const hops = Number(config.API_TRUST_PROXY);
+    expressApp.set('trust proxy', Number.isInteger(hops) ? hops : config.API_TRUST_PROXY === 'true' ? true : config.API_TRUST_PROXY);
+  }
   expressApp.use(httpMetrics(app.services.ops.metrics));
   expressApp.use((req, _res, next) => void (requestIdOf(req, randomUUID), next()));
   const server = http.createServer(expressApp);
@@ -80,7 +97,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
         maxPageSize: config.API_MAX_PAGE_SIZE,
         defaultPageSize: 20,
         maxVisits: 50_000,
-        rateLimiter: opts.rateLimiter ?? new TokenBucketRateLimiter(config.API_RATE_LIMIT_PER_MINUTE),
+        rateLimiter: opts.rateLimiter ?? new TokenBucketRateLimiter(config.API_RATE_LIMIT_PER_MINUTE, { burst: rateBurst(config) }),
         logger,
       }),
       ...(opts.plugins ?? []),
@@ -126,8 +143,32 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     });
   }
 
+  // Failed authentications per address (a burst of a tenth of the minute): checked before the token
+  // lookup, so a flood of random tokens costs no database round trip once its address is throttled.
+  const authFailures = new TokenBucketRateLimiter<string>(config.API_AUTH_FAILURES_PER_MINUTE, {
+    burst: Math.max(1, Math.ceil(config.API_AUTH_FAILURES_PER_MINUTE / 10)),
+  });
+  const gate = new ConcurrencyGate(config.API_MAX_CONCURRENT_REQUESTS);
+
   expressApp.use(
     '/graphql',
+    // The global cap comes first: a request over it costs neither a body parse nor a token lookup.
+    ((req, res, next) => {
+      if (req.method !== 'POST' && req.method !== 'GET') return next();
+      const release = gate.tryEnter();
+      if (!release) {
+        logger.warn({ requestId: requestIdOf(req), inFlight: gate.active }, 'graphql request refused: server busy');
+        res
+          .status(503)
+          .set('retry-after', '1')
+          .type('application/json')
+          .json({ errors: [{ message: 'The server is busy; retry shortly.', extensions: { code: 'SERVER_BUSY', retryAfterSeconds: 1 } }] });
+        return;
+      }
+      res.on('close', release);
+      res.on('finish', release);
+      next();
+    }) as express.RequestHandler,
     express.json({ limit: '256kb' }),
     // A malformed, oversized or undecodable body: a GraphQL-shaped JSON error, and the body never logged.
     bodyErrorHandler(logger),
@@ -136,8 +177,14 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
       context: async ({ req }) => {
         const deadline = Date.now() + config.API_REQUEST_TIMEOUT_MS;
         const requestId = requestIdOf(req, randomUUID)!;
-        const principal = await app.services.clients.authenticate(req.headers.authorization);
-        if (!principal) throw unauthenticated();
+        const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+        const throttled = !authFailures.has(address);
+        const principal = await app.services.clients.authenticate(req.headers.authorization, { lookup: !throttled });
+        if (!principal) {
+          const charged = authFailures.take(address, 1);
+          if (throttled || !charged.ok) throw authThrottled(Math.ceil((charged.ok ? 1000 : charged.retryAfterMs) / 1000));
+          throw unauthenticated();
+        }
         const scope = principal.scope;
         return {
           requestId,

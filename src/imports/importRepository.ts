@@ -1,7 +1,18 @@
-import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
-import { FINAL_RUN_STATES, UNFINISHED_IMPORT_STATES, importChunks, importRowErrors, importRuns, type ImportState } from '../../schema';
-import type { SourceName } from '../kernel';
+import { and, asc, desc, eq, exists, gt, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import {
+  FINAL_RUN_STATES,
+  UNFINISHED_IMPORT_STATES,
+  importChunks,
+  importRowErrors,
+  importRuns,
+  persons,
+  sourceEntities,
+  sourceRecords,
+  type ImportState,
+} from '../../schema';
+import type { SourceName, TerritoryScope } from '../kernel';
 import type { Database, Orm } from '../platform/db';
+import { scopeCondition } from '../platform/db/territory';
 import type { HeldBack, ImportRunSummary } from './runSummary';
 import { POSSIBLE_KEY_MARK } from './stageRows';
 import { STAGING_COLUMNS, STAGING_DDL } from './stagingSpec';
@@ -126,9 +137,50 @@ export class ImportRepository {
     return { run: existing, created: false };
   }
 
-  async findRun(id: number): Promise<ImportRunRow | null> {
-    const [row] = await this.orm.select().from(importRuns).where(eq(importRuns.id, id));
+  async findRun(id: number, scope?: TerritoryScope | null): Promise<ImportRunRow | null> {
+    const [row] = await this.orm
+      .select()
+      .from(importRuns)
+      .where(and(eq(importRuns.id, id), this.runInScope(scope)));
     return row ?? null;
+  }
+
+  /**
+   * A territorially scoped client sees a run only if it brought a record now linked to a person of
+   * its territory (agency files are national: the run of another region's people is not its business).
+   */
+  private runInScope(scope: TerritoryScope | null | undefined): SQL | undefined {
+    if (!scope) return undefined;
+    return exists(
+      this.orm
+        .select({ one: sql`1` })
+        .from(sourceRecords)
+        .innerJoin(sourceEntities, eq(sourceEntities.id, sourceRecords.sourceEntityId))
+        .innerJoin(persons, eq(persons.id, sourceEntities.personId))
+        .where(and(eq(sourceRecords.importRunId, importRuns.id), scopeCondition(scope, persons.departmentCode, persons.municipalityCode))),
+    );
+  }
+
+  /**
+   * A scoped client sees a row issue only when its line was loaded as a record now linked to a person
+   * of its territory: a rejected line has no reliable territory, so it stays with the unscoped roles.
+   */
+  private rowErrorInScope(scope: TerritoryScope | null | undefined): SQL | undefined {
+    if (!scope) return undefined;
+    return exists(
+      this.orm
+        .select({ one: sql`1` })
+        .from(sourceRecords)
+        .innerJoin(sourceEntities, eq(sourceEntities.id, sourceRecords.sourceEntityId))
+        .innerJoin(persons, eq(persons.id, sourceEntities.personId))
+        .where(
+          and(
+            eq(sourceRecords.importRunId, importRowErrors.importRunId),
+            eq(sourceRecords.lineNo, importRowErrors.line),
+            scopeCondition(scope, persons.departmentCode, persons.municipalityCode),
+          ),
+        ),
+    );
   }
 
   async findRunBySha(sha256: string): Promise<ImportRunRow | null> {
@@ -136,7 +188,7 @@ export class ImportRepository {
     return row ?? null;
   }
 
-  async listRuns(opts: { source?: SourceName; states?: ImportState[]; first: number; after?: number }): Promise<ImportRunRow[]> {
+  async listRuns(opts: { source?: SourceName; states?: ImportState[]; first: number; after?: number; scope?: TerritoryScope | null }): Promise<ImportRunRow[]> {
     return this.orm
       .select()
       .from(importRuns)
@@ -145,6 +197,7 @@ export class ImportRepository {
           opts.source ? eq(importRuns.source, opts.source) : undefined,
           opts.states?.length ? inArray(importRuns.state, opts.states) : undefined,
           opts.after !== undefined ? lt(importRuns.id, opts.after) : undefined,
+          this.runInScope(opts.scope),
         ),
       )
       .orderBy(desc(importRuns.id))
@@ -331,7 +384,10 @@ export class ImportRepository {
       where import_run_id = ${runId} group by code, field, severity order by count(*) desc, code, field`);
   }
 
-  async rowErrors(runId: number, opts: { first: number; afterId?: number; severity?: 'error' | 'warning' }): Promise<RowErrorRow[]> {
+  async rowErrors(
+    runId: number,
+    opts: { first: number; afterId?: number; severity?: 'error' | 'warning'; scope?: TerritoryScope | null },
+  ): Promise<RowErrorRow[]> {
     return this.orm
       .select()
       .from(importRowErrors)
@@ -340,6 +396,7 @@ export class ImportRepository {
           eq(importRowErrors.importRunId, runId),
           opts.severity ? eq(importRowErrors.severity, opts.severity) : undefined,
           opts.afterId !== undefined ? gt(importRowErrors.id, opts.afterId) : undefined,
+          this.rowErrorInScope(opts.scope),
         ),
       )
       .orderBy(asc(importRowErrors.id))

@@ -2,7 +2,7 @@ import { basename, resolve, sep } from 'node:path';
 import { open, realpath, stat } from 'node:fs/promises';
 import { FileFormatError, detectSource, emptyParseStats, getConnector, type FileInspection, type ParseStats } from '../../connectors';
 import { inspectFile, parseFile } from './registryFiles';
-import type { SourceName, Clock } from '../kernel';
+import type { SourceName, Clock, TerritoryScope } from '../kernel';
 import type { Config } from '../platform/config';
 import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
@@ -112,10 +112,16 @@ export class ImportService {
     const inbox = await realpath(resolve(this.config.INBOX_DIR)).catch(() => {
       throw new AppError('BAD_USER_INPUT', 'The inbox directory does not exist on the server.', { field: 'path' });
     });
+    // One answer for "missing", "outside the inbox" and "a link out of it": the API must not become
+    // a probe of which files exist elsewhere on the server. A path that leaves the inbox by its
+    // spelling is refused without touching the file system at all.
+    const notInInbox = () => new AppError('BAD_USER_INPUT', 'No such file in the inbox.', { field: 'path' });
+    const inside = (p: string) => p.startsWith(inbox + sep);
+    if (!inside(resolve(inbox, relativePath))) throw notInInbox();
     const candidate = await realpath(resolve(inbox, relativePath)).catch(() => {
-      throw new AppError('BAD_USER_INPUT', 'No such file in the inbox.', { field: 'path' });
+      throw notInInbox();
     });
-    if (!candidate.startsWith(inbox + sep)) throw new AppError('BAD_USER_INPUT', 'The path must point inside the inbox.', { field: 'path' });
+    if (!inside(candidate)) throw notInInbox();
     return candidate;
   }
 
@@ -169,8 +175,9 @@ export class ImportService {
     return run;
   }
 
-  getRun(runId: number) {
-    return this.repo.findRun(runId);
+  /** A run; with a territorial scope, only if it brought records of that territory. */
+  getRun(runId: number, scope?: TerritoryScope | null) {
+    return this.repo.findRun(runId, scope);
   }
 
   /** Runs PostgreSQL says are unfinished, oldest first (what the sweeper makes sure a job advances). */

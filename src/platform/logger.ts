@@ -73,8 +73,18 @@ const framesOnly = (stack: string | undefined) =>
     .filter((l) => l.startsWith('    at '))
     .join('\n');
 
+/** Only these fields of a plain object logged as an error (a connection error copied by hand, a rejection value). */
+const plainError = (o: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k of ['type', 'name', 'message', 'code', 'errno', 'syscall', 'address', 'port'] as const) {
+    const v = o[k];
+    if (typeof v === 'string' || typeof v === 'number') out[k === 'name' ? 'type' : k] = v;
+  }
+  return Object.keys(out).length ? out : { message: 'non-error value' };
+};
+
 export function serializeError(e: unknown): Record<string, unknown> {
-  if (!(e instanceof Error)) return { message: String(e) };
+  if (!(e instanceof Error)) return e !== null && typeof e === 'object' ? plainError(e as Record<string, unknown>) : { message: String(e) };
   // drizzle's DrizzleQueryError puts the SQL and its parameters (document numbers, names) in its
   // message and stack; PostgreSQL's own message can quote a value. Keep SQLSTATE, constraint, table.
   const chain: Error[] = [e];
@@ -95,9 +105,11 @@ export function serializeError(e: unknown): Record<string, unknown> {
     };
   }
   const anyErr = e as DbError;
+  // A dual-stack connect failure is an AggregateError with an empty message: say what failed.
+  const inner = e instanceof AggregateError ? e.errors.filter((x): x is Error => x instanceof Error) : [];
   return {
     type: e.name,
-    message: e.message,
+    message: e.message || inner.map((x) => x.message).join('; ') || e.name,
     code: anyErr.code,
     constraint: anyErr.constraint_name ?? anyErr.constraint,
     stack: e.stack,

@@ -257,7 +257,7 @@ describe('rate limiting by cost', () => {
   it('charges 100 aliased lookups 100 units', async () => {
     const api = await testHub()
       .database(t.db)
-      .config({ API_RATE_LIMIT_PER_MINUTE: '150', API_MAX_ALIASES: '100' })
+      .config({ API_RATE_LIMIT_PER_MINUTE: '150', API_RATE_BURST: '150', API_MAX_ALIASES: '100' })
       .http({ plugins: [counter] })
       .start();
     try {

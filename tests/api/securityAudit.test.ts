@@ -149,17 +149,20 @@ describe('audited mutations', () => {
     const rows = await t.db.rows<{ request_id: string; action: string; field: string | null; before: any; after: any; actor_role: string }>(
       sql`select request_id, action, field, before, after, actor_role from audit_events where request_id in ('create-1', 'revoke-1') order by id`,
     );
+    // The request row first (committed before the action runs), the action's own row, the outcome.
     expect(rows.map((r) => [r.request_id, r.action, r.field])).toEqual([
-      ['create-1', 'client.create', null],
       ['create-1', 'mutation', 'Mutation.createApiClient'],
-      ['revoke-1', 'client.revoke', null],
+      ['create-1', 'client.create', null],
+      ['create-1', 'mutation.outcome', 'Mutation.createApiClient'],
       ['revoke-1', 'mutation', 'Mutation.revokeApiClient'],
+      ['revoke-1', 'client.revoke', null],
+      ['revoke-1', 'mutation.outcome', 'Mutation.revokeApiClient'],
     ]);
-    expect(rows[0].after).toMatchObject({ name: 'Gobernación del Valle', role: 'reader', scope: { departments: ['76'], municipalities: [] } });
-    expect(rows[1].before).toEqual({ arguments: { name: 'Gobernación del Valle', role: 'reader', scope: ['76'] } });
-    expect(rows[1].after).toEqual({ outcome: { client: { id: client.id, revokedAt: null } } });
-    expect(rows[2].before.revokedAt).toBeNull();
-    expect(rows[2].after.revokedAt).toBeTruthy();
+    expect(rows[0].before).toEqual({ arguments: { name: 'Gobernación del Valle', role: 'reader', scope: ['76'] } });
+    expect(rows[1].after).toMatchObject({ name: 'Gobernación del Valle', role: 'reader', scope: { departments: ['76'], municipalities: [] } });
+    expect(rows[2].after).toEqual({ outcome: { client: { id: client.id, revokedAt: null } } });
+    expect(rows[4].before.revokedAt).toBeNull();
+    expect(rows[4].after.revokedAt).toBeTruthy();
     expect(rows.every((r) => r.actor_role === 'admin')).toBe(true);
     const all = JSON.stringify(await t.db.rows(sql`select * from audit_events`));
     expect(all).not.toContain(token);

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../../platform/logger';
 import type { GraphQLContext } from '../context';
+import { findForbiddenText } from './inputText';
 import { analyzeOperation, OperationTooComplexError, type AnalysisLimits } from './operationAnalysis';
 import { disclosureFor } from './policy';
 import type { RateLimiter } from './rateLimiter';
@@ -33,7 +34,7 @@ const limitError = (message: string) => new GraphQLError(message, { extensions: 
 /**
  * Runs once the operation is parsed, validated (depth, aliases, directives, tokens) and resolved,
  * and before any resolver: refuses fields the caller's role may not select, operations over the
- * cost limit, and clients over their rate; then, before the response leaves, writes the request's
+ * cost limit, control characters in input text, and clients over their rate; then, before the response leaves, writes the request's
  * audit events in one INSERT (or withholds the data if that fails).
  */
 export function guardPlugin(opts: GuardOptions): ApolloServerPlugin<GraphQLContext> {
@@ -43,6 +44,20 @@ export function guardPlugin(opts: GuardOptions): ApolloServerPlugin<GraphQLConte
         async didResolveOperation({ contextValue: ctx, document, operation, request, schema }) {
           // Apollo only calls this hook once it has resolved the operation to execute.
           if (!operation) return;
+          if (operation.operation === 'subscription') {
+            // The schema has no Subscription root: say so as a client error, before any analysis.
+            throw new GraphQLError('This API has no subscriptions: poll the run or export you started instead.', {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+            });
+          }
+          // Input text first: a value PostgreSQL cannot store would fail mid-request, after earlier
+          // root fields of the same operation already acted (docs/security.md, "Input validation").
+          const bad = findForbiddenText(document, request.variables);
+          if (bad) {
+            throw new GraphQLError(`Input text may not contain control characters (${bad.codePoint} in ${bad.where}).`, {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
           let analysis;
           try {
             analysis = analyzeOperation(schema, document, operation, request.variables, opts);

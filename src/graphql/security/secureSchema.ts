@@ -12,7 +12,16 @@ import {
 } from 'graphql';
 import { ROLES, type Role, AppError } from '../../kernel';
 import type { GraphQLContext } from '../context';
-import { AUDIT_SUBJECT_KEY, PERSONAL_TYPE_KEY, SENSITIVITIES, SENSITIVITY_KEY, type AuditSubject, type Sensitivity, ALLOW_KEY } from '../shared';
+import {
+  AUDIT_SUBJECT_KEY,
+  PERSONAL_TYPE_KEY,
+  SENSITIVITIES,
+  SENSITIVITY_KEY,
+  type AuditSubject,
+  type AuditSubjectOf,
+  type Sensitivity,
+  ALLOW_KEY,
+} from '../shared';
 import { checkDeadline, withDeadline } from './deadline';
 import { disclosureFor, maskValue, type Disclosure } from './policy';
 type AnyField = GraphQLField<unknown, GraphQLContext>;
@@ -94,14 +103,17 @@ function wrapRoot(field: AnyField, coord: string, kind: 'query' | 'mutation'): v
     if (!allow.includes(ctx.principal.role)) throw forbidden(coord);
     checkDeadline(ctx.deadline);
     if (kind === 'query') return withDeadline(resolve(source, args, ctx, info), ctx.deadline);
-    // Mutations: one audit row each, with the request (arguments) and the outcome.
-    const entry = { action: 'mutation', field: coord, subjectType: 'operation', subjectId: info.operation.name?.value ?? null, personId: null };
+    // Mutations are audited ahead: the request row (arguments) is committed before the action
+    // starts, so if it cannot be written the action does not happen; the outcome follows with the
+    // request's other audit rows (and if that write fails the response is withheld).
+    const entry = { field: coord, subjectType: 'operation', subjectId: info.operation.name?.value ?? null, personId: null };
+    await ctx.audit.writeAhead({ ...entry, action: 'mutation', before: { arguments: args } });
     try {
       const result = await withDeadline(resolve(source, args, ctx, info), ctx.deadline);
-      ctx.audit.add({ ...entry, before: { arguments: args }, after: { outcome: summarizeOutcome(result) } });
+      ctx.audit.add({ ...entry, action: 'mutation.outcome', after: { outcome: summarizeOutcome(result) } });
       return result;
     } catch (e) {
-      ctx.audit.add({ ...entry, before: { arguments: args }, after: { error: errorCode(e) } });
+      ctx.audit.add({ ...entry, action: 'mutation.outcome', after: { error: errorCode(e) } });
       throw e;
     }
   };
@@ -113,7 +125,7 @@ function wrapField(type: GraphQLObjectType, field: AnyField): void {
   const allow = allowedRoles(field);
   const level = sensitivityOf(field);
   const leaf = isLeafType(getNamedType(field.type));
-  const subjectOf = type.extensions?.[AUDIT_SUBJECT_KEY] as ((source: unknown) => AuditSubject) | undefined;
+  const subjectOf = type.extensions?.[AUDIT_SUBJECT_KEY] as AuditSubjectOf | undefined;
 
   if (!allow && (!level || level === 'public' || level === 'personal' || level === 'victimStatus')) {
     // No per-role behaviour at resolution (the pre-execution guard already refused what the role
@@ -142,8 +154,14 @@ function wrapField(type: GraphQLObjectType, field: AnyField): void {
     const disclose = (value: unknown) => {
       if (value == null) return value;
       if (disclosure === 'masked') return Array.isArray(value) ? value.map((v) => (v == null ? v : maskValue(String(v)))) : maskValue(String(value));
-      ctx.audit.read(subjectOf ? subjectOf(source) : { subjectType: type.name, subjectId: null, personId: null }, coord);
-      return value;
+      const subjects = subjectOf ? subjectOf(source, ctx) : { subjectType: type.name, subjectId: null, personId: null };
+      const record = (s: AuditSubject | readonly AuditSubject[]) => {
+        const list = Array.isArray(s) ? (s as readonly AuditSubject[]) : [s as AuditSubject];
+        // A value about nobody known (e.g. a household whose members are all unlinked) is still audited.
+        for (const one of list.length ? list : [{ subjectType: type.name, subjectId: null, personId: null }]) ctx.audit.read(one, coord);
+        return value;
+      };
+      return subjects instanceof Promise ? subjects.then(record) : record(subjects);
     };
     const out = resolve(source, args, ctx, info);
     return out instanceof Promise ? out.then(disclose) : disclose(out);

@@ -31,6 +31,14 @@ export class AuditTrail {
     this.events.push({ ...entry, actor: this.principal.actor, actorRole: this.principal.role, requestId: this.requestId });
   }
 
+  /**
+   * Writes one event now, in its own statement, and resolves once it is committed: for a mutation's
+   * request row, which must exist before the action runs (a failure here stops the action).
+   */
+  async writeAhead(entry: AuditEntry): Promise<void> {
+    await this.sink([{ ...entry, actor: this.principal.actor, actorRole: this.principal.role, requestId: this.requestId }]);
+  }
+
   get pending(): number {
     return this.events.length;
   }

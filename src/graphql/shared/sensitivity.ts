@@ -36,8 +36,19 @@ export interface AuditSubject {
 /** Marks an object type as holding personal data: all its fields must carry a sensitivity tag. */
 export const PERSONAL_TYPE_KEY = 'personalType';
 export const AUDIT_SUBJECT_KEY = 'auditSubject';
+/**
+ * The subject(s) of a read of `source`: one, or several when the value identifies several persons
+ * (a household's Sisbén ficha identifies every member), possibly loaded (the request's loaders).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the decorated class's instances and the feature's loaders, unknown here
+export type AuditSubjectOf<T = any> = (
+  source: T,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ctx: { loaders: any },
+) => AuditSubject | readonly AuditSubject[] | Promise<AuditSubject | readonly AuditSubject[]>;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the decorated class's instances, unknown here
-export function PersonalType<T = any>(opts: { auditSubject?: (source: T) => AuditSubject } = {}): ClassDecorator {
+export function PersonalType<T = any>(opts: { auditSubject?: AuditSubjectOf<T> } = {}): ClassDecorator {
   return Extensions({
     [PERSONAL_TYPE_KEY]: true,
     ...(opts.auditSubject ? { [AUDIT_SUBJECT_KEY]: opts.auditSubject } : {}),

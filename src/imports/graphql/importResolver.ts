@@ -24,6 +24,7 @@ export class ImportResolver {
       states: state ? [state] : undefined,
       first,
       after: after ? decodeCursor(after) : undefined,
+      scope: ctx.scope,
     });
     return nodePage(rows.slice(0, first), rows.length > first, (r) => r.id, toImportRun);
   }
@@ -31,7 +32,7 @@ export class ImportResolver {
   @Allow('operator', 'steward', 'admin')
   @Query(() => ImportRun, { nullable: true })
   async importRun(@Arg('id', () => ID) id: string, @Ctx() ctx: ImportsContext): Promise<ImportRun | null> {
-    const row = await ctx.services.imports.getRun(runId(id));
+    const row = await ctx.services.imports.getRun(runId(id), ctx.scope);
     return row && toImportRun(row);
   }
 
@@ -44,7 +45,12 @@ export class ImportResolver {
     @Arg('severity', () => IssueSeverity, { nullable: true }) severity?: 'error' | 'warning',
   ): Promise<ImportRowErrorConnection> {
     checkPageSize(first, ctx.services.imports.maxPage);
-    const rows = await ctx.services.imports.rowErrors(run.internalId, { first, afterId: after ? decodeCursor(after) : undefined, severity });
+    const rows = await ctx.services.imports.rowErrors(run.internalId, {
+      first,
+      afterId: after ? decodeCursor(after) : undefined,
+      severity,
+      scope: ctx.scope,
+    });
     return nodePage(
       rows.slice(0, first),
       rows.length > first,

@@ -114,8 +114,25 @@ export const configSchema = z.object({
   API_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(3000),
   /** Largest cost of one operation (object/list selections, connection subtrees times `first`). */
   API_MAX_COST: z.coerce.number().int().min(1).max(10_000_000).default(5000),
-  /** Cost units each client may spend per minute (token bucket; a full minute's worth may be spent at once). */
+  /** Cost units each client may spend per minute (token bucket refilled continuously). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
+  /**
+   * Most cost units a client may spend at once (the bucket's size). Defaults to ten seconds of its
+   * allowance, and never less than API_MAX_COST (so the largest admissible query can run).
+   */
+  API_RATE_BURST: z.coerce.number().int().min(1).max(100_000_000).optional(),
+  /** GraphQL requests one API process handles at once, all clients together; beyond it → 503 SERVER_BUSY. */
+  API_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(16),
+  /**
+   * Failed authentications (missing, malformed, unknown or revoked token) one address may make per
+   * minute; beyond it requests whose token is not already verified get 429 without a database lookup.
+   */
+  API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /**
+   * Express's `trust proxy` (e.g. `loopback`, `10.0.0.0/8`, or a hop count): set it behind a reverse
+   * proxy so the per-address limits see the client's address, not the proxy's. Unset: the socket's peer.
+   */
+  API_TRUST_PROXY: z.string().optional(),
   /**
    * How long an API process trusts a verified token before asking the database again. Revocations
    * reach every process sooner (PostgreSQL notifications): this bounds them only if those are lost.

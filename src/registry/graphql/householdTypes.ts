@@ -2,9 +2,19 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { RecordStatus, SisbenGroup, Source, Zone, LocalDateScalar, PersonalType, Sensitive } from '../../graphql/shared';
 import { Node } from './nodeTypes';
 import { KinshipRole } from './referenceTypes';
+import type { RegistryLoaders } from './loaders';
 
 @ObjectType({ description: 'A household as a source defines it (Sisbén IV: ficha + hogar).', implements: Node })
-@PersonalType<Household>({ auditSubject: (h) => ({ subjectType: 'household', subjectId: h.id, personId: null }) })
+// The ficha identifies every member: one audit row per member person, so a titular's
+// `identifierReads` finds the reads of their household's ficha too.
+@PersonalType<Household>({
+  auditSubject: async (h, ctx: { loaders: RegistryLoaders }) =>
+    [...new Set((await ctx.loaders.membersByHousehold.load(h.internalId)).map((m) => m.personId).filter((id): id is number => id != null))].map((personId) => ({
+      subjectType: 'household',
+      subjectId: h.id,
+      personId,
+    })),
+})
 export class Household implements Node {
   @Field(() => ID)
   @Sensitive('public')

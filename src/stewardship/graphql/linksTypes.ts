@@ -1,6 +1,6 @@
 import { EXPORT_STATES, graphqlEnumOf } from '../../../schema';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { RecordStatus, Source, DateTimeScalar, PersonalType, Sensitive } from '../../graphql/shared';
+import { Allow, RecordStatus, Source, DateTimeScalar, PersonalType, Sensitive } from '../../graphql/shared';
 import { Contribution } from './reviewTypes';
 
 export const LinkType = {
@@ -72,12 +72,16 @@ export class PersonMerge {
   @Sensitive('public')
   kind!: string;
 
-  @Field(() => String, { description: 'Who merged (client:<public id> or system:reconciliation).' })
+  // Who merged and why are the stewards' own working notes (free text may name people): stewards
+  // and admins only; a reader selecting them is refused before execution.
+  @Field(() => String, { description: 'Who merged (client:<public id> or system:reconciliation). Stewards and admins only.' })
   @Sensitive('public')
+  @Allow('steward', 'admin')
   actor!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Why (a steward’s free text, or the automatic rule). Stewards and admins only.' })
   @Sensitive('personal')
+  @Allow('steward', 'admin')
   reason!: string;
 
   @Field(() => Int, { description: 'Records the merge moved.' })

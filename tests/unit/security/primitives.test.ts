@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bearerToken, generateToken, hashToken, isWellFormedToken, sameDigest } from '../../../src/access';
 import { maskValue } from '../../../src/graphql/security/policy';
-import { TokenBucketRateLimiter } from '../../../src/graphql/security/rateLimiter';
+import { ConcurrencyGate, TokenBucketRateLimiter } from '../../../src/graphql/security/rateLimiter';
+import { findForbiddenText } from '../../../src/graphql/security/inputText';
+import { serializeError } from '../../../src/platform/logger';
+import { parse } from 'graphql';
 import { summarizeOutcome } from '../../../src/graphql/security/secureSchema';
 
 describe('tokens', () => {
@@ -51,6 +54,78 @@ describe('rate limiter', () => {
     expect(rl.take(1, 100)).toEqual({ ok: true, remaining: 0 });
     now += 600_000;
     expect(rl.take(1, 1)).toEqual({ ok: true, remaining: 119 }); // capped at one minute's allowance
+  });
+});
+
+describe('rate limiter burst and global cap (issue 17.6)', () => {
+  it('a bucket holds at most `burst`: a minute cannot be spent in one volley', () => {
+    let now = 0;
+    const rl = new TokenBucketRateLimiter(600, { burst: 100, now: () => now });
+    expect(rl.take(1, 100)).toEqual({ ok: true, remaining: 0 });
+    const refused = rl.take(1, 50);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.retryAfterMs).toBe(5_000); // 50 units at 10 per second
+    now += 600_000; // a long idle time refills to the burst only
+    expect(rl.take(1, 1)).toEqual({ ok: true, remaining: 99 });
+    expect(rl.take(1, 101).ok).toBe(false);
+    // Over a minute a client still gets its allowance: 100 now, then 10 per second.
+    now += 10_000;
+    let spent = 0;
+    for (let s = 0; s < 60; s++, now += 1000) if (rl.take(2, 10).ok) spent += 10;
+    expect(spent).toBeGreaterThanOrEqual(600);
+    expect(spent).toBeLessThanOrEqual(700);
+  });
+
+  it('keys may be addresses; has() takes nothing; the key table is bounded', () => {
+    const rl = new TokenBucketRateLimiter<string>(60, { burst: 2, now: () => 0, maxKeys: 3 });
+    expect(rl.has('10.0.0.1')).toBe(true);
+    rl.take('10.0.0.1', 1);
+    rl.take('10.0.0.1', 1);
+    expect(rl.has('10.0.0.1')).toBe(false);
+    for (const ip of ['a', 'b', 'c']) rl.take(ip, 1);
+    // The oldest key was forgotten (a flood of new addresses cannot grow the table).
+    expect(rl.has('10.0.0.1')).toBe(true);
+  });
+
+  it('the concurrency gate admits up to max at once and releases once', () => {
+    const gate = new ConcurrencyGate(2);
+    const a = gate.tryEnter()!;
+    const b = gate.tryEnter()!;
+    expect(gate.tryEnter()).toBeNull();
+    a();
+    a();
+    expect(gate.active).toBe(1);
+    expect(gate.tryEnter()).not.toBeNull();
+    b();
+  });
+});
+
+describe('input text (issue 17.2)', () => {
+  const doc = parse('query($a: String) { x(s: "ok\\tline") }');
+  it('finds NUL, other C0/C1 controls, DEL and lone surrogates in variables and literals; keeps tab, LF, CR and astral text', () => {
+    for (const bad of ['\u0000', 'a\u0001', '\u001f', '\u007f', '\u0085', '\ud800x', 'x\udc00']) {
+      expect(findForbiddenText(doc, { a: bad }), JSON.stringify(bad)).not.toBeNull();
+    }
+    expect(findForbiddenText(doc, { a: { deep: [{ k: 'x\u0000' }] } })).toEqual({ where: '$a.deep[0].k', codePoint: 'U+0000' });
+    expect(findForbiddenText(doc, { a: 'tab\there\nline\r\nñandú 😀' })).toBeNull();
+    expect(findForbiddenText(parse('{ x(s: "a\\u0000") }'), {})).toEqual({ where: 'literal', codePoint: 'U+0000' });
+  });
+});
+
+describe('error serialization (issue 17.6)', () => {
+  it('a plain object logged as an error keeps its message and code, never "[object Object]"', () => {
+    expect(serializeError({ message: 'connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED', row: { name: 'x' } })).toEqual({
+      message: 'connect ECONNREFUSED 127.0.0.1:1',
+      code: 'ECONNREFUSED',
+    });
+    const agg = Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:1'), new Error('connect ECONNREFUSED 127.0.0.1:1')], ''), {
+      code: 'ECONNREFUSED',
+    });
+    expect(serializeError(agg)).toMatchObject({
+      type: 'AggregateError',
+      message: 'connect ECONNREFUSED ::1:1; connect ECONNREFUSED 127.0.0.1:1',
+      code: 'ECONNREFUSED',
+    });
   });
 });
 
