@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { linkageModels } from '../../schema';
 import type { Database } from '../platform/db';
 import {
@@ -97,7 +97,25 @@ export class LinkageModelService {
 
   async current(): Promise<LoadedModel> {
     const [row] = await this.db.orm.select().from(linkageModels).orderBy(desc(linkageModels.id)).limit(1);
-    if (!row) return { model: compileModel(DEFAULT_PARAMETERS), tf: {}, trainedOn: 0, trainedAcross: false };
+    return row ? this.load(row) : this.priors();
+  }
+
+  /**
+   * The model of a given version (the one a resumed run already chose), or null if no stored model
+   * has it. The built-in priors answer for their own version.
+   */
+  async byVersion(version: string): Promise<LoadedModel | null> {
+    const priors = this.priors();
+    if (priors.model.version === version) return priors;
+    const [row] = await this.db.orm.select().from(linkageModels).where(eq(linkageModels.version, version)).limit(1);
+    return row ? this.load(row) : null;
+  }
+
+  private priors(): LoadedModel {
+    return { model: compileModel(DEFAULT_PARAMETERS), tf: {}, trainedOn: 0, trainedAcross: false };
+  }
+
+  private load(row: typeof linkageModels.$inferSelect): LoadedModel {
     if (this.cached?.id === row.id) return this.cached.loaded;
     const training = row.training as {
       records: number;

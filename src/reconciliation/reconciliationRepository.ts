@@ -3,6 +3,9 @@ import { UNFINISHED_RECONCILIATION_STATES, reconciliationRuns, type Reconciliati
 import type { SourceName } from '../kernel';
 import type { Database, Orm } from '../platform/db';
 
+/** Pseudo-random but data-determined order of records: a hash of (source, source key), ties by the key itself. */
+const STABLE_ORDER = sql.raw(`md5(e.source::text || ':' || e.source_key), e.source, e.source_key`);
+
 export type ReconciliationRunRow = typeof reconciliationRuns.$inferSelect;
 export type { ReconciliationState };
 
@@ -645,14 +648,17 @@ export class ReconciliationRepository {
     }));
   }
 
-  /** A random sample of this run's automatic links, for stewards to audit (measured precision). */
+  /**
+   * A random sample of this run's automatic links, for stewards to audit (measured precision): a hash
+   * of the records' stable keys salted with the run, not of their ids (see STABLE_ORDER).
+   */
   async autoLinkSample(runId: number, n: number): Promise<{ entityId: number; personId: number; matchedEntityId: number; score: number | null }[]> {
     if (n <= 0) return [];
     const rows = await this.q<{ entity_id: string; person_id: string; matched: string; score: number | null }>(
       sql`select l.source_entity_id as entity_id, e.person_id, l.matched_entity_id as matched, l.score
         from entity_links l join source_entities e on e.id = l.source_entity_id
         where l.reconciliation_run_id = ${runId} and l.link_type in ('deterministic', 'phonetic', 'probabilistic') and l.matched_entity_id is not null
-        order by md5(l.source_entity_id::text || ${String(runId)}) limit ${n}`,
+        order by md5(e.source::text || ':' || e.source_key || ':' || ${String(runId)}), e.source, e.source_key limit ${n}`,
     );
     return rows.map((r) => ({ entityId: Number(r.entity_id), personId: Number(r.person_id), matchedEntityId: Number(r.matched), score: r.score }));
   }
@@ -669,19 +675,21 @@ export class ReconciliationRepository {
 
   /**
    * A deterministic pseudo-random sample of the records a run is about to match (training). The
-   * order is a hash of the id: spread over the whole file, the same on a resumed run.
+   * order is a hash of the record's stable key (source and source key), never of its id: ids depend
+   * on attempt history (an import retried after a crash takes a new id block), the key only on the
+   * data, so the sample — and the model, and the review queue — is the same after any retry.
    */
   async samplePending(limit: number): Promise<EntityRow[]> {
     const rows = await this.q<RawEntity>(
-      sql`select ${ENTITY_COLUMNS} from source_entities e where e.match_pending and e.status = 'active' order by hashint8(e.id), e.id limit ${limit}`,
+      sql`select ${ENTITY_COLUMNS} from source_entities e where e.match_pending and e.status = 'active' order by ${STABLE_ORDER} limit ${limit}`,
     );
     return rows.map(entityFromRow);
   }
 
-  /** A pseudo-random sample of linked records (u probabilities, term frequencies). */
+  /** A pseudo-random sample of linked records (u probabilities, term frequencies), in the same stable order. */
   async sampleLinked(limit: number): Promise<EntityRow[]> {
     const rows = await this.q<RawEntity>(
-      sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id is not null and e.status = 'active' order by hashint8(e.id), e.id limit ${limit}`,
+      sql`select ${ENTITY_COLUMNS} from source_entities e where e.person_id is not null and e.status = 'active' order by ${STABLE_ORDER} limit ${limit}`,
     );
     return rows.map(entityFromRow);
   }

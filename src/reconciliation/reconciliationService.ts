@@ -108,7 +108,7 @@ export class ReconciliationService {
     if (run.state === 'running') {
       const ctx = await this.prepareContext();
       await time(timings, 'backfill', () => this.training.backfillKeys(ctx, log));
-      const model = await time(timings, 'training', () => this.training.ensureModel(log, ctx));
+      const model = await time(timings, 'training', () => this.training.ensureModel(log, ctx, run!.modelVersion));
       await this.repo.transition(runId, ['running'], 'running', { modelVersion: model.model.version });
       const state: RunState = { model, ctx, cache: new Map(), timings };
       await this.pipeline.runBatches(run, state, signal);

@@ -56,9 +56,17 @@ export class ModelTraining {
 
   /**
    * Uses the latest trained model; trains one at the start of a run when the retraining policy says
-   * so (policies.ts: none trained yet, the data doubled, the first run across registries).
+   * so (policies.ts: none trained yet, the data doubled, the first run across registries). A run
+   * that already chose its model (`chosen`, recorded before its first batch) keeps it on resume.
    */
-  async ensureModel(log: Logger, ctx: PrepareContext): Promise<LoadedModel> {
+  async ensureModel(log: Logger, ctx: PrepareContext, chosen?: string | null): Promise<LoadedModel> {
+    // A resumed run keeps the model it chose before the crash: retraining on the partly matched data
+    // would change the model (the first attempt's links count as "linked") and so the review queue.
+    if (chosen) {
+      const kept = await this.models.byVersion(chosen);
+      if (kept) return kept;
+      log.warn({ modelVersion: chosen }, 'the run’s model is no longer stored; choosing again');
+    }
     const current = await this.models.current();
     const sample = this.config.RECONCILE_TRAINING_SAMPLE;
     if (sample <= 0) return current;

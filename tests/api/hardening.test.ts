@@ -51,18 +51,18 @@ describe('Household.sisbenFicha reads', () => {
   });
 });
 
-describe('PersonMerge.reason and actor', () => {
+describe('PersonMerge.reason, actor, undoneBy and undoReason', () => {
   it('are refused to readers, before execution; stewards read them', async () => {
     const reader = await api.token('reader');
     const p = seed.persons[0].publicId;
-    for (const field of ['reason', 'actor']) {
+    for (const field of ['reason', 'actor', 'undoneBy', 'undoReason']) {
       const res = await api.gql(`{ person(id: "${p}") { merges { ${field} } } }`, undefined, bearer(reader));
       expect(res.errors?.[0].extensions?.code, field).toBe('FORBIDDEN');
       expect(res.data ?? null).toBeNull();
     }
     expect((await api.gql(`{ person(id: "${p}") { merges { id kind } } }`, undefined, bearer(reader))).errors).toBeUndefined();
     const steward = await api.token('steward');
-    expect((await api.gql(`{ person(id: "${p}") { merges { reason actor } } }`, undefined, bearer(steward))).errors).toBeUndefined();
+    expect((await api.gql(`{ person(id: "${p}") { merges { reason actor undoneBy undoReason } } }`, undefined, bearer(steward))).errors).toBeUndefined();
   });
 });
 

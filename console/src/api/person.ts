@@ -277,23 +277,26 @@ export const PersonDetail = graphql(`
         id
         mergedPersonId
         kind
-        actor
-        reason
         mergedAt
         movedRecords
         undoneAt
-        undoneBy
-        undoReason
       }
     }
   }
 `);
 
-/** Stewards and admins only: the review items about a person and their decisions. */
+/** Stewards and admins only: the review items about a person and their decisions, and who merged and undid (their notes). */
 export const PersonHistory = graphql(`
   query PersonHistory($id: ID!) {
     person(id: $id) {
       id
+      merges {
+        id
+        actor
+        reason
+        undoneBy
+        undoReason
+      }
       reviewItems(status: [OPEN, DEFERRED, DECIDED, STALE]) {
         id
         reason

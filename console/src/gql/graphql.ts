@@ -165,14 +165,14 @@ export type PersonDetailQueryVariables = Exact<{
 }>;
 
 
-export type PersonDetailQuery = { person: { id: string, fullName: string | null, firstName: string | null, secondName: string | null, firstSurname: string | null, secondSurname: string | null, birthDate: string | null, sex: Sex | null, isVictim: boolean, isDisplaced: boolean, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, healthState: AffiliationState | null, mergedFrom: Array<string>, municipality: { code: string, name: string, department: { name: string } } | null, identifiers: Array<{ type: DocumentType, number: string, seenCount: number, sourceRecord: { id: string, source: Source, fileName: string, line: number } | null }>, provenance: Array<{ field: string, value: string | null, sourceRecord: { id: string, source: Source, fileName: string, line: number, importRunId: string, importedAt: string } | null }>, competingValues: Array<{ attribute: string, values: Array<{ value: string | null, source: Source, won: boolean, recordStatus: RecordStatus, record: { id: string, fileName: string, line: number } | null }> }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus, importRunId: string, importedAt: string }>, links: Array<{ linkType: LinkType, score: number | null, matchWeight: number | null, reasons: Array<string>, linkedAt: string, reconciliationRunId: string | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }>, record: { id: string, source: Source, fileName: string, line: number } | null, matchedRecord: { id: string, source: Source, fileName: string, line: number } | null }>, households: Array<{ validFrom: string | null, validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null } | null }> } | null }>, merges: Array<{ id: string, mergedPersonId: string, kind: string, actor: string, reason: string, mergedAt: string, movedRecords: number, undoneAt: string | null, undoneBy: string | null, undoReason: string | null }> } | null };
+export type PersonDetailQuery = { person: { id: string, fullName: string | null, firstName: string | null, secondName: string | null, firstSurname: string | null, secondSurname: string | null, birthDate: string | null, sex: Sex | null, isVictim: boolean, isDisplaced: boolean, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, healthState: AffiliationState | null, mergedFrom: Array<string>, municipality: { code: string, name: string, department: { name: string } } | null, identifiers: Array<{ type: DocumentType, number: string, seenCount: number, sourceRecord: { id: string, source: Source, fileName: string, line: number } | null }>, provenance: Array<{ field: string, value: string | null, sourceRecord: { id: string, source: Source, fileName: string, line: number, importRunId: string, importedAt: string } | null }>, competingValues: Array<{ attribute: string, values: Array<{ value: string | null, source: Source, won: boolean, recordStatus: RecordStatus, record: { id: string, fileName: string, line: number } | null }> }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus, importRunId: string, importedAt: string }>, links: Array<{ linkType: LinkType, score: number | null, matchWeight: number | null, reasons: Array<string>, linkedAt: string, reconciliationRunId: string | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }>, record: { id: string, source: Source, fileName: string, line: number } | null, matchedRecord: { id: string, source: Source, fileName: string, line: number } | null }>, households: Array<{ validFrom: string | null, validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null } | null }> } | null }>, merges: Array<{ id: string, mergedPersonId: string, kind: string, mergedAt: string, movedRecords: number, undoneAt: string | null }> } | null };
 
 export type PersonHistoryQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type PersonHistoryQuery = { person: { id: string, reviewItems: Array<{ id: string, reason: ReviewReason, status: ReviewStatus, createdAt: string, decidedAt: string | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> }> } | null };
+export type PersonHistoryQuery = { person: { id: string, merges: Array<{ id: string, actor: string, reason: string, undoneBy: string | null, undoReason: string | null }>, reviewItems: Array<{ id: string, reason: ReviewReason, status: ReviewStatus, createdAt: string, decidedAt: string | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> }> } | null };
 
 export type PersonsByDocumentQueryVariables = Exact<{
   type: DocumentType;
@@ -816,13 +816,9 @@ export const PersonDetailDocument = new TypedDocumentString(`
       id
       mergedPersonId
       kind
-      actor
-      reason
       mergedAt
       movedRecords
       undoneAt
-      undoneBy
-      undoReason
     }
   }
 }
@@ -831,6 +827,13 @@ export const PersonHistoryDocument = new TypedDocumentString(`
     query PersonHistory($id: ID!) {
   person(id: $id) {
     id
+    merges {
+      id
+      actor
+      reason
+      undoneBy
+      undoReason
+    }
     reviewItems(status: [OPEN, DEFERRED, DECIDED, STALE]) {
       id
       reason

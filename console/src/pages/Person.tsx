@@ -232,36 +232,44 @@ export function PersonPage({ id }: { id: string }) {
         <h2 id="merges-h">{t('person.merges')}</h2>
         {p.merges.length === 0 ? <p className="muted">{t('person.noMerges')}</p> : null}
         <ul className="history">
-          {p.merges.map((m) => (
-            <li key={m.id}>
-              {t('person.mergeLine', {
-                id: m.mergedPersonId,
-                kind: t(`mergeKinds.${m.kind}`, { defaultValue: m.kind }),
-                actor: m.actor,
-                when: f.dateTime(m.mergedAt),
-                records: m.movedRecords,
-              })}
-              {m.undoneAt ? (
-                <span className="tag">{t('person.undone', { when: f.dateTime(m.undoneAt), by: m.undoneBy ?? '' })}</span>
-              ) : can.review(role) ? (
-                undoing === m.id ? (
-                  <UnmergeForm
-                    mergeId={m.id}
-                    onDone={(text, ok) => {
-                      setNotice({ text, ok });
-                      setUndoing(null);
-                      void qc.invalidateQueries({ queryKey: ['person'] });
-                      void qc.invalidateQueries({ queryKey: ['person-history'] });
-                    }}
-                  />
-                ) : (
-                  <button type="button" onClick={() => setUndoing(m.id)}>
-                    {t('person.undoMerge')}
-                  </button>
-                )
-              ) : null}
-            </li>
-          ))}
+          {p.merges.map((m) => {
+            // Who merged and undid are stewards' notes (the API refuses them to readers): from PersonHistory.
+            const notes = history.data?.person?.merges.find((n) => n.id === m.id);
+            return (
+              <li key={m.id}>
+                {t(notes ? 'person.mergeLine' : 'person.mergeLineNoActor', {
+                  id: m.mergedPersonId,
+                  kind: t(`mergeKinds.${m.kind}`, { defaultValue: m.kind }),
+                  actor: notes?.actor ?? '',
+                  when: f.dateTime(m.mergedAt),
+                  records: m.movedRecords,
+                })}
+                {m.undoneAt ? (
+                  <span className="tag">
+                    {notes
+                      ? t('person.undone', { when: f.dateTime(m.undoneAt), by: notes.undoneBy ?? '' })
+                      : t('person.undoneNoActor', { when: f.dateTime(m.undoneAt) })}
+                  </span>
+                ) : can.review(role) ? (
+                  undoing === m.id ? (
+                    <UnmergeForm
+                      mergeId={m.id}
+                      onDone={(text, ok) => {
+                        setNotice({ text, ok });
+                        setUndoing(null);
+                        void qc.invalidateQueries({ queryKey: ['person'] });
+                        void qc.invalidateQueries({ queryKey: ['person-history'] });
+                      }}
+                    />
+                  ) : (
+                    <button type="button" onClick={() => setUndoing(m.id)}>
+                      {t('person.undoMerge')}
+                    </button>
+                  )
+                ) : null}
+              </li>
+            );
+          })}
         </ul>
       </section>
 

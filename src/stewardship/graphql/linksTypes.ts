@@ -100,12 +100,14 @@ export class PersonMerge {
   @Sensitive('public')
   undoneAt!: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Who undid it. Stewards and admins only.' })
   @Sensitive('public')
+  @Allow('steward', 'admin')
   undoneBy!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it was undone (a steward’s free text). Stewards and admins only.' })
   @Sensitive('personal')
+  @Allow('steward', 'admin')
   undoReason!: string | null;
 }
 
