@@ -7,7 +7,7 @@ import type { JobName, JobPayloads } from '../src/platform/queue';
  * parsed when enqueued and again when executed, so a malformed or tampered job never reaches a
  * service. Ids only (see src/platform/queue.ts).
  */
-export const QUEUES = ['imports', 'reconciliation', 'exports', 'cruce', 'maintenance'] as const;
+export const QUEUES = ['imports', 'reconciliation', 'logros', 'exports', 'cruce', 'maintenance'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface JobDefinition<N extends JobName> {
@@ -52,6 +52,20 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition<N> } = {
     attempts: 5,
     backoffMs: 2_000,
     jobId: (p) => `cruce-${p.runId}`,
+  },
+  'logros.run': {
+    queue: 'logros',
+    payload: z.object({ runId: id }).strict(),
+    attempts: 5,
+    backoffMs: 2_000,
+    jobId: (p) => `logros-${p.runId}`,
+  },
+  'logros.export': {
+    queue: 'exports',
+    payload: z.object({ exportId: id }).strict(),
+    attempts: 5,
+    backoffMs: 2_000,
+    jobId: (p) => `logros-export-${p.exportId}`,
   },
   'inbox.scan': { queue: 'maintenance', payload: scan, attempts: 3, backoffMs: 5_000 },
   'runs.sweep': { queue: 'maintenance', payload: trigger, attempts: 3, backoffMs: 5_000 },

@@ -107,6 +107,26 @@ export function createProcessors(app: App): Processors {
         (reason) => services.cruce.giveUp(runId, reason),
       ),
     ),
+    'logros.run': timed('logros.run', ({ runId }, ctx) =>
+      exclusive(
+        'logros.run',
+        'logros',
+        runId,
+        ctx,
+        async () => void (await services.logros.process(runId)),
+        (reason) => services.logros.giveUp(runId, reason),
+      ),
+    ),
+    'logros.export': timed('logros.export', ({ exportId }, ctx) =>
+      exclusive(
+        'logros.export',
+        'logrosExport',
+        exportId,
+        ctx,
+        () => services.logroExports.process(exportId),
+        (reason) => services.logroExports.giveUp(exportId, reason),
+      ),
+    ),
     'inbox.scan': timed('inbox.scan', async ({ source }) => void (await ops.scanner.scan(source ? [source] : SOURCE_NAMES))),
     'runs.sweep': timed('runs.sweep', async () => void (await ops.sweeper.sweep())),
   };

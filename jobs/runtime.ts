@@ -45,7 +45,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const bull = config.REDIS_URL
     ? new BullMqJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger, backoffMs: config.JOB_BACKOFF_MS })
     : null;
-  const concurrency = Object.fromEntries(QUEUES.map((q) => [q, q === 'reconciliation' ? 1 : config.WORKER_CONCURRENCY])) as Record<QueueName, number>;
+  const concurrency = Object.fromEntries(QUEUES.map((q) => [q, q === 'reconciliation' || q === 'logros' ? 1 : config.WORKER_CONCURRENCY])) as Record<
+    QueueName,
+    number
+  >;
   const inline = bull ? null : new InlineJobQueue(logger, concurrency, config.JOB_BACKOFF_MS);
   const queue = (bull ?? inline)!;
   // Not fatal: with Redis down the API still serves; enqueues answer retriable errors meanwhile.

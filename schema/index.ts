@@ -8,3 +8,4 @@ export * from './security';
 export * from './ops';
 export * from './cruce';
 export * from './states';
+export * from './logros';

@@ -1,6 +1,7 @@
 import { importStateEnum } from './enums';
 import { exportStateEnum, reconciliationStateEnum, reviewReasonEnum, reviewStatusEnum } from './reconciliation';
 import { cruceStateEnum } from './cruce';
+import { logroRunStateEnum, logroStateEnum } from './logros';
 
 /**
  * The value lists the code works with, derived from the one pgEnum tuple that defines each
@@ -43,3 +44,9 @@ export const QUEUED_REVIEW_STATUSES = ['open', 'deferred'] as const satisfies re
 export function graphqlEnumOf<S extends string>(values: readonly S[]): Record<Uppercase<S>, S> {
   return Object.fromEntries(values.map((v) => [v.toUpperCase(), v])) as never;
 }
+
+export const LOGRO_STATES = logroStateEnum.enumValues;
+export type LogroState = (typeof LOGRO_STATES)[number];
+export const LOGRO_RUN_STATES = logroRunStateEnum.enumValues;
+export type LogroRunState = (typeof LOGRO_RUN_STATES)[number];
+export const UNFINISHED_LOGRO_RUN_STATES = unfinished(LOGRO_RUN_STATES);

@@ -19,6 +19,7 @@ import {
 } from './reconciliation';
 import { ReviewRepository, LinksExportRepository, ReviewService, LinksExportService } from './stewardship';
 import { CruceRepository, CruceService, type CruceFactSource } from './cruce';
+import { LogroExportRepository, LogroExportService, LogroReportRepository, LogroReportService, LogroRepository, LogroService, OfferSupply } from './logros';
 
 export interface AppDeps {
   config: Config;
@@ -58,10 +59,17 @@ export function createApp(deps: AppDeps) {
     linksExports: new LinksExportRepository(db),
     ops: new OpsRepository(db),
     cruce: new CruceRepository(db),
+    logros: new LogroRepository(db),
+    logroReports: new LogroReportRepository(db),
+    logroExports: new LogroExportRepository(db, auditWriter),
   };
   const reference = new ReferenceService(repositories.reference);
   const registry = new RegistryService(repositories.persons, repositories.households, config);
   const audit = new AuditService(repositories.audit, registry, config);
+  // Logros Básicos: recomputed after every reconciliation run (only what it touched).
+  const logros = new LogroService(repositories.logros, queue, logger.child({ component: 'logros' }), clock);
+  const logroReports = new LogroReportService(repositories.logroReports, reference, new OfferSupply(db), config);
+  const logroExports = new LogroExportService(repositories.logroExports, logroReports, queue, config, logger.child({ component: 'logros-export' }), clock);
   const models = new LinkageModelService(db, logger.child({ component: 'linkage-model' }));
   // Merges, unmerges and detaches, for the engine and stewards alike (under one set of rules).
   const merges = new MergeService(repositories.merges, repositories.golden, auditWriter, survivorship);
@@ -75,6 +83,7 @@ export function createApp(deps: AppDeps) {
     config,
     logger.child({ component: 'reconciliation' }),
     clock,
+    { afterDone: async (run) => void (await logros.requestAfterReconciliation(run.id)) },
   );
   // Every applied import starts a reconciliation of what it added or changed.
   const imports = new ImportService(repositories.imports, reference, queue, config, logger.child({ component: 'imports' }), clock, {
@@ -101,7 +110,15 @@ export function createApp(deps: AppDeps) {
     reconciliation,
     imports,
     // Nightly operations: inbox scan, sweeper, nightly summaries, metrics (src/ops).
-    ops: createOpsServices({ config, logger, clock, queue, imports, runs: { reconciliation, exports: linksExport, cruces: cruce }, repositories }),
+    ops: createOpsServices({
+      config,
+      logger,
+      clock,
+      queue,
+      imports,
+      runs: { reconciliation, exports: linksExport, cruces: cruce, logros, logroExports },
+      repositories,
+    }),
     audit,
     clients: new ClientService(repositories.clients, reference, audit, {
       tokenCacheMs: config.API_TOKEN_CACHE_SECONDS * 1000,
@@ -113,6 +130,10 @@ export function createApp(deps: AppDeps) {
     reconciliationRuns: new ReconciliationRunService(reconciliation, repositories.reconciliation, repositories.review, config.API_MAX_PAGE_SIZE),
     linksExport,
     cruce,
+    // Logros: states (runs after reconciliation), the territorial report and counts, exports.
+    logros,
+    logroReports,
+    logroExports,
   };
   return { config, db, logger, clock, queue, repositories, services };
 }

@@ -5,6 +5,7 @@ import type { ReconciliationContext } from '../reconciliation';
 import type { RegistryContext } from '../registry';
 import type { StewardshipContext } from '../stewardship';
 import type { CruceContext } from '../cruce';
+import type { LogrosContext } from '../logros';
 import type { Loaders } from './loaders';
 import type { RequestContext } from './shared';
 
@@ -16,5 +17,5 @@ export interface GraphQLContext extends RequestContext {
 }
 
 /** Compile-time check that the full context serves every feature's resolvers. */
-export type FeatureContexts = RegistryContext & ImportsContext & ReconciliationContext & StewardshipContext & AccessContext & CruceContext;
+export type FeatureContexts = RegistryContext & ImportsContext & ReconciliationContext & StewardshipContext & AccessContext & CruceContext & LogrosContext;
 export const asFeatureContexts = (ctx: GraphQLContext): FeatureContexts => ctx;

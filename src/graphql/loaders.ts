@@ -4,10 +4,12 @@ import { createRegistryLoaders, type RegistryLoaderRepositories } from '../regis
 import { createStewardshipLoaders } from '../stewardship';
 import type { ReviewRepository } from '../stewardship';
 import { createCruceLoaders, type CruceRepository } from '../cruce';
+import { createLogrosLoaders, type LogroRepository } from '../logros';
 
 export interface LoaderRepositories extends RegistryLoaderRepositories {
   review: ReviewRepository;
   cruce: CruceRepository;
+  logros: LogroRepository;
 }
 
 /**
@@ -21,6 +23,7 @@ export function createLoaders(repos: LoaderRepositories, scope: TerritoryScope |
     ...createStewardshipLoaders(repos, scope),
     ...createReconciliationLoaders({ verdicts: repos.review }),
     ...createCruceLoaders(repos),
+    ...createLogrosLoaders(repos),
   };
 }
 

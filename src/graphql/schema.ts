@@ -7,6 +7,7 @@ import { reconciliationResolvers } from '../reconciliation';
 import { registryResolvers } from '../registry';
 import { stewardshipResolvers } from '../stewardship';
 import { cruceResolvers } from '../cruce';
+import { logrosResolvers } from '../logros';
 import { applySecurity } from './security/secureSchema';
 
 /** Every feature's resolvers (each feature's index.ts lists its own). */
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   ...stewardshipResolvers,
   ...reconciliationResolvers,
   ...cruceResolvers,
+  ...logrosResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

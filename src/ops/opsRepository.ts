@@ -7,7 +7,7 @@ import type { Database } from '../platform/db';
 export type InboxFileRow = typeof inboxFiles.$inferSelect;
 
 /** Kinds of durable work whose processing is exclusive per run (one advisory-lock namespace each). */
-export const RUN_KINDS = { import: 1n, reconciliation: 2n, export: 3n, cruce: 4n } as const;
+export const RUN_KINDS = { import: 1n, reconciliation: 2n, export: 3n, cruce: 4n, logros: 5n, logrosExport: 6n } as const;
 export type RunKind = keyof typeof RUN_KINDS;
 
 /** "jb" in the top 16 bits: apart from the engine and migration locks (same bigint key space). */

@@ -8,13 +8,15 @@ export interface SweptServices {
   reconciliation: { unfinishedRunIds(): Promise<number[]> };
   exports: { unfinishedIds(): Promise<number[]> };
   cruces: { unfinishedIds(): Promise<number[]> };
+  logros: { unfinishedRunIds(): Promise<number[]> };
+  logroExports: { unfinishedIds(): Promise<number[]> };
 }
 
 export interface SweepReport {
   /** Unfinished runs found in PostgreSQL. */
-  unfinished: { imports: number; reconciliations: number; exports: number; cruces: number };
+  unfinished: { imports: number; reconciliations: number; exports: number; cruces: number; logros: number; logroExports: number };
   /** Of those, the ones no live job was advancing: enqueued again. */
-  requeued: { imports: number[]; reconciliations: number[]; exports: number[]; cruces: number[] };
+  requeued: { imports: number[]; reconciliations: number[]; exports: number[]; cruces: number[]; logros: number[]; logroExports: number[] };
   /** Staging tables of finished runs dropped. */
   stagingDropped: number[];
   /** Import runs whose nightly summary got its reconciliation outcome. */
@@ -41,6 +43,8 @@ export class Sweeper {
     const reconciliations = await this.runs.reconciliation.unfinishedRunIds();
     const exports = await this.runs.exports.unfinishedIds();
     const cruces = await this.runs.cruces.unfinishedIds();
+    const logros = await this.runs.logros.unfinishedRunIds();
+    const logroExports = await this.runs.logroExports.unfinishedIds();
     const live = await this.queue.liveJobIds();
 
     const requeue = async <N extends JobName>(name: N, payloads: JobPayloads[N][]): Promise<JobPayloads[N][]> => {
@@ -52,7 +56,14 @@ export class Sweeper {
       return lost;
     };
     const report: SweepReport = {
-      unfinished: { imports: imports.length, reconciliations: reconciliations.length, exports: exports.length, cruces: cruces.length },
+      unfinished: {
+        cruces: cruces.length,
+        imports: imports.length,
+        reconciliations: reconciliations.length,
+        exports: exports.length,
+        logros: logros.length,
+        logroExports: logroExports.length,
+      },
       requeued: {
         imports: (
           await requeue(
@@ -78,6 +89,18 @@ export class Sweeper {
             cruces.map((runId) => ({ runId })),
           )
         ).map((p) => p.runId),
+        logros: (
+          await requeue(
+            'logros.run',
+            logros.map((runId) => ({ runId })),
+          )
+        ).map((p) => p.runId),
+        logroExports: (
+          await requeue(
+            'logros.export',
+            logroExports.map((exportId) => ({ exportId })),
+          )
+        ).map((p) => p.exportId),
       },
       stagingDropped: await this.runs.imports.dropOrphanStaging(),
       summariesCompleted: 0,
@@ -85,7 +108,13 @@ export class Sweeper {
     report.summariesCompleted = await this.summaries.completeAll();
 
     const { requeued } = report;
-    const n = requeued.imports.length + requeued.reconciliations.length + requeued.exports.length + requeued.cruces.length;
+    const n =
+      requeued.imports.length +
+      requeued.reconciliations.length +
+      requeued.exports.length +
+      requeued.cruces.length +
+      requeued.logros.length +
+      requeued.logroExports.length;
     if (n || report.stagingDropped.length || report.summariesCompleted) {
       this.logger.info(
         { requeued, stagingDropped: report.stagingDropped, summariesCompleted: report.summariesCompleted },

@@ -17,6 +17,10 @@ export interface JobPayloads {
   'links.export': { exportId: number };
   /** Answer a cruce file (src/cruce): the run id only, never a row of the list. */
   'cruce.run': { runId: number };
+  /** Compute the Logros Básicos of a logro run (after a reconciliation run, or a full recompute). */
+  'logros.run': { runId: number };
+  /** Write a logro export file (territorial report, households POR ALCANZAR). */
+  'logros.export': { exportId: number };
   /** Scan the inboxes for new files (scheduled nightly, one scheduler per source; without `source`: every inbox). */
   'inbox.scan': { trigger: 'schedule' | 'manual'; source?: SourceName };
   /** Re-enqueue runs PostgreSQL says are unfinished but that no live job is advancing. */

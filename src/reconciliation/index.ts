@@ -17,7 +17,7 @@ export {
 export { MergeRepository } from './mergeRepository';
 export { MergeService, MergeConflictError, type Actor, type MergeRequest, type DetachRequest } from './mergeService';
 export { GoldenRecordRepository, survivorshipOf, type Survivorship } from './goldenRecordRepository';
-export { ReconciliationService } from './reconciliationService';
+export { ReconciliationService, type ReconciliationHooks } from './reconciliationService';
 export { LinkageModelService, type LoadedModel } from './modelService';
 export { ReconciliationRunService, measuredPrecision, type MeasuredPrecision, type StewardVerdicts } from './runService';
 export { prepareEntity } from './prepareEntity';

@@ -24,6 +24,12 @@ export type { ReconcileConfig, RunSettings, RunTimings } from './engine';
  * is linked to a person or given a new one, and doubtful cases go to the review queue. Each step
  * resumes from what PostgreSQL records, so a run can be advanced twice or after a crash.
  */
+/** What other features do when a run ends (the composition root wires them). */
+export interface ReconciliationHooks {
+  /** The run finished `done`: derived outcomes (logros) recompute what it touched. */
+  afterDone?(run: ReconciliationRunRow): Promise<void>;
+}
+
 export class ReconciliationService {
   private readonly rules: readonly BlockingRule[];
   private readonly training: ModelTraining;
@@ -43,6 +49,7 @@ export class ReconciliationService {
     private readonly config: ReconcileConfig,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    private readonly hooks: ReconciliationHooks = {},
   ) {
     const { rules, ruleNames, decision } = engineRules(config);
     this.rules = rules;
@@ -117,6 +124,9 @@ export class ReconciliationService {
     }
     if (run.state === 'merging') {
       await time(timings, 'finish', () => this.finisher.finish(run!, log, timings));
+      const finished = await this.repo.findRun(runId);
+      // A failing hook leaves the run done; the sweeper creates the follow-up work it missed.
+      if (finished?.state === 'done') await this.hooks.afterDone?.(finished);
     }
     await this.repo.addTimings(runId, timings);
     log.debug({ timings }, 'reconciliation run timings');

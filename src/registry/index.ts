@@ -36,6 +36,7 @@ export { ReferenceService } from './referenceService';
 export { Person } from './graphql/personTypes';
 export { SourceRecord } from './graphql/sourceRecordTypes';
 export { Household } from './graphql/householdTypes';
+export { LogroBasico } from './graphql/referenceTypes';
 export { toPerson, toHousehold, toSourceRecord } from './graphql/mappers';
 export { withinScope, sourceRecordOf } from './graphql/scope';
 export { createRegistryLoaders, type RegistryLoaders, type RegistryLoaderRepositories } from './graphql/loaders';

@@ -247,6 +247,6 @@ describe('nightly pipeline on Redis (BullMQ job schedulers, manual trigger)', ()
     });
     expect(api.status).toBe(200);
     const queues = ((await api.json()) as any).queues.map((q: any) => q.name).sort();
-    expect(queues).toEqual(['cruce', 'exports', 'imports', 'maintenance', 'reconciliation']);
+    expect(queues).toEqual(['cruce', 'exports', 'imports', 'logros', 'maintenance', 'reconciliation']);
   });
 });

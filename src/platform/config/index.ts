@@ -96,6 +96,8 @@ export const configSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Largest page a connection field returns; larger `first` values are a BAD_USER_INPUT error. */
   API_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Statistical disclosure control for readers: aggregate counts from 1 to this minus one come back suppressed. */
+  LOGROS_DISCLOSURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   /** GraphiQL at /graphql; defaults to on outside production. */
   GRAPHIQL: bool.optional(),
   /** Share of rejected rows above which an import run fails and changes nothing. */
