@@ -33,6 +33,7 @@ export function registerCruce(program: Command) {
               )
             : null;
         const started = Date.now();
+        let barStarted = false;
         let run;
         try {
           run = await cruce.runLocalFile(
@@ -41,7 +42,10 @@ export function registerCruce(program: Command) {
             file,
             (done, total) => {
               if (!bar) return;
-              if (done === 0 || !bar.getTotal()) bar.start(total, 0, { rate: 0 });
+              if (!barStarted) {
+                bar.start(total, 0, { rate: 0 });
+                barStarted = true;
+              }
               bar.update(done, { rate: Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) });
             },
           );
