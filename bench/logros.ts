@@ -48,7 +48,8 @@ async function main() {
   const u = new URL(TEST_PG_ADMIN_URL);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const db = createPostgresDatabase({ url, poolMax: 4 });
+  // One connection: the generator builds temporary tables that later statements read.
+  const db = createPostgresDatabase({ url, poolMax: 1 });
   try {
     await db.migrate();
     const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: url });
