@@ -2,6 +2,19 @@ import { bigint, char, index, integer, jsonb, pgTable, primaryKey, real, text, t
 import { importStateEnum, issueSeverityEnum, sourceEnum } from './enums';
 
 /**
+ * The archive of received files: one row per file kept in ARCHIVE_DIR (content-addressed by its
+ * SHA-256, src/archive). The archived file is the provenance of its records' raw lines: a source
+ * record stores where its line is (run, line, byte offset and length), not a copy.
+ */
+export const archiveFiles = pgTable('archive_files', {
+  sha256: char('sha256', { length: 64 }).primaryKey(),
+  bytes: bigint('bytes', { mode: 'number' }).notNull(),
+  storedAt: timestamp('stored_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Last time `juntos-hub archive verify` found the file intact. */
+  verifiedAt: timestamp('verified_at', { withTimezone: true }),
+});
+
+/**
  * An import run is a durable state machine: PostgreSQL holds its state and counters; Redis only
  * delivers the job that advances it. The SHA-256 of the file bytes is unique, so re-submitting the
  * same file (even concurrently) finds the existing run instead of creating a second one.

@@ -69,8 +69,14 @@ export const sourceRecords = pgTable(
     lineNo: integer('line_no').notNull(),
     sourceKey: text('source_key').notNull(),
     contentHash: bytea('content_hash').notNull(),
-    /** The physical line(s) as decoded from the file. */
-    raw: text('raw').notNull(),
+    /**
+     * Where the record's physical line(s) are in the run's archived file (archive_files, by the
+     * run's SHA-256): the raw line is read from there, verified, instead of being copied here.
+     */
+    byteOffset: bigint('byte_offset', { mode: 'number' }),
+    byteLength: integer('byte_length'),
+    /** Records imported before the archive existed keep their copy of the line; new records leave it null. */
+    raw: text('raw'),
     /** The connector's normalized record (connectors/types.ts NormalizedRecord). */
     normalized: jsonb('normalized').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -17,6 +17,7 @@ import {
   ReconciliationRunService,
   survivorshipOf,
 } from './reconciliation';
+import { ArchiveService, ArchiveStore, archiveDir } from './archive';
 import { ReviewRepository, LinksExportRepository, ReviewService, LinksExportService } from './stewardship';
 import { CruceRepository, CruceService, type CruceFactSource } from './cruce';
 import { LogroExportRepository, LogroExportService, LogroReportRepository, LogroReportService, LogroRepository, LogroService, OfferSupply } from './logros';
@@ -63,6 +64,8 @@ export function createApp(deps: AppDeps) {
     logroReports: new LogroReportRepository(db),
     logroExports: new LogroExportRepository(db, auditWriter),
   };
+  // Every received file, unchanged, content-addressed: the provenance of the records' raw lines.
+  const archive = new ArchiveService(db, new ArchiveStore(archiveDir(config)));
   const reference = new ReferenceService(repositories.reference);
   const registry = new RegistryService(repositories.persons, repositories.households, config);
   const audit = new AuditService(repositories.audit, registry, config);
@@ -86,7 +89,7 @@ export function createApp(deps: AppDeps) {
     { afterDone: async (run) => void (await logros.requestAfterReconciliation(run.id)) },
   );
   // Every applied import starts a reconciliation of what it added or changed.
-  const imports = new ImportService(repositories.imports, reference, queue, config, logger.child({ component: 'imports' }), clock, {
+  const imports = new ImportService(repositories.imports, reference, queue, config, logger.child({ component: 'imports' }), clock, archive, {
     afterApplied: async (run) => void (await reconciliation.requestRun('import', run.id)),
   });
   const linksExport = new LinksExportService(repositories.linksExports, queue, config, logger.child({ component: 'links-export' }), clock);
@@ -106,6 +109,7 @@ export function createApp(deps: AppDeps) {
   );
   const services = {
     registry,
+    archive,
     reference,
     reconciliation,
     imports,

@@ -11,6 +11,7 @@ import { registerSchedule } from './commands/schedule';
 import { registerReconcile } from './commands/reconcile';
 import { registerLinks } from './commands/links';
 import { registerCruce } from './commands/cruce';
+import { registerArchive } from './commands/archive';
 import { CliError } from './runtime';
 
 // `juntos-hub runs | head`: the reader closing the pipe is not an error.
@@ -37,6 +38,7 @@ registerSchedule(program);
 registerReconcile(program);
 registerLinks(program);
 registerCruce(program);
+registerArchive(program);
 
 try {
   await program.parseAsync(process.argv);

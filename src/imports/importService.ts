@@ -1,7 +1,9 @@
 import { basename, resolve, sep } from 'node:path';
 import { open, realpath, stat } from 'node:fs/promises';
-import { FileFormatError, detectSource, emptyParseStats, getConnector, type FileInspection, type ParseStats } from '../../connectors';
-import { inspectFile, parseFile } from './registryFiles';
+import { FileFormatError, detectSource, emptyParseStats, getConnector, parseChunks, type FileInspection, type ParseStats } from '../../connectors';
+import { fileChunks, inspectFile } from './registryFiles';
+import { LineIndex } from './lineIndex';
+import type { ArchiveService } from '../archive';
 import type { SourceName, Clock, TerritoryScope } from '../kernel';
 import type { Config } from '../platform/config';
 import { AppError } from '../kernel';
@@ -85,6 +87,8 @@ export class ImportService {
     private readonly config: Pick<Config, 'IMPORT_MAX_ERROR_RATE' | 'IMPORT_MAX_DISAPPEARED_RATE' | 'IMPORT_CHUNK_SIZE' | 'INBOX_DIR' | 'API_MAX_PAGE_SIZE'>,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    /** Every received file is kept there, unchanged: the provenance of its records' raw lines. */
+    private readonly archive: ArchiveService,
     private readonly hooks: ImportHooks = {},
   ) {}
 
@@ -105,6 +109,16 @@ export class ImportService {
       throw new AppError('INVALID_FILE', 'Could not recognize the registry this file comes from; pass the source explicitly.', { reason: 'UNKNOWN_SOURCE' });
     }
     return { path: abs, info, source: chosen };
+  }
+
+  private async archiveFile(path: string, sha256: string, bytes: number): Promise<void> {
+    try {
+      await this.archive.archive(path, sha256, bytes);
+    } catch (e) {
+      // The file changed while it was copied: the same verdict as a changed file at staging.
+      if (e instanceof AppError && e.code === 'ARCHIVE_CORRUPT') throw new FileFormatError('FILE_CHANGED', e.message);
+      throw e;
+    }
   }
 
   /** Only files inside INBOX_DIR may be imported through the API (no path traversal). */
@@ -132,6 +146,8 @@ export class ImportService {
    */
   async submit(path: string, opts: { source?: SourceName; requestedBy?: string | null } = {}): Promise<{ run: ImportRunRow; created: boolean }> {
     const { path: abs, info, source } = await this.inspect(path, opts.source);
+    // Archived before the run exists: a run always has its file in the archive.
+    await this.archive.archive(abs, info.sha256, info.bytes);
     const { run, created } = await this.repo.createOrGetRun({
       source,
       fileName: basename(abs),
@@ -323,6 +339,8 @@ export class ImportService {
     if (info.sha256 !== run.sha256) {
       throw new FileFormatError('FILE_CHANGED', 'The file at the run’s path no longer has the bytes that were submitted (SHA-256 differs).');
     }
+    // A run submitted before the archive existed (or whose archived copy was lost) is archived now.
+    await this.archiveFile(run.filePath, run.sha256, run.fileBytes);
     let lastProgress = Date.now();
     const staged = await this.stageFile(
       stagingTable(run.id),
@@ -385,11 +403,15 @@ export class ImportService {
     const stats: ParseStats = emptyParseStats();
     const ctx = { fileName, today: this.clock.now().toISOString().slice(0, 10), municipalities: await this.reference.municipalityCodes(), stats };
     let bytesRead = 0;
-    const rows = parseFile(path, getConnector(source), ctx, { encoding: info.encoding, onProgress: (b) => void (bytesRead = b) });
+    // The bytes pass through a line index on their way to the decoder: each record is staged with
+    // where its line is in the file (its raw line is then read from the archive, not copied).
+    const index = new LineIndex();
+    const rows = parseChunks(index.tee(fileChunks(path)), getConnector(source), ctx, { encoding: info.encoding, onProgress: (b) => void (bytesRead = b) });
     // A dry run keeps no row errors: it reports them counted (the tally), like a run's error summary.
     const { staged, counters, keys, tally } = stageRows(
       runId ?? 0,
       rows,
+      index,
       async (text) => {
         if (runId !== null)
           await this.repo.copyRowErrors(

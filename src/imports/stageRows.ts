@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { NormalizedRecord, RowIssue, RowResult } from '../../connectors/types';
 import { copyText, CopyBatcher, CopyBuffer } from '../platform/db/copyText';
-import { COLUMNS_AFTER_KEY, RECORD_SEGMENTS } from './stagingSpec';
+import type { ByteRange, LineIndex } from './lineIndex';
+import { COLUMNS_AFTER_KEY, COLUMNS_BEFORE_RECORD, RECORD_SEGMENTS } from './stagingSpec';
 
 export interface StageCounters {
   rowsTotal: number;
@@ -84,13 +85,13 @@ type Part = Record<string, string | number | null | undefined>;
 
 /**
  * One staged row in COPY text format, in the order of STAGING_COLUMNS (stagingSpec.ts): the record's
- * key, digest, raw line and normalized JSON (for source_records), then the typed columns the
+ * key, digest, where its line is in the file and normalized JSON (for source_records), then the typed columns the
  * set-based apply reads without touching JSON. The JSON is written here rather than by
  * JSON.stringify, and the digest taken over the typed columns (see `digest`): together they cost a
  * third of JSON.stringify + MD5 of its text. Equal records give equal text, so an unchanged record
  * is recognized by its digest alone.
  */
-export function stagedLine(ord: number, line: number, lines: number, raw: string, r: NormalizedRecord): string {
+export function stagedLine(ord: number, line: number, lines: number, at: ByteRange, r: NormalizedRecord): string {
   const e = new Encoder();
   let json = `{"sourceKey":${e.json(r.sourceKey)}`;
   const key = e.copy;
@@ -130,7 +131,7 @@ export function stagedLine(ord: number, line: number, lines: number, raw: string
   // The typed columns hold every field of the record but the key (equal by construction) and the
   // extras: their digest is the record's content digest, over a third of the JSON's length.
   const hash = digest(`${cols}\t${extra}`);
-  return `${ord}\t${line}\t${lines}\t${key}\t\\\\x${hash}\t${copyText(raw)}\t${e.escaped ? copyText(json) : json}${cols}\n`;
+  return `${ord}\t${line}\t${lines}\t${key}\t\\\\x${hash}\t${at.offset}\t${at.length}\t${e.escaped ? copyText(json) : json}${cols}\n`;
 }
 
 /**
@@ -227,7 +228,7 @@ export function rejectedLine(line: number, lines: number, sourceKey: string): st
 
 /** Marks a staged rejected row whose key is only possible (`record` column): held back, not kept. */
 export const POSSIBLE_KEY_MARK = 'possible';
-const POSSIBLE_TAIL = `\t${N}\t${N}\t${POSSIBLE_KEY_MARK}` + `\t${N}`.repeat(COLUMNS_AFTER_KEY - 3) + '\n';
+const POSSIBLE_TAIL = `\t${N}`.repeat(COLUMNS_BEFORE_RECORD) + `\t${POSSIBLE_KEY_MARK}` + `\t${N}`.repeat(COLUMNS_AFTER_KEY - COLUMNS_BEFORE_RECORD - 1) + '\n';
 
 /** A rejected row whose key was guessed (RowResult.possibleKey): its record is held back from disappearing. */
 export function possibleKeyLine(line: number, lines: number, sourceKey: string): string {
@@ -259,6 +260,8 @@ export class IssueTally {
 export function stageRows(
   runId: number,
   rows: AsyncIterable<RowResult>,
+  /** Byte positions of the file's lines (fed by the bytes the parser reads). */
+  index: LineIndex,
   flushIssues: (copyText: string) => Promise<void>,
   onRow?: (c: StageCounters) => void | Promise<void>,
 ): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter; tally: IssueTally } {
@@ -298,7 +301,7 @@ export function stageRows(
         if (r.record.sisben) p.sisben++;
         if (r.record.affiliation) p.affiliation++;
         if (r.record.victim) p.victim++;
-        full = batch.push(stagedLine(ord++, r.line, lines, r.raw, r.record));
+        full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record));
       } else {
         counters.rowsRejected++;
         counters.rejectedLines += lines;

@@ -96,7 +96,9 @@ export const RECORD_SEGMENTS: readonly Segment[] = [
 /**
  * Bookkeeping first: the loaded row's order number (null for a rejected row, which is staged only
  * so that its record is not counted as disappeared), its physical line(s), the record's key and
- * content digest, the raw line and the normalized JSON (kept as the record's version).
+ * content digest, where its line is in the file (byte offset and length: the archived file is the
+ * raw line's provenance, src/archive) and the normalized JSON (kept as the record's version). For a
+ * rejected row `record` is null, or POSSIBLE_KEY_MARK when its key was only guessed (stageRows.ts).
  */
 const HEAD_COLUMNS = [
   { column: 'ord', type: 'integer' },
@@ -104,7 +106,8 @@ const HEAD_COLUMNS = [
   { column: 'lines', type: 'integer not null' },
   { column: 'source_key', type: 'text not null' },
   { column: 'content_hash', type: 'bytea' },
-  { column: 'raw', type: 'text' },
+  { column: 'byte_offset', type: 'bigint' },
+  { column: 'byte_length', type: 'integer' },
   { column: 'record', type: 'text' },
 ] as const;
 
@@ -120,3 +123,6 @@ export const STAGING_DDL = [...HEAD_COLUMNS, ...recordColumns].map((c) => `${c.c
 
 /** Columns after `source_key` (what a rejected row leaves NULL). */
 export const COLUMNS_AFTER_KEY = STAGING_COLUMNS.length - HEAD_COLUMNS.findIndex((c) => c.column === 'source_key') - 1;
+
+/** Columns between `source_key` and `record` (what a possible-key row leaves NULL before its mark). */
+export const COLUMNS_BEFORE_RECORD = HEAD_COLUMNS.findIndex((c) => c.column === 'record') - HEAD_COLUMNS.findIndex((c) => c.column === 'source_key') - 1;

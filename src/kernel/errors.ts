@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   'SERVICE_UNAVAILABLE',
   'RATE_LIMITED',
   'TIMEOUT',
+  /** A record's raw line lives in an archived file that is gone (restore the archive from its backup). */
+  'ARCHIVE_MISSING',
+  /** An archived file no longer hashes to the SHA-256 it was received with. */
+  'ARCHIVE_CORRUPT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -14,10 +14,16 @@ export interface SourceRecordView {
   sourceEntityId: number;
   sourceKey: string;
   lineNo: number;
-  raw: string;
+  /** Only for records imported before the archive existed; otherwise the line is read from the archive. */
+  raw: string | null;
   normalized: unknown;
   importRunId: number;
   fileName: string;
+  /** The run's file in the archive, its encoding, and where the record's line is in it. */
+  sha256: string;
+  encoding: string | null;
+  byteOffset: number | null;
+  byteLength: number | null;
   entityStatus: 'active' | 'vanished';
   createdAt: Date;
 }
@@ -34,6 +40,10 @@ export const SOURCE_RECORD_VIEW = {
   normalized: sourceRecords.normalized,
   importRunId: sourceRecords.importRunId,
   fileName: importRuns.fileName,
+  sha256: importRuns.sha256,
+  encoding: importRuns.encoding,
+  byteOffset: sourceRecords.byteOffset,
+  byteLength: sourceRecords.byteLength,
   entityStatus: sourceEntities.status,
   createdAt: sourceRecords.createdAt,
 };

@@ -12,6 +12,7 @@ import {
   IdentifierResolver,
   PersonResolver,
   SisbenClassificationResolver,
+  SourceRecordResolver,
   VictimRegistrationResolver,
 } from './graphql/personResolver';
 import { MunicipalityResolver, ReferenceResolver } from './graphql/referenceResolver';
@@ -47,6 +48,7 @@ export const registryResolvers = [
   RegistryResolver,
   PersonResolver,
   GoldenValueResolver,
+  SourceRecordResolver,
   IdentifierResolver,
   AffiliationResolver,
   SisbenClassificationResolver,

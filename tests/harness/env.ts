@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS_FOLDER } from '../../src/platform/db/migrations';
 
@@ -7,6 +8,11 @@ import { MIGRATIONS_FOLDER } from '../../src/platform/db/migrations';
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_DB_PREFIX = 'juntos_t_';
+/**
+ * The archive of received files the tests share (content-addressed, so sharing is safe), outside the
+ * repository; a test about the archive itself gives its hub a directory of its own.
+ */
+export const TEST_ARCHIVE_DIR = process.env.TEST_ARCHIVE_DIR ?? join(tmpdir(), 'juntos-test-archive');
 export const TEMPLATE_PREFIX = 'juntos_tpl_';
 
 /** The template is named after the migrations it holds, so concurrent runs share it and a change rebuilds it. */

@@ -30,6 +30,7 @@ import type { Database } from '../../src/platform/db';
 import { createLogger, type Logger } from '../../src/platform/logger';
 import { generateFile, type Expected, type GenerateOptions } from '../../src/synthetic';
 import { createTestDatabase, type TestDatabase } from './database';
+import { TEST_ARCHIVE_DIR } from './env';
 
 export interface GqlResponse<T = any> {
   status: number;
@@ -39,7 +40,7 @@ export interface GqlResponse<T = any> {
 
 /** The configuration of a test: NODE_ENV=test, silent logs, then the overrides. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://unused', ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://unused', ARCHIVE_DIR: TEST_ARCHIVE_DIR, ...overrides });
 }
 
 /**

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** The archive of received files (content-addressed by SHA-256; back it up with the database). Unset: DATA_DIR/archive. */
+  ARCHIVE_DIR: z.string().min(1).optional(),
   INBOX_DIR: z.string().min(1).default('inbox'),
   EXPORT_DIR: z.string().min(1).default('exports'),
   /** Unset: `info` for long-running processes (serve, worker), `warn` for one-shot CLI commands. */

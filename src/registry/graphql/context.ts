@@ -1,3 +1,4 @@
+import type { ArchiveService } from '../../archive';
 import type { RequestContext } from '../../graphql/shared';
 import type { ReferenceService } from '../referenceService';
 import type { RegistryService } from '../registryService';
@@ -5,7 +6,7 @@ import type { RegistryLoaders } from './loaders';
 
 /** What the registry's resolvers use of a request: its services and loaders. */
 export interface RegistryContext extends RequestContext {
-  services: { registry: RegistryService; reference: ReferenceService };
+  services: { registry: RegistryService; reference: ReferenceService; archive: ArchiveService };
   /** Per-request loaders with the caller's territory scope baked in: resolve persons only through them. */
   loaders: RegistryLoaders;
 }

@@ -111,6 +111,9 @@ export const toSourceRecord = (r: SourceRecordView): SourceRecord => ({
   importedAt: r.createdAt,
   sourceKey: r.sourceKey,
   normalized: r.normalized,
-  raw: r.raw,
+  rawAt:
+    r.raw !== null || r.byteOffset === null || r.byteLength === null
+      ? { copy: r.raw ?? '' }
+      : { archived: { sha256: r.sha256, encoding: r.encoding, offset: r.byteOffset, length: r.byteLength } },
   personId: r.personId,
 });

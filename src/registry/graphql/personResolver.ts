@@ -202,3 +202,16 @@ export class HouseholdMemberResolver {
     return sourceRecordOf(m.sourceRecordId, ctx);
   }
 }
+
+@Resolver(() => SourceRecord)
+export class SourceRecordResolver {
+  /**
+   * Read from the archived file of the record's run (verified against its SHA-256), not from a
+   * copy: ARCHIVE_MISSING or ARCHIVE_CORRUPT when the archive cannot give it back.
+   */
+  @FieldResolver(() => String, { description: 'The row exactly as decoded from the file (read from the archive of received files).' })
+  @Sensitive('raw')
+  async raw(@Root() r: SourceRecord, @Ctx() ctx: RegistryContext): Promise<string> {
+    return 'copy' in r.rawAt ? r.rawAt.copy : ctx.services.archive.rawLine(r.rawAt.archived);
+  }
+}

@@ -1,5 +1,9 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { RecordStatus, Source, DateTimeScalar, JSONScalar, PersonalType, Sensitive } from '../../graphql/shared';
+import type { LineLocation } from '../../archive';
+
+/** A record's raw line: a legacy copy (records imported before the archive existed), or its place in the archive. */
+export type RawLineSource = { copy: string } | { archived: LineLocation };
 
 @ObjectType({ description: 'An imported row: where a value came from (provenance).' })
 @PersonalType<SourceRecord>({ auditSubject: (r) => ({ subjectType: 'source_record', subjectId: r.id, personId: r.personId }) })
@@ -40,9 +44,8 @@ export class SourceRecord {
   @Sensitive('raw')
   normalized!: unknown;
 
-  @Field(() => String, { description: 'The row exactly as decoded from the file.' })
-  @Sensitive('raw')
-  raw!: string;
+  /** Where the raw line is (resolved by SourceRecordResolver.raw from the archive); not a field. */
+  rawAt!: RawLineSource;
 
   personId!: number | null;
 }

@@ -15,6 +15,7 @@
 import { InlineJobQueue } from '../../../jobs/drivers/inline';
 import { createApp } from '../../../src/app';
 import { loadConfig } from '../../../src/platform/config';
+import { TEST_ARCHIVE_DIR } from '../env';
 import { createPostgresDatabase } from '../../../src/platform/db/postgres';
 import { createLogger } from '../../../src/platform/logger';
 
@@ -61,7 +62,7 @@ db.copyFrom = (table, columns, data) =>
     })(),
   );
 
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: args.url, IMPORT_CHUNK_SIZE: args.chunkSize });
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: args.url, IMPORT_CHUNK_SIZE: args.chunkSize, ARCHIVE_DIR: TEST_ARCHIVE_DIR });
 const logger = createLogger({ level: 'silent' });
 // The in-process driver without processors: whatever the run enqueues (its reconciliation) stays queued.
 const queue = new InlineJobQueue(logger);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { TEST_ARCHIVE_DIR } from '../../harness/env';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const CLI = join(ROOT, 'bin/juntos-hub.mjs');
@@ -23,6 +24,8 @@ function baseEnv(): Record<string, string> {
       continue;
     env[k] = v;
   }
+  // Received files are archived outside the data directories these tests choose (see TEST_ARCHIVE_DIR).
+  env.ARCHIVE_DIR ??= TEST_ARCHIVE_DIR;
   return env;
 }
 
