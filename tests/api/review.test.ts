@@ -100,7 +100,7 @@ describe('an item with both sides, decided over the API', () => {
     const byField = Object.fromEntries(item.comparison.fields.map((f: any) => [f.field, f]));
     expect(byField.birthDate).toMatchObject({ left: '1972-03-15', right: '1972-03-14' });
     expect(byField.surnames.left).toBe('MUÑOZ PEÑA');
-    expect(item.comparison.leftDocument).toEqual({ type: 'CC', number: '43876599' });
+    expect(item.comparison.leftDocument).toEqual({ type: 'CC', number: '4387659' });
     expect(item.comparison.rightDocument).toEqual({ type: 'CC', number: PEOPLE.A.doc });
     expect(item.comparison.leftRecord.source).toBe('RUAF');
     const reads = await t.db.rows<{ field: string }>(sql`select field from audit_events where request_id = 'review-read-1' and action = 'read'`);

@@ -136,15 +136,16 @@ export const SISBEN_HOUSEHOLDS: HouseholdSpec[] = [
 ];
 
 /**
- * RUAF rows: A exactly (deterministic link); A' and E' (another number, no second name, birth date
- * a day later: POSSIBLE_MATCH); C with a keying error in the number (probabilistic link); B exactly.
+ * RUAF rows: A exactly (deterministic link); A' and E' (a number with a digit dropped, no second
+ * name, birth date a day later: POSSIBLE_MATCH — another full-length number of the same type would be
+ * another person, the namesakes guard); C with a keying error in the number (probabilistic link); B exactly.
  */
 export const RUAF_ROWS: RuafRow[] = [
   { ...PEOPLE.A },
-  { ...PEOPLE.A, doc: '43876599', second: '', birth: '1972-03-15', administrator: 'EPS004' },
+  { ...PEOPLE.A, doc: '4387659', second: '', birth: '1972-03-15', administrator: 'EPS004' },
   { ...PEOPLE.C, doc: '1023456780', birth: '1995-06-22', administrator: 'EPS002', municipality: '76001' },
   { ...PEOPLE.B, administrator: 'EPS001' },
-  { ...PEOPLE.E, doc: '52111299', second: '', birth: '1980-07-08', administrator: 'EPS005', municipality: '11001' },
+  { ...PEOPLE.E, doc: '5211129', second: '', birth: '1980-07-08', administrator: 'EPS005', municipality: '11001' },
 ];
 
 export const KEYS = {
@@ -153,9 +154,9 @@ export const KEYS = {
   sisbenC: '760010000999-1-1',
   sisbenE: '110010000777-1-1',
   ruafA: 'CC:43876512:SALUD:EPS037',
-  ruafA2: 'CC:43876599:SALUD:EPS004',
+  ruafA2: 'CC:4387659:SALUD:EPS004',
   ruafC2: 'CC:1023456780:SALUD:EPS002',
-  ruafE2: 'CC:52111299:SALUD:EPS005',
+  ruafE2: 'CC:5211129:SALUD:EPS005',
 };
 
 /** Imports the small registry (the hub needs workers: each import's reconciliation runs too). */
