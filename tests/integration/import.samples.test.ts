@@ -124,14 +124,26 @@ describe('committed samples import end to end', () => {
         .sort((a, b) => (a.source_key < b.source_key ? -1 : 1));
       expect(entities).toEqual(want);
 
-      const records = await h.db.rows<{ line_no: number; raw: string; normalized: NormalizedRecord }>(
-        sql`select line_no, raw, normalized from source_records where import_run_id = ${run.id} order by line_no`,
+      const records = await h.db.rows<{
+        line_no: number;
+        raw: string | null;
+        normalized: NormalizedRecord;
+        sha256: string;
+        encoding: string | null;
+        byte_offset: number;
+        byte_length: number;
+      }>(
+        sql`select r.line_no, r.raw, r.normalized, u.sha256, u.encoding, r.byte_offset::int as byte_offset, r.byte_length
+          from source_records r join import_runs u on u.id = r.import_run_id where r.import_run_id = ${run.id} order by r.line_no`,
       );
       expect(records.map((r) => r.line_no)).toEqual(expected.loaded.map((l) => l.line));
       for (const [i, r] of records.entries()) {
         // The stored version is the connector's record, field for field (JSON null for absent values).
         expect(r.normalized).toEqual(JSON.parse(JSON.stringify(expected.loaded[i].record)));
-        expect(r.raw).toBe((expected.rows.find((x) => x.line === r.line_no) as RowResult).raw);
+        // The raw line is not copied: the record points into the archived file, which gives it back.
+        expect(r.raw).toBeNull();
+        const line = await h.app.services.archive.rawLine({ sha256: r.sha256, encoding: r.encoding, offset: r.byte_offset, length: r.byte_length });
+        expect(line).toBe((expected.rows.find((x) => x.line === r.line_no) as RowResult).raw);
       }
 
       const [facts] = await h.db.rows<Record<string, number>>(sql`select
