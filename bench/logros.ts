@@ -48,10 +48,13 @@ async function main() {
   const u = new URL(TEST_PG_ADMIN_URL);
   u.pathname = `/${name}`;
   const url = u.toString();
-  // One connection: the generator builds temporary tables that later statements read.
+  // Migrations need two connections (one holds the advisory lock); the bench then uses one, because
+  // the generator builds temporary tables that later statements read.
+  const migrator = createPostgresDatabase({ url, poolMax: 2 });
+  await migrator.migrate();
+  await migrator.close();
   const db = createPostgresDatabase({ url, poolMax: 1 });
   try {
-    await db.migrate();
     const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: url });
     const logger = createLogger({ level: 'silent' });
     const app = createApp({ config, db, logger, queue: new InlineJobQueue(logger) });
