@@ -92,7 +92,8 @@ export const importRunSummarySchema = z
     /** Active records whose row in this extract was rejected: kept at their previous version. */
     keptRejected: count,
     /** Records held back from disappearing because unreadable rows might be theirs. */
-    heldBack: heldBackSchema,
+    // null when the run failed before the disappearance step (nothing was held back or retired).
+    heldBack: heldBackSchema.nullable(),
     /** The source's first snapshot was bulk-loaded. */
     bulkLoad: z.boolean(),
     timings: importTimingsSchema,

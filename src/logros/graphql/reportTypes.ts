@@ -1,3 +1,4 @@
+import { Sensitive } from '../../graphql/shared';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AffiliationState, SisbenGroup } from '../../graphql/shared';
 import { LogroStateEnum } from './logroTypes';
@@ -38,7 +39,9 @@ export class ReportTerritory {
   @Field(() => String, { description: 'DANE code.' })
   code!: string;
 
+  // A DIVIPOLA department or municipality name, not a person's.
   @Field(() => String)
+  @Sensitive('public')
   name!: string;
 }
 
