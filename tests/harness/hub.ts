@@ -40,7 +40,16 @@ export interface GqlResponse<T = any> {
 
 /** The configuration of a test: NODE_ENV=test, silent logs, then the overrides. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://unused', ARCHIVE_DIR: TEST_ARCHIVE_DIR, ...overrides });
+  // Tests send many requests in seconds as one client: their bucket holds a minute's allowance (the
+  // burst cap is capped by the per-minute rate), unless a test sets API_RATE_BURST to test the cap.
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgres://unused',
+    ARCHIVE_DIR: TEST_ARCHIVE_DIR,
+    API_RATE_BURST: '100000000',
+    ...overrides,
+  });
 }
 
 /**

@@ -80,8 +80,11 @@ describe('encodings', () => {
       disappeared: 0,
       unchanged: 30,
     });
-    const [raw] = await h.db.rows<{ r: string }>(sql`select raw as r from source_records where import_run_id = ${first.id} and line_no = 2`);
-    // The raw line is kept as decoded from the file (NFD here); the normalized values are NFC.
-    expect(raw.r).toContain(nfd[0]);
+    const [at] = await h.db.rows<{ sha256: string; encoding: string | null; offset: number; length: number }>(
+      sql`select u.sha256, u.encoding, r.byte_offset::int as "offset", r.byte_length as "length"
+        from source_records r join import_runs u on u.id = r.import_run_id where r.import_run_id = ${first.id} and r.line_no = 2`,
+    );
+    // The raw line, read back from the archived file, is as the file spelled it (NFD here); the normalized values are NFC.
+    expect(await h.app.services.archive.rawLine(at)).toContain(nfd[0]);
   });
 });
