@@ -128,7 +128,7 @@ describe('SIGKILL at random points of an import, then restart', () => {
     // Nothing left behind: no staging table, no run unfinished.
     const [left] = await crash.db.rows<{ n: number }>(sql`select count(*)::int as n from pg_class where relname like 'import\\_staging\\_%'`);
     expect(left.n).toBe(0);
-  });
+  }, 300_000); // several child processes killed and restarted: minutes on a shared CI machine
 
   it('a resumed run finishes from where PostgreSQL says it stopped, even when its staging table was emptied', async () => {
     // An unlogged staging table is emptied when PostgreSQL restarts after a crash: simulated by
