@@ -8,22 +8,42 @@
  *
  * Connectors never open files: src/imports/registryFiles.ts does (inspectFile, parseFile, loadLayout).
  */
-import type { Connector } from './types';
-import type { SourceName } from '../src/kernel';
+import type { Connector, NormalizedRecord } from './types';
+import type { PersonSourceName, SourceName, TableSourceName } from '../src/kernel';
 import { createSisbenConnector } from './sisben';
 import { createBduaConnector } from './bdua';
 import { createRuafConnector } from './ruaf';
 import { createRuvConnector } from './ruv';
+import { createSisbenHogaresConnector, type SisbenHogarRecord } from './sisben-hogares';
+import { createOfertaConnector, type OfferRecord } from './oferta';
 
-export const CONNECTORS: Readonly<Record<SourceName, Connector>> = {
+/** Person sources: one person per record (NormalizedRecord), reconciled into the registry. */
+export const CONNECTORS: Readonly<Record<PersonSourceName, Connector>> = {
   sisben: createSisbenConnector(),
   bdua: createBduaConnector(),
   ruaf: createRuafConnector(),
   ruv: createRuvConnector(),
 };
 
-export function getConnector(source: SourceName): Connector {
-  const c = CONNECTORS[source];
+/** The record type of each table source (src/kernel/sources.ts). */
+export interface TableRecords {
+  sisben_hogares: SisbenHogarRecord;
+  oferta: OfferRecord;
+}
+
+/** Table sources: records that are not persons, imported into typed tables of their own. */
+export const TABLE_CONNECTORS: { readonly [S in TableSourceName]: Connector<TableRecords[S]> } = {
+  sisben_hogares: createSisbenHogaresConnector(),
+  oferta: createOfertaConnector(),
+};
+
+const ALL: Readonly<Record<SourceName, Connector<unknown>>> = { ...CONNECTORS, ...TABLE_CONNECTORS };
+
+export function getConnector(source: PersonSourceName): Connector;
+export function getConnector<S extends TableSourceName>(source: S): Connector<TableRecords[S]>;
+export function getConnector(source: SourceName): Connector<NormalizedRecord | TableRecords[TableSourceName]>;
+export function getConnector(source: SourceName): Connector<unknown> {
+  const c = ALL[source];
   if (!c) throw new Error(`Unknown source: ${String(source)}`);
   return c;
 }
@@ -38,7 +58,7 @@ export const MIN_DETECT_CONFIDENCE = 0.3;
  */
 export function detectSource(fileName: string, headLines: readonly string[]): { source: SourceName; confidence: number } | null {
   let best: { source: SourceName; confidence: number } | null = null;
-  for (const c of Object.values(CONNECTORS)) {
+  for (const c of Object.values(ALL)) {
     const confidence = Math.round(c.detect(fileName, headLines) * 100) / 100;
     if (confidence > (best?.confidence ?? 0)) best = { source: c.source, confidence };
   }
@@ -53,3 +73,5 @@ export { createSisbenConnector } from './sisben';
 export { createBduaConnector, regimeFromFileName } from './bdua';
 export { createRuafConnector, chooseRuafLayout, RUAF_LAYOUTS } from './ruaf';
 export { createRuvConnector, eventCode } from './ruv';
+export { createSisbenHogaresConnector, SISBEN_HOGARES_LAYOUT, type SisbenHogarRecord } from './sisben-hogares';
+export { createOfertaConnector, OFERTA_LAYOUT, parseLogros, parsePlaces, type OfferRecord } from './oferta';

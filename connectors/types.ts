@@ -94,8 +94,9 @@ export interface NormalizedRecord {
   extra?: Record<string, string | null>;
 }
 
-export type RowResult =
-  | { ok: true; line: number; raw: string; record: NormalizedRecord; warnings: RowIssue[] }
+/** One parsed record; `R` is the record type of the connector (person sources: NormalizedRecord). */
+export type RowResult<R = NormalizedRecord> =
+  | { ok: true; line: number; raw: string; record: R; warnings: RowIssue[] }
   | {
       ok: false;
       line: number;
@@ -155,7 +156,7 @@ export interface ParseContext {
   stats?: ParseStats;
 }
 
-export interface Connector {
+export interface Connector<R = NormalizedRecord> {
   readonly source: SourceName;
   readonly label: string;
   /**
@@ -168,5 +169,5 @@ export interface Connector {
    * NFC-normalized by the shared reader, after splitting, so a repair never crosses a delimiter) and
    * yields one result per record, in file order. Throws FileFormatError for structural problems.
    */
-  parse(text: AsyncIterable<string>, ctx: ParseContext): AsyncGenerator<RowResult, void, undefined>;
+  parse(text: AsyncIterable<string>, ctx: ParseContext): AsyncGenerator<RowResult<R>, void, undefined>;
 }

@@ -8,7 +8,15 @@ export const inboxSchedulerId = (source: SourceName) => `inbox-scan-${source}`;
 
 type ScheduleConfig = Pick<
   Config,
-  'INBOX_SCAN_CRON' | 'INBOX_SCAN_CRON_SISBEN' | 'INBOX_SCAN_CRON_BDUA' | 'INBOX_SCAN_CRON_RUAF' | 'INBOX_SCAN_CRON_RUV' | 'SCHEDULE_TZ' | 'SWEEP_INTERVAL_MS'
+  | 'INBOX_SCAN_CRON'
+  | 'INBOX_SCAN_CRON_SISBEN'
+  | 'INBOX_SCAN_CRON_BDUA'
+  | 'INBOX_SCAN_CRON_RUAF'
+  | 'INBOX_SCAN_CRON_RUV'
+  | 'INBOX_SCAN_CRON_SISBEN_HOGARES'
+  | 'INBOX_SCAN_CRON_OFERTA'
+  | 'SCHEDULE_TZ'
+  | 'SWEEP_INTERVAL_MS'
 >;
 
 const PER_SOURCE = {
@@ -16,6 +24,8 @@ const PER_SOURCE = {
   bdua: 'INBOX_SCAN_CRON_BDUA',
   ruaf: 'INBOX_SCAN_CRON_RUAF',
   ruv: 'INBOX_SCAN_CRON_RUV',
+  sisben_hogares: 'INBOX_SCAN_CRON_SISBEN_HOGARES',
+  oferta: 'INBOX_SCAN_CRON_OFERTA',
 } as const satisfies Record<SourceName, keyof ScheduleConfig>;
 
 /**

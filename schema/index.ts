@@ -2,6 +2,7 @@ export * from './enums';
 export * from './reference';
 export * from './registry';
 export * from './sources';
+export * from './tableSources';
 export * from './imports';
 export * from './reconciliation';
 export * from './security';

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './kernel';
+import { isTableSource, systemClock, type Clock } from './kernel';
 import type { Config } from './platform/config';
 import { AuditWriter, type Database } from './platform/db';
 import type { Logger } from './platform/logger';
@@ -90,7 +90,8 @@ export function createApp(deps: AppDeps) {
   );
   // Every applied import starts a reconciliation of what it added or changed.
   const imports = new ImportService(repositories.imports, reference, queue, config, logger.child({ component: 'imports' }), clock, archive, {
-    afterApplied: async (run) => void (await reconciliation.requestRun('import', run.id)),
+    // Table sources (hogares, oferta) hold no persons: nothing for reconciliation to link.
+    afterApplied: async (run) => void (isTableSource(run.source) ? undefined : await reconciliation.requestRun('import', run.id)),
   });
   const linksExport = new LinksExportService(repositories.linksExports, queue, config, logger.child({ component: 'links-export' }), clock);
   // The cruce: an agency's list answered against the registry with the engine's rules and index.

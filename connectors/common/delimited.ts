@@ -2,17 +2,17 @@
  * The shared driver of every delimited-text connector: delimiter detection, header handling,
  * structural checks, then one mapped result per record, streaming.
  */
-import { FileFormatError, type ParseContext, type RowResult } from '../types';
+import { FileFormatError, type NormalizedRecord, type ParseContext, type RowResult } from '../types';
 import { RecordSplitter, splitLine, type RawRecord } from './reader';
 import { headerMatch, resolveColumns, type ColumnMap, type Layout } from './layout';
 import { errorRow } from './issues';
 
-export type RecordMapper = (rec: RawRecord) => RowResult;
+export type RecordMapper<R extends { sourceKey: string } = NormalizedRecord> = (rec: RawRecord) => RowResult<R>;
 
-export interface DelimitedSpec {
+export interface DelimitedSpec<R extends { sourceKey: string } = NormalizedRecord> {
   layout: Layout;
   /** Builds the per-file row mapper once the columns are known (throws FileFormatError to refuse the file). */
-  createMapper(columns: ColumnMap, ctx: ParseContext): RecordMapper;
+  createMapper(columns: ColumnMap, ctx: ParseContext): RecordMapper<R>;
 }
 
 /** How many first data records decide whether the whole file has the wrong structure. */
@@ -91,7 +91,11 @@ async function readHead(it: AsyncIterator<string>): Promise<{ head: string; done
  * Throws FileFormatError when the file as a whole does not fit the layout (no delimiter, missing
  * header columns, most of the first records with the wrong number of columns).
  */
-export async function* parseDelimited(text: AsyncIterable<string>, ctx: ParseContext, spec: DelimitedSpec): AsyncGenerator<RowResult, void, undefined> {
+export async function* parseDelimited<R extends { sourceKey: string } = NormalizedRecord>(
+  text: AsyncIterable<string>,
+  ctx: ParseContext,
+  spec: DelimitedSpec<R>,
+): AsyncGenerator<RowResult<R>, void, undefined> {
   const { layout } = spec;
   const it = text[Symbol.asyncIterator]();
   const { head, done } = await readHead(it);
@@ -114,7 +118,7 @@ export async function* parseDelimited(text: AsyncIterable<string>, ctx: ParseCon
   const splitter = new RecordSplitter({ delimiter });
   const stats = ctx.stats;
   let columns: ColumnMap | null = null;
-  let mapper: RecordMapper | null = null;
+  let mapper: RecordMapper<R> | null = null;
   let expected = 0;
   // The first records are held back until the structure check has seen enough of them.
   let pending: RawRecord[] | null = [];
@@ -155,10 +159,10 @@ export async function* parseDelimited(text: AsyncIterable<string>, ctx: ParseCon
     }
   };
 
-  const emitOne = (rec: RawRecord): RowResult => {
+  const emitOne = (rec: RawRecord): RowResult<R> => {
     if (stats) stats.records++;
     if (rec.malformed) {
-      return errorRow(
+      return errorRow<R>(
         rec.line,
         rec.raw,
         '(row)',
@@ -167,7 +171,7 @@ export async function* parseDelimited(text: AsyncIterable<string>, ctx: ParseCon
       );
     }
     if (!fitCount(rec.fields, expected)) {
-      const row = errorRow(rec.line, rec.raw, '(row)', 'WRONG_COLUMN_COUNT', `Expected ${expected} columns, found ${rec.fields.length}.`);
+      const row = errorRow<R>(rec.line, rec.raw, '(row)', 'WRONG_COLUMN_COUNT', `Expected ${expected} columns, found ${rec.fields.length}.`);
       const possibleKey = guessKey(rec);
       return possibleKey && !row.ok ? { ...row, possibleKey } : row;
     }

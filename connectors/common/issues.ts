@@ -30,10 +30,10 @@ export class RowIssues {
    * The row's result: an error row when anything was wrong, else the record with its warnings.
    * `sourceKey` (error rows only) is the key when the key fields themselves parsed cleanly.
    */
-  result(raw: string, record: NormalizedRecord | null, sourceKey?: string | null): RowResult {
+  result<R = NormalizedRecord>(raw: string, record: NoInfer<R> | null, sourceKey?: string | null): RowResult<R> {
     const warnings = this.warnings ?? [];
     if (this.errors !== null || record === null) {
-      const row: RowResult = { ok: false, line: this.line, raw, errors: this.errors ?? [], warnings };
+      const row: RowResult<R> = { ok: false, line: this.line, raw, errors: this.errors ?? [], warnings };
       if (sourceKey) row.sourceKey = sourceKey;
       return row;
     }
@@ -42,6 +42,6 @@ export class RowIssues {
 }
 
 /** An error row with a single issue. */
-export function errorRow(line: number, raw: string, field: string, code: string, message: string): RowResult {
+export function errorRow<R = NormalizedRecord>(line: number, raw: string, field: string, code: string, message: string): RowResult<R> {
   return { ok: false, line, raw, errors: [{ line, field, code, message, severity: 'error' }], warnings: [] };
 }

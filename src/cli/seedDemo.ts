@@ -8,7 +8,8 @@ import type { App } from '../app';
 /**
  * Fills an empty registry with a synthetic, realistic population so a new user can query at once:
  * the demo writes Sisbén IV, BDUA, RUAF and RUV files (real layouts and encodings; the same persons
- * across registries, with their spellings and documents) and runs them through the real pipeline —
+ * across registries, with their spellings and documents), the Sisbén IV hogares/viviendas file of
+ * the same households and a Mapa de Oferta Local, and runs them through the real pipeline —
  * import, reconciliation, golden records — exactly as agency files would go.
  */
 export async function seedDemo(
@@ -31,6 +32,10 @@ export async function seedDemo(
     { source: 'bdua', rows: Math.round(persons * 0.85) },
     { source: 'ruaf', rows: Math.round(persons * 0.6) },
     { source: 'ruv', rows: Math.round(persons * 0.12) },
+    // The dwelling and household conditions of the same Sisbén households (rows = persons of the
+    // Sisbén file, so the keys join), and the local offer of services in their municipalities.
+    { source: 'sisben_hogares', rows: persons },
+    { source: 'oferta', rows: Math.max(20, Math.round(opts.households / 12)) },
   ];
   // File names as the registries deliver them: BDUA's régimen comes from `…MS…` (subsidiado) in the name.
   const fileNames: Record<SourceName, string> = {
@@ -38,6 +43,8 @@ export async function seedDemo(
     bdua: 'DEMO-MS0031122024.TXT',
     ruaf: 'demo-ruaf.txt',
     ruv: 'VICTIMAS_202412.txt',
+    sisben_hogares: 'demo-sisben-hogares.csv',
+    oferta: 'demo-mapa-oferta-local.csv',
   };
   for (const { source, rows } of plan) {
     const out = join(dir, fileNames[source]);

@@ -99,7 +99,8 @@ export type PersonRefresher = (tx: Orm, personIds: readonly number[]) => Promise
 /** The import pipeline's database door: runs, row errors, staging and the set-based apply. */
 export class ImportRepository {
   constructor(
-    private readonly db: Database,
+    /** Public for the table sources' repository (tableSources/), which shares the runs and row errors. */
+    readonly db: Database,
     /**
      * Every change, disappearance or reappearance of a linked record rebuilds its person in the same
      * transaction: a person's golden record is always a function of its current records.

@@ -4,7 +4,7 @@ import { FileFormatError, detectSource, emptyParseStats, getConnector, parseChun
 import { fileChunks, inspectFile } from './registryFiles';
 import { LineIndex } from './lineIndex';
 import type { ArchiveService } from '../archive';
-import type { SourceName, Clock, TerritoryScope } from '../kernel';
+import { isTableSource, type SourceName, type Clock, type TerritoryScope, type PersonSourceName } from '../kernel';
 import type { Config } from '../platform/config';
 import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
@@ -13,6 +13,7 @@ import { FINISHED_STATES, UNFINISHED_STATES, dryRunStagingTable, stagingTable, t
 import type { ReferenceService } from '../registry';
 import { heldBackReasons, holdsAll, readRunSummary, type HeldBack, type ImportTimings, type LineAccounting, type Unreadable } from './runSummary';
 import { stageRows, type StageCounters } from './stageRows';
+import { TableImportRepository, TableImportService } from './tableSources';
 
 export interface ImportSummary {
   runId: number | null;
@@ -80,6 +81,9 @@ export interface ImportHooks {
  * skipped, the disappearance step commits together with the move to `applied`.
  */
 export class ImportService {
+  /** The table sources' staging and apply (src/imports/tableSources); runs and row errors are shared. */
+  private readonly tables: TableImportService;
+
   constructor(
     private readonly repo: ImportRepository,
     private readonly reference: ReferenceService,
@@ -90,7 +94,19 @@ export class ImportService {
     /** Every received file is kept there, unchanged: the provenance of its records' raw lines. */
     private readonly archive: ArchiveService,
     private readonly hooks: ImportHooks = {},
-  ) {}
+  ) {
+    this.tables = new TableImportService(
+      repo,
+      new TableImportRepository(repo.db),
+      reference,
+      {
+        verdict: (staged) => this.verdict(staged),
+        massDisappearance: (p) => this.massDisappearance(p),
+        disappearanceReason: (p) => this.disappearanceReason(p),
+      },
+      clock,
+    );
+  }
 
   /** Resolves the file and its source (given or detected), inspecting its bytes once. */
   private async inspect(path: string, source?: SourceName): Promise<{ path: string; info: FileInspection; source: SourceName }> {
@@ -263,9 +279,14 @@ export class ImportService {
       if (run.state === 'staged') {
         const earlier = await this.repo.earlierUnfinishedRun(run);
         if (earlier) throw new WaitForEarlierRunError(earlier.id);
-        await timed('apply', () => this.apply(run!, log, signal));
-        run = (await this.repo.findRun(runId))!;
-        if (run.state === 'staged') {
+        if (isTableSource(run.source)) {
+          await timed('apply', () => this.tables.apply(run!, log));
+          run = (await this.repo.findRun(runId))!;
+        } else {
+          await timed('apply', () => this.apply(run!, log, signal));
+          run = (await this.repo.findRun(runId))!;
+        }
+        if (run.state === 'staged' && !isTableSource(run.source)) {
           const { staged } = readRunSummary(run.summary);
           const { disappeared, keptRejected, heldBack } = await timed('disappear', () =>
             this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0, holdOf(staged?.unreadable)),
@@ -341,13 +362,19 @@ export class ImportService {
     }
     // A run submitted before the archive existed (or whose archived copy was lost) is archived now.
     await this.archiveFile(run.filePath, run.sha256, run.fileBytes);
+    if (isTableSource(run.source)) {
+      const { failed } = await timed('stage', () => this.tables.stage(run, info, Boolean(opts.resume)));
+      if (failed) await this.fail(run.id, failed.code, failed.reason, log);
+      else log.info('file staged');
+      return (await this.repo.findRun(run.id))!;
+    }
     let lastProgress = Date.now();
     const staged = await this.stageFile(
       stagingTable(run.id),
       run.id,
       run.filePath,
       run.fileName,
-      run.source,
+      run.source as PersonSourceName,
       info,
       timed,
       async (c, bytesRead) => {
@@ -393,7 +420,7 @@ export class ImportService {
     runId: number | null,
     path: string,
     fileName: string,
-    source: SourceName,
+    source: PersonSourceName,
     info: FileInspection,
     timed: <T>(phase: keyof ImportTimings, fn: () => Promise<T>) => Promise<T>,
     onProgress?: (c: StageCounters, bytesRead: number) => Promise<void>,
@@ -504,6 +531,7 @@ export class ImportService {
     const { path: abs, info, source } = await this.inspect(path, opts.source);
     const table = dryRunStagingTable();
     const untimed = <T>(_phase: keyof ImportTimings, fn: () => Promise<T>) => fn();
+    if (isTableSource(source)) return this.dryRunTable(table, abs, source, info);
     try {
       const staged = await this.stageFile(table, null, abs, basename(abs), source, info, untimed);
       const issues = staged.duplicates
@@ -532,6 +560,41 @@ export class ImportService {
         failureReason: verdict?.reason ?? (mass ? this.disappearanceReason(active) : null),
         errorsByCode: issues.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.field.localeCompare(b.field)),
         lines: staged.lines,
+        wouldFail: Boolean(failureCode),
+      };
+    } finally {
+      await this.repo.dropStaging(table);
+    }
+  }
+
+  private async dryRunTable(
+    table: string,
+    abs: string,
+    source: Extract<SourceName, 'sisben_hogares' | 'oferta'>,
+    info: FileInspection,
+  ): Promise<ImportSummary & { wouldFail: boolean }> {
+    try {
+      const staged = await this.tables.stageFile(table, null, abs, basename(abs), source, info);
+      const verdict = this.verdict(staged);
+      const { active, ...diff } = await this.tables.preview(table, source);
+      const mass = !verdict && this.massDisappearance({ active, disappeared: diff.disappeared });
+      const failureCode = verdict?.code ?? (mass ? 'DISAPPEARANCE_LIMIT_EXCEEDED' : null);
+      return {
+        runId: null,
+        source,
+        fileName: basename(abs),
+        state: failureCode ? 'failed' : 'done',
+        rowsTotal: staged.rowsTotal,
+        rowsLoaded: staged.rowsLoaded,
+        rowsRejected: staged.rowsRejected,
+        rowsWithWarnings: staged.rowsWithWarnings,
+        ...(failureCode ? { added: 0, changed: 0, unchanged: 0, disappeared: 0, keptRejected: 0 } : diff),
+        errorRate: staged.errorRate,
+        failureCode,
+        failureReason: verdict?.reason ?? (mass ? this.disappearanceReason({ active, disappeared: diff.disappeared }) : null),
+        errorsByCode: staged.issues.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.field.localeCompare(b.field)),
+        lines: staged.lines,
+        heldBack: null,
         wouldFail: Boolean(failureCode),
       };
     } finally {

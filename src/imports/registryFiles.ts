@@ -13,6 +13,7 @@ import {
   type FileEncoding,
   type FileInspection,
   type Layout,
+  type NormalizedRecord,
   type ParseChunksOptions,
   type ParseContext,
   type RowResult,
@@ -36,7 +37,12 @@ export function decodeFile(path: string, encoding: FileEncoding, onProgress?: (b
 export type ParseFileOptions = ParseChunksOptions;
 
 /** Streams the file through the connector (see parseChunks). */
-export function parseFile(path: string, connector: Connector, ctx: ParseContext, opts: ParseFileOptions): AsyncGenerator<RowResult, void, undefined> {
+export function parseFile<R = NormalizedRecord>(
+  path: string,
+  connector: Connector<R>,
+  ctx: ParseContext,
+  opts: ParseFileOptions,
+): AsyncGenerator<RowResult<R>, void, undefined> {
   return parseChunks(fileChunks(path), connector, ctx, opts);
 }
 

@@ -14,7 +14,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import type { SourceName } from '../kernel';
-import { SOURCE_NAMES } from '../kernel';
+import { SOURCE_NAMES, isTableSource } from '../kernel';
+import { tableFileText } from './tableSources';
 import { Population, DEFAULT_AS_OF } from './population';
 import { loadMunicipalities } from './divipola';
 import { Rng, mix } from './rng';
@@ -64,6 +65,8 @@ export interface ExpectedIssue {
 
 export interface Expected {
   source: SourceName;
+  /** Table sources (sisben_hogares, oferta): the key of every row written, in file order. */
+  keys?: string[];
   fileName: string;
   encoding: 'utf-8' | 'windows-1252';
   delimiter: string;
@@ -113,6 +116,9 @@ export function writerFor(source: SourceName, asOf: string, regime: 'MS' | 'MC' 
         asOf,
         loadMunicipalities().map((m) => m.code),
       );
+    case 'sisben_hogares':
+    case 'oferta':
+      throw new Error(`${source} files are one row per household or program, not per person: use generateFile / generateBytes`);
   }
 }
 
@@ -151,6 +157,17 @@ const EOLS = { crlf: '\r\n', lf: '\n', cr: '\r' } as const;
 async function generate(opts: GenerateOptions, sink: Sink): Promise<Expected> {
   const seed = (opts.seed ?? 1) >>> 0;
   const asOf = opts.asOf ?? DEFAULT_AS_OF;
+  if (isTableSource(opts.source)) {
+    // One row per household (of the person file of `rows` persons) or per program; no faults.
+    if (opts.faults && Object.keys(typeof opts.faults === 'string' ? parseFaultSpec(opts.faults) : opts.faults).length)
+      throw new Error(`Faults are not generated for ${opts.source} files`);
+    const changes: ChangeSpec = typeof opts.changes === 'string' ? parseChangeSpec(opts.changes) : (opts.changes ?? {});
+    const eol = opts.eol ? EOLS[opts.eol] : '\n';
+    const { text, expected } = tableFileText({ source: opts.source, rows: opts.rows, seed, asOf, changes, eol });
+    if (opts.bom) await sink.write(Buffer.from([0xef, 0xbb, 0xbf]));
+    await sink.write(Buffer.from(text, 'utf8'));
+    return { ...expected, seed, asOf };
+  }
   const writer = writerFor(opts.source, asOf, opts.regime);
   const eol = opts.eol ? EOLS[opts.eol] : writer.eol;
   const faults: FaultSpec = typeof opts.faults === 'string' ? parseFaultSpec(opts.faults) : (opts.faults ?? {});

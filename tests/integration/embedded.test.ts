@@ -62,9 +62,11 @@ describe('embedded default (PGlite + in-process jobs)', () => {
     expect(sources.size).toBeGreaterThan(1);
     expect(body.data.importRuns.nodes.map((r: any) => [r.source, r.state]).sort()).toEqual([
       ['BDUA', 'DONE'],
+      ['OFERTA', 'DONE'],
       ['RUAF', 'DONE'],
       ['RUV', 'DONE'],
       ['SISBEN', 'DONE'],
+      ['SISBEN_HOGARES', 'DONE'],
     ]);
 
     // A second demo on a filled registry does nothing.

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SourceName } from '../../src/kernel';
+import type { PersonSourceName as SourceName } from '../../src/kernel';
 import { testHub, type TestHub } from '../harness';
 
 const COMMON = 'bad-date:4,future-date:2,unknown-municipality:3,wrong-columns:2,undecodable:2,missing-name:3,bad-document:2,duplicate-line:3,mojibake:2';

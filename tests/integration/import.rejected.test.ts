@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, getConnector, parseBytes, type RowResult } from '../../connectors';
-import type { SourceName } from '../../src/kernel';
+import type { PersonSourceName as SourceName } from '../../src/kernel';
 import { municipalityCodes, generateBytes } from '../../src/synthetic';
 import { testHub, type TestHub } from '../harness';
 

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collect, emptyParseStats, getConnector, type NormalizedRecord, type RowResult } from '../../connectors';
 import { inspectFile, parseFile } from '../../src/imports';
-import type { SourceName } from '../../src/kernel';
+import type { PersonSourceName as SourceName } from '../../src/kernel';
 import { municipalityCodes } from '../../src/synthetic';
 import { testHub, type TestHub } from '../harness';
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceName } from '../../src/kernel';
+import type { PersonSourceName as SourceName } from '../../src/kernel';
 import { startRuntime, type Runtime } from '../../jobs/runtime';
 import { loadConfig } from '../../src/platform/config';
 import { startHttpServer, type HttpServer } from '../../src/http/server';

@@ -22,7 +22,7 @@ import {
  * moments of their start, leave exactly one scheduler per source and purpose (and one pending next
  * job each). `schedule show` lists them with their next run; `schedule run-now` runs the night now.
  */
-const IDS = ['inbox-scan-bdua', 'inbox-scan-ruaf', 'inbox-scan-ruv', 'inbox-scan-sisben', 'runs-sweep'];
+const IDS = ['inbox-scan-bdua', 'inbox-scan-oferta', 'inbox-scan-ruaf', 'inbox-scan-ruv', 'inbox-scan-sisben', 'inbox-scan-sisben_hogares', 'runs-sweep'];
 
 let t: TestDatabase;
 let inbox: Inbox;

@@ -136,12 +136,14 @@ export type SisbenGroup =
 export type Source =
   /** BDUA (ADRES): health affiliation, maestro de afiliados. */
   | 'BDUA'
+  | 'OFERTA'
   /** RUAF (MinSalud/SISPRO): affiliations to every social-protection subsystem. */
   | 'RUAF'
   /** RUV / RUPD (Unidad para las Víctimas): victims and displaced population. */
   | 'RUV'
   /** Sisbén IV (DNP): socioeconomic classification, households. */
-  | 'SISBEN';
+  | 'SISBEN'
+  | 'SISBEN_HOGARES';
 
 /** Sisbén / DANE clase: cabecera municipal, centro poblado, rural disperso. */
 export type Zone =

@@ -219,7 +219,7 @@ export const en: Catalogue<typeof es> = {
   },
   sex: { F: 'Female', M: 'Male', I: 'Intersex' },
   zones: { CABECERA: 'Municipal seat', CENTRO_POBLADO: 'Village', RURAL_DISPERSO: 'Dispersed rural' },
-  sources: { SISBEN: 'Sisbén IV', BDUA: 'BDUA', RUAF: 'RUAF', RUV: 'RUV' },
+  sources: { SISBEN: 'Sisbén IV', BDUA: 'BDUA', RUAF: 'RUAF', RUV: 'RUV', SISBEN_HOGARES: 'Sisbén IV households', OFERTA: 'Local offer map' },
   documentTypes: {
     CC: 'Citizenship card',
     TI: 'Identity card (minors)',

@@ -216,7 +216,7 @@ export const es = {
   },
   sex: { F: 'Mujer', M: 'Hombre', I: 'Intersexual' },
   zones: { CABECERA: 'Cabecera', CENTRO_POBLADO: 'Centro poblado', RURAL_DISPERSO: 'Rural disperso' },
-  sources: { SISBEN: 'Sisbén IV', BDUA: 'BDUA', RUAF: 'RUAF', RUV: 'RUV' },
+  sources: { SISBEN: 'Sisbén IV', BDUA: 'BDUA', RUAF: 'RUAF', RUV: 'RUV', SISBEN_HOGARES: 'Sisbén IV hogares', OFERTA: 'Mapa de Oferta Local' },
   documentTypes: {
     CC: 'Cédula de ciudadanía',
     TI: 'Tarjeta de identidad',

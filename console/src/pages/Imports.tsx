@@ -11,7 +11,7 @@ import { ErrorMessage, Loading, Notice, Page } from '../components/Page';
 import type { ImportState, Source } from '../gql/graphql';
 
 export const UNFINISHED_IMPORT: ImportState[] = ['RECEIVED', 'PARSING', 'STAGED', 'APPLIED'];
-const SOURCES: Source[] = ['SISBEN', 'BDUA', 'RUAF', 'RUV'];
+const SOURCES: Source[] = ['SISBEN', 'BDUA', 'RUAF', 'RUV', 'SISBEN_HOGARES', 'OFERTA'];
 const STATES: ImportState[] = ['RECEIVED', 'PARSING', 'STAGED', 'APPLIED', 'DONE', 'FAILED'];
 
 /** Import runs with live progress (polled while one is unfinished), counts, and a way to start one. */

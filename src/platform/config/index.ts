@@ -82,6 +82,8 @@ export const configSchema = z.object({
   INBOX_SCAN_CRON_BDUA: cron.optional(),
   INBOX_SCAN_CRON_RUAF: cron.optional(),
   INBOX_SCAN_CRON_RUV: cron.optional(),
+  INBOX_SCAN_CRON_SISBEN_HOGARES: cron.optional(),
+  INBOX_SCAN_CRON_OFERTA: cron.optional(),
   /** Time zone of the cron patterns. */
   SCHEDULE_TZ: timeZone.default('America/Bogota'),
   /** How often the sweeper re-enqueues unfinished runs that no job is advancing (and workers check their schedulers). */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileFormatError, getConnector, emptyParseStats, type RowResult } from '../../../connectors';
-import { SOURCE_NAMES, type SourceName } from '../../../src/kernel';
+import { PERSON_SOURCES as SOURCE_NAMES, type PersonSourceName as SourceName } from '../../../src/kernel';
 import { parseBytes } from '../../../connectors/common/parseFile';
 import { generateBytes } from '../../../src/synthetic';
 import { collect, ctx } from './helpers';

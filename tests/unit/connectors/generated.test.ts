@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { getConnector, type RowResult } from '../../../connectors';
 import { parseFile, inspectFile } from '../../../src/imports';
-import { SOURCE_NAMES } from '../../../src/kernel';
+import { PERSON_SOURCES as SOURCE_NAMES } from '../../../src/kernel';
 import { parseBytes } from '../../../connectors/common/parseFile';
 import { generateBytes, generateFile, type Expected } from '../../../src/synthetic';
 import { collect, ctx, tempFile } from './helpers';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { getConnector, type RowResult } from '../../../connectors';
 import { inspectFile, parseFile } from '../../../src/imports';
-import type { SourceName } from '../../../src/kernel';
+import type { PersonSourceName as SourceName } from '../../../src/kernel';
 import { collect, ctx, latin1, tempFile } from './helpers';
 
 async function parse(source: SourceName, name: string, bytes: Buffer | string): Promise<RowResult[]> {

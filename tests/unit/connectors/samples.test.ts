@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getConnector, type RowResult } from '../../../connectors';
 import { inspectFile, parseFile } from '../../../src/imports';
-import type { SourceName } from '../../../src/kernel';
+import type { PersonSourceName as SourceName } from '../../../src/kernel';
 import { collect, ctx, errorRows, okRows } from './helpers';
 
 const sample = (p: string) => fileURLToPath(new URL(`../../../connectors/${p}`, import.meta.url));

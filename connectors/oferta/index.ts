@@ -1,0 +1,3 @@
+export { createOfertaConnector, parseLogros, parsePlaces } from './connector';
+export { OFERTA_LAYOUT } from './layout';
+export type { OfferRecord } from './record';
