@@ -163,10 +163,30 @@ async function generate(opts: GenerateOptions, sink: Sink): Promise<Expected> {
       throw new Error(`Faults are not generated for ${opts.source} files`);
     const changes: ChangeSpec = typeof opts.changes === 'string' ? parseChangeSpec(opts.changes) : (opts.changes ?? {});
     const eol = opts.eol ? EOLS[opts.eol] : '\n';
-    const { text, expected } = tableFileText({ source: opts.source, rows: opts.rows, seed, asOf, changes, eol });
+    const { text, file } = tableFileText({ source: opts.source, rows: opts.rows, seed, asOf, changes, eol });
     if (opts.bom) await sink.write(Buffer.from([0xef, 0xbb, 0xbf]));
     await sink.write(Buffer.from(text, 'utf8'));
-    return { ...expected, seed, asOf };
+    const n = file.rows.length;
+    return {
+      source: opts.source,
+      keys: file.keys,
+      fileName: file.fileName,
+      encoding: 'utf-8',
+      delimiter: ';',
+      header: true,
+      seed,
+      asOf,
+      dataLines: n,
+      physicalLines: n + 1,
+      okRows: n,
+      errorRows: 0,
+      errorsByCode: {},
+      errors: [],
+      duplicates: [],
+      repaired: [],
+      faults: {},
+      changes: file.changes,
+    };
   }
   const writer = writerFor(opts.source, asOf, opts.regime);
   const eol = opts.eol ? EOLS[opts.eol] : writer.eol;

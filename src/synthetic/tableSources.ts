@@ -13,7 +13,6 @@
  * Deterministic by seed; `changes` (added / changed / removed) writes a later cut of the same
  * records, as for the person sources.
  */
-import type { ChangeSpec, Expected } from './generate';
 import { Population, type SyntheticHousehold } from './population';
 import { Rng, mix } from './rng';
 import { dmy } from './writers';
@@ -23,7 +22,8 @@ export interface TableGenerateOptions {
   rows: number;
   seed: number;
   asOf: string;
-  changes: ChangeSpec;
+  /** A later cut of the same records (as `ChangeSpec` of generate.ts). */
+  changes: { added?: number; changed?: number; removed?: number };
   eol?: string;
 }
 
@@ -471,30 +471,9 @@ export function tableFile(opts: TableGenerateOptions): TableFile {
   return opts.source === 'sisben_hogares' ? sisbenHogares(opts) : oferta(opts);
 }
 
-/** The file's text and what parsing it must give (every row loads). */
-export function tableFileText(opts: TableGenerateOptions): { text: string; expected: Omit<Expected, 'seed' | 'asOf'> & { keys: string[] } } {
-  const f = tableFile(opts);
+/** The file's text (`;`, UTF-8, header) and its rows' keys. */
+export function tableFileText(opts: TableGenerateOptions): { text: string; file: TableFile } {
+  const file = tableFile(opts);
   const eol = opts.eol ?? '\n';
-  const text = [f.header, ...f.rows].map((r) => r.join(';')).join(eol) + eol;
-  return {
-    text,
-    expected: {
-      source: opts.source,
-      fileName: f.fileName,
-      encoding: 'utf-8',
-      delimiter: ';',
-      header: true,
-      dataLines: f.rows.length,
-      physicalLines: f.rows.length + 1,
-      okRows: f.rows.length,
-      errorRows: 0,
-      errorsByCode: {},
-      errors: [],
-      duplicates: [],
-      repaired: [],
-      faults: {},
-      changes: f.changes,
-      keys: f.keys,
-    },
-  };
+  return { text: [file.header, ...file.rows].map((r) => r.join(';')).join(eol) + eol, file };
 }
