@@ -116,7 +116,12 @@ async function checkPipeline(env: Env) {
 async function rescanChangesNothing(env: Env) {
   const before = await env.t.db.rows(sql`select path, last_seen_at from inbox_files order by path`);
   const scans = await env.runtime.app.services.ops.scanner.scan();
-  expect(scans.map((s) => [s.files, s.unchanged, s.started.length])).toEqual(Array(4).fill([1, 1, 0]));
+  // The four person sources' files again; the table sources' inboxes (sisben_hogares, oferta) are not set up here.
+  expect(scans.map((s) => [s.source, s.files, s.unchanged, s.started.length])).toEqual([
+    ...['sisben', 'bdua', 'ruaf', 'ruv'].map((source) => [source, 1, 1, 0]),
+    ['sisben_hogares', 0, 0, 0],
+    ['oferta', 0, 0, 0],
+  ]);
   // Not hashed again: the bookkeeping row was not even touched.
   expect(await env.t.db.rows(sql`select path, last_seen_at from inbox_files order by path`)).toEqual(before);
   // The same bytes under another name: hashed, recognized, no new run; the input is never modified.
@@ -141,7 +146,15 @@ describe('nightly pipeline, embedded (in-process driver, short cron)', () => {
 
   it('scheduled scan → imports → reconciliation → summaries, expected counts; rescans skip unchanged files', async () => {
     const schedulers = await env.runtime.queue.listSchedulers();
-    expect(schedulers.map((s) => s.id)).toEqual(['inbox-scan-bdua', 'inbox-scan-ruaf', 'inbox-scan-ruv', 'inbox-scan-sisben', 'runs-sweep']);
+    expect(schedulers.map((s) => s.id)).toEqual([
+      'inbox-scan-bdua',
+      'inbox-scan-oferta',
+      'inbox-scan-ruaf',
+      'inbox-scan-ruv',
+      'inbox-scan-sisben',
+      'inbox-scan-sisben_hogares',
+      'runs-sweep',
+    ]);
     expect(schedulers.find((s) => s.id === 'inbox-scan-sisben')).toMatchObject({ pattern: '* * * * * *', tz: 'America/Bogota' });
     await checkPipeline(env);
     await rescanChangesNothing(env);
@@ -172,9 +185,11 @@ describe('nightly pipeline on Redis (BullMQ job schedulers, manual trigger)', ()
     const schedulers = await env.runtime.queue.listSchedulers();
     expect(schedulers.map((s) => [s.id, s.pattern, s.tz, s.everyMs])).toEqual([
       ['inbox-scan-bdua', '0 2 * * *', 'America/Bogota', null],
+      ['inbox-scan-oferta', '0 2 * * *', 'America/Bogota', null],
       ['inbox-scan-ruaf', '0 2 * * *', 'America/Bogota', null],
       ['inbox-scan-ruv', '0 2 * * *', 'America/Bogota', null],
       ['inbox-scan-sisben', '0 2 * * *', 'America/Bogota', null],
+      ['inbox-scan-sisben_hogares', '0 2 * * *', 'America/Bogota', null],
       ['runs-sweep', null, null, 1000],
     ]);
     // 02:00 in Bogotá (UTC−5) is 07:00 UTC.

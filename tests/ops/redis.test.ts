@@ -173,7 +173,15 @@ describe('Redis loses its data in the middle of a nightly run', () => {
     await completedExactlyOnce(s.t);
     // The schedulers came back too (one per source and purpose).
     const schedulers = await s.producer.queue.listSchedulers();
-    expect(schedulers.map((x) => x.id)).toEqual(['inbox-scan-bdua', 'inbox-scan-ruaf', 'inbox-scan-ruv', 'inbox-scan-sisben', 'runs-sweep']);
+    expect(schedulers.map((x) => x.id)).toEqual([
+      'inbox-scan-bdua',
+      'inbox-scan-oferta',
+      'inbox-scan-ruaf',
+      'inbox-scan-ruv',
+      'inbox-scan-sisben',
+      'inbox-scan-sisben_hogares',
+      'runs-sweep',
+    ]);
     process.stderr.write(`[redis] FLUSHALL: night finished ${Date.now() - flushed} ms after the flush\n`);
   }, 120_000);
 
