@@ -126,7 +126,8 @@ export class TableImportRepository {
       await q(sql`update import_runs set state = 'applied', applied_at = now(), updated_at = now(),
           added = ${d.added}, changed = ${d.changed}, unchanged = ${d.unchanged}, disappeared = ${d.disappeared},
           chunks_total = 1, chunks_done = 1,
-          summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', ${d.keptRejected}::int)
+          summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', ${d.keptRejected}::int,
+            'heldBack', jsonb_build_object('records', 0, 'reasons', '[]'::jsonb))
         where id = ${runId} and state = 'staged'`);
       return d;
     });
