@@ -19,11 +19,10 @@ import { parseDelimited, type RecordMapper } from '../common/delimited';
 import { RowIssues } from '../common/issues';
 import { headerScore, type ColumnMap, type Layout } from '../common/layout';
 import { splitLine } from '../common/reader';
+import { checkDepartmentAgrees, checkFicha, checkKeyNumber, checkZone } from '../common/sisbenChecks';
 import { smallInt } from '../common/values';
 import { SISBEN_HOGARES_LAYOUT } from './layout';
 import type { SisbenHogarRecord } from './record';
-
-const FICHA = /^[0-9A-Za-z-]{1,30}$/;
 
 type CodeField = Exclude<
   {
@@ -124,42 +123,18 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper<SisbenHog
     const iss = new RowIssues(rec.line);
     checkUndecodable(rec, used.indexes, used.labels, iss);
 
-    const ficha = v(rec, iFicha);
-    let fichaOk = false;
-    if (ficha === '') iss.error(lFicha, 'MISSING_REQUIRED', `${lFicha} is required.`);
-    else if (!FICHA.test(ficha)) iss.error(lFicha, 'INVALID_CODE', `${lFicha} must be letters, digits or hyphens (at most 30).`);
-    else fichaOk = true;
-    const hogRaw = v(rec, iHog);
-    const hogar = smallInt(hogRaw, 1, 99);
-    if (hogar === null)
-      iss.error(
-        lHog,
-        hogRaw === '' ? 'MISSING_REQUIRED' : 'INVALID_CODE',
-        hogRaw === '' ? `${lHog} is required.` : `${lHog} must be a whole number from 1 to 99.`,
-      );
+    const ficha = checkFicha(v(rec, iFicha), lFicha, iss);
+    const hogar = checkKeyNumber(v(rec, iHog), lHog, iss);
 
     const municipalityCode = checkMunicipalityCode(v(rec, iMun), lMun, iss, municipalities, true);
-    if (municipalityCode !== null && iDept >= 0) {
-      const dept = v(rec, iDept);
-      if (dept !== '' && dept.padStart(2, '0') !== municipalityCode.slice(0, 2)) {
-        iss.warn(lDept, 'INCONSISTENT_DEPARTMENT', `${lDept} does not match the department of ${lMun}.`);
-      }
-    }
-    let zone: Zone | null = null;
-    if (iZone >= 0) {
-      const z = v(rec, iZone);
-      if (z !== '') {
-        const n = smallInt(z, 1, 3);
-        if (n === null) iss.error(lZone, 'INVALID_CODE', `${lZone} must be 1 (cabecera), 2 (centro poblado) or 3 (rural disperso).`);
-        else zone = ZONES[String(n) as keyof typeof ZONES];
-      }
-    }
+    if (municipalityCode !== null && iDept >= 0) checkDepartmentAgrees(v(rec, iDept), municipalityCode, lDept, lMun, iss);
+    const zone = iZone >= 0 ? checkZone(v(rec, iZone), lZone, iss) : null;
     const cutDate = iCut >= 0 ? checkDate(v(rec, iCut), L('cutDate'), iss, past) : null;
     const surveyDate = iSurvey >= 0 ? checkDate(v(rec, iSurvey), L('surveyDate'), iss, past) : null;
 
     const record: SisbenHogarRecord = {
       sourceKey: `${ficha}-${hogar}`,
-      ficha,
+      ficha: ficha ?? '',
       householdNo: hogar ?? 0,
       municipalityCode: municipalityCode ?? '',
       zone,
@@ -226,7 +201,7 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper<SisbenHog
       iss.warn(L('toiletType'), 'INCONSISTENT_SERVICES', `${L('toiletType')} says connected to a sewer but ${L('hasSewer')} says the dwelling has none.`);
     }
 
-    const keyOk = fichaOk && hogar !== null;
+    const keyOk = ficha !== null && hogar !== null;
     if (iss.failed) return iss.result<SisbenHogarRecord>(rec.raw, null, keyOk ? record.sourceKey : null);
     return iss.result<SisbenHogarRecord>(rec.raw, record);
   };

@@ -13,10 +13,10 @@ import { parseDelimited, type RecordMapper } from '../common/delimited';
 import { RowIssues } from '../common/issues';
 import { headerScore, type ColumnMap, type Layout } from '../common/layout';
 import { splitLine } from '../common/reader';
+import { checkDepartmentAgrees, checkFicha, checkKeyNumber, checkZone } from '../common/sisbenChecks';
 import { smallInt } from '../common/values';
 import { SISBEN_LAYOUT } from './layout';
 
-const FICHA = /^[0-9A-Za-z-]{1,30}$/;
 /** Subgroup spellings seen in a file are few (A1, a1, A01…): memoize their parse. */
 const subgroupMemo = new Map<string, ReturnType<typeof parseSisbenSubgroup>>();
 function subgroupOf(raw: string): ReturnType<typeof parseSisbenSubgroup> {
@@ -115,35 +115,12 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
     checkUndecodable(rec, used.indexes, used.labels, iss);
 
     // Keys: ficha, hogar, persona.
-    const ficha = v(rec, iFicha);
-    let fichaOk = false;
-    if (ficha === '') iss.error(lFicha, 'MISSING_REQUIRED', `${lFicha} is required.`);
-    else if (!FICHA.test(ficha)) iss.error(lFicha, 'INVALID_CODE', `${lFicha} must be letters, digits or hyphens (at most 30).`);
-    else fichaOk = true;
-    const hogRaw = v(rec, iHog);
-    const hogar = smallInt(hogRaw, 1, 99);
-    if (hogar === null)
-      iss.error(
-        lHog,
-        hogRaw === '' ? 'MISSING_REQUIRED' : 'INVALID_CODE',
-        hogRaw === '' ? `${lHog} is required.` : `${lHog} must be a whole number from 1 to 99.`,
-      );
-    const perRaw = v(rec, iPer);
-    const persona = smallInt(perRaw, 1, 99);
-    if (persona === null)
-      iss.error(
-        lPer,
-        perRaw === '' ? 'MISSING_REQUIRED' : 'INVALID_CODE',
-        perRaw === '' ? `${lPer} is required.` : `${lPer} must be a whole number from 1 to 99.`,
-      );
+    const ficha = checkFicha(v(rec, iFicha), lFicha, iss);
+    const hogar = checkKeyNumber(v(rec, iHog), lHog, iss);
+    const persona = checkKeyNumber(v(rec, iPer), lPer, iss);
 
     const municipalityCode = checkMunicipalityCode(v(rec, iMun), lMun, iss, municipalities, true);
-    if (municipalityCode !== null && iDept >= 0) {
-      const dept = v(rec, iDept);
-      if (dept !== '' && dept.padStart(2, '0') !== municipalityCode.slice(0, 2)) {
-        iss.warn(lDept, 'INCONSISTENT_DEPARTMENT', `${lDept} does not match the department of ${lMun}.`);
-      }
-    }
+    if (municipalityCode !== null && iDept >= 0) checkDepartmentAgrees(v(rec, iDept), municipalityCode, lDept, lMun, iss);
 
     const firstSurname = checkName(v(rec, iAp1), lAp1, iss, true);
     const secondSurname = iAp2 >= 0 ? checkName(v(rec, iAp2), lAp2, iss, false) : null;
@@ -171,15 +148,7 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
         if (role === null) iss.error(lKin, 'INVALID_CODE', `${lKin} must be a parentesco code from 1 to 19.`);
       }
     }
-    let zone: Zone | null = null;
-    if (iZone >= 0) {
-      const z = v(rec, iZone);
-      if (z !== '') {
-        const n = smallInt(z, 1, 3);
-        if (n === null) iss.error(lZone, 'INVALID_CODE', `${lZone} must be 1 (cabecera), 2 (centro poblado) or 3 (rural disperso).`);
-        else zone = ZONES[String(n) as keyof typeof ZONES];
-      }
-    }
+    const zone = iZone >= 0 ? checkZone(v(rec, iZone), lZone, iss) : null;
 
     // Classification: one column (`B4`) or group letter + level (`B` + `4`, or the level alone as `B4`).
     let group: SisbenGroup | null = null;
@@ -218,7 +187,7 @@ function createMapper(map: ColumnMap, ctx: ParseContext): RecordMapper {
       );
     }
 
-    if (iss.failed) return iss.result(rec.raw, null, fichaOk && hogar !== null && persona !== null ? `${ficha}-${hogar}-${persona}` : null);
+    if (iss.failed) return iss.result(rec.raw, null, ficha !== null && hogar !== null && persona !== null ? `${ficha}-${hogar}-${persona}` : null);
     const record: NormalizedRecord = {
       sourceKey: `${ficha}-${hogar}-${persona}`,
       identity: { docType, docNumber, firstName, secondName, firstSurname, secondSurname, birthDate, sex },
