@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CRUCE_STATES, graphqlEnumOf } from '../../../schema';
-import { DateTimeScalar, LocalDateScalar, PersonalType, RecordStatus, Sensitive } from '../../graphql/shared';
+import { DateTimeScalar, LocalDateScalar, PersonalType, RecordStatus, RunTimes, Sensitive } from '../../graphql/shared';
 import { MATCH_FLAGS, MATCH_TYPES } from '../matcher';
 
 export const CruceState = graphqlEnumOf(CRUCE_STATES);
@@ -151,7 +151,7 @@ export class CruceLine {
 }
 
 @ObjectType({ description: 'A cruce run: counters and answer files, never a name or a document.' })
-export class CruceRun {
+export class CruceRun extends RunTimes {
   @Field(() => ID)
   id!: string;
   @Field(() => CruceState)
@@ -194,14 +194,6 @@ export class CruceRun {
   failureCode!: string | null;
   @Field(() => String, { nullable: true })
   failureReason!: string | null;
-  @Field(() => Int)
-  attempts!: number;
-  @Field(() => DateTimeScalar)
-  createdAt!: Date;
-  @Field(() => DateTimeScalar, { nullable: true })
-  startedAt!: Date | null;
-  @Field(() => DateTimeScalar, { nullable: true })
-  finishedAt!: Date | null;
 }
 
 @ObjectType({ description: 'matchPersons: the run (audited) and one line per row, in order.' })

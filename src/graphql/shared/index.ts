@@ -19,3 +19,4 @@ export * from './paging';
 export * from './rules';
 export * from './scalars';
 export * from './sensitivity';
+export * from './runTimes';

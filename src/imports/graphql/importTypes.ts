@@ -1,5 +1,5 @@
 import { IMPORT_STATES, graphqlEnumOf } from '../../../schema';
-import { NodeList, Source, DateTimeScalar, JSONScalar } from '../../graphql/shared';
+import { NodeList, RunTimes, Source, DateTimeScalar, JSONScalar } from '../../graphql/shared';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 export const ImportState = graphqlEnumOf(IMPORT_STATES);
 registerEnumType(ImportState, {
@@ -62,7 +62,7 @@ export class HeldBackReason {
 }
 
 @ObjectType({ description: 'An import of one registry file: a durable state machine with counters and a diff against the previous snapshot.' })
-export class ImportRun {
+export class ImportRun extends RunTimes {
   @Field(() => ID)
   id!: string;
 
@@ -143,18 +143,6 @@ export class ImportRun {
 
   @Field(() => ID, { nullable: true, description: 'The previous accepted snapshot of the same source this run was diffed against.' })
   previousRunId!: string | null;
-
-  @Field(() => Int)
-  attempts!: number;
-
-  @Field(() => DateTimeScalar)
-  createdAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  startedAt!: Date | null;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  finishedAt!: Date | null;
 
   internalId!: number;
 }

@@ -1,5 +1,5 @@
 import { RECONCILIATION_STATES, graphqlEnumOf } from '../../../schema';
-import { NodeList, DateTimeScalar } from '../../graphql/shared';
+import { NodeList, RunTimes, DateTimeScalar } from '../../graphql/shared';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 export const ReconciliationState = graphqlEnumOf(RECONCILIATION_STATES);
 registerEnumType(ReconciliationState, {
@@ -39,7 +39,7 @@ export class MeasuredPrecision {
 }
 
 @ObjectType({ description: 'A reconciliation run: matching of everything added or changed since the last one. No personal data.' })
-export class ReconciliationRun {
+export class ReconciliationRun extends RunTimes {
   @Field(() => ID)
   id!: string;
 
@@ -93,18 +93,6 @@ export class ReconciliationRun {
 
   @Field(() => String, { nullable: true })
   failureReason!: string | null;
-
-  @Field(() => Int)
-  attempts!: number;
-
-  @Field(() => DateTimeScalar)
-  createdAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  startedAt!: Date | null;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  finishedAt!: Date | null;
 
   internalId!: number;
 }
