@@ -11,7 +11,6 @@
  * empty), and plausibility (more bedrooms than rooms, a toilet connected to a sewer the dwelling
  * does not have).
  */
-import { ZONES, type Zone } from '../../src/domain/reference/sisben';
 import type { Connector, ParseContext } from '../types';
 import { checkDate, checkMunicipalityCode, checkUndecodable } from '../common/checks';
 import { columns } from '../common/columns';

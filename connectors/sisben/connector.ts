@@ -4,7 +4,7 @@
  * error and what is a warning is listed in connectors/README.md.
  */
 import { SISBEN_DOCUMENT_CODES } from '../../src/domain/reference/documentTypes';
-import { parseSisbenSubgroup, ZONES, SISBEN_GROUPS, type SisbenGroup, type Zone } from '../../src/domain/reference/sisben';
+import { parseSisbenSubgroup, SISBEN_GROUPS, type SisbenGroup } from '../../src/domain/reference/sisben';
 import type { Connector, NormalizedRecord, ParseContext } from '../types';
 import { ageAt } from '../common/dates';
 import { checkDate, checkDocumentOrNone, checkMunicipalityCode, checkName, checkUndecodable } from '../common/checks';

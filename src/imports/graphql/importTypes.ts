@@ -1,5 +1,5 @@
 import { IMPORT_STATES, graphqlEnumOf } from '../../../schema';
-import { NodeList, RunTimes, Source, DateTimeScalar, JSONScalar } from '../../graphql/shared';
+import { NodeList, RunTimes, Source, JSONScalar } from '../../graphql/shared';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 export const ImportState = graphqlEnumOf(IMPORT_STATES);
 registerEnumType(ImportState, {

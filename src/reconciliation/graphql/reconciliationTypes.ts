@@ -1,5 +1,5 @@
 import { RECONCILIATION_STATES, graphqlEnumOf } from '../../../schema';
-import { NodeList, RunTimes, DateTimeScalar } from '../../graphql/shared';
+import { NodeList, RunTimes } from '../../graphql/shared';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 export const ReconciliationState = graphqlEnumOf(RECONCILIATION_STATES);
 registerEnumType(ReconciliationState, {
