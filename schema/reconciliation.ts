@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, char, index, integer, jsonb, pgEnum, pgTable, real, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, index, integer, jsonb, pgEnum, pgTable, real, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sourceEnum } from './enums';
 import { persons } from './registry';
+import { bytea } from './sources';
 
 const createdAt = timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -241,7 +242,11 @@ export const personMerges = pgTable(
 
 /**
  * Append-only audit log (decisions, merges, unmerges, reads of full identifiers, client changes).
- * A trigger rejects UPDATE and DELETE whatever the role; see migration 0005.
+ * A trigger rejects UPDATE and DELETE whatever the role; see migration 0005. Tamper-evident: a
+ * trigger (the last BEFORE INSERT one) chains every row to the previous under the lock of
+ * `audit_chain_head`: `chain_hash` = SHA-256 of the previous row's hash and the row's canonical
+ * content, `chain_position` its place in the chain (ids come from a sequence before the lock, so
+ * they need not follow commit order). `juntos-hub audit verify` walks it.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -259,8 +264,30 @@ export const auditEvents = pgTable(
     reason: text('reason'),
     before: jsonb('before'),
     after: jsonb('after'),
+    /** Set by the chain trigger, never by writers. */
+    chainPosition: bigint('chain_position', { mode: 'number' }),
+    chainHash: bytea('chain_hash'),
   },
-  (t) => [index('audit_events_actor_time_idx').on(t.actor, t.occurredAt), index('audit_events_person_idx').on(t.personId, t.occurredAt)],
+  (t) => [
+    index('audit_events_actor_time_idx').on(t.actor, t.occurredAt),
+    index('audit_events_person_idx').on(t.personId, t.occurredAt),
+    uniqueIndex('audit_events_chain_position_uq').on(t.chainPosition),
+  ],
+);
+
+/**
+ * The end of the audit chain (one row): the position and hash of the last chained event. Its row
+ * lock serializes the chain trigger, so concurrent writers extend one chain; only the trigger (a
+ * SECURITY DEFINER function of the owner) writes it.
+ */
+export const auditChainHead = pgTable(
+  'audit_chain_head',
+  {
+    id: smallint('id').primaryKey().default(1),
+    position: bigint('position', { mode: 'number' }).notNull(),
+    hash: bytea('hash').notNull(),
+  },
+  (t) => [check('audit_chain_head_one_row', sql`${t.id} = 1`)],
 );
 
 export const linksExports = pgTable('links_exports', {

@@ -4,7 +4,7 @@ import { AuditWriter, type Database } from './platform/db';
 import type { Logger } from './platform/logger';
 import { FactRepository, HouseholdRepository, PersonRepository, ReferenceRepository, ReferenceService, RegistryService } from './registry';
 import { ImportRepository, ImportService } from './imports';
-import { AuditRepository, ClientRepository, AuditService, ClientService } from './access';
+import { AuditChainService, AuditRepository, ClientRepository, AuditService, ClientService } from './access';
 import type { OpsJobQueue } from './platform/queue';
 import { OpsRepository, createOpsServices } from './ops';
 import {
@@ -125,6 +125,8 @@ export function createApp(deps: AppDeps) {
       repositories,
     }),
     audit,
+    // The audit log's hash chain (tamper evidence), walked by `juntos-hub audit verify`.
+    auditChain: new AuditChainService(db),
     clients: new ClientService(repositories.clients, reference, audit, {
       tokenCacheMs: config.API_TOKEN_CACHE_SECONDS * 1000,
       now: () => clock.now().getTime(),

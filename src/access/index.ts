@@ -11,6 +11,7 @@ export { ClientService, scopeOf, type CreateClientInput, type ClientServiceOptio
 export { PrincipalCache } from './principalCache';
 export { AuditRepository, type AuditEventRow } from './auditRepository';
 export { AuditService, clientActor, type PersonDossier } from './auditService';
+export { AuditChainService, parseAnchor, canonicalAuditRow, chainHash, type ChainReport, type ChainBreak, type ChainAnchor, type ChainRow } from './auditChain';
 export { TOKEN_PREFIX, generateToken, hashToken, isWellFormedToken, sameDigest, bearerToken } from './tokens';
 
 // GraphQL

@@ -12,6 +12,7 @@ import { registerReconcile } from './commands/reconcile';
 import { registerLinks } from './commands/links';
 import { registerCruce } from './commands/cruce';
 import { registerArchive } from './commands/archive';
+import { registerAudit } from './commands/audit';
 import { CliError } from './runtime';
 
 // `juntos-hub runs | head`: the reader closing the pipe is not an error.
@@ -39,6 +40,7 @@ registerReconcile(program);
 registerLinks(program);
 registerCruce(program);
 registerArchive(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);
