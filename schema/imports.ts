@@ -1,4 +1,5 @@
-import { bigint, char, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, char, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { importStateEnum, issueSeverityEnum, sourceEnum } from './enums';
 
 /**
@@ -16,8 +17,10 @@ export const archiveFiles = pgTable('archive_files', {
 
 /**
  * An import run is a durable state machine: PostgreSQL holds its state and counters; Redis only
- * delivers the job that advances it. The SHA-256 of the file bytes is unique, so re-submitting the
- * same file (even concurrently) finds the existing run instead of creating a second one.
+ * delivers the job that advances it. The SHA-256 of the file bytes and the source are unique among
+ * runs that did not fail, so re-submitting the same file (even concurrently) finds the existing run
+ * instead of creating a second one, while a failed run (a wrong --source, a limit too strict) never
+ * blocks its bytes: they can be submitted again with another source or other limits.
  */
 export const importRuns = pgTable(
   'import_runs',
@@ -54,6 +57,20 @@ export const importRuns = pgTable(
     summary: jsonb('summary'),
     attempts: integer('attempts').notNull().default(0),
     requestedBy: text('requested_by'),
+    /**
+     * The run's own limits (options of the run, not of the process that applies it): set at
+     * submission from the caller's flags or arguments, else from the submitting process' settings.
+     * Null only for runs from before these columns (the applying process' settings then).
+     */
+    maxErrorRate: doublePrecision('max_error_rate'),
+    maxDisappearedRate: doublePrecision('max_disappeared_rate'),
+    /**
+     * The lease of the process advancing the run: who (a process id, no personal data), its last
+     * heartbeat, and until when its claim holds. A run whose lease expired is advanced by nobody.
+     */
+    owner: text('owner'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     stagedAt: timestamp('staged_at', { withTimezone: true }),
@@ -61,7 +78,13 @@ export const importRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('import_runs_sha256_uq').on(t.sha256), index('import_runs_source_state_idx').on(t.source, t.state, t.id)],
+  (t) => [
+    uniqueIndex('import_runs_live_sha256_source_uq')
+      .on(t.sha256, t.source)
+      .where(sql`${t.state} <> 'failed'`),
+    index('import_runs_sha256_idx').on(t.sha256),
+    index('import_runs_source_state_idx').on(t.source, t.state, t.id),
+  ],
 );
 
 export const importRowErrors = pgTable(

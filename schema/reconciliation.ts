@@ -98,6 +98,10 @@ export const reconciliationRuns = pgTable(
     timings: jsonb('timings'),
     failureReason: text('failure_reason'),
     attempts: integer('attempts').notNull().default(0),
+    /** The lease of the process advancing the run (as on import_runs): a run whose lease expired is advanced by nobody. */
+    owner: text('owner'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     createdAt,
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

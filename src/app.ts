@@ -89,10 +89,20 @@ export function createApp(deps: AppDeps) {
     { afterDone: async (run) => void (await logros.requestAfterReconciliation(run.id)) },
   );
   // Every applied import starts a reconciliation of what it added or changed.
-  const imports = new ImportService(repositories.imports, reference, queue, config, logger.child({ component: 'imports' }), clock, archive, {
-    // Table sources (hogares, oferta) hold no persons: nothing for reconciliation to link.
-    afterApplied: async (run) => void (isTableSource(run.source) ? undefined : await reconciliation.requestRun('import', run.id)),
-  });
+  const imports = new ImportService(
+    repositories.imports,
+    reference,
+    queue,
+    config,
+    logger.child({ component: 'imports' }),
+    clock,
+    archive,
+    {
+      // Table sources (hogares, oferta) hold no persons: nothing for reconciliation to link.
+      afterApplied: async (run) => void (isTableSource(run.source) ? undefined : await reconciliation.requestRun('import', run.id)),
+    },
+    auditWriter,
+  );
   const linksExport = new LinksExportService(repositories.linksExports, queue, config, logger.child({ component: 'links-export' }), clock);
   // The cruce: an agency's list answered against the registry with the engine's rules and index.
   const cruce = new CruceService(

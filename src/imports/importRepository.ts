@@ -21,6 +21,14 @@ export type ImportRunRow = typeof importRuns.$inferSelect;
 export type { ImportState };
 export type RowErrorRow = typeof importRowErrors.$inferSelect;
 
+/** Another run of the same bytes and source is live (not failed): the idempotency rule forbids a second one. */
+export class LiveRunExistsError extends Error {
+  constructor(readonly runId: number) {
+    super(`the same file with the same source is already run ${runId}`);
+    this.name = 'LiveRunExistsError';
+  }
+}
+
 export const FINISHED_STATES: readonly ImportState[] = FINAL_RUN_STATES;
 export const UNFINISHED_STATES: readonly ImportState[] = UNFINISHED_IMPORT_STATES;
 
@@ -120,8 +128,9 @@ export class ImportRepository {
   }
 
   /**
-   * Creates the run for a file, or returns the existing one for the same bytes: the unique SHA-256
-   * makes concurrent submissions of one file converge on a single run.
+   * Creates the run for a file, or returns the live one (any state but failed) for the same bytes
+   * and source: the partial unique index makes concurrent submissions of one file converge on a
+   * single run, while a failed run never blocks its bytes.
    */
   async createOrGetRun(values: {
     source: SourceName;
@@ -131,11 +140,79 @@ export class ImportRepository {
     fileBytes: number;
     encoding: string;
     requestedBy: string | null;
+    maxErrorRate?: number | null;
+    maxDisappearedRate?: number | null;
+    owner?: string | null;
+    leaseExpiresAt?: Date | null;
   }): Promise<{ run: ImportRunRow; created: boolean }> {
-    const inserted = await this.orm.insert(importRuns).values(values).onConflictDoNothing({ target: importRuns.sha256 }).returning();
-    if (inserted.length) return { run: inserted[0], created: true };
-    const [existing] = await this.orm.select().from(importRuns).where(eq(importRuns.sha256, values.sha256));
-    return { run: existing, created: false };
+    // A live run that fails between the insert and the read frees its bytes: try again (bounded).
+    for (let attempt = 0; ; attempt++) {
+      const inserted = await this.orm
+        .insert(importRuns)
+        .values({ ...values, heartbeatAt: values.owner ? new Date() : null })
+        .onConflictDoNothing({ target: [importRuns.sha256, importRuns.source], where: sql`${importRuns.state} <> 'failed'` })
+        .returning();
+      if (inserted.length) return { run: inserted[0], created: true };
+      const existing = await this.liveRunOf(values.sha256, values.source);
+      if (existing || attempt >= 3) {
+        if (!existing) throw new Error('could not create or find the import run of a file');
+        return { run: existing, created: false };
+      }
+    }
+  }
+
+  /** The run of these bytes and source that did not fail, if any (at most one: partial unique index). */
+  async liveRunOf(sha256: string, source: SourceName): Promise<ImportRunRow | null> {
+    const [row] = await this.orm
+      .select()
+      .from(importRuns)
+      .where(and(eq(importRuns.sha256, sha256), eq(importRuns.source, source), sql`${importRuns.state} <> 'failed'`));
+    return row ?? null;
+  }
+
+  /** The failed runs of these bytes, newest first (what a new submission of them supersedes). */
+  async failedRunsOf(sha256: string): Promise<ImportRunRow[]> {
+    return this.orm
+      .select()
+      .from(importRuns)
+      .where(and(eq(importRuns.sha256, sha256), eq(importRuns.state, 'failed')))
+      .orderBy(desc(importRuns.id));
+  }
+
+  /**
+   * A failed run back to `received` with its (possibly changed) source and limits, and the audit
+   * event of the retry, in one transaction. Null when the run is not failed; throws
+   * LiveRunExistsError when another run of the same bytes and the new source is live.
+   */
+  async retryRun(
+    id: number,
+    values: { source: SourceName; maxErrorRate: number; maxDisappearedRate: number; owner?: string | null; leaseExpiresAt?: Date | null },
+    audit: (tx: Orm, before: ImportRunRow, after: ImportRunRow) => Promise<void>,
+  ): Promise<ImportRunRow | null> {
+    return this.orm.transaction(async (tx) => {
+      const [before] = await tx.select().from(importRuns).where(eq(importRuns.id, id)).for('update');
+      if (!before || before.state !== 'failed') return null;
+      const [live] = await tx
+        .select({ id: importRuns.id })
+        .from(importRuns)
+        .where(and(eq(importRuns.sha256, before.sha256), eq(importRuns.source, values.source), sql`${importRuns.state} <> 'failed'`));
+      if (live) throw new LiveRunExistsError(live.id);
+      const [after] = await tx
+        .update(importRuns)
+        .set({
+          ...values,
+          heartbeatAt: values.owner ? new Date() : null,
+          state: 'received',
+          failureCode: null,
+          failureReason: null,
+          finishedAt: null,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(importRuns.id, id), eq(importRuns.state, 'failed')))
+        .returning();
+      await audit(tx, before, after);
+      return after;
+    });
   }
 
   async findRun(id: number, scope?: TerritoryScope | null): Promise<ImportRunRow | null> {

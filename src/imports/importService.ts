@@ -9,11 +9,20 @@ import type { Config } from '../platform/config';
 import { AppError } from '../kernel';
 import type { Logger } from '../platform/logger';
 import { JobReleasedError, QueueUnavailableError, type JobQueue } from '../platform/queue';
-import { FINISHED_STATES, UNFINISHED_STATES, dryRunStagingTable, stagingTable, type ImportRepository, type ImportRunRow } from './importRepository';
+import {
+  FINISHED_STATES,
+  LiveRunExistsError,
+  UNFINISHED_STATES,
+  dryRunStagingTable,
+  stagingTable,
+  type ImportRepository,
+  type ImportRunRow,
+} from './importRepository';
 import type { ReferenceService } from '../registry';
 import { heldBackReasons, holdsAll, readRunSummary, type HeldBack, type ImportTimings, type LineAccounting, type Unreadable } from './runSummary';
 import { stageRows, type StageCounters } from './stageRows';
-import { TableImportRepository, TableImportService } from './tableSources';
+import { TableImportRepository, TableImportService, type RunLimits } from './tableSources';
+import { AuditWriter } from '../platform/db';
 
 export interface ImportSummary {
   runId: number | null;
@@ -70,6 +79,30 @@ export class WaitForEarlierRunError extends Error {
   }
 }
 
+/** Options of one run, given by whoever submits or retries it; recorded on the run and honoured by whichever process applies it. */
+export interface RunOptions {
+  /** Share of rejected rows above which the run fails (default: IMPORT_MAX_ERROR_RATE of the submitting process). */
+  maxErrorRate?: number;
+  /** Share of the source's records one extract may make disappear (default: IMPORT_MAX_DISAPPEARED_RATE of the submitting process). */
+  maxDisappearedRate?: number;
+}
+
+/** Who asks for a retry (the audit log's actor). */
+export interface RunActor {
+  actor: string;
+  actorRole?: string | null;
+  requestId?: string | null;
+}
+
+/** A share in [0, 1], or a BAD_USER_INPUT error naming the option. */
+function checkRate(value: number | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new AppError('BAD_USER_INPUT', `${field} must be a share between 0 and 1.`, { field });
+  return value;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1).replace(/\.0$/, '')} %`;
+
 export interface ImportHooks {
   /** Called once a run is applied (e.g. to start reconciliation); must be idempotent. */
   afterApplied?(run: ImportRunRow): Promise<void>;
@@ -94,15 +127,17 @@ export class ImportService {
     /** Every received file is kept there, unchanged: the provenance of its records' raw lines. */
     private readonly archive: ArchiveService,
     private readonly hooks: ImportHooks = {},
+    private readonly auditWriter: AuditWriter = new AuditWriter(),
   ) {
     this.tables = new TableImportService(
       repo,
       new TableImportRepository(repo.db),
       reference,
       {
-        verdict: (staged) => this.verdict(staged),
-        massDisappearance: (p) => this.massDisappearance(p),
-        disappearanceReason: (p) => this.disappearanceReason(p),
+        limitsOf: (run) => this.limitsOf(run),
+        verdict: (staged, limits) => this.verdict(staged, limits),
+        massDisappearance: (p, limits) => this.massDisappearance(p, limits),
+        disappearanceReason: (p, limits) => this.disappearanceReason(p, limits),
       },
       clock,
     );
@@ -156,11 +191,17 @@ export class ImportService {
   }
 
   /**
-   * Records a run for the file and enqueues it. Submitting the same bytes again (even at the same
-   * time) returns the existing run. With the queue down the run stays `received` in PostgreSQL (the
-   * sweeper enqueues it later) and a retriable SERVICE_UNAVAILABLE error is raised.
+   * Records a run for the file and enqueues it. Submitting the same bytes with the same source again
+   * (even at the same time) returns the live run; a failed run does not count, so a file refused
+   * with a wrong source or too strict a limit can be submitted again with other options (the new run
+   * says which failed runs it follows: `failedBefore`). With the queue down the run stays `received`
+   * in PostgreSQL (the sweeper enqueues it later) and a retriable SERVICE_UNAVAILABLE error is raised.
    */
-  async submit(path: string, opts: { source?: SourceName; requestedBy?: string | null } = {}): Promise<{ run: ImportRunRow; created: boolean }> {
+  async submit(
+    path: string,
+    opts: { source?: SourceName; requestedBy?: string | null } & RunOptions = {},
+  ): Promise<{ run: ImportRunRow; created: boolean; failedBefore: ImportRunRow[] }> {
+    const limits = this.limitsFrom(opts);
     const { path: abs, info, source } = await this.inspect(path, opts.source);
     // Archived before the run exists: a run always has its file in the archive.
     await this.archive.archive(abs, info.sha256, info.bytes);
@@ -172,14 +213,32 @@ export class ImportService {
       fileBytes: info.bytes,
       encoding: info.encoding,
       requestedBy: opts.requestedBy ?? null,
+      ...limits,
     });
+    const failedBefore = created ? (await this.repo.failedRunsOf(info.sha256)).filter((r) => r.id !== run.id) : [];
     if (created) {
-      this.logger.info({ runId: run.id, source, bytes: info.bytes }, 'import run received');
+      this.logger.info({ runId: run.id, source, bytes: info.bytes, ...limits, after: failedBefore.map((r) => r.id) }, 'import run received');
       await this.enqueue(run.id);
     } else {
       this.logger.info({ runId: run.id, source }, 'same file already submitted; returning its run');
     }
-    return { run, created };
+    return { run, created, failedBefore };
+  }
+
+  /** A run's limits as given, completed with this process' settings (what is recorded on a new run). */
+  private limitsFrom(opts: RunOptions): RunLimits {
+    return {
+      maxErrorRate: checkRate(opts.maxErrorRate, 'maxErrorRate') ?? this.config.IMPORT_MAX_ERROR_RATE,
+      maxDisappearedRate: checkRate(opts.maxDisappearedRate, 'maxDisappearedRate') ?? this.config.IMPORT_MAX_DISAPPEARED_RATE,
+    };
+  }
+
+  /** The limits a run applies: its own, recorded at submission; runs from before they were recorded take this process' settings. */
+  limitsOf(run: Pick<ImportRunRow, 'maxErrorRate' | 'maxDisappearedRate'>): RunLimits {
+    return {
+      maxErrorRate: run.maxErrorRate ?? this.config.IMPORT_MAX_ERROR_RATE,
+      maxDisappearedRate: run.maxDisappearedRate ?? this.config.IMPORT_MAX_DISAPPEARED_RATE,
+    };
   }
 
   async enqueue(runId: number): Promise<void> {
@@ -193,16 +252,53 @@ export class ImportService {
     }
   }
 
-  /** Failed runs can be retried (e.g. after fixing the file's permissions or the error threshold). */
-  async retry(runId: number): Promise<ImportRunRow> {
-    const moved = await this.repo.transition(runId, ['failed'], 'received', {
-      failureCode: null,
-      failureReason: null,
-      finishedAt: null,
-    });
-    const run = await this.repo.findRun(runId);
-    if (!run) throw new AppError('NOT_FOUND', 'No such import run.');
-    if (!moved) throw new AppError('CONFLICT', `Only failed runs can be retried; this one is ${run.state}.`, { state: run.state });
+  /**
+   * Retries a failed run from the start, optionally with another source or other limits (a wrong
+   * `--source`, a limit that was too strict); unchanged options keep the run's. Audited with the
+   * options before and after. Refused (CONFLICT) when the run is not failed, or when another run of
+   * the same bytes and the new source is live.
+   */
+  async retry(runId: number, changes: { source?: SourceName } & RunOptions = {}, who: RunActor = { actor: 'system' }): Promise<ImportRunRow> {
+    const current = await this.repo.findRun(runId);
+    if (!current) throw new AppError('NOT_FOUND', 'No such import run.');
+    const limits = this.limitsOf(current);
+    const next = {
+      source: changes.source ?? current.source,
+      maxErrorRate: checkRate(changes.maxErrorRate, 'maxErrorRate') ?? limits.maxErrorRate,
+      maxDisappearedRate: checkRate(changes.maxDisappearedRate, 'maxDisappearedRate') ?? limits.maxDisappearedRate,
+    };
+    let run: ImportRunRow | null;
+    try {
+      run = await this.repo.retryRun(runId, next, (tx, before, after) =>
+        this.auditWriter.write(tx, [
+          {
+            actor: who.actor,
+            actorRole: who.actorRole ?? null,
+            requestId: who.requestId ?? null,
+            action: 'import.retry',
+            subjectType: 'ImportRun',
+            subjectId: String(runId),
+            before: {
+              source: before.source,
+              maxErrorRate: before.maxErrorRate,
+              maxDisappearedRate: before.maxDisappearedRate,
+              failureCode: before.failureCode,
+            },
+            after: { source: after.source, maxErrorRate: after.maxErrorRate, maxDisappearedRate: after.maxDisappearedRate },
+          },
+        ]),
+      );
+    } catch (e) {
+      if (e instanceof LiveRunExistsError) {
+        throw new AppError('CONFLICT', `The same file with source ${next.source} is already run ${e.runId}.`, { runId: e.runId });
+      }
+      throw e;
+    }
+    if (!run) {
+      const fresh = (await this.repo.findRun(runId))!;
+      throw new AppError('CONFLICT', `Only failed runs can be retried; this one is ${fresh.state}.`, { state: fresh.state });
+    }
+    this.logger.info({ runId, source: run.source, maxErrorRate: run.maxErrorRate, maxDisappearedRate: run.maxDisappearedRate }, 'import run retried');
     await this.enqueue(runId);
     return run;
   }
@@ -401,7 +497,7 @@ export class ImportService {
     log.info({ rowsTotal: staged.rowsTotal, rowsLoaded: staged.rowsLoaded, rowsRejected: staged.rowsRejected }, 'file staged');
     if (opts.resume) return (await this.repo.findRun(run.id))!;
 
-    const verdict = this.verdict(staged);
+    const verdict = this.verdict(staged, this.limitsOf(run));
     if (verdict) {
       await this.fail(run.id, verdict.code, verdict.reason, log);
       return (await this.repo.findRun(run.id))!;
@@ -495,31 +591,31 @@ export class ImportService {
     };
   }
 
-  /** File-level rules that fail a run after staging (nothing applied). */
-  private verdict(staged: { rowsTotal: number; rowsRejected: number; errorRate: number }): { code: string; reason: string } | null {
+  /** File-level rules that fail a run after staging (nothing applied), under the run's limits. */
+  private verdict(staged: { rowsTotal: number; rowsRejected: number; errorRate: number }, limits: RunLimits): { code: string; reason: string } | null {
     if (staged.rowsTotal === 0) {
       return { code: 'EMPTY_FILE', reason: 'The file has no data rows; an empty extract would mark every record of the source as disappeared.' };
     }
-    if (staged.errorRate > this.config.IMPORT_MAX_ERROR_RATE) {
+    if (staged.errorRate > limits.maxErrorRate) {
       return {
         code: 'ERROR_RATE_EXCEEDED',
         reason:
-          `${staged.rowsRejected} of ${staged.rowsTotal} rows were rejected (${(staged.errorRate * 100).toFixed(1)} %), above the limit of ` +
-          `${(this.config.IMPORT_MAX_ERROR_RATE * 100).toFixed(1)} % (IMPORT_MAX_ERROR_RATE). See the row errors; nothing was applied.`,
+          `${staged.rowsRejected} of ${staged.rowsTotal} rows were rejected (${(staged.errorRate * 100).toFixed(1)} %), above the run's limit of ` +
+          `${pct(limits.maxErrorRate)} (--max-error-rate, IMPORT_MAX_ERROR_RATE). See the row errors; nothing was applied.`,
       };
     }
     return null;
   }
 
-  /** Whether `disappeared` of `active` records would vanish beyond IMPORT_MAX_DISAPPEARED_RATE. */
-  private massDisappearance(p: { active: number; disappeared: number }): boolean {
-    return p.active > 0 && p.disappeared / p.active > this.config.IMPORT_MAX_DISAPPEARED_RATE;
+  /** Whether `disappeared` of `active` records would vanish beyond the run's disappearance limit. */
+  private massDisappearance(p: { active: number; disappeared: number }, limits: RunLimits): boolean {
+    return p.active > 0 && p.disappeared / p.active > limits.maxDisappearedRate;
   }
 
-  private disappearanceReason(p: { active: number; disappeared: number }): string {
+  private disappearanceReason(p: { active: number; disappeared: number }, limits: RunLimits): string {
     return (
-      `${p.disappeared} of ${p.active} active records of this source would disappear, above IMPORT_MAX_DISAPPEARED_RATE ` +
-      `(${(this.config.IMPORT_MAX_DISAPPEARED_RATE * 100).toFixed(0)} %). Check that the file is a complete extract; nothing was applied.`
+      `${p.disappeared} of ${p.active} active records of this source would disappear, above the run's limit of ${pct(limits.maxDisappearedRate)} ` +
+      `(--max-disappearance, IMPORT_MAX_DISAPPEARED_RATE). Check that the file is a complete extract; nothing was applied.`
     );
   }
 
@@ -527,21 +623,22 @@ export class ImportService {
    * Parses and diffs a file exactly like a run would, and reports the same summary, without
    * creating a run or touching any canonical table.
    */
-  async dryRun(path: string, opts: { source?: SourceName } = {}): Promise<ImportSummary & { wouldFail: boolean }> {
+  async dryRun(path: string, opts: { source?: SourceName } & RunOptions = {}): Promise<ImportSummary & { wouldFail: boolean }> {
+    const limits = this.limitsFrom(opts);
     const { path: abs, info, source } = await this.inspect(path, opts.source);
     const table = dryRunStagingTable();
     const untimed = <T>(_phase: keyof ImportTimings, fn: () => Promise<T>) => fn();
-    if (isTableSource(source)) return this.dryRunTable(table, abs, source, info);
+    if (isTableSource(source)) return this.dryRunTable(table, abs, source, info, limits);
     try {
       const staged = await this.stageFile(table, null, abs, basename(abs), source, info, untimed);
       const issues = staged.duplicates
         ? [...staged.issues, { code: 'DUPLICATE_KEY', field: '(row)', severity: 'error', count: staged.duplicates }]
         : staged.issues;
-      const verdict = this.verdict(staged);
+      const verdict = this.verdict(staged, limits);
       const hold = holdOf(staged.unreadable);
       const { keptRejected, heldBack, ...diff } = await this.repo.previewDiff(table, source, hold);
       const active = await this.repo.disappearancePreview(table, source);
-      const mass = !verdict && this.massDisappearance(active);
+      const mass = !verdict && this.massDisappearance(active, limits);
       const failureCode = verdict?.code ?? (mass ? 'DISAPPEARANCE_LIMIT_EXCEEDED' : null);
       return {
         runId: null,
@@ -557,7 +654,7 @@ export class ImportService {
         heldBack: failureCode ? null : { records: heldBack, reasons: heldBack ? hold.reasons : [] },
         errorRate: staged.errorRate,
         failureCode,
-        failureReason: verdict?.reason ?? (mass ? this.disappearanceReason(active) : null),
+        failureReason: verdict?.reason ?? (mass ? this.disappearanceReason(active, limits) : null),
         errorsByCode: issues.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.field.localeCompare(b.field)),
         lines: staged.lines,
         wouldFail: Boolean(failureCode),
@@ -572,12 +669,13 @@ export class ImportService {
     abs: string,
     source: Extract<SourceName, 'sisben_hogares' | 'oferta'>,
     info: FileInspection,
+    limits: RunLimits,
   ): Promise<ImportSummary & { wouldFail: boolean }> {
     try {
       const staged = await this.tables.stageFile(table, null, abs, basename(abs), source, info);
-      const verdict = this.verdict(staged);
+      const verdict = this.verdict(staged, limits);
       const { active, ...diff } = await this.tables.preview(table, source);
-      const mass = !verdict && this.massDisappearance({ active, disappeared: diff.disappeared });
+      const mass = !verdict && this.massDisappearance({ active, disappeared: diff.disappeared }, limits);
       const failureCode = verdict?.code ?? (mass ? 'DISAPPEARANCE_LIMIT_EXCEEDED' : null);
       return {
         runId: null,
@@ -591,7 +689,7 @@ export class ImportService {
         ...(failureCode ? { added: 0, changed: 0, unchanged: 0, disappeared: 0, keptRejected: 0 } : diff),
         errorRate: staged.errorRate,
         failureCode,
-        failureReason: verdict?.reason ?? (mass ? this.disappearanceReason({ active, disappeared: diff.disappeared }) : null),
+        failureReason: verdict?.reason ?? (mass ? this.disappearanceReason({ active, disappeared: diff.disappeared }, limits) : null),
         errorsByCode: staged.issues.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.field.localeCompare(b.field)),
         lines: staged.lines,
         heldBack: null,
@@ -623,9 +721,10 @@ export class ImportService {
     }
     const plan = await this.repo.planChanges(run.id, run.source, size, holdsAll(staged?.unreadable));
     // The guard weighs every absent record, held back or not: a file cut in half still fails.
-    if (done.size === 0 && this.massDisappearance({ active: plan.active, disappeared: plan.absent })) {
+    const limits = this.limitsOf(run);
+    if (done.size === 0 && this.massDisappearance({ active: plan.active, disappeared: plan.absent }, limits)) {
       // A truncated or wrong file must not make half a registry vanish: fail it for an operator to review.
-      throw new FileFormatError('DISAPPEARANCE_LIMIT_EXCEEDED', this.disappearanceReason({ active: plan.active, disappeared: plan.absent }));
+      throw new FileFormatError('DISAPPEARANCE_LIMIT_EXCEEDED', this.disappearanceReason({ active: plan.active, disappeared: plan.absent }, limits));
     }
     for (let chunk = 0; chunk < run.chunksTotal; chunk++) {
       if (done.has(chunk)) continue;

@@ -118,7 +118,7 @@ export class AdminResolver {
       person: toPerson(d.person),
       mergedIds: d.mergedPublicIds,
       sourceRecords: d.sourceRecords.map(toSourceRecord),
-      importRuns: d.importRuns.map(toImportRun),
+      importRuns: d.importRuns.map((r) => toImportRun(r)),
       personIds: d.personIds,
     };
   }

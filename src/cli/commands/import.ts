@@ -4,6 +4,15 @@ import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
 import type { ImportService, ImportSummary } from '../../imports';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 import { printSummary } from '../format';
+import { messagesFor, parseShare, type Lang } from '../runMessages';
+
+/** A run's limit given on the command line (exit 2 when it is not a share). */
+export function parseRateFlag(flag: string, value: string | undefined, lang: Lang): number | undefined {
+  if (value === undefined) return undefined;
+  const v = parseShare(value);
+  if (v === null) throw new CliError(messagesFor(lang).badRate(flag, value), 2);
+  return v;
+}
 
 function parseSource(s: string | undefined): SourceName | undefined {
   if (s === undefined) return undefined;
@@ -22,19 +31,37 @@ export function registerImport(program: Command) {
     )
     .option('-s, --source <source>', `source of the file (${SOURCE_NAMES.join(', ')}); detected from name and content when omitted`)
     .option('--dry-run', 'parse, validate and diff the file, report the same summary, and write nothing')
+    .option('--max-error-rate <share>', 'this run’s limit on rejected rows, 0–1 or a percentage (default IMPORT_MAX_ERROR_RATE, 0.1); recorded on the run')
+    .option(
+      '--max-disappearance <share>',
+      'this run’s limit on the share of the source’s records that may disappear, 0–1 or a percentage (default IMPORT_MAX_DISAPPEARED_RATE, 0.2); recorded on the run',
+    )
     .option('--json', 'print one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared) instead of text')
-    .action(async (file: string, opts: { source?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (file: string, opts: { source?: string; dryRun?: boolean; json?: boolean; maxErrorRate?: string; maxDisappearance?: string }) => {
       const config = loadCliConfig();
       const source = parseSource(opts.source);
+      const msg = messagesFor(config.JUNTOS_LANG);
+      const limits = {
+        maxErrorRate: parseRateFlag('--max-error-rate', opts.maxErrorRate, config.JUNTOS_LANG),
+        maxDisappearedRate: parseRateFlag('--max-disappearance', opts.maxDisappearance, config.JUNTOS_LANG),
+      };
       await withRuntime(config, async (rt) => {
         const imports = rt.app.services.imports;
         let summary: ImportSummary;
         try {
           if (opts.dryRun) {
-            summary = await imports.dryRun(file, { source });
+            summary = await imports.dryRun(file, { source, ...limits });
           } else {
-            const { run, created } = await imports.submit(file, { source, requestedBy: 'cli' });
+            const { run, created, failedBefore } = await imports.submit(file, { source, requestedBy: 'cli', ...limits });
             if (!created && !opts.json) process.stderr.write(`This file was already submitted as run ${run.id}; showing that run.\n`);
+            if (failedBefore.length && !opts.json)
+              process.stderr.write(
+                `${msg.failedBefore(
+                  failedBefore.map((r) => r.id),
+                  failedBefore.map((r) => r.failureCode ?? 'FAILED'),
+                  run.id,
+                )}\n`,
+              );
             summary = await watchRun(rt.app.services.imports, run.id, !opts.json && process.stderr.isTTY);
           }
         } catch (e) {

@@ -3,6 +3,8 @@ import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
 import { readRunSummary, type ImportState } from '../../imports';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { messagesFor } from '../runMessages';
+import { parseRateFlag } from './import';
 
 const STATES: ImportState[] = ['received', 'parsing', 'staged', 'applied', 'done', 'failed'];
 
@@ -69,7 +71,9 @@ export function registerRuns(program: Command) {
     .description('Show one run: state, counters, diff, failure reason, row issues by code and the first row errors.')
     .option('--json', 'print the run summary as JSON')
     .option('--errors <n>', 'how many row errors to list', '20')
-    .action(async (id: string, opts: { json?: boolean; errors: string }) => {
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      // `runs show 3 --json`: the parent `runs` parses options after the subcommand too.
+      const opts = cmd.optsWithGlobals<{ json?: boolean; errors: string }>();
       const config = loadCliConfig();
       await withRuntime(
         config,
@@ -78,10 +82,12 @@ export function registerRuns(program: Command) {
           if (!run) throw new CliError(`No import run ${id}.`);
           const summary = await rt.app.services.imports.summary(run);
           if (opts.json) {
-            process.stdout.write(JSON.stringify({ ...summary, nightly: run.summary }, null, 2) + '\n');
+            process.stdout.write(JSON.stringify({ ...summary, ...rt.app.services.imports.limitsOf(run), nightly: run.summary }, null, 2) + '\n');
             return;
           }
           printSummary(summary, false);
+          const limits = rt.app.services.imports.limitsOf(run);
+          process.stdout.write(`${messagesFor(config.JUNTOS_LANG).limits(limits.maxErrorRate, limits.maxDisappearedRate)}\n`);
           const rec = readRunSummary(run.summary).reconciliation;
           if (rec) {
             process.stdout.write(
@@ -102,13 +108,28 @@ export function registerRuns(program: Command) {
   runs
     .command('retry')
     .argument('<id>', 'id of a failed import run')
-    .description('Retry a failed import run from the start (its file must still have the same bytes).')
-    .action(async (id: string) => {
+    .description(
+      'Retry a failed import run from the start (its file must still have the same bytes), optionally with another source or other limits ' +
+        '(the options left out keep the run’s). Audited.',
+    )
+    .option('-s, --source <source>', `another source for the run (${SOURCE_NAMES.join(', ')})`)
+    .option('--max-error-rate <share>', 'another limit on rejected rows, 0–1 or a percentage')
+    .option('--max-disappearance <share>', 'another limit on the share of the source’s records that may disappear, 0–1 or a percentage')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      // `runs retry 3 --source sisben`: the parent `runs` parses options after the subcommand too.
+      const opts = cmd.optsWithGlobals<{ source?: string; maxErrorRate?: string; maxDisappearance?: string }>();
       const config = loadCliConfig();
+      if (opts.source && !SOURCE_NAMES.includes(opts.source.toLowerCase() as SourceName))
+        throw new CliError(`--source must be one of ${SOURCE_NAMES.join(', ')}`, 2);
+      const changes = {
+        source: opts.source?.toLowerCase() as SourceName | undefined,
+        maxErrorRate: parseRateFlag('--max-error-rate', opts.maxErrorRate, config.JUNTOS_LANG),
+        maxDisappearedRate: parseRateFlag('--max-disappearance', opts.maxDisappearance, config.JUNTOS_LANG),
+      };
       await withRuntime(config, async (rt) => {
         try {
-          const run = await rt.app.services.imports.retry(Number(id));
-          process.stdout.write(`Run ${run.id} re-queued.\n`);
+          const run = await rt.app.services.imports.retry(Number(id), changes, { actor: 'cli:runs retry' });
+          process.stdout.write(`${messagesFor(config.JUNTOS_LANG).retried(run.id, run.source, run.maxErrorRate, run.maxDisappearedRate)}\n`);
           await rt.drain();
         } catch (e) {
           if (e instanceof AppError) throw new CliError(`${e.code}: ${e.message}`);

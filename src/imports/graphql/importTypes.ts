@@ -129,6 +129,19 @@ export class ImportRun extends RunTimes {
   @Field(() => Float, { nullable: true })
   errorRate!: number | null;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'The run’s limit on the share of rejected rows (ERROR_RATE_EXCEEDED above it): given at submission or retry, else the settings of the process that submitted it.',
+  })
+  maxErrorRate!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The run’s limit on the share of the source’s records one extract may make disappear (DISAPPEARANCE_LIMIT_EXCEEDED above it).',
+  })
+  maxDisappearedRate!: number | null;
+
   @Field(() => String, { nullable: true, description: 'Why the run failed, e.g. ERROR_RATE_EXCEEDED, WRONG_COLUMN_COUNT.' })
   failureCode!: string | null;
 
@@ -155,6 +168,11 @@ export class StartImportResult {
   @Field(() => ImportRun)
   run!: ImportRun;
 
-  @Field(() => Boolean, { description: 'false when the same bytes were already submitted: the existing run is returned.' })
+  @Field(() => Boolean, {
+    description: 'false when the same bytes were already submitted with the same source and that run did not fail: the existing run is returned.',
+  })
   created!: boolean;
+
+  @Field(() => [ID], { description: 'Failed runs of the same bytes this new run follows (a failed run never blocks its bytes).' })
+  failedBefore!: string[];
 }

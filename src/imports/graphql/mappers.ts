@@ -1,9 +1,11 @@
 import { toSourceEnum } from '../../graphql/shared';
 import type { ImportRunRow } from '../importRepository';
+import type { RunLimits } from '../tableSources';
 import { readRunSummary } from '../runSummary';
 import type { ImportRun } from './importTypes';
 
-export const toImportRun = (r: ImportRunRow): ImportRun => {
+/** `limits`: the run's effective limits (ImportService.limitsOf), for runs recorded before they were stored. */
+export const toImportRun = (r: ImportRunRow, limits?: RunLimits): ImportRun => {
   const summary = readRunSummary(r.summary);
   return {
     id: String(r.id),
@@ -29,6 +31,8 @@ export const toImportRun = (r: ImportRunRow): ImportRun => {
     chunksTotal: r.chunksTotal,
     chunksDone: r.chunksDone,
     errorRate: r.errorRate,
+    maxErrorRate: r.maxErrorRate ?? limits?.maxErrorRate ?? null,
+    maxDisappearedRate: r.maxDisappearedRate ?? limits?.maxDisappearedRate ?? null,
     failureCode: r.failureCode,
     failureReason: r.failureReason,
     errorCounts: (r.errorSummary as ImportRun['errorCounts'] | null) ?? [],

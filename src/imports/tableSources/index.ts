@@ -1,3 +1,3 @@
-export { TableImportService, type ImportRules, type TableStaged } from './tableImportService';
+export { TableImportService, type ImportRules, type RunLimits, type TableStaged } from './tableImportService';
 export { TableImportRepository, type TableDiff } from './tableImportRepository';
 export { TABLE_SPECS, type TableSourceSpec } from './tableSpecs';

@@ -12,9 +12,17 @@ import { TABLE_SPECS, rejectedTableLine, stagedTableLine, type TableSourceSpec }
 
 /** The import pipeline's file-level rules, shared with the person sources (ImportService). */
 export interface ImportRules {
-  verdict(staged: { rowsTotal: number; rowsRejected: number; errorRate: number }): { code: string; reason: string } | null;
-  massDisappearance(p: { active: number; disappeared: number }): boolean;
-  disappearanceReason(p: { active: number; disappeared: number }): string;
+  /** The limits a run applies: its own (recorded at submission), else the process' settings. */
+  limitsOf(run: ImportRunRow): RunLimits;
+  verdict(staged: { rowsTotal: number; rowsRejected: number; errorRate: number }, limits: RunLimits): { code: string; reason: string } | null;
+  massDisappearance(p: { active: number; disappeared: number }, limits: RunLimits): boolean;
+  disappearanceReason(p: { active: number; disappeared: number }, limits: RunLimits): string;
+}
+
+/** A run's file-level limits (shares of rows rejected, of the source's records disappearing). */
+export interface RunLimits {
+  maxErrorRate: number;
+  maxDisappearedRate: number;
 }
 
 export interface TableStaged {
@@ -175,7 +183,7 @@ export class TableImportService {
       },
     });
     if (resume) return { failed: null };
-    const verdict = this.rules.verdict(staged);
+    const verdict = this.rules.verdict(staged, this.rules.limitsOf(run));
     if (verdict) return { failed: verdict };
     await this.repo.transition(run.id, ['parsing'], 'staged', { stagedAt: this.clock.now(), chunksTotal: 1 });
     return { failed: null };
@@ -185,7 +193,8 @@ export class TableImportService {
   async apply(run: ImportRunRow, log: Logger): Promise<TableDiff | null> {
     const spec = TABLE_SPECS[run.source as TableSourceName] as TableSourceSpec;
     const diff = await this.tables.apply(run.id, stagingTable(run.id), spec, (d) => {
-      if (this.rules.massDisappearance(d)) throw new FileFormatError('DISAPPEARANCE_LIMIT_EXCEEDED', this.rules.disappearanceReason(d));
+      const limits = this.rules.limitsOf(run);
+      if (this.rules.massDisappearance(d, limits)) throw new FileFormatError('DISAPPEARANCE_LIMIT_EXCEEDED', this.rules.disappearanceReason(d, limits));
     });
     if (diff)
       log.info({ added: diff.added, changed: diff.changed, disappeared: diff.disappeared, keptRejected: diff.keptRejected }, 'table source cut applied');

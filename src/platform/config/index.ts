@@ -67,6 +67,8 @@ export const configSchema = z.object({
   EXPORT_DIR: z.string().min(1).default('exports'),
   /** Unset: `info` for long-running processes (serve, worker), `warn` for one-shot CLI commands. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Language of the CLI's human output: Spanish by default, English switchable. */
+  JUNTOS_LANG: z.enum(['es', 'en']).default('es'),
   /** Prefix for every BullMQ key, so several hubs (or test files) can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default('juntos'),
   /** BullMQ job lock; a worker killed mid-job has its job taken over after about this long. */
