@@ -8,7 +8,7 @@ import { BullMqJobQueue, startBullMqWorkers, type WorkerHandle } from './drivers
 import { InlineJobQueue } from './drivers/inline';
 import { assertNoEviction, createRedis, RedisPolicyError } from './drivers/redis';
 import { createProcessors } from './processors';
-import { ensureSchedules, startScheduleKeeper } from './schedules';
+import { ensureSchedules, scheduleSpecs, startScheduleKeeper } from './schedules';
 import { JOB_NAMES, QUEUES, type QueueName } from './definitions';
 
 export interface Runtime {
@@ -53,7 +53,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const queue = (bull ?? inline)!;
   // Not fatal: with Redis down the API still serves; enqueues answer retriable errors meanwhile.
   if (bull && !(await bull.ready())) logger.warn('redis is not reachable yet; jobs will be enqueued once it is');
-  const app = createApp({ config, db, logger, queue, clock: opts.clock });
+  const app = createApp({ config, db, logger, queue, clock: opts.clock, schedules: scheduleSpecs(config) });
   let handle: WorkerHandle | null = null;
   let keeper: { stop(): void } | null = null;
 

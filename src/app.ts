@@ -5,8 +5,8 @@ import type { Logger } from './platform/logger';
 import { FactRepository, HouseholdRepository, PersonRepository, ReferenceRepository, ReferenceService, RegistryService } from './registry';
 import { ImportRepository, ImportService } from './imports';
 import { AuditChainService, AuditRepository, ClientRepository, AuditService, ClientService } from './access';
-import type { OpsJobQueue } from './platform/queue';
-import { OpsRepository, createOpsServices } from './ops';
+import type { OpsJobQueue, ScheduleSpec } from './platform/queue';
+import { OpsRepository, ScheduleService, createOpsServices } from './ops';
 import {
   GoldenRecordRepository,
   MergeRepository,
@@ -29,6 +29,8 @@ export interface AppDeps {
   /** Where services hand work to background jobs (BullMQ with REDIS_URL, in-process otherwise). */
   queue: OpsJobQueue;
   clock?: Clock;
+  /** The job schedulers this hub declares (jobs/schedules.ts), listed and run by hand by operators. */
+  schedules?: readonly ScheduleSpec[];
   /** Facts other features add to a cruce's answer (extension point, see src/cruce/facts.ts). */
   cruceFactSources?: readonly CruceFactSource[];
 }
@@ -134,6 +136,7 @@ export function createApp(deps: AppDeps) {
       runs: { reconciliation, exports: linksExport, cruces: cruce, logros, logroExports },
       repositories,
     }),
+    schedules: new ScheduleService(queue, deps.schedules ?? [], clock),
     audit,
     // The audit log's hash chain (tamper evidence), walked by `juntos-hub audit verify`.
     auditChain: new AuditChainService(db),

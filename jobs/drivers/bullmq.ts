@@ -10,8 +10,10 @@ import {
   type JobPayloads,
   type JobState,
   type OpsJobQueue,
+  type ScheduledRun,
   type ScheduleInfo,
   type ScheduleSpec,
+  schedulerOfJobId,
 } from '../../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, QUEUES, type Processors, type QueueName } from '../definitions';
 import { isPermanentFailure } from '../failures';
@@ -218,6 +220,36 @@ export class BullMqJobQueue implements OpsJobQueue {
       }
     }
     return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async recentRuns(schedulerIds: readonly string[]): Promise<Map<string, ScheduledRun>> {
+    const wanted = new Set(schedulerIds);
+    const out = new Map<string, ScheduledRun>();
+    // Only the latest jobs of each state are read: finished ones are kept 1000 (completed) or 14 days (failed).
+    const states = ['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'] as const;
+    for (const q of Object.values(this.queues)) {
+      for (const state of states) {
+        for (const job of await q.getJobs([state], 0, 199, false)) {
+          const of = job?.id ? schedulerOfJobId(job.id) : null;
+          if (!job || !of || !wanted.has(of.schedulerId)) continue;
+          // A scheduler's next job waits delayed until it is due: that is its next run, not its last.
+          if (state === 'delayed' && !of.manual && of.at > Date.now()) continue;
+          const run: ScheduledRun = {
+            jobId: job.id!,
+            manual: of.manual,
+            state: state === 'completed' || state === 'failed' || state === 'active' ? state : 'waiting',
+            at: new Date(of.at),
+            startedAt: job.processedOn ? new Date(job.processedOn) : null,
+            finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+            attempts: job.attemptsMade,
+            failedReason: state === 'failed' ? (job.failedReason ?? null) : null,
+          };
+          const seen = out.get(of.schedulerId);
+          if (!seen || seen.at < run.at) out.set(of.schedulerId, run);
+        }
+      }
+    }
+    return out;
   }
 
   dashboardQueues(): Queue[] {

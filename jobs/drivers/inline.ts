@@ -1,7 +1,18 @@
 import { CronExpressionParser } from 'cron-parser';
 import { ZodError } from 'zod';
-import type { Logger } from '../../src/platform/logger';
-import type { EnqueueOptions, JobName, JobPayloads, JobState, OpsJobQueue, ScheduleInfo, ScheduleSpec } from '../../src/platform/queue';
+import { serializeError, type Logger } from '../../src/platform/logger';
+import {
+  scheduledJobId,
+  schedulerOfJobId,
+  type EnqueueOptions,
+  type JobName,
+  type JobPayloads,
+  type JobState,
+  type OpsJobQueue,
+  type ScheduledRun,
+  type ScheduleInfo,
+  type ScheduleSpec,
+} from '../../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, QUEUES, backoffDelay, type Processors, type QueueName } from '../definitions';
 import { isPermanentFailure } from '../failures';
 
@@ -38,6 +49,8 @@ export class InlineJobQueue implements OpsJobQueue {
   private readonly known = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly schedulers = new Map<string, InlineScheduler>();
+  /** Scheduled and hand-started jobs by id, the latest few hundred (the embedded counterpart of BullMQ's kept jobs). */
+  private readonly history = new Map<string, ScheduledRun>();
   private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
   private seq = 0;
@@ -64,6 +77,7 @@ export class InlineJobQueue implements OpsJobQueue {
     if (this.known.has(id)) return;
     this.known.add(id);
     const job: PendingJob = { id, name, payload: data, attemptsMade: 0 };
+    this.track(id, {});
     if (opts.delayMs) this.later(opts.delayMs, () => this.push(def.queue, job), def.queue);
     else this.push(def.queue, job);
   }
@@ -112,7 +126,7 @@ export class InlineJobQueue implements OpsJobQueue {
       entry.next = next;
       entry.timer = setTimeout(
         () => {
-          void this.enqueue(spec.name, data as never, { jobId: `repeat:${spec.id}:${next.getTime()}` });
+          void this.enqueue(spec.name, data as never, { jobId: scheduledJobId(spec.id, next.getTime()) });
           arm();
         },
         Math.max(0, Math.min(next.getTime() - Date.now(), 2 ** 31 - 1)),
@@ -126,6 +140,34 @@ export class InlineJobQueue implements OpsJobQueue {
     return [...this.schedulers.values()]
       .map(({ id, name, pattern, tz, everyMs, next }) => ({ id, name, pattern, tz, everyMs, next }))
       .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async recentRuns(schedulerIds: readonly string[]): Promise<Map<string, ScheduledRun>> {
+    const wanted = new Set(schedulerIds);
+    const out = new Map<string, ScheduledRun>();
+    for (const run of this.history.values()) {
+      const of = schedulerOfJobId(run.jobId)!;
+      const seen = out.get(of.schedulerId);
+      if (wanted.has(of.schedulerId) && (!seen || seen.at <= run.at)) out.set(of.schedulerId, { ...run });
+    }
+    return out;
+  }
+
+  private track(jobId: string, change: Partial<ScheduledRun>) {
+    const of = schedulerOfJobId(jobId);
+    if (!of) return;
+    const run = this.history.get(jobId) ?? {
+      jobId,
+      manual: of.manual,
+      state: 'waiting' as const,
+      at: new Date(of.at),
+      startedAt: null,
+      finishedAt: null,
+      attempts: 0,
+      failedReason: null,
+    };
+    this.history.set(jobId, { ...run, ...change });
+    if (this.history.size > 500) this.history.delete(this.history.keys().next().value!);
   }
 
   /** Resolves when no job is waiting or running (tests, CLI commands that wait for their run). */
@@ -190,6 +232,7 @@ export class InlineJobQueue implements OpsJobQueue {
   private async run(job: PendingJob) {
     const def = JOB_DEFINITIONS[job.name];
     const log = this.logger.child({ jobId: job.id, job: job.name });
+    this.track(job.id, { state: 'active', startedAt: new Date() });
     try {
       const payload = def.payload.parse(job.payload);
       await (this.processors![job.name] as (p: unknown, c: unknown) => Promise<void>)(payload, {
@@ -199,6 +242,7 @@ export class InlineJobQueue implements OpsJobQueue {
       });
       this.known.delete(job.id);
       this.lane(def.queue).completed++;
+      this.track(job.id, { state: 'completed', finishedAt: new Date(), attempts: job.attemptsMade + 1 });
     } catch (e) {
       if (this.closed || e instanceof JobReleasedError) {
         // Nothing is kept in memory across a restart: the sweeper at the next start re-enqueues the run.
@@ -215,10 +259,17 @@ export class InlineJobQueue implements OpsJobQueue {
       if (permanent || job.attemptsMade >= def.attempts) {
         this.known.delete(job.id);
         this.lane(def.queue).failed++;
+        this.track(job.id, {
+          state: 'failed',
+          finishedAt: new Date(),
+          attempts: job.attemptsMade,
+          failedReason: String(serializeError(e).message ?? 'job failed').slice(0, 500),
+        });
         log.error({ err: e, attempts: job.attemptsMade }, permanent ? 'job failed permanently (not retried)' : 'job failed after its last attempt');
         return;
       }
       log.warn({ err: e, attempt: job.attemptsMade }, 'job attempt failed; will retry');
+      this.track(job.id, { state: 'waiting', attempts: job.attemptsMade });
       this.later(backoffDelay(this.backoffMs ?? def.backoffMs, job.attemptsMade), () => this.push(def.queue, job), def.queue);
     }
   }

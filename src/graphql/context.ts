@@ -6,6 +6,7 @@ import type { RegistryContext } from '../registry';
 import type { StewardshipContext } from '../stewardship';
 import type { CruceContext } from '../cruce';
 import type { LogrosContext } from '../logros';
+import type { OpsContext } from '../ops';
 import type { Loaders } from './loaders';
 import type { RequestContext } from './shared';
 
@@ -17,5 +18,12 @@ export interface GraphQLContext extends RequestContext {
 }
 
 /** Compile-time check that the full context serves every feature's resolvers. */
-export type FeatureContexts = RegistryContext & ImportsContext & ReconciliationContext & StewardshipContext & AccessContext & CruceContext & LogrosContext;
+export type FeatureContexts = RegistryContext &
+  ImportsContext &
+  ReconciliationContext &
+  StewardshipContext &
+  AccessContext &
+  CruceContext &
+  LogrosContext &
+  OpsContext;
 export const asFeatureContexts = (ctx: GraphQLContext): FeatureContexts => ctx;

@@ -8,6 +8,7 @@ import { registryResolvers } from '../registry';
 import { stewardshipResolvers } from '../stewardship';
 import { cruceResolvers } from '../cruce';
 import { logrosResolvers } from '../logros';
+import { opsResolvers } from '../ops';
 import { applySecurity } from './security/secureSchema';
 
 /** Every feature's resolvers (each feature's index.ts lists its own). */
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   ...reconciliationResolvers,
   ...cruceResolvers,
   ...logrosResolvers,
+  ...opsResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

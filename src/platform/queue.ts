@@ -60,6 +60,31 @@ export interface ScheduleInfo {
   next: Date | null;
 }
 
+/** The id of a job a scheduler produced (BullMQ's own form, kept by the embedded driver too). */
+export const scheduledJobId = (schedulerId: string, at: number) => `repeat:${schedulerId}:${at}`;
+/** The id of a scheduler's job started by hand (BullMQ refuses ':' in custom ids). */
+export const manualJobId = (schedulerId: string, at: number) => `manual-${schedulerId}-${at}`;
+
+/** Which scheduler a job id belongs to, and when it was due (or requested); null for other jobs. */
+export function schedulerOfJobId(jobId: string): { schedulerId: string; at: number; manual: boolean } | null {
+  const m = /^repeat:(.+):(\d+)$/.exec(jobId) ?? /^manual-(.+)-(\d+)$/.exec(jobId);
+  return m ? { schedulerId: m[1], at: Number(m[2]), manual: jobId.startsWith('manual-') } : null;
+}
+
+/** A scheduler's latest job (scheduled or run by hand), as the queue keeps it. */
+export interface ScheduledRun {
+  jobId: string;
+  manual: boolean;
+  state: 'waiting' | 'active' | 'completed' | 'failed';
+  /** When it was due (scheduled) or requested (by hand). */
+  at: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  attempts: number;
+  /** The scrubbed failure message (no personal data reaches the queue). */
+  failedReason: string | null;
+}
+
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
@@ -77,6 +102,8 @@ export interface QueueOperations {
   /** Creates or updates a scheduler; the same id declared by many processes stays one scheduler. */
   upsertScheduler(spec: ScheduleSpec): Promise<void>;
   listSchedulers(): Promise<ScheduleInfo[]>;
+  /** Each scheduler's latest job that is due, running or finished (a future next job is not a run). */
+  recentRuns(schedulerIds: readonly string[]): Promise<Map<string, ScheduledRun>>;
   /** The BullMQ queues, for the operator's dashboard (absent in embedded mode). */
   dashboardQueues?(): Queue[];
 }

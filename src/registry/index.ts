@@ -37,6 +37,7 @@ export { ReferenceService } from './referenceService';
 export { Person } from './graphql/personTypes';
 export { SourceRecord } from './graphql/sourceRecordTypes';
 export { Household } from './graphql/householdTypes';
+export { TOTAL_COUNT_COST } from './graphql/connectionTypes';
 export { LogroBasico } from './graphql/referenceTypes';
 export { toPerson, toHousehold, toSourceRecord } from './graphql/mappers';
 export { withinScope, sourceRecordOf } from './graphql/scope';

@@ -16,6 +16,7 @@ export type AlreadyDecided = { kind: 'alreadyDecided'; item: ReviewItemRow; deci
 export type ClaimedByOther = { kind: 'claimedByOther'; item: ReviewItemRow; claimedUntil: Date };
 export type StaleItem = { kind: 'stale'; item: ReviewItemRow; message: string };
 export type Conflict = { kind: 'conflict'; item: ReviewItemRow | null; message: string };
+export type NotClaimed = { kind: 'notClaimed'; item: ReviewItemRow; message: string };
 export type InvalidDecision = { kind: 'invalid'; item: ReviewItemRow; message: string };
 
 export type ClaimOutcome = { kind: 'claimed'; item: ReviewItemRow } | NotFound | AlreadyDecided | ClaimedByOther | StaleItem;
@@ -36,7 +37,7 @@ export interface DecidedResult {
   pinsRevoked: number;
 }
 
-export type DecideOutcome = DecidedResult | NotFound | AlreadyDecided | ClaimedByOther | StaleItem | Conflict | InvalidDecision;
+export type DecideOutcome = DecidedResult | NotFound | AlreadyDecided | ClaimedByOther | NotClaimed | StaleItem | Conflict | InvalidDecision;
 
 export type UnmergeOutcome =
   | { kind: 'unmerged'; merge: MergeRow; survivorId: number; restoredId: number }

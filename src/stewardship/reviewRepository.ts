@@ -84,6 +84,18 @@ export interface ReviewFilter {
   statuses: readonly ReviewStatus[];
   reasons?: readonly ReviewReason[];
   municipality?: string;
+  /** Score band (inclusive); items without a score are outside any band. */
+  minScore?: number;
+  maxScore?: number;
+  /** true: only items with a score; false: only items without one (reason-code items). */
+  hasScore?: boolean;
+  /** Raised before this instant (the queue's age filter). */
+  raisedBefore?: Date;
+}
+
+export interface ReviewCounts {
+  byReason: { reason: ReviewReason; count: number }[];
+  byStatus: { status: ReviewStatus; count: number }[];
 }
 
 // A hand-written query's row: every column is converted explicitly by the mapper below.
@@ -181,15 +193,50 @@ export class ReviewRepository {
       and (i.person_b_id is null or exists (select 1 from persons pb where pb.id = i.person_b_id and ${personInScope('pb', scope)}))`;
   }
 
-  /** A page of the queue, oldest first (keyset on id). Fetches first + 1 rows. */
-  async list(filter: ReviewFilter, page: { first: number; after?: number }, scope: TerritoryScope | null): Promise<ReviewItemRow[]> {
+  private filterConditions(filter: ReviewFilter, scope: TerritoryScope | null): SQL[] {
     const conds: SQL[] = [sql`i.status = any(${texts(filter.statuses)}::review_status[])`];
     if (filter.reasons?.length) conds.push(sql`i.reason = any(${texts(filter.reasons)}::review_reason[])`);
     if (filter.municipality) conds.push(sql`i.municipality_code = ${filter.municipality}`);
-    if (page.after !== undefined) conds.push(sql`i.id > ${page.after}`);
+    if (filter.minScore !== undefined) conds.push(sql`i.score >= ${filter.minScore}`);
+    if (filter.maxScore !== undefined) conds.push(sql`i.score <= ${filter.maxScore}`);
+    if (filter.hasScore !== undefined) conds.push(filter.hasScore ? sql`i.score is not null` : sql`i.score is null`);
+    if (filter.raisedBefore) conds.push(sql`i.created_at < ${filter.raisedBefore.toISOString()}::timestamptz`);
     conds.push(this.visible(scope));
+    return conds;
+  }
+
+  /** A page of the queue, oldest first (keyset on id). Fetches first + 1 rows. */
+  async list(filter: ReviewFilter, page: { first: number; after?: number }, scope: TerritoryScope | null): Promise<ReviewItemRow[]> {
+    const conds = this.filterConditions(filter, scope);
+    if (page.after !== undefined) conds.push(sql`i.id > ${page.after}`);
     const rows = await this.q(sql`select i.* from review_items i where ${sql.join(conds, sql` and `)} order by i.id limit ${page.first + 1}`);
     return rows.map(toItem);
+  }
+
+  /** How many items the filter matches, whatever the page. */
+  async count(filter: ReviewFilter, scope: TerritoryScope | null): Promise<number> {
+    const [r] = await this.q<{ n: number }>(
+      sql`select count(*)::int as n from review_items i where ${sql.join(this.filterConditions(filter, scope), sql` and `)}`,
+    );
+    return r.n;
+  }
+
+  /** The filter's items counted by reason and by status, in one statement (the queue's tabs). */
+  async counts(filter: ReviewFilter, scope: TerritoryScope | null): Promise<ReviewCounts> {
+    const rows = await this.q(
+      sql`select i.reason::text as reason, i.status::text as status, count(*)::int as n from review_items i
+        where ${sql.join(this.filterConditions(filter, scope), sql` and `)} group by grouping sets ((i.reason), (i.status))`,
+    );
+    return {
+      byReason: rows
+        .filter((r) => r.reason !== null)
+        .map((r) => ({ reason: r.reason, count: r.n }))
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+      byStatus: rows
+        .filter((r) => r.status !== null)
+        .map((r) => ({ status: r.status, count: r.n }))
+        .sort((a, b) => a.status.localeCompare(b.status)),
+    };
   }
 
   async findByIds(itemIds: readonly number[], scope: TerritoryScope | null): Promise<ReviewItemRow[]> {

@@ -1,11 +1,20 @@
-import { QUEUED_REVIEW_STATUSES } from '../../schema';
+import { QUEUED_REVIEW_STATUSES, REVIEW_STATUSES } from '../../schema';
 import type { Clock, TerritoryScope } from '../kernel';
 import type { Config } from '../platform/config';
 import type { AuditWriter, Orm } from '../platform/db';
 import { AppError, checkPageSize, decodeCursor } from '../kernel';
 import type { ReconciliationRepository, LinkageModelService } from '../reconciliation';
 import { MergeConflictError, type MergeService } from '../reconciliation';
-import type { EntityIdentityRow, ReviewDecisionKind, ReviewFilter, ReviewItemRow, ReviewReason, ReviewRepository, ReviewStatus } from './reviewRepository';
+import type {
+  EntityIdentityRow,
+  ReviewCounts,
+  ReviewDecisionKind,
+  ReviewFilter,
+  ReviewItemRow,
+  ReviewReason,
+  ReviewRepository,
+  ReviewStatus,
+} from './reviewRepository';
 import type { ReferenceService } from '../registry';
 import { compareRecords, type RecordComparison } from './comparison';
 import type { ClaimOutcome, DecideOutcome, DecidedResult, ReleaseOutcome, StewardActor, UnmergeOutcome } from './outcomes';
@@ -15,6 +24,28 @@ export type ReviewConfig = Pick<Config, 'REVIEW_CLAIM_MINUTES' | 'API_MAX_PAGE_S
 /** Items about one record already linked to its person (the question: does it belong there?). */
 const SINGLE_RECORD_REASONS: readonly ReviewReason[] = ['AUTO_LINK_AUDIT', 'LINKED_RECORD_CHANGED'];
 const MAX_REASON_LENGTH = 2000;
+
+export interface ReviewListOptions {
+  statuses?: ReviewStatus[];
+  reasons?: ReviewReason[];
+  municipality?: string;
+  minScore?: number;
+  maxScore?: number;
+  hasScore?: boolean;
+  raisedBefore?: Date;
+}
+
+/** A comparison as the steward reads it: left is person A's record, right person B's. */
+export type OrientedComparison = RecordComparison & {
+  left: EntityIdentityRow;
+  right: EntityIdentityRow;
+  leftSide: 'A' | 'B' | null;
+  rightSide: 'A' | 'B' | null;
+  /** RAISING_MODEL: scored by the model that raised the item (as its explanation); CURRENT_MODEL when that model is gone. */
+  scoredWith: 'RAISING_MODEL' | 'CURRENT_MODEL';
+  /** The same pair under today's model, when it is another one. */
+  current: Pick<RecordComparison, 'modelVersion' | 'probability' | 'matchWeight' | 'outcome' | 'tier'>;
+};
 
 const pairsOf = (left: readonly number[], right: readonly number[]) => left.flatMap((a) => right.map((b) => [a, b] as const));
 
@@ -48,20 +79,43 @@ export class ReviewService {
   // --- the queue --------------------------------------------------------------------------------
 
   async list(
-    opts: { statuses?: ReviewStatus[]; reasons?: ReviewReason[]; municipality?: string; first?: number; after?: string },
+    opts: ReviewListOptions & { first?: number; after?: string },
     scope: TerritoryScope | null,
-  ): Promise<{ items: ReviewItemRow[]; hasNextPage: boolean }> {
+  ): Promise<{ items: ReviewItemRow[]; hasNextPage: boolean; totalCount: () => Promise<number> }> {
     const first = opts.first ?? 20;
     checkPageSize(first, this.maxPage);
+    const filter = this.filterOf(opts);
+    const rows = await this.repo.list(filter, { first, after: opts.after ? decodeCursor(opts.after) : undefined }, scope);
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: () => this.repo.count(filter, scope) };
+  }
+
+  /** The queue counted by reason and by status (without statuses: every status), under the same filters as the list. */
+  counts(opts: ReviewListOptions, scope: TerritoryScope | null): Promise<ReviewCounts> {
+    return this.repo.counts(this.filterOf({ ...opts, statuses: opts.statuses?.length ? opts.statuses : [...REVIEW_STATUSES] }), scope);
+  }
+
+  private filterOf(opts: ReviewListOptions): ReviewFilter {
     let municipality = opts.municipality;
     if (municipality !== undefined) {
       if (!/^\d{4,5}$/.test(municipality))
         throw new AppError('BAD_USER_INPUT', 'municipality must be a DANE code of 5 digits, e.g. "05001".', { field: 'municipality' });
       municipality = municipality.padStart(5, '0');
     }
-    const filter: ReviewFilter = { statuses: opts.statuses?.length ? opts.statuses : [...QUEUED_REVIEW_STATUSES], reasons: opts.reasons, municipality };
-    const rows = await this.repo.list(filter, { first, after: opts.after ? decodeCursor(opts.after) : undefined }, scope);
-    return { items: rows.slice(0, first), hasNextPage: rows.length > first };
+    for (const field of ['minScore', 'maxScore'] as const) {
+      const v = opts[field];
+      if (v !== undefined && !(v >= 0 && v <= 1)) throw new AppError('BAD_USER_INPUT', `${field} is a probability between 0 and 1.`, { field });
+    }
+    if (opts.minScore !== undefined && opts.maxScore !== undefined && opts.minScore > opts.maxScore)
+      throw new AppError('BAD_USER_INPUT', 'minScore must not exceed maxScore.', { field: 'minScore' });
+    return {
+      statuses: opts.statuses?.length ? opts.statuses : [...QUEUED_REVIEW_STATUSES],
+      reasons: opts.reasons,
+      municipality,
+      minScore: opts.minScore,
+      maxScore: opts.maxScore,
+      hasScore: opts.hasScore,
+      raisedBefore: opts.raisedBefore,
+    };
   }
 
   async get(id: number, scope: TerritoryScope | null): Promise<ReviewItemRow | null> {
@@ -69,33 +123,67 @@ export class ReviewService {
   }
 
   /**
-   * The two records of an item compared field by field with today's model. For an item about one
+   * The two records of an item compared field by field, scored by the model that raised the item
+   * (so the comparison and the item's explanation tell one probability), with today's model's view
+   * alongside when it differs. Left is person A's record, right person B's. For an item about one
    * record and a whole person (a held merge, an audit without its matched record), the record is
    * compared with each record of the other side and the closest one is shown.
    */
-  async comparison(item: ReviewItemRow): Promise<(RecordComparison & { left: EntityIdentityRow; right: EntityIdentityRow }) | null> {
+  async comparison(item: ReviewItemRow): Promise<OrientedComparison | null> {
     if (item.sourceEntityId === null) return null;
-    const [left] = await this.repo.entities([item.sourceEntityId]);
-    if (!left) return null;
-    let rights: EntityIdentityRow[];
-    if (item.candidateEntityId !== null) rights = await this.repo.entities([item.candidateEntityId]);
+    const [source] = await this.repo.entities([item.sourceEntityId]);
+    if (!source) return null;
+    let others: EntityIdentityRow[];
+    if (item.candidateEntityId !== null) others = await this.repo.entities([item.candidateEntityId]);
     else {
-      const sides = [item.personAId, item.personBId].filter((p): p is number => p !== null && (item.personBId === null || p !== left.personId));
-      rights = (await this.repo.entitiesOfPersons(sides)).filter((e) => e.id !== left.id);
+      const sides = [item.personAId, item.personBId].filter((p): p is number => p !== null && (item.personBId === null || p !== source.personId));
+      others = (await this.repo.entitiesOfPersons(sides)).filter((e) => e.id !== source.id);
     }
-    if (!rights.length) return null;
-    const loaded = await this.models.current();
+    if (!others.length) return null;
+    const current = await this.models.current();
+    const raisedWith = await this.raisingModelVersion(item);
+    const raising = raisedWith === null || raisedWith === current.model.version ? current : await this.models.byVersion(raisedWith);
+    const loaded = raising ?? current;
     const ctx = {
       today: this.clock.now().toISOString().slice(0, 10),
       municipalities: await this.reference.municipalityCodes(),
       decision: { linkProbability: this.config.RECONCILE_LINK_PROBABILITY, reviewProbability: this.config.RECONCILE_REVIEW_PROBABILITY },
     };
-    let best: (RecordComparison & { left: EntityIdentityRow; right: EntityIdentityRow }) | null = null;
-    for (const right of rights) {
-      const c = compareRecords(left, right, loaded, ctx);
-      if (!best || c.probability > best.probability) best = { ...c, left, right };
+    // Scored in the engine's order (the record in question against its candidate), as the explanation was.
+    let best: { c: RecordComparison; other: EntityIdentityRow } | null = null;
+    for (const other of others) {
+      const c = compareRecords(source, other, loaded, ctx);
+      if (!best || c.probability > best.c.probability) best = { c, other };
     }
-    return best;
+    const { c, other } = best!;
+    const today = loaded === current ? c : compareRecords(source, other, current, ctx);
+    const sideOf = (e: EntityIdentityRow): 'A' | 'B' | null =>
+      e.personId === item.personAId ? 'A' : item.personBId !== null && e.personId === item.personBId ? 'B' : null;
+    // The record in question goes right unless it is person A's; the same person on both sides
+    // (single-person items, or after a merge): its counterpart left, the record in question right.
+    const sourceSide = sideOf(source);
+    const otherSide = sideOf(other);
+    const sourceLeft = sourceSide === 'A' && otherSide !== 'A';
+    const [left, right] = sourceLeft ? [source, other] : [other, source];
+    return {
+      ...c,
+      fields: c.fields.map((f) => (sourceLeft ? f : { ...f, left: f.right, right: f.left })),
+      left,
+      right,
+      leftSide: sourceLeft ? sourceSide : otherSide,
+      rightSide: sourceLeft ? otherSide : sourceSide,
+      scoredWith: raising ? 'RAISING_MODEL' : 'CURRENT_MODEL',
+      current: { modelVersion: today.modelVersion, probability: today.probability, matchWeight: today.matchWeight, outcome: today.outcome, tier: today.tier },
+    };
+  }
+
+  /** The model version the item's explanation names, else its run's. */
+  private async raisingModelVersion(item: ReviewItemRow): Promise<string | null> {
+    const e = item.explanation as { modelVersion?: unknown } | null;
+    if (e && typeof e.modelVersion === 'string') return e.modelVersion;
+    if (item.reconciliationRunId === null) return null;
+    const [run] = await this.repo.runsByIds([item.reconciliationRunId]);
+    return run?.modelVersion ?? null;
   }
 
   // --- claims -----------------------------------------------------------------------------------
@@ -166,7 +254,12 @@ export class ReviewService {
       if (!item) return { kind: 'notFound', message: 'No such review item.' };
       if (item.status === 'decided') return { kind: 'alreadyDecided', item, decision: await this.repo.latestDecision(tx, id) };
       if (item.status === 'stale') return { kind: 'stale', item, message: 'A person of this item was merged or changed since it was raised.' };
-      if (this.claimedByOther(item, who, this.clock.now())) return { kind: 'claimedByOther', item, claimedUntil: item.claimExpiresAt! };
+      const now = this.clock.now();
+      if (this.claimedByOther(item, who, now)) return { kind: 'claimedByOther', item, claimedUntil: item.claimExpiresAt! };
+      // The version check below would otherwise answer "changed since…" to a steward who simply never claimed.
+      if (item.claimedBy !== who.actor || item.claimExpiresAt === null || item.claimExpiresAt <= now) {
+        return { kind: 'notClaimed', item, message: 'Claim the item before deciding it (your claim is missing or has expired).' };
+      }
       if (item.version !== expectedVersion) {
         return { kind: 'conflict', item, message: `The item is at version ${item.version}, not ${expectedVersion}: reload it and decide again.` };
       }

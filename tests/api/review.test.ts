@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, PEOPLE, importScenario } from '../harness/factories/stewardship';
+import { DEFAULT_PARAMETERS, compileModel } from '../../src/domain/identity';
 import { bearer, createTestDatabase, itemAbout, personOf, testHub, type ApiHub, type TestDatabase, type TestHub } from '../harness';
 
 /**
@@ -82,6 +83,122 @@ describe('review queue per role and scope', () => {
   });
 });
 
+describe('queue filters and counts (issue 14)', () => {
+  it('filters by score band, presence of a score and age, with a total count of the whole filter', async () => {
+    const all = (await as('steward', '{ reviewItems(first: 50) { totalCount nodes { id reason score createdAt } } }')).data.reviewItems;
+    expect(all.totalCount).toBe(all.nodes.length);
+    const scored = all.nodes.filter((n: any) => n.score !== null);
+    expect(scored.length).toBeGreaterThan(0);
+    const lo = Math.min(...scored.map((n: any) => n.score));
+    const band = await as('steward', 'query($lo: Float!) { reviewItems(minScore: $lo, maxScore: 1, first: 1) { totalCount nodes { score } hasNextPage } }', {
+      lo,
+    });
+    expect(band.errors).toBeUndefined();
+    expect(band.data.reviewItems.totalCount).toBe(scored.length);
+    expect(band.data.reviewItems.nodes).toHaveLength(1);
+    const above = await as('steward', 'query($lo: Float!) { reviewItems(minScore: $lo) { totalCount nodes { score } } }', { lo: lo + 1e-6 });
+    expect(above.data.reviewItems.nodes.every((n: any) => n.score > lo)).toBe(true);
+    expect(above.data.reviewItems.totalCount).toBe(scored.filter((n: any) => n.score > lo).length);
+    const unscored = await as('steward', '{ reviewItems(hasScore: false) { totalCount nodes { score } } }');
+    expect(unscored.data.reviewItems.totalCount).toBe(all.nodes.length - scored.length);
+    expect(unscored.data.reviewItems.nodes.every((n: any) => n.score === null)).toBe(true);
+    // Age: items raised before an instant (the queue's "older than N days").
+    const past = await as('steward', '{ reviewItems(raisedBefore: "2000-01-01T00:00:00Z") { totalCount nodes { id } } }');
+    expect(past.data.reviewItems).toEqual({ totalCount: 0, nodes: [] });
+    const future = await as('steward', '{ reviewItems(raisedBefore: "2999-01-01T00:00:00Z") { totalCount } }');
+    expect(future.data.reviewItems.totalCount).toBe(all.totalCount);
+    const bad = await as('steward', '{ reviewItems(minScore: 2) { totalCount } }');
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('counts the queue by reason and by status, inside the caller’s territory', async () => {
+    const res = await as('steward', '{ reviewCounts { total byReason { reason count } byStatus { status count } } }');
+    expect(res.errors).toBeUndefined();
+    const c = res.data.reviewCounts;
+    const reasons = Object.fromEntries(c.byReason.map((r: any) => [r.reason, r.count]));
+    expect(reasons).toMatchObject({ POSSIBLE_MATCH: 2, AUTO_LINK_AUDIT: 1 });
+    expect(c.byStatus.find((s: any) => s.status === 'OPEN').count).toBe(3);
+    expect(c.total).toBe(3);
+    const bogota = (await as('bogota', '{ reviewCounts { total byReason { reason count } } }')).data.reviewCounts;
+    expect(bogota).toEqual({ total: 1, byReason: [{ reason: 'POSSIBLE_MATCH', count: 1 }] });
+    expect((await as('reader', '{ reviewCounts { total } }')).status).toBe(403);
+  });
+
+  it('charges a count once per connection, not once per item of the page', async () => {
+    // At the default API_MAX_COST (5000), a page of 50 with its count is an ordinary query.
+    const res = await as('steward', '{ reviewItems(first: 50) { totalCount nodes { id } } }');
+    expect(res.errors).toBeUndefined();
+    const persons = await as('steward', '{ persons(first: 50) { totalCount edges { node { id } } } }');
+    expect(persons.errors).toBeUndefined();
+  });
+});
+
+describe('deciding needs a live claim (issue 14)', () => {
+  it('answers NotClaimed (stable code) to a steward who holds no claim, and changes nothing', async () => {
+    const id = String(await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafE2));
+    const before = (await as('steward', 'query($id: ID!) { reviewItem(id: $id) { version status claimedBy } }', { id })).data.reviewItem;
+    expect(before.claimedBy).toBeNull();
+    const DECIDE = `mutation($id: ID!, $v: Int!) { decideReviewItem(id: $id, decision: DEFER, reason: "Later", expectedVersion: $v) {
+      __typename ... on NotClaimed { code message item { id version } } } }`;
+    const res = await as('steward', DECIDE, { id, v: before.version });
+    expect(res.data.decideReviewItem).toMatchObject({ __typename: 'NotClaimed', code: 'NOT_CLAIMED', item: { id, version: before.version } });
+    expect(res.data.decideReviewItem.message).not.toMatch(/changed/);
+    // An expired claim of one's own is no claim either.
+    const claim = await as('steward', 'mutation($id: ID!) { claimReviewItem(id: $id) { ... on ReviewItemClaimed { item { version } } } }', { id });
+    await t.db.rows(sql`update review_items set claim_expires_at = now() - interval '1 minute' where id = ${Number(id)}`);
+    const expired = await as('steward', DECIDE, { id, v: claim.data.claimReviewItem.item.version });
+    expect(expired.data.decideReviewItem.__typename).toBe('NotClaimed');
+    const after = (await as('steward', 'query($id: ID!) { reviewItem(id: $id) { version status decisions { id } } }', { id })).data.reviewItem;
+    expect(after).toEqual({ version: claim.data.claimReviewItem.item.version, status: 'OPEN', decisions: [] });
+  });
+});
+
+describe('the side-by-side comparison (issue 14)', () => {
+  it('scores with the model that raised the item (one probability with the explanation), left = person A, right = person B', async () => {
+    const id = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
+    // A model trained since the item was raised, scoring this pair very differently (a far smaller
+    // prior): the comparison used to be scored by it while the item's explanation told the other.
+    const retrained = { ...DEFAULT_PARAMETERS, lambda: 1e-12 };
+    const version = compileModel(retrained).version;
+    await t.db.rows(
+      sql`insert into linkage_models (version, parameters, training) values (${version}, ${JSON.stringify(retrained)}::jsonb,
+        ${JSON.stringify({ records: 1_000_000, tf: { givenName: [], surname: [], municipality: [] } })}::jsonb)`,
+    );
+    try {
+      const res = await as(
+        'steward',
+        `query($id: ID!) { reviewItem(id: $id) { score personA { id } personB { id }
+          explanation { probability matchWeight modelVersion }
+          comparison { probability matchWeight modelVersion scoredWith leftSide rightSide
+            current { modelVersion probability matchWeight outcome }
+            leftRecord { source } rightRecord { source } leftDocument { number } rightDocument { number } } } }`,
+        { id: String(id) },
+      );
+      expect(res.errors).toBeUndefined();
+      const item = res.data.reviewItem;
+      const c = item.comparison;
+      expect(item.explanation.modelVersion).not.toBe(version);
+      expect(c.scoredWith).toBe('RAISING_MODEL');
+      expect(c.modelVersion).toBe(item.explanation.modelVersion);
+      expect(c.probability).toBeCloseTo(item.explanation.probability, 6);
+      expect(c.probability).toBeCloseTo(item.score, 4);
+      expect(c.matchWeight).toBeCloseTo(item.explanation.matchWeight, 2);
+      // Today's model's view, labelled as such.
+      expect(c.current.modelVersion).toBe(version);
+      expect(Math.abs(c.current.probability - c.probability)).toBeGreaterThan(1e-3);
+      expect(c.current.matchWeight).toBeLessThan(c.matchWeight - 0.5);
+      expect(c.leftSide).toBe('A');
+      expect(c.rightSide).toBe('B');
+      expect(c.leftRecord.source).toBe('SISBEN');
+      expect(c.rightRecord.source).toBe('RUAF');
+      expect(c.leftDocument.number).toBe(PEOPLE.A.doc);
+      expect(c.rightDocument.number).toBe('4387659');
+    } finally {
+      await t.db.rows(sql`delete from linkage_models where version = ${version}`);
+    }
+  });
+});
+
 describe('an item with both sides, decided over the API', () => {
   it('shows both persons, the explanation and the field-by-field comparison (document numbers audited)', async () => {
     const id = await itemAbout(t.db, 'POSSIBLE_MATCH', KEYS.ruafA2);
@@ -98,11 +215,12 @@ describe('an item with both sides, decided over the API', () => {
     expect(item.explanation.reasons).toContain('DIFFERENT_DOCUMENT_NUMBERS');
     expect(item.explanation.contributions.map((c: any) => c.field)).toEqual(['givenNames', 'surnames', 'birthDate', 'sex', 'document', 'municipality']);
     const byField = Object.fromEntries(item.comparison.fields.map((f: any) => [f.field, f]));
-    expect(byField.birthDate).toMatchObject({ left: '1972-03-15', right: '1972-03-14' });
-    expect(byField.surnames.left).toBe('MUÑOZ PEÑA');
-    expect(item.comparison.leftDocument).toEqual({ type: 'CC', number: '4387659' });
-    expect(item.comparison.rightDocument).toEqual({ type: 'CC', number: PEOPLE.A.doc });
-    expect(item.comparison.leftRecord.source).toBe('RUAF');
+    // Left is person A's record (the older person, Sisbén), right person B's (RUAF).
+    expect(byField.birthDate).toMatchObject({ left: '1972-03-14', right: '1972-03-15' });
+    expect(byField.surnames.right).toBe('MUÑOZ PEÑA');
+    expect(item.comparison.leftDocument).toEqual({ type: 'CC', number: PEOPLE.A.doc });
+    expect(item.comparison.rightDocument).toEqual({ type: 'CC', number: '4387659' });
+    expect(item.comparison.leftRecord.source).toBe('SISBEN');
     const reads = await t.db.rows<{ field: string }>(sql`select field from audit_events where request_id = 'review-read-1' and action = 'read'`);
     expect(reads.filter((r) => r.field === 'ComparedDocument.number')).toHaveLength(2);
   });

@@ -232,6 +232,7 @@ export type DecideItemMutation = { decideReviewItem:
     | { __typename: 'ClaimedByOther', claimedUntil: string }
     | { __typename: 'Conflict', message: string, currentVersion: number | null }
     | { __typename: 'InvalidDecision', message: string }
+    | { __typename: 'NotClaimed' }
     | { __typename: 'NotFound', message: string }
     | { __typename: 'ReviewDecided', decision: ReviewDecisionKind, decisionId: string, mergeId: string | null, person: { id: string } | null, newPerson: { id: string } | null }
     | { __typename: 'StaleItem', message: string }

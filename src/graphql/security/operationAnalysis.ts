@@ -102,8 +102,15 @@ export function analyzeOperation(
     return typeof c === 'number' && c > 0 ? c : 0;
   };
 
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, fragmentPath: readonly string[]): number => {
-    let cost = 0;
+  /**
+   * A selection set's cost in two parts: `items` is repeated for every element a list field may
+   * return, `once` is charged once for the field that holds it. A counted leaf (a connection's
+   * totalCount: one count over the filter, whatever the page) belongs to `once`: charging it per
+   * item would make `first: 50` with its count cost as much as fifty counts.
+   */
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, fragmentPath: readonly string[]): { items: number; once: number } => {
+    let items = 0;
+    let once = 0;
     for (const sel of set.selections) {
       if (++visits > limits.maxVisits) throw new OperationTooComplexError();
       if (sel.kind === Kind.FIELD) {
@@ -122,22 +129,32 @@ export function analyzeOperation(
         const named = getNamedType(def.type);
         if (isLeafType(named) || !sel.selectionSet || !isCompositeType(named)) {
           // A leaf that does work of its own (a count over a filtered set) declares its cost.
-          cost += fieldCost(def);
+          once += fieldCost(def);
           continue;
         }
-        cost += 1 + pageSize(sel, def as GraphQLField<unknown, unknown>) * walk(sel.selectionSet, named, fragmentPath);
+        const inner = walk(sel.selectionSet, named, fragmentPath);
+        // An object field that does work of its own (a set of counts) declares its cost too.
+        items += fieldCost(def) + 1 + pageSize(sel, def as GraphQLField<unknown, unknown>) * inner.items + inner.once;
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
-        if (t && isCompositeType(t)) cost += walk(sel.selectionSet, t, fragmentPath);
+        if (t && isCompositeType(t)) {
+          const inner = walk(sel.selectionSet, t, fragmentPath);
+          items += inner.items;
+          once += inner.once;
+        }
       } else {
         const name = sel.name.value;
         const frag = fragments.get(name);
         if (!frag || fragmentPath.includes(name)) continue;
         const t = schema.getType(frag.typeCondition.name.value);
-        if (t && isCompositeType(t)) cost += walk(frag.selectionSet, t, [...fragmentPath, name]);
+        if (t && isCompositeType(t)) {
+          const inner = walk(frag.selectionSet, t, [...fragmentPath, name]);
+          items += inner.items;
+          once += inner.once;
+        }
       }
     }
-    return cost;
+    return { items, once };
   };
 
   const root =
@@ -147,6 +164,7 @@ export function analyzeOperation(
         ? schema.getSubscriptionType()
         : schema.getQueryType();
   if (!root) return { cost: 0, fields, invalidFirst };
-  const cost = walk(operation.selectionSet, root, []);
+  const top = walk(operation.selectionSet, root, []);
+  const cost = top.items + top.once;
   return { cost, fields, invalidFirst };
 }

@@ -1,10 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Extensions, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid } from '../../kernel';
 import type { ReviewDecisionKind as DecisionKind, ReviewReason as Reason, ReviewStatus as Status } from '../reviewRepository';
 import type { ClaimOutcome, DecideOutcome, ReleaseOutcome, StewardActor, UnmergeOutcome } from '../outcomes';
 import type { StewardshipContext } from './context';
-import { toPerson, Person, SourceRecord, sourceRecordOf } from '../../registry';
-import { Allow, Sensitive, nodePage, parseId } from '../../graphql/shared';
+import { toPerson, Person, SourceRecord, sourceRecordOf, TOTAL_COUNT_COST } from '../../registry';
+import { Allow, DateTimeScalar, Sensitive, nodePage, parseId } from '../../graphql/shared';
 import {
   ClaimReviewItemResult,
   DecideReviewItemResult,
@@ -15,6 +15,7 @@ import {
   ReviewDecisionRecord,
   ReviewItem,
   ReviewItemConnection,
+  ReviewCounts,
   ReviewReason,
   ReviewStatus,
   UnmergeResult,
@@ -22,6 +23,8 @@ import {
 import { RecordLink } from './linksTypes';
 import { toDecisionRecord, toExplanation, toRecordLink, toReviewItem } from './mappers';
 const STEWARDS = ['steward', 'admin'] as const;
+/** GraphQL passes an explicit null for a nullable argument given as null: the service takes undefined. */
+const nn = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
 export const actorOf = (ctx: StewardshipContext): StewardActor => ({ actor: ctx.principal.actor, actorRole: ctx.principal.role, requestId: ctx.requestId });
 
@@ -66,6 +69,8 @@ function commonResult(o: Exclude<DecideOutcome | ClaimOutcome | ReleaseOutcome, 
       return { kind: 'Conflict' as const, item: o.item && toReviewItem(o.item), currentVersion: o.item?.version ?? null, message: o.message };
     case 'invalid':
       return { kind: 'InvalidDecision' as const, item: toReviewItem(o.item), message: o.message };
+    case 'notClaimed':
+      return { kind: 'NotClaimed' as const, code: 'NOT_CLAIMED', item: toReviewItem(o.item), message: o.message };
   }
 }
 
@@ -82,11 +87,41 @@ export class ReviewResolver {
     @Arg('status', () => [ReviewStatus], { nullable: true }) status?: Status[],
     @Arg('reason', () => [ReviewReason], { nullable: true }) reason?: Reason[],
     @Arg('municipality', () => String, { nullable: true, description: 'DANE code of 5 digits.' }) municipality?: string,
+    @Arg('minScore', () => Float, { nullable: true, description: 'Score band: items whose match probability is at least this (0–1).' }) minScore?: number,
+    @Arg('maxScore', () => Float, { nullable: true, description: 'Score band: at most this (0–1).' }) maxScore?: number,
+    @Arg('hasScore', () => Boolean, { nullable: true, description: 'true: only scored items; false: only items raised by a rule without a score.' })
+    hasScore?: boolean,
+    @Arg('raisedBefore', () => DateTimeScalar, { nullable: true, description: 'Age: only items raised before this instant.' }) raisedBefore?: Date,
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ReviewItemConnection> {
-    const page = await ctx.services.review.list({ statuses: status, reasons: reason, municipality, first, after }, ctx.scope);
-    return nodePage(page.items, page.hasNextPage, (r) => r.id, toReviewItem);
+    const page = await ctx.services.review.list(
+      {
+        statuses: status,
+        reasons: reason,
+        municipality,
+        minScore: nn(minScore),
+        maxScore: nn(maxScore),
+        hasScore: nn(hasScore),
+        raisedBefore: nn(raisedBefore),
+        first,
+        after,
+      },
+      ctx.scope,
+    );
+    return { ...nodePage(page.items, page.hasNextPage, (r) => r.id, toReviewItem), totalCount: page.totalCount };
+  }
+
+  @Allow(...STEWARDS)
+  @Query(() => ReviewCounts, { description: 'The review items counted by reason and by status (inside your territory). Without status: every status.' })
+  @Extensions({ cost: TOTAL_COUNT_COST })
+  async reviewCounts(
+    @Ctx() ctx: StewardshipContext,
+    @Arg('status', () => [ReviewStatus], { nullable: true }) status?: Status[],
+    @Arg('municipality', () => String, { nullable: true, description: 'DANE code of 5 digits.' }) municipality?: string,
+  ): Promise<ReviewCounts> {
+    const c = await ctx.services.review.counts({ statuses: status, municipality }, ctx.scope);
+    return { total: c.byStatus.reduce((n, s) => n + s.count, 0), byReason: c.byReason, byStatus: c.byStatus };
   }
 
   @Allow(...STEWARDS)
@@ -215,7 +250,10 @@ export class ReviewResolver {
     return l ? toRecordLink(l) : null;
   }
 
-  @FieldResolver(() => RecordComparison, { nullable: true, description: 'The two records field by field, scored by today’s model.' })
+  @FieldResolver(() => RecordComparison, {
+    nullable: true,
+    description: 'The two records field by field (left: person A’s, right: person B’s), scored by the model that raised the item; `current`: today’s model.',
+  })
   @Sensitive('personal')
   async comparison(@Root() item: ReviewItem, @Ctx() ctx: StewardshipContext): Promise<RecordComparison | null> {
     const c = await ctx.services.review.comparison(item.row);
@@ -230,6 +268,10 @@ export class ReviewResolver {
       tier: c.tier,
       reasons: c.reasons,
       modelVersion: c.modelVersion,
+      scoredWith: c.scoredWith,
+      current: c.current,
+      leftSide: c.leftSide,
+      rightSide: c.rightSide,
       leftRecordId: c.left.currentRecordId,
       rightRecordId: c.right.currentRecordId,
       leftPersonId: c.left.personId,

@@ -1,8 +1,8 @@
 import { NodeList, DocumentType, DateTimeScalar, PersonalType, Sensitive } from '../../graphql/shared';
-import { createUnionType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { createUnionType, Extensions, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { REVIEW_REASONS, REVIEW_STATUSES, graphqlEnumOf, type ReviewReason as ReviewReasonValue } from '../../../schema';
 import type { ReviewItemRow } from '../reviewRepository';
-import { Person } from '../../registry';
+import { Person, TOTAL_COUNT_COST } from '../../registry';
 
 export const ReviewReason = graphqlEnumOf(REVIEW_REASONS);
 /** One description per reason of the table's enum (a reason added there must be described here). */
@@ -115,7 +115,42 @@ export class ComparedDocument {
   personId!: number | null;
 }
 
-@ObjectType({ description: 'The two records of a review item compared by today’s model, field by field.' })
+@ObjectType({ simpleResolvers: true, description: 'How one model scores the compared pair.' })
+export class ModelView {
+  @Field(() => String)
+  modelVersion!: string;
+
+  @Field(() => Float)
+  probability!: number;
+
+  @Field(() => Float, { description: 'Sum of the weights and the prior, in bits.' })
+  matchWeight!: number;
+
+  @Field(() => String, { description: 'What the engine would decide with this model: link, review, no_link or distinct.' })
+  outcome!: string;
+
+  @Field(() => String)
+  tier!: string;
+}
+
+export const ComparisonModel = { RAISING_MODEL: 'RAISING_MODEL', CURRENT_MODEL: 'CURRENT_MODEL' } as const;
+registerEnumType(ComparisonModel, {
+  name: 'ComparisonModel',
+  description: 'Which model scored a comparison.',
+  valuesConfig: {
+    RAISING_MODEL: { description: 'The model that raised the item (the one its explanation and score come from).' },
+    CURRENT_MODEL: { description: 'Today’s model: the raising model is no longer stored (or the item names none).' },
+  },
+});
+
+export const PairSide = { A: 'A', B: 'B' } as const;
+registerEnumType(PairSide, { name: 'PairSide', description: 'personA or personB of a review item.' });
+
+@ObjectType({
+  description:
+    'The two records of a review item field by field: left is person A’s record, right person B’s. Scored by the model that raised the item ' +
+    '(scoredWith), so probability agrees with the item’s score and explanation; `current` is today’s model’s view of the same pair.',
+})
 @PersonalType()
 export class RecordComparison {
   @Field(() => [FieldComparison])
@@ -150,9 +185,25 @@ export class RecordComparison {
   @Sensitive('public')
   reasons!: string[];
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The model that scored fields, matchWeight, probability, outcome and tier.' })
   @Sensitive('public')
   modelVersion!: string;
+
+  @Field(() => ComparisonModel)
+  @Sensitive('public')
+  scoredWith!: string;
+
+  @Field(() => ModelView, { description: 'Today’s model on the same pair (equal to the above when it is the raising model).' })
+  @Sensitive('public')
+  current!: ModelView;
+
+  @Field(() => PairSide, { nullable: true, description: 'Whose record the left column is: A (always, unless both records are person B’s).' })
+  @Sensitive('public')
+  leftSide!: string | null;
+
+  @Field(() => PairSide, { nullable: true, description: 'Whose record the right column is: B for two-person items; A when both records are person A’s.' })
+  @Sensitive('public')
+  rightSide!: string | null;
 
   leftRecordId!: number;
   rightRecordId!: number;
@@ -246,7 +297,41 @@ export class ReviewItem {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class ReviewItemConnection extends NodeList(ReviewItem, { endCursorDescription: 'Pass as `after` for the next page.' }) {}
+export class ReviewItemConnection extends NodeList(ReviewItem, { endCursorDescription: 'Pass as `after` for the next page.' }) {
+  @Field(() => Int, { description: 'How many items match the filters (inside your territory), whatever the page; one count, charged once.' })
+  @Extensions({ cost: TOTAL_COUNT_COST })
+  totalCount!: () => Promise<number>;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ReviewReasonCount {
+  @Field(() => ReviewReason)
+  reason!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ReviewStatusCount {
+  @Field(() => ReviewStatus)
+  status!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The review items matching the filters, counted by reason and by status.' })
+export class ReviewCounts {
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => [ReviewReasonCount], { description: 'Most frequent first.' })
+  byReason!: ReviewReasonCount[];
+
+  @Field(() => [ReviewStatusCount])
+  byStatus!: ReviewStatusCount[];
+}
 
 // --- typed results (expected failures are data, not errors) -------------------------------------
 
@@ -372,6 +457,24 @@ export class Conflict {
   kind = 'Conflict' as const;
 }
 
+@ObjectType({ description: 'You hold no live claim on this item (never claimed, released or expired): claim it, review it, then decide.' })
+@PersonalType()
+export class NotClaimed {
+  @Field(() => String, { description: 'Always NOT_CLAIMED (stable, for clients to branch on).' })
+  @Sensitive('public')
+  code!: string;
+
+  @Field(() => ReviewItem)
+  @Sensitive('personal')
+  item!: ReviewItem;
+
+  @Field(() => String)
+  @Sensitive('public')
+  message!: string;
+
+  kind = 'NotClaimed' as const;
+}
+
 @ObjectType({ description: 'The decision does not apply to this item (e.g. nothing left to separate).' })
 @PersonalType()
 export class InvalidDecision {
@@ -440,7 +543,7 @@ const byKind = <T extends readonly (abstract new (...args: never[]) => Kinded)[]
   return (value: Kinded) => names.get(value.kind)?.name;
 };
 
-const decideTypes = [ReviewDecided, AlreadyDecided, ClaimedByOther, StaleItem, Conflict, InvalidDecision, NotFound] as const;
+const decideTypes = [ReviewDecided, AlreadyDecided, ClaimedByOther, NotClaimed, StaleItem, Conflict, InvalidDecision, NotFound] as const;
 export const DecideReviewItemResult = createUnionType({
   name: 'DecideReviewItemResult',
   description: 'ReviewDecided, or why not (expected failures are data).',

@@ -152,12 +152,13 @@ describe('two stewards deciding on overlapping persons at once', () => {
     expect(live[0].n).toBe(3);
   });
 
-  it('the same item decided twice at once: one decision, the other learns it was already decided', async () => {
+  it('the same item decided twice at once (two tabs of its steward): one decision, the other learns it was already decided', async () => {
     const [item] = await raise([[1, 2]], ROUNDS);
-    const [p] = await t.db.rows<{ version: number }>(sql`select version from review_items where id = ${item}`);
+    const p = await app.services.review.claim(item, ana, null);
+    if (p.kind !== 'claimed') throw new Error(p.kind);
     const results = await Promise.all([
-      app.services.review.decide(item, 'DIFFERENT_PERSONS', 'a', p.version, ana, null),
-      app.services.review.decide(item, 'DIFFERENT_PERSONS', 'b', p.version, beto, null),
+      app.services.review.decide(item, 'DIFFERENT_PERSONS', 'a', p.item.version, ana, null),
+      app.services.review.decide(item, 'DIFFERENT_PERSONS', 'b', p.item.version, ana, null),
     ]);
     const kinds = results.map((r) => r.kind).sort();
     // Both are legitimate losers' answers: the item was decided (AlreadyDecided) — the second never runs a decision.
@@ -169,7 +170,8 @@ describe('two stewards deciding on overlapping persons at once', () => {
 
   it('a decision waits for a matching batch holding the engine lock', async () => {
     const [item] = await raise([[0, 2]], ROUNDS + 1);
-    const [p] = await t.db.rows<{ version: number }>(sql`select version from review_items where id = ${item}`);
+    const p = await app.services.review.claim(item, ana, null);
+    if (p.kind !== 'claimed') throw new Error(p.kind);
     let released = false;
     const holder = app.repositories.reconciliation.transaction(async (tx) => {
       await app.repositories.reconciliation.lock(tx);
@@ -177,7 +179,7 @@ describe('two stewards deciding on overlapping persons at once', () => {
       released = true;
     });
     await new Promise((r) => setTimeout(r, 50));
-    const decided = await app.services.review.decide(item, 'DEFER', 'wait', p.version, ana, null);
+    const decided = await app.services.review.decide(item, 'DEFER', 'wait', p.item.version, ana, null);
     expect(released).toBe(true);
     expect(decided.kind).toBe('decided');
     await holder;
