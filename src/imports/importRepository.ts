@@ -15,6 +15,8 @@ import type { Database, Orm } from '../platform/db';
 import { scopeCondition } from '../platform/db/territory';
 import type { HeldBack, ImportRunSummary } from './runSummary';
 import { POSSIBLE_KEY_MARK } from './stageRows';
+import { SourceSnapshot, type SnapshotTally } from './sourceSnapshot';
+import { copyText } from '../platform/db/copyText';
 import { STAGING_COLUMNS, STAGING_DDL } from './stagingSpec';
 
 export type ImportRunRow = typeof importRuns.$inferSelect;
@@ -43,6 +45,33 @@ export const stagingTable = (runId: number) => {
   if (!Number.isSafeInteger(runId) || runId <= 0) throw new Error('invalid run id');
   return `import_staging_${runId}`;
 };
+
+/**
+ * The keys of the source's active records that no row of the file names (delta staging, see
+ * SourceSnapshot): what may disappear. Holds one extra row with a null key, so that an emptied table
+ * (PostgreSQL restarted after a crash) is told apart from an extract where nothing is absent.
+ */
+export const absentTable = (table: string) => `${table}_absent`;
+
+/** What delta staging learnt from the source's snapshot (kept in the run's summary, `staged.delta`). */
+export interface DeltaStaged extends SnapshotTally {
+  /** Loaded rows found unchanged (not staged), by chunk. */
+  unchangedByChunk: number[];
+  /** What the source's other runs had written when the snapshot was read. */
+  fingerprint: string;
+}
+
+const sourceLiteral = (source: SourceName) => {
+  if (!/^[a-z_]+$/.test(source)) throw new Error('invalid source');
+  return `'${source}'`;
+};
+/** What the source's other runs have written: their applied chunks and how many reached `applied` (each write of a source's records moves one of them). */
+const fingerprintSql = (source: SourceName, runId: number) =>
+  `(select coalesce(sum(chunks_done), 0)::text || '/' || count(*) filter (where state in ('applied', 'done'))::text
+    from import_runs where source = ${sourceLiteral(source)} and id <> ${runId})`;
+
+/** Records held back (see ImportRepository.heldBack), from delta staging's counts. */
+const heldBackOf = (d: DeltaStaged, all: boolean) => d.possibleHeld + (all ? d.absent : 0);
 
 /** Dry runs stage into a throwaway table of their own and write nothing else. */
 export const dryRunStagingTable = () => `import_staging_dry_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
@@ -391,12 +420,61 @@ export class ImportRepository {
   async stagingIntact(runId: number): Promise<boolean> {
     if (!(await this.stagingExists(runId))) return false;
     const [row] = await this.db.rows<{ ok: boolean }>(sql`select exists (select 1 from ${sql.raw(stagingTable(runId))}) as ok`);
-    return row.ok;
+    if (row.ok) return true;
+    // Delta staging may stage no row at all (nothing changed): its absent-keys table (never empty) tells.
+    const absent = absentTable(stagingTable(runId));
+    const [has] = await this.db.rows<{ ok: boolean }>(sql`select to_regclass(${absent}) is not null as ok`);
+    if (!has.ok) return false;
+    const [kept] = await this.db.rows<{ ok: boolean }>(sql`select exists (select 1 from ${sql.raw(absent)}) as ok`);
+    return kept.ok;
   }
 
-  /** Drops a staging table and its companion plan (see planChanges). */
+  /** Drops a staging table and its companions (the absent keys, the plan: see planChanges). */
   async dropStaging(table: string): Promise<void> {
-    await this.db.rows(sql`drop table if exists ${sql.raw(table)}, ${sql.raw(`${table}_changes`)}, ${sql.raw(`${table}_gone`)}`);
+    await this.db.rows(
+      sql`drop table if exists ${sql.raw(table)}, ${sql.raw(`${table}_changes`)}, ${sql.raw(`${table}_gone`)}, ${sql.raw(absentTable(table))}`,
+    );
+  }
+
+  /**
+   * The source's current key → content digest map, streamed out of PostgreSQL in one statement (one
+   * snapshot) with the fingerprint of what its other runs had written. Records this run already
+   * wrote (chunks applied before its staging table was lost) are flagged: their rows are staged again.
+   */
+  async readSnapshot(source: SourceName, runId: number | null): Promise<SourceSnapshot> {
+    const r = runId ?? 0;
+    if (!Number.isSafeInteger(r)) throw new Error('invalid run id');
+    const query = `select null::text, convert_to(${fingerprintSql(source, r)}, 'UTF8'), 0::int2
+      union all
+      select source_key, content_hash, ((status = 'active')::int + case when changed_run_id = ${r} then 16 else 0 end)::int2
+      from source_entities where source = ${sourceLiteral(source)}`;
+    return SourceSnapshot.fromBinaryCopy(this.db.copyTo(query, 'format binary'));
+  }
+
+  /**
+   * Whether the snapshot a run was staged against is out of date: its plan is not made yet and
+   * another run of the source has written records since (an earlier run retried and applied first).
+   */
+  async snapshotStale(run: { id: number; source: SourceName }, delta: DeltaStaged): Promise<boolean> {
+    const [row] = await this.db.rows<{ planned: boolean; fp: string }>(
+      sql`select to_regclass(${`${stagingTable(run.id)}_gone`}) is not null as planned, ${sql.raw(fingerprintSql(run.source, run.id))} as fp`,
+    );
+    return !row.planned && row.fp !== delta.fingerprint;
+  }
+
+  /** Writes the keys the file does not name (SourceSnapshot.absentKeys) next to the staging table. */
+  async copyAbsent(table: string, snapshot: SourceSnapshot): Promise<void> {
+    const absent = absentTable(table);
+    await this.db.rows(sql`drop table if exists ${sql.raw(absent)}`);
+    await this.db.rows(sql`create unlogged table ${sql.raw(absent)} (source_key text)`);
+    await this.db.copyFrom(
+      absent,
+      ['source_key'],
+      (async function* () {
+        yield '\\N\n';
+        yield* snapshot.absentKeys(copyText);
+      })(),
+    );
   }
 
   copyStaging(table: string, data: AsyncIterable<string | Uint8Array>): Promise<void> {
@@ -498,11 +576,16 @@ export class ImportRepository {
    * the plan was made is skipped by its done-mark. Kept across a worker crash (an unlogged table is
    * only emptied with its staging table, which is then staged and planned again).
    */
-  async planChanges(runId: number, source: SourceName, chunkSize: number, holdAll = false): Promise<ChangePlan> {
+  async planChanges(runId: number, source: SourceName, chunkSize: number, holdAll = false, delta?: DeltaStaged): Promise<ChangePlan> {
     const table = stagingTable(runId);
     const t = sql.raw(table);
     const changes = sql.raw(`${table}_changes`);
     const gone = sql.raw(`${table}_gone`);
+    // Absent from the file: named by no staged row — or, for delta staging (unchanged rows are not
+    // staged), among the keys the snapshot left unmarked.
+    const absent = delta
+      ? sql`exists (select 1 from ${sql.raw(absentTable(table))} a where a.source_key = e.source_key)`
+      : sql`not exists (select 1 from ${t} s where s.source_key = e.source_key)`;
     return this.orm.transaction(async (tx) => {
       const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
       // One planner per run at a time (chunk locks use chunk numbers ≥ 0 with the same run id).
@@ -525,17 +608,18 @@ export class ImportRepository {
         // (`holdAll`): they are held back, not vanished.
         await q(sql`create unlogged table ${gone} as
           select e.id from source_entities e where e.source = ${source} and e.status = 'active'
-            and not exists (select 1 from ${t} s where s.source_key = e.source_key) and ${holdAll ? sql`false` : sql`true`}`);
+            and ${absent} and ${holdAll ? sql`false` : sql`true`}`);
       }
       const rows = await q<{ k: number; n: number }>(
         sql`select (ord / ${chunkSize})::int as k, count(*)::int as n from ${t} where ord is not null and not dup group by 1`,
       );
-      const totals: number[] = [];
-      for (const r of rows) totals[r.k] = r.n;
+      // A chunk's rows: those staged, and those delta staging found unchanged.
+      const totals: number[] = [...(delta?.unchangedByChunk ?? [])];
+      for (const r of rows) totals[r.k] = (totals[r.k] ?? 0) + r.n;
       const [c] = await q<{ active: number; disappeared: number; absent: number }>(sql`select
         (select count(*)::int from source_entities where source = ${source} and status = 'active') as active,
         (select count(*)::int from ${gone}) as disappeared,
-        ${holdAll ? sql`(select count(*)::int from source_entities e where e.source = ${source} and e.status = 'active' and not exists (select 1 from ${t} s where s.source_key = e.source_key))` : sql`(select count(*)::int from ${gone})`} as absent`);
+        ${holdAll ? sql`(select count(*)::int from source_entities e where e.source = ${source} and e.status = 'active' and ${absent})` : sql`(select count(*)::int from ${gone})`} as absent`);
       return { totals: Array.from(totals, (n) => n ?? 0), ...c };
     });
   }
@@ -825,6 +909,8 @@ export class ImportRepository {
     run: { id: number; source: SourceName },
     rejectedKeys = true,
     hold: { all: boolean; reasons: HeldBack['reasons'] } = { all: false, reasons: [] },
+    /** Delta staging: the counts the snapshot gave (unchanged rows were not staged, so SQL cannot count them). */
+    delta?: DeltaStaged,
   ): Promise<{ disappeared: number; keptRejected: number; heldBack: number }> {
     return this.orm.transaction(async (tx) => {
       const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
@@ -838,7 +924,9 @@ export class ImportRepository {
         ? sql`e.id in (select id from ${sql.raw(`${stagingTable(run.id)}_gone`)})`
         : hold.all
           ? sql`false`
-          : sql`not exists (select 1 from ${t} s where s.source_key = e.source_key)`;
+          : delta
+            ? sql`exists (select 1 from ${sql.raw(absentTable(stagingTable(run.id)))} a where a.source_key = e.source_key)`
+            : sql`not exists (select 1 from ${t} s where s.source_key = e.source_key)`;
       await q(sql`create temp table gone on commit drop as
         with g as (
           update source_entities e set status = 'vanished', vanished_run_id = ${run.id}, match_pending = true, updated_at = now()
@@ -860,8 +948,8 @@ export class ImportRepository {
       const persons = await this.linkedPersons(q, sql`select id from gone`);
       if (persons.length) await this.refreshPersons(tx, persons);
       const [{ n }] = await q<{ n: number }>(sql`select count(*)::int as n from gone`);
-      const keptRejected = rejectedKeys ? await this.keptRejected(q, t, run.source) : 0;
-      const heldBack = hold.reasons.length ? await this.heldBack(q, t, run.source, hold.all) : 0;
+      const keptRejected = delta ? delta.keptRejected : rejectedKeys ? await this.keptRejected(q, t, run.source) : 0;
+      const heldBack = !hold.reasons.length ? 0 : delta ? heldBackOf(delta, hold.all) : await this.heldBack(q, t, run.source, hold.all);
       const held: HeldBack = { records: heldBack, reasons: heldBack ? hold.reasons : [] };
       await q(sql`update import_runs set disappeared = ${n}, state = 'applied', applied_at = now(), updated_at = now(),
           summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', ${keptRejected}::int, 'heldBack', ${JSON.stringify(held)}::jsonb)
@@ -899,9 +987,10 @@ export class ImportRepository {
   }
 
   /** How many active records of the source a staged file would make disappear (the mass-disappearance guard). */
-  async disappearancePreview(table: string, source: SourceName): Promise<{ active: number; disappeared: number }> {
+  async disappearancePreview(table: string, source: SourceName, delta?: DeltaStaged): Promise<{ active: number; disappeared: number }> {
     // The records absent from the file, held back or not: what the mass-disappearance guard weighs.
-    return this.orm.transaction(async (tx) => this.disappearing((s) => this.db.rows(s, tx), sql.raw(table), source));
+    const found = await this.orm.transaction(async (tx) => this.disappearing((s) => this.db.rows(s, tx), sql.raw(table), source));
+    return delta ? { active: found.active, disappeared: delta.absent } : found;
   }
 
   private async disappearing(q: <T>(s: SQL) => Promise<T[]>, t: SQL, source: SourceName): Promise<{ active: number; disappeared: number }> {
@@ -922,6 +1011,7 @@ export class ImportRepository {
     table: string,
     source: SourceName,
     hold: { all: boolean; reasons: HeldBack['reasons'] } = { all: false, reasons: [] },
+    delta?: DeltaStaged,
   ): Promise<DiffPreview> {
     return this.orm.transaction(async (tx) => {
       const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
@@ -934,6 +1024,11 @@ export class ImportRepository {
           count(*) filter (where e.status = 'active' and e.content_hash = s.content_hash)::int as unchanged
         from ${t} s left join source_entities e on e.source = ${source} and e.source_key = s.source_key
         where s.ord is not null and not s.dup`);
+      if (delta) {
+        const unchanged = row.unchanged + delta.unchangedByChunk.reduce((a, n) => a + n, 0);
+        const heldBack = hold.reasons.length ? heldBackOf(delta, hold.all) : 0;
+        return { ...row, unchanged, disappeared: hold.all ? 0 : delta.absent, keptRejected: delta.keptRejected, heldBack };
+      }
       const { disappeared } = await this.disappearing(q, t, source);
       const heldBack = hold.reasons.length ? await this.heldBack(q, t, source, hold.all) : 0;
       return { ...row, disappeared: hold.all ? 0 : disappeared, keptRejected: await this.keptRejected(q, t, source), heldBack };

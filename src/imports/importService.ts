@@ -15,6 +15,7 @@ import {
   UNFINISHED_STATES,
   dryRunStagingTable,
   stagingTable,
+  type DeltaStaged,
   type ImportRepository,
   type ImportRunRow,
 } from './importRepository';
@@ -375,6 +376,15 @@ export class ImportService {
       if (run.state === 'staged') {
         const earlier = await this.repo.earlierUnfinishedRun(run);
         if (earlier) throw new WaitForEarlierRunError(earlier.id);
+        const delta = isTableSource(run.source) ? undefined : readRunSummary(run.summary).staged?.delta;
+        if (delta && (await this.repo.snapshotStale(run, delta))) {
+          // Another run of the source wrote records after this file was compared with the source
+          // (an earlier run retried and applied first): compare it again with what the source holds now.
+          log.warn('the source changed since this file was staged; staging it again');
+          const staged = await this.stage(run, log, timed, { resume: true });
+          if (!staged || staged.state === 'failed') return;
+          run = staged;
+        }
         if (isTableSource(run.source)) {
           await timed('apply', () => this.tables.apply(run!, log));
           run = (await this.repo.findRun(runId))!;
@@ -385,7 +395,7 @@ export class ImportService {
         if (run.state === 'staged' && !isTableSource(run.source)) {
           const { staged } = readRunSummary(run.summary);
           const { disappeared, keptRejected, heldBack } = await timed('disappear', () =>
-            this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0, holdOf(staged?.unreadable)),
+            this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0, holdOf(staged?.unreadable), staged?.delta),
           );
           log.info({ disappeared, keptRejected, heldBack }, 'import applied');
           run = (await this.repo.findRun(runId))!;
@@ -492,7 +502,7 @@ export class ImportService {
     });
     await this.repo.mergeSummary(run.id, {
       lines: staged.lines,
-      staged: { rows: staged.stagedRows, parts: staged.parts, rejectedWithKey: staged.rejectedWithKey, unreadable: staged.unreadable },
+      staged: { rows: staged.stagedRows, parts: staged.parts, rejectedWithKey: staged.rejectedWithKey, unreadable: staged.unreadable, delta: staged.delta },
     });
     log.info({ rowsTotal: staged.rowsTotal, rowsLoaded: staged.rowsLoaded, rowsRejected: staged.rowsRejected }, 'file staged');
     if (opts.resume) return (await this.repo.findRun(run.id))!;
@@ -530,36 +540,42 @@ export class ImportService {
     // where its line is in the file (its raw line is then read from the archive, not copied).
     const index = new LineIndex();
     const rows = parseChunks(index.tee(fileChunks(path)), getConnector(source), ctx, { encoding: info.encoding, onProgress: (b) => void (bytesRead = b) });
-    // A dry run keeps no row errors: it reports them counted (the tally), like a run's error summary.
-    const { staged, counters, keys, tally } = stageRows(
-      runId ?? 0,
-      rows,
-      index,
-      async (text) => {
-        if (runId !== null)
-          await this.repo.copyRowErrors(
-            (async function* () {
-              yield text;
-            })(),
-          );
-      },
-      onProgress && ((c) => onProgress(c, bytesRead)),
+    const chunkSize = this.config.IMPORT_CHUNK_SIZE;
+    const { snapshot, counters, keys, tally } = await timed('stage', async () => {
+      // The source's key → digest map: unchanged rows are compared here and never staged (issue 15).
+      const snapshot = await this.repo.readSnapshot(source, runId);
+      // A dry run keeps no row errors: it reports them counted (the tally), like a run's error summary.
+      const out = stageRows(
+        runId ?? 0,
+        rows,
+        index,
+        async (text) => {
+          if (runId !== null)
+            await this.repo.copyRowErrors(
+              (async function* () {
+                yield text;
+              })(),
+            );
+        },
+        onProgress && ((c) => onProgress(c, bytesRead)),
+        { snapshot, chunkSize },
+      );
+      await this.copyStaged(table, out.staged);
+      // The keys no row named: what may disappear (a dry run only counts them).
+      if (runId !== null) await this.repo.copyAbsent(table, snapshot);
+      return { ...out, snapshot };
+    });
+    const { duplicates: sqlDuplicates, duplicateLines: sqlDuplicateLines } = await timed('prepare', () =>
+      this.repo.prepareStaging(table, runId, keys.candidates()),
     );
-    await timed('stage', () =>
-      this.repo.copyStaging(table, staged).catch((e) => {
-        // A value the staging table's types refuse is a connector defect; the database's message may
-        // quote the value (personal data), so only its SQLSTATE is kept.
-        const code = (e as { code?: unknown }).code;
-        if (typeof code === 'string' && /^22/.test(code)) {
-          throw new FileFormatError(
-            'STAGING_REJECTED',
-            `A parsed value could not be stored in the staging table (SQLSTATE ${code}); nothing was applied. Report this file to the maintainers.`,
-          );
-        }
-        throw e;
-      }),
-    );
-    const { duplicates, duplicateLines } = await timed('prepare', () => this.repo.prepareStaging(table, runId, keys.candidates()));
+    const duplicates = sqlDuplicates + counters.snapshotDuplicates;
+    const duplicateLines = sqlDuplicateLines + counters.snapshotDuplicateLines;
+    const chunksTotal = Math.ceil(counters.rowsLoaded / chunkSize);
+    const delta: DeltaStaged = {
+      ...snapshot.tally(),
+      unchangedByChunk: Array.from({ length: chunksTotal }, (_, k) => counters.unchangedByChunk[k] ?? 0),
+      fingerprint: snapshot.fingerprint,
+    };
     const rowsRejected = counters.rowsRejected + duplicates;
     const unreadable: Unreadable = {
       unknownKeyRows: counters.unknownKeyRows,
@@ -587,8 +603,24 @@ export class ImportService {
       parts: counters.parts,
       rejectedWithKey: counters.rejectedWithKey,
       unreadable,
+      delta,
       issues: tally.counts(),
     };
+  }
+
+  private copyStaged(table: string, staged: AsyncIterable<Uint8Array>): Promise<void> {
+    return this.repo.copyStaging(table, staged).catch((e) => {
+      // A value the staging table's types refuse is a connector defect; the database's message may
+      // quote the value (personal data), so only its SQLSTATE is kept.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && /^22/.test(code)) {
+        throw new FileFormatError(
+          'STAGING_REJECTED',
+          `A parsed value could not be stored in the staging table (SQLSTATE ${code}); nothing was applied. Report this file to the maintainers.`,
+        );
+      }
+      throw e;
+    });
   }
 
   /** File-level rules that fail a run after staging (nothing applied), under the run's limits. */
@@ -636,8 +668,8 @@ export class ImportService {
         : staged.issues;
       const verdict = this.verdict(staged, limits);
       const hold = holdOf(staged.unreadable);
-      const { keptRejected, heldBack, ...diff } = await this.repo.previewDiff(table, source, hold);
-      const active = await this.repo.disappearancePreview(table, source);
+      const { keptRejected, heldBack, ...diff } = await this.repo.previewDiff(table, source, hold, staged.delta);
+      const active = await this.repo.disappearancePreview(table, source, staged.delta);
       const mass = !verdict && this.massDisappearance(active, limits);
       const failureCode = verdict?.code ?? (mass ? 'DISAPPEARANCE_LIMIT_EXCEEDED' : null);
       return {
@@ -719,7 +751,7 @@ export class ImportService {
         }
       }
     }
-    const plan = await this.repo.planChanges(run.id, run.source, size, holdsAll(staged?.unreadable));
+    const plan = await this.repo.planChanges(run.id, run.source, size, holdsAll(staged?.unreadable), staged?.delta);
     // The guard weighs every absent record, held back or not: a file cut in half still fails.
     const limits = this.limitsOf(run);
     if (done.size === 0 && this.massDisappearance({ active: plan.active, disappeared: plan.absent }, limits)) {

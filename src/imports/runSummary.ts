@@ -87,7 +87,14 @@ export const holdsAll = (u: Unreadable | undefined): boolean => Boolean(u && (u.
 export const importRunSummarySchema = z
   .object({
     /** Written when the file is staged. */
-    staged: z.object({ rows: count, parts: stagedPartsSchema, rejectedWithKey: count, unreadable: unreadableSchema.optional() }),
+    staged: z.object({
+      rows: count,
+      parts: stagedPartsSchema,
+      rejectedWithKey: count,
+      unreadable: unreadableSchema.optional(),
+      /** Delta staging (unchanged rows compared in Node against the source's snapshot, not staged): see ImportRepository.DeltaStaged. */
+      delta: z.object({ unchangedByChunk: z.array(count), absent: count, keptRejected: count, possibleHeld: count, fingerprint: z.string() }).optional(),
+    }),
     lines: lineAccountingSchema.nullable(),
     /** Active records whose row in this extract was rejected: kept at their previous version. */
     keptRejected: count,

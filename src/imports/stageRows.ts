@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { NormalizedRecord, RowIssue, RowResult } from '../../connectors/types';
 import { copyText, CopyBatcher, CopyBuffer } from '../platform/db/copyText';
 import type { ByteRange, LineIndex } from './lineIndex';
+import { LOADED, POSSIBLE, REJECTED, type SourceSnapshot } from './sourceSnapshot';
 import { COLUMNS_AFTER_KEY, COLUMNS_BEFORE_RECORD, RECORD_SEGMENTS } from './stagingSpec';
 
 export interface StageCounters {
@@ -22,6 +23,11 @@ export interface StageCounters {
   rejectedLines: number;
   /** Loaded rows carrying each optional part (the bulk path skips the tables of absent parts). */
   parts: StagedParts;
+  /** Loaded rows the source's snapshot found unchanged (not staged), by chunk of order numbers. */
+  unchangedByChunk: number[];
+  /** Loaded rows repeating a key of the snapshot already loaded from an earlier line: DUPLICATE_KEY, recorded here (not staged). */
+  snapshotDuplicates: number;
+  snapshotDuplicateLines: number;
 }
 
 export interface StagedParts {
@@ -133,6 +139,43 @@ export function stagedLine(ord: number, line: number, lines: number, at: ByteRan
   const hash = digest(`${cols}\t${extra}`);
   return `${ord}\t${line}\t${lines}\t${key}\t\\\\x${hash}\t${at.offset}\t${at.length}\t${e.escaped ? copyText(json) : json}${cols}\n`;
 }
+
+/**
+ * The content digest stagedLine writes for a record, without building its JSON or COPY line: what a
+ * row costs when the source's snapshot says it is unchanged (SourceSnapshot).
+ */
+export function recordDigest(r: NormalizedRecord): string {
+  let cols = '';
+  const text = (v: string | null | undefined) => (v == null ? N : SPECIAL.test(v) ? copyText(v) : v);
+  for (const s of SEGMENTS) {
+    if (s.kind === 'scalar') {
+      cols += `\t${text(r[s.field])}`;
+      continue;
+    }
+    const part = r[s.part] as Part | null | undefined;
+    if (!part) {
+      cols += s.empty;
+      continue;
+    }
+    for (const f of s.fields) {
+      const v = part[f.field];
+      cols += `\t${f.kind === 'num' ? (v == null ? N : String(v)) : text(v as string | null | undefined)}`;
+    }
+  }
+  let extra = '';
+  if (r.extra) {
+    let first = true;
+    extra = '{';
+    for (const k in r.extra) {
+      extra += `${first ? '' : ','}${jsonText(k)}:${jsonText(r.extra[k])}`;
+      first = false;
+    }
+    extra += '}';
+  }
+  return digest(`${cols}\t${extra}`);
+}
+
+const jsonText = (v: string | null | undefined) => (v == null ? 'null' : SPECIAL.test(v) ? JSON.stringify(v) : `"${v}"`);
 
 /**
  * 128-bit content digest (hex): SHA-1 truncated, via the one-shot crypto.hash where available
@@ -264,6 +307,12 @@ export function stageRows(
   index: LineIndex,
   flushIssues: (copyText: string) => Promise<void>,
   onRow?: (c: StageCounters) => void | Promise<void>,
+  /**
+   * The source's current key → digest map and the apply's chunk size: a loaded row the map finds
+   * unchanged is counted (in its chunk of order numbers) but not staged, and every key the file
+   * names is marked in the map (what is left unmarked is absent from the file).
+   */
+  delta?: { snapshot: SourceSnapshot; chunkSize: number },
 ): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter; tally: IssueTally } {
   const keys = new KeyFilter();
   const tally = new IssueTally();
@@ -279,7 +328,13 @@ export function stageRows(
     loadedLines: 0,
     rejectedLines: 0,
     parts: { household: 0, sisben: 0, affiliation: 0, victim: 0 },
+    unchangedByChunk: [],
+    snapshotDuplicates: 0,
+    snapshotDuplicateLines: 0,
   };
+  // An empty map (a source's first snapshot) finds nothing: skip the lookups.
+  const snap = delta && delta.snapshot.size > 0 ? delta.snapshot : null;
+  const chunkSize = delta?.chunkSize ?? 1;
   const issues = new CopyBatcher(128 * 1024);
   const issueLine = (i: RowIssue) => `${runId}\t${i.line}\t${copyText(i.field)}\t${copyText(i.code)}\t${copyText(i.message)}\t${i.severity}\n`;
 
@@ -295,13 +350,33 @@ export function stageRows(
         counters.rowsLoaded++;
         counters.loadedLines += lines;
         if (r.warnings.length) counters.rowsWithWarnings++;
-        keys.add(r.record.sourceKey);
         const p = counters.parts;
         if (r.record.household) p.household++;
         if (r.record.sisben) p.sisben++;
         if (r.record.affiliation) p.affiliation++;
         if (r.record.victim) p.victim++;
-        full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record));
+        const at = snap ? snap.find(r.record.sourceKey) : -1;
+        if (at < 0) {
+          // A key the source does not hold: staged (added), its repeats found by the key filter and SQL.
+          keys.add(r.record.sourceKey);
+          full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record));
+        } else if (snap!.flags(at) & LOADED) {
+          // A repeat of a key held by the source: the first line wins; this one is a DUPLICATE_KEY row error.
+          counters.snapshotDuplicates++;
+          counters.snapshotDuplicateLines += lines;
+          ord++;
+          const chunk = issues.push(
+            `${runId}\t${r.line}\t(row)\tDUPLICATE_KEY\tThe record key of this row repeats line ${snap!.firstLine(at)} of the same file; only the first is loaded.\terror\n`,
+          );
+          if (chunk) await flushIssues(chunk);
+        } else {
+          snap!.mark(at, LOADED);
+          snap!.setFirstLine(at, r.line);
+          if (snap!.unchanged(at, recordDigest(r.record))) {
+            const k = Math.floor(ord++ / chunkSize);
+            counters.unchangedByChunk[k] = (counters.unchangedByChunk[k] ?? 0) + 1;
+          } else full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record));
+        }
       } else {
         counters.rowsRejected++;
         counters.rejectedLines += lines;
@@ -309,6 +384,10 @@ export function stageRows(
           tally.add(e);
           const chunk = issues.push(issueLine(e));
           if (chunk) await flushIssues(chunk);
+        }
+        if (snap && (r.sourceKey || r.possibleKey)) {
+          const at = snap.find((r.sourceKey || r.possibleKey)!);
+          if (at >= 0) snap.mark(at, r.sourceKey ? REJECTED : POSSIBLE);
         }
         if (r.sourceKey) {
           counters.rejectedWithKey++;

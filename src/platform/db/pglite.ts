@@ -53,6 +53,11 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database &
       }
       await flush();
     },
+    async *copyTo(query, options) {
+      // PGlite writes COPY output to a virtual file: the whole output comes back as one blob.
+      const res = await client.query(`COPY (${query}) TO '/dev/blob'${options ? ` (${options})` : ''}`);
+      if (res.blob) yield new Uint8Array(await res.blob.arrayBuffer());
+    },
     async listen(channel, onNotify, onListen) {
       const unlisten = await client.listen(channel, onNotify);
       onListen?.();

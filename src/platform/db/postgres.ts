@@ -15,6 +15,38 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+/** A COPY … TO STDOUT stream's chunks, read in flowing mode (never pausing the socket). */
+async function* readAll(stream: NodeJS.ReadableStream): AsyncGenerator<Uint8Array> {
+  const queue: Uint8Array[] = [];
+  let done = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  stream.on('data', (c: Uint8Array) => {
+    queue.push(c);
+    notify();
+  });
+  stream.on('end', () => {
+    done = true;
+    notify();
+  });
+  stream.on('error', (e) => {
+    failure = e;
+    done = true;
+    notify();
+  });
+  for (;;) {
+    while (queue.length) yield queue.shift()!;
+    if (failure) throw failure;
+    if (done) return;
+    await new Promise<void>((r) => (wake = r));
+  }
+}
+
 export function createPostgresDatabase(opts: PostgresOptions): Database & { client: postgres.Sql } {
   const client = postgres(opts.url, {
     max: opts.poolMax ?? 10,
@@ -72,6 +104,18 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { clie
           fail(e);
         });
       });
+    },
+    async *copyTo(query, options) {
+      // A connection of its own, closed afterwards: postgres.js pauses its socket when a COPY
+      // stream's buffer is full, and if the end of the COPY arrives meanwhile the connection stays
+      // paused for good (porsager/postgres#499, #1016) — a pooled one would hang every later query
+      // sent on it. The stream is also read in flowing mode (chunks queued here), so it rarely pauses.
+      const own = postgres(opts.url, { max: 1, onnotice: () => {}, connection: { application_name: opts.applicationName ?? 'juntos-hub' } });
+      try {
+        yield* readAll(await own.unsafe(`COPY (${query}) TO STDOUT${options ? ` (${options})` : ''}`).readable());
+      } finally {
+        await own.end({ timeout: 0 });
+      }
     },
     async listen(channel, onNotify, onListen) {
       // postgres.js keeps one extra connection for LISTEN and re-subscribes (calling onListen) after a reconnect.

@@ -17,6 +17,11 @@ export interface Database {
    */
   copyFrom(table: string, columns: readonly string[], data: AsyncIterable<string | Uint8Array>): Promise<void>;
   /**
+   * Streams the output of `COPY (query) TO STDOUT (options)` (one statement: one snapshot). The query
+   * takes no parameters: callers inline only values they validated.
+   */
+  copyTo(query: string, options?: string): AsyncIterable<Uint8Array>;
+  /**
    * Subscribes to a PostgreSQL notification channel (LISTEN). `onListen` runs each time the
    * subscription is (re)established: what was notified while it was down is lost, so a caller that
    * caches resynchronizes there.

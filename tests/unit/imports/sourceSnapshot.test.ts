@@ -1,0 +1,156 @@
+/**
+ * Delta staging's two pure parts: the digest of a record computed without its staged line must be
+ * the one stagedLine writes (or every row of a nightly file would look changed, or worse, a changed
+ * one unchanged), and the compact key → digest map read from a binary COPY must find exactly the
+ * keys it was given, however the stream is cut into chunks.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { NormalizedRecord } from '../../../connectors/types';
+import { ACTIVE, LOADED, OWN, POSSIBLE, REJECTED, SourceSnapshot } from '../../../src/imports/sourceSnapshot';
+import { recordDigest, stagedLine } from '../../../src/imports/stageRows';
+import { copyText } from '../../../src/platform/db/copyText';
+
+const text = fc.oneof(fc.string(), fc.constantFrom('a\tb', 'c\\d', '"q"', 'ñandú', 'x\ny', '\u0001'), fc.constant('plain'));
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
+
+const recordArb: fc.Arbitrary<NormalizedRecord> = fc.record(
+  {
+    sourceKey: text,
+    identity: fc.record({
+      docType: maybe(fc.constantFrom('CC', 'TI')),
+      docNumber: maybe(text),
+      firstName: maybe(text),
+      secondName: maybe(text),
+      firstSurname: maybe(text),
+      secondSurname: maybe(text),
+      birthDate: maybe(fc.constantFrom('1990-01-02', '2001-12-31')),
+      sex: maybe(fc.constantFrom('F', 'M')),
+    }),
+    municipalityCode: maybe(fc.constantFrom('05001', '11001')),
+    household: fc.record({
+      key: text,
+      municipalityCode: maybe(fc.constant('05001')),
+      zone: maybe(fc.constant('urbana')),
+      ficha: maybe(text),
+      role: maybe(fc.integer({ min: 1, max: 9 })),
+      order: maybe(fc.integer({ min: 1, max: 20 })),
+    }),
+    extra: fc.dictionary(text, maybe(text)),
+  },
+  { requiredKeys: ['sourceKey', 'identity', 'municipalityCode'] },
+) as unknown as fc.Arbitrary<NormalizedRecord>;
+
+/** The digest field of a staged COPY line (`\\x` + 32 hex digits, fifth column). */
+const stagedDigest = (line: string) => line.split('\t')[4].replace(/^\\\\x/, '');
+
+describe('recordDigest', () => {
+  it('is the content digest stagedLine writes, for any record', () => {
+    fc.assert(
+      fc.property(recordArb, (r) => {
+        expect(recordDigest(r)).toBe(stagedDigest(stagedLine(0, 1, 1, { offset: 0, length: 1 }, r)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('differs when any value differs', () => {
+    const r = { sourceKey: 'k', identity: { firstName: 'Ana' }, municipalityCode: '05001', extra: { a: 'b' } } as unknown as NormalizedRecord;
+    const d = recordDigest(r);
+    expect(recordDigest({ ...r, identity: { firstName: 'Ana ' } } as unknown as NormalizedRecord)).not.toBe(d);
+    expect(recordDigest({ ...r, extra: { a: 'c' } })).not.toBe(d);
+    expect(recordDigest({ ...r, municipalityCode: null })).not.toBe(d);
+  });
+});
+
+/** A binary COPY stream of (key text, digest bytea, flags int2) rows, with the fingerprint row first. */
+function binaryCopy(rows: { key: string; digest: Buffer | null; flags: number }[], fingerprint: string): Buffer {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  const field = (b: Buffer | null) => {
+    const len = Buffer.alloc(4);
+    len.writeInt32BE(b ? b.length : -1);
+    parts.push(len);
+    if (b) parts.push(b);
+  };
+  const row = (key: Buffer | null, digest: Buffer | null, flags: number) => {
+    const n = Buffer.alloc(2);
+    n.writeInt16BE(3);
+    parts.push(n);
+    field(key);
+    field(digest);
+    const f = Buffer.alloc(2);
+    f.writeInt16BE(flags);
+    field(f);
+  };
+  row(null, Buffer.from(fingerprint), 0);
+  for (const r of rows) row(Buffer.from(r.key, 'utf8'), r.digest, r.flags);
+  const end = Buffer.alloc(2);
+  end.writeInt16BE(-1);
+  parts.push(end);
+  return Buffer.concat(parts);
+}
+
+async function* chunked(b: Buffer, cuts: number[]) {
+  let at = 0;
+  for (const c of [...new Set(cuts.map((x) => Math.floor(x * b.length)))].sort((x, y) => x - y)) {
+    yield b.subarray(at, c);
+    at = c;
+  }
+  yield b.subarray(at);
+}
+
+describe('SourceSnapshot', () => {
+  it('finds exactly the keys of the COPY stream, however it is chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('ñ-1', 'Ω', '12-3-4')), { maxLength: 3000 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 }),
+        async (keys, cuts) => {
+          const digest = (k: string) => Buffer.from(recordDigest({ sourceKey: k, identity: {}, municipalityCode: k } as unknown as NormalizedRecord), 'hex');
+          const rows = keys.map((key, i) => ({ key, digest: digest(key), flags: i % 3 === 0 ? 0 : ACTIVE }));
+          const snap = await SourceSnapshot.fromBinaryCopy(chunked(binaryCopy(rows, '7/2'), cuts));
+          expect(snap.size).toBe(keys.length);
+          expect(snap.fingerprint).toBe('7/2');
+          keys.forEach((k, i) => {
+            const at = snap.find(k);
+            expect(at).toBeGreaterThanOrEqual(0);
+            expect(snap.key(at)).toBe(k);
+            expect(snap.sameDigest(at, digest(k).toString('hex'))).toBe(true);
+            expect(snap.unchanged(at, digest(k).toString('hex'))).toBe(i % 3 !== 0);
+          });
+          expect(snap.find('\u0000not a key')).toBe(-1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('counts absent, kept-rejected and possible-only records, and lists the absent keys', async () => {
+    const d = Buffer.alloc(16, 7);
+    const keys = ['loaded', 'rejected', 'possible', 'absent\tkey', 'vanished', 'loaded+rejected', 'rejected+possible', 'own'];
+    const snap = await SourceSnapshot.fromBinaryCopy(
+      chunked(
+        binaryCopy(
+          keys.map((key) => ({ key, digest: key === 'own' ? null : d, flags: key === 'vanished' ? 0 : key === 'own' ? ACTIVE | OWN : ACTIVE })),
+          '',
+        ),
+        [0.5],
+      ),
+    );
+    const mark = (k: string, f: number) => snap.mark(snap.find(k), f);
+    mark('loaded', LOADED);
+    mark('rejected', REJECTED);
+    mark('possible', POSSIBLE);
+    mark('loaded+rejected', LOADED);
+    mark('loaded+rejected', REJECTED);
+    mark('rejected+possible', REJECTED);
+    mark('rejected+possible', POSSIBLE);
+    mark('own', LOADED);
+    expect(snap.tally()).toEqual({ absent: 1, keptRejected: 2, possibleHeld: 1 });
+    expect([...snap.absentKeys(copyText)].join('')).toBe('absent\\tkey\n');
+    // A record this run already wrote, or one without a digest, is never unchanged.
+    expect(snap.unchanged(snap.find('own'), d.toString('hex'))).toBe(false);
+    expect(snap.unchanged(snap.find('loaded'), d.toString('hex'))).toBe(true);
+    expect(snap.unchanged(snap.find('vanished'), d.toString('hex'))).toBe(false);
+  });
+});
