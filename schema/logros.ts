@@ -29,7 +29,7 @@ export const logroRuns = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     state: logroRunStateEnum('state').notNull().default('pending'),
-    /** reconciliation | rules | manual */
+    /** reconciliation | import (Sisbén IV hogares cut) | rules | manual */
     trigger: text('trigger').notNull(),
     reconciliationRunId: bigint('reconciliation_run_id', { mode: 'number' }),
     /** Or the import of a table source (Sisbén IV hogares/viviendas) whose households changed. */
@@ -71,6 +71,8 @@ export const personLogros = pgTable(
     details: text('details').array(),
     /** The source record that decided the state. */
     evidenceRecordId: bigint('evidence_record_id', { mode: 'number' }),
+    /** Habitability logros: the `sisben_hogares` version (dwelling record) that decided the state. */
+    evidenceDwellingId: bigint('evidence_dwelling_id', { mode: 'number' }),
     ruleVersion: text('rule_version').notNull(),
     /** The run that set the current state (unchanged by later runs that confirm it). */
     decidedRunId: bigint('decided_run_id', { mode: 'number' }).notNull(),
@@ -94,6 +96,7 @@ export const householdLogros = pgTable(
     reason: text('reason').notNull(),
     details: text('details').array(),
     evidenceRecordId: bigint('evidence_record_id', { mode: 'number' }),
+    evidenceDwellingId: bigint('evidence_dwelling_id', { mode: 'number' }),
     membersApplicable: integer('members_applicable').notNull().default(0),
     membersReached: integer('members_reached').notNull().default(0),
     membersPending: integer('members_pending').notNull().default(0),
@@ -117,6 +120,7 @@ const historyColumns = {
   state: logroStateEnum('state').notNull(),
   reason: text('reason').notNull(),
   evidenceRecordId: bigint('evidence_record_id', { mode: 'number' }),
+  evidenceDwellingId: bigint('evidence_dwelling_id', { mode: 'number' }),
   ruleVersion: text('rule_version').notNull(),
   logroRunId: bigint('logro_run_id', { mode: 'number' }).notNull(),
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),

@@ -100,8 +100,12 @@ export function createApp(deps: AppDeps) {
     clock,
     archive,
     {
-      // Table sources (hogares, oferta) hold no persons: nothing for reconciliation to link.
-      afterApplied: async (run) => void (isTableSource(run.source) ? undefined : await reconciliation.requestRun('import', run.id)),
+      // Table sources (hogares, oferta) hold no persons: nothing for reconciliation to link. A hogares cut
+      // changes dwellings: the habitability logros of its households are recomputed (the offer is read live).
+      afterApplied: async (run) => {
+        if (!isTableSource(run.source)) await reconciliation.requestRun('import', run.id);
+        else if (run.source === 'sisben_hogares') await logros.requestAfterImport(run.id);
+      },
     },
     auditWriter,
   );

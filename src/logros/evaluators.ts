@@ -3,7 +3,7 @@
  * set-based. Unit tests pin them to hand-written expected states; an integration test asserts the SQL
  * gives the same states on the same fixtures. No I/O here.
  */
-import type { LogroState, RuleSet } from './rules';
+import type { HouseholdLogro, LogroState, RuleSet } from './rules';
 
 export interface Decision {
   state: LogroState;
@@ -71,6 +71,8 @@ export interface Coverage {
   health: boolean;
   sisben: boolean;
   victims: boolean;
+  /** A cut of the Sisbén IV hogares/viviendas extract (the habitability logros). */
+  dwellings: boolean;
 }
 
 /** Full years between `birth` and `asOf` (ISO dates), as PostgreSQL's age(): a 29 February birthday counts from 1 March. */
@@ -196,4 +198,115 @@ export function evaluatePerson(f: PersonFacts, asOf: string, coverage: Coverage,
     13: evaluateLb13(f, coverage, rules),
     45: evaluateLb45(f, coverage, rules),
   };
+}
+
+/** The current Sisbén IV dwelling record of a household (`sisben_hogares`, DNP codes as received; null = not given). */
+export interface DwellingFact {
+  /** The `sisben_hogares` version that decides (the evidence). */
+  recordId: number;
+  zone: 'cabecera' | 'centro_poblado' | 'rural_disperso' | null;
+  wallMaterial: number | null;
+  floorMaterial: number | null;
+  hasEnergy: boolean | null;
+  hasSewer: boolean | null;
+  hasAqueduct: boolean | null;
+  bedrooms: number | null;
+  toiletType: number | null;
+  waterSource: number | null;
+}
+
+export interface HouseholdFacts {
+  /** null: the household has no current, active dwelling record. */
+  dwelling: DwellingFact | null;
+  /** Current members (active persons): the persons of the overcrowding ratio. */
+  members: number;
+}
+
+/** A decision from a dwelling: its evidence is a `sisben_hogares` version, not a source record. */
+export interface DwellingDecision extends Decision {
+  evidenceDwellingId: number | null;
+}
+
+type Part = { status: 'ok' | 'fail' | 'missing'; field: string };
+const part = (value: unknown, field: string, ok: (v: never) => boolean): Part =>
+  value == null ? { status: 'missing', field } : { status: ok(value as never) ? 'ok' : 'fail', field };
+
+/**
+ * Habitability from the household's dwelling (Estrategia UNIDOS 2020 guide, DPS scripts LOGRO09/10/21/22/23):
+ * LB 24 water (urban: aqueduct; rural: improved source) and sanitation (urban: sewer; rural: toilet
+ * connected to a sewer or septic tank), both; LB 26 electricity; LB 28 persons per bedroom (urban ≥ 3,
+ * rural > 3, no bedroom: overcrowded); LB 29 dirt floors; LB 32 adequate exterior walls per zone. A
+ * variable the record lacks is SIN DATO (never a guess); a known failure wins over a missing variable.
+ */
+export function evaluateHabitat(h: HouseholdFacts, coverage: Coverage, rules: RuleSet): Record<HouseholdLogro, DwellingDecision> {
+  const d = h.dwelling;
+  if (!d) {
+    const none: DwellingDecision = coverage.dwellings
+      ? { state: 'SIN_DATO', reason: 'NO_DWELLING_RECORD', evidenceRecordId: null, evidenceDwellingId: null }
+      : { state: 'SIN_DATO', reason: 'NO_DWELLING_SOURCE', evidenceRecordId: null, evidenceDwellingId: null };
+    return { 24: none, 26: none, 28: none, 29: none, 32: none };
+  }
+  const r = rules.habitat;
+  const ev = { evidenceRecordId: null, evidenceDwellingId: d.recordId };
+  const missing = (...fields: string[]): DwellingDecision => ({ state: 'SIN_DATO', reason: 'MISSING_VARIABLES', details: [...new Set(fields)], ...ev });
+  const urban = d.zone === 'cabecera';
+  const zonePart = (p: () => Part): Part => (d.zone == null ? { status: 'missing', field: 'zone' } : p());
+
+  const water = zonePart(() =>
+    urban ? part(d.hasAqueduct, 'hasAqueduct', (v: boolean) => v) : part(d.waterSource, 'waterSource', (v: number) => r.ruralImprovedWaterSources.includes(v)),
+  );
+  const sanitation = zonePart(() =>
+    urban ? part(d.hasSewer, 'hasSewer', (v: boolean) => v) : part(d.toiletType, 'toiletType', (v: number) => r.ruralAdequateToilets.includes(v)),
+  );
+  let lb24: DwellingDecision;
+  if (water.status === 'fail' || sanitation.status === 'fail') {
+    const details = [water.status === 'fail' ? 'water' : null, sanitation.status === 'fail' ? 'sanitation' : null].filter((x): x is string => !!x);
+    lb24 = { state: 'POR_ALCANZAR', reason: 'INADEQUATE_SERVICES', details, ...ev };
+  } else if (water.status === 'missing' || sanitation.status === 'missing') {
+    lb24 = missing(...[water, sanitation].filter((p) => p.status === 'missing').map((p) => p.field));
+  } else lb24 = { state: 'ALCANZADO', reason: 'WATER_AND_SANITATION', ...ev };
+
+  const lb26: DwellingDecision =
+    d.hasEnergy == null
+      ? missing('hasEnergy')
+      : d.hasEnergy
+        ? { state: 'ALCANZADO', reason: 'HAS_ENERGY', ...ev }
+        : { state: 'POR_ALCANZAR', reason: 'NO_ENERGY', ...ev };
+
+  let lb28: DwellingDecision;
+  if (d.bedrooms == null) lb28 = missing('bedrooms');
+  else if (h.members === 0) lb28 = { state: 'SIN_DATO', reason: 'NO_MEMBERS', ...ev };
+  else if (d.bedrooms === 0) lb28 = { state: 'POR_ALCANZAR', reason: 'NO_BEDROOM', ...ev };
+  else if (d.zone == null) lb28 = missing('zone');
+  else {
+    // Exact ratio (members ÷ bedrooms) compared by multiplying: 7 persons in 2 bedrooms is 3.5.
+    const overcrowded = urban ? h.members >= r.urbanOvercrowdedFrom * d.bedrooms : h.members > r.ruralOvercrowdedAbove * d.bedrooms;
+    lb28 = overcrowded ? { state: 'POR_ALCANZAR', reason: 'OVERCROWDED', ...ev } : { state: 'ALCANZADO', reason: 'NOT_OVERCROWDED', ...ev };
+  }
+
+  const lb29: DwellingDecision =
+    d.floorMaterial == null
+      ? missing('floorMaterial')
+      : r.dirtFloors.includes(d.floorMaterial)
+        ? { state: 'POR_ALCANZAR', reason: 'DIRT_FLOOR', ...ev }
+        : { state: 'ALCANZADO', reason: 'NO_DIRT_FLOOR', ...ev };
+
+  let lb32: DwellingDecision;
+  if (d.wallMaterial == null) lb32 = missing('wallMaterial');
+  else if (d.zone == null) lb32 = missing('zone');
+  else {
+    const adequate = (urban ? r.urbanAdequateWalls : r.ruralAdequateWalls).includes(d.wallMaterial);
+    lb32 = adequate ? { state: 'ALCANZADO', reason: 'ADEQUATE_WALLS', ...ev } : { state: 'POR_ALCANZAR', reason: 'INADEQUATE_WALLS', ...ev };
+  }
+  return { 24: lb24, 26: lb26, 28: lb28, 29: lb29, 32: lb32 };
+}
+
+/**
+ * A member's state of a household logro: the household's; a person in several households takes the
+ * worst (then the newest household); a person in none has no data.
+ */
+export function personHabitat(households: readonly { householdId: number; decision: DwellingDecision }[]): DwellingDecision {
+  if (!households.length) return { state: 'SIN_DATO', reason: 'NO_HOUSEHOLD', evidenceRecordId: null, evidenceDwellingId: null };
+  const sorted = [...households].sort((a, b) => SEVERITY[b.decision.state] - SEVERITY[a.decision.state] || b.householdId - a.householdId);
+  return sorted[0].decision;
 }

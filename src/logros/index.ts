@@ -24,7 +24,7 @@ export { OfferSupply } from './offerSupply';
 export { LogroExportRepository, type LogroExportRow, type LogroExportKind, type LogroExportFormat } from './logroExportRepository';
 export { LogroExportService } from './logroExportService';
 export { type Disclosed } from './disclosure';
-export { RULE_SET, PERSON_LOGROS, LOGRO_STATE_VALUES, type RuleSet, type LogroState } from './rules';
+export { RULE_SET, PERSON_LOGROS, HOUSEHOLD_LOGROS, COMPUTED_LOGROS, LOGRO_STATE_VALUES, type RuleSet, type LogroState, type HouseholdLogro } from './rules';
 export * from './evaluators';
 
 // GraphQL

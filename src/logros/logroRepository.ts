@@ -2,8 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { UNFINISHED_LOGRO_RUN_STATES, type LogroRunState } from '../../schema';
 import type { Database, Orm } from '../platform/db';
 import type { Coverage } from './evaluators';
-import { householdCombineSql, lb13Sql, lb1Sql, lb3Sql, lb45Sql } from './logroSql';
-import { PERSON_LOGROS, type LogroState, type RuleSet } from './rules';
+import { habitatHouseholdSql, habitatPersonSql, householdCombineSql, lb13Sql, lb1Sql, lb3Sql, lb45Sql } from './logroSql';
+import { HOUSEHOLD_LOGROS, PERSON_LOGROS, type LogroState, type RuleSet } from './rules';
 
 const UNFINISHED = `{${UNFINISHED_LOGRO_RUN_STATES.join(',')}}`;
 /** Serializes logro computations (the state tables are rewritten by one run at a time). "lg" in the top bits. */
@@ -14,6 +14,8 @@ export interface LogroRunRow {
   state: LogroRunState;
   trigger: string;
   reconciliationRunId: number | null;
+  /** Or the Sisbén IV hogares import whose dwellings it recomputes. */
+  importRunId: number | null;
   mode: 'full' | 'incremental' | null;
   ruleVersion: string | null;
   asOf: string | null;
@@ -36,6 +38,7 @@ export interface LogroStateRow {
   reason: string;
   details: string[] | null;
   evidenceRecordId: number | null;
+  evidenceDwellingId: number | null;
   ruleVersion: string;
   decidedRunId: number;
   evaluatedRunId: number;
@@ -54,6 +57,7 @@ export interface LogroHistoryRow {
   state: LogroState;
   reason: string;
   evidenceRecordId: number | null;
+  evidenceDwellingId: number | null;
   ruleVersion: string;
   logroRunId: number;
   changedAt: Date;
@@ -67,6 +71,7 @@ const toRun = (r: Raw): LogroRunRow => ({
   state: r.state,
   trigger: r.trigger,
   reconciliationRunId: num(r.reconciliation_run_id),
+  importRunId: num(r.import_run_id),
   mode: r.mode,
   ruleVersion: r.rule_version,
   asOf: r.as_of == null ? null : String(r.as_of).slice(0, 10),
@@ -88,6 +93,7 @@ const toState = (r: Raw): LogroStateRow => ({
   reason: r.reason,
   details: r.details ?? null,
   evidenceRecordId: num(r.evidence_record_id),
+  evidenceDwellingId: num(r.evidence_dwelling_id),
   ruleVersion: r.rule_version,
   decidedRunId: Number(r.decided_run_id),
   evaluatedRunId: Number(r.evaluated_run_id),
@@ -109,10 +115,20 @@ const toHistory = (r: Raw): LogroHistoryRow => ({
   state: r.state,
   reason: r.reason,
   evidenceRecordId: num(r.evidence_record_id),
+  evidenceDwellingId: num(r.evidence_dwelling_id),
   ruleVersion: r.rule_version,
   logroRunId: Number(r.logro_run_id),
   changedAt: new Date(r.changed_at),
 });
+
+/** A `sisben_hogares` version, as the evidence of a habitability state. */
+export interface DwellingRow {
+  id: number;
+  importRunId: number;
+  lineNo: number;
+  cutDate: string | null;
+  current: boolean;
+}
 
 export interface ComputeInput {
   runId: number;
@@ -122,6 +138,8 @@ export interface ComputeInput {
   coverage: Coverage;
   /** Incremental: the reconciliation run whose changes to take (null: only the time-driven ones). */
   reconciliationRunId: number | null;
+  /** Incremental: the Sisbén IV hogares import whose changed or dropped dwellings to take. */
+  importRunId?: number | null;
   /** Incremental: the last finished run (steward merges since it started; ages crossing a threshold since its as-of date). */
   previous: { startedAt: Date; asOf: string } | null;
 }
@@ -148,9 +166,16 @@ export class LogroRepository {
     );
   }
 
-  async createRun(trigger: string, reconciliationRunId: number | null): Promise<LogroRunRow> {
-    const [r] = await this.q(sql`insert into logro_runs (trigger, reconciliation_run_id) values (${trigger}, ${reconciliationRunId}) returning *`);
+  async createRun(trigger: string, reconciliationRunId: number | null, importRunId: number | null = null): Promise<LogroRunRow> {
+    const [r] = await this.q(
+      sql`insert into logro_runs (trigger, reconciliation_run_id, import_run_id) values (${trigger}, ${reconciliationRunId}, ${importRunId}) returning *`,
+    );
     return toRun(r);
+  }
+
+  async runForImport(importRunId: number): Promise<LogroRunRow | null> {
+    const [r] = await this.q(sql`select * from logro_runs where import_run_id = ${importRunId} order by id limit 1`);
+    return r ? toRun(r) : null;
   }
 
   async findRun(id: number): Promise<LogroRunRow | null> {
@@ -161,6 +186,20 @@ export class LogroRepository {
   async findRuns(ids: readonly number[]): Promise<LogroRunRow[]> {
     if (!ids.length) return [];
     return (await this.q(sql`select * from logro_runs where id = any(${`{${ids.join(',')}}`}::bigint[])`)).map(toRun);
+  }
+
+  async findDwellings(ids: readonly number[]): Promise<DwellingRow[]> {
+    if (!ids.length) return [];
+    const rows = await this.q(
+      sql`select id, import_run_id, line_no, cut_date, is_current and status = 'active' as current from sisben_hogares where id = any(${`{${ids.join(',')}}`}::bigint[])`,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      importRunId: Number(r.import_run_id),
+      lineNo: Number(r.line_no),
+      cutDate: r.cut_date == null ? null : String(r.cut_date).slice(0, 10),
+      current: Boolean(r.current),
+    }));
   }
 
   async runForReconciliation(reconciliationRunId: number): Promise<LogroRunRow | null> {
@@ -212,8 +251,9 @@ export class LogroRepository {
     const [r] = await this.q<Raw>(sql`select
       exists (select 1 from import_runs where state = 'done' and source in ('bdua', 'ruaf')) as health,
       exists (select 1 from import_runs where state = 'done' and source = 'sisben') as sisben,
-      exists (select 1 from import_runs where state = 'done' and source = 'ruv') as victims`);
-    return { health: Boolean(r.health), sisben: Boolean(r.sisben), victims: Boolean(r.victims) };
+      exists (select 1 from import_runs where state = 'done' and source = 'ruv') as victims,
+      exists (select 1 from import_runs where state in ('applied', 'done') and source = 'sisben_hogares') as dwellings`);
+    return { health: Boolean(r.health), sisben: Boolean(r.sisben), victims: Boolean(r.victims), dwellings: Boolean(r.dwellings) };
   }
 
   /**
@@ -237,7 +277,8 @@ export class LogroRepository {
       if (this.db.kind === 'postgres') await run(sql`set local work_mem = '256MB'`);
       await run(sql`create temp table logro_scope_persons (person_id bigint primary key) on commit drop`);
       await run(sql`create temp table logro_scope_households (household_id bigint primary key) on commit drop`);
-      const evalCols = sql`logro smallint not null, state logro_state not null, reason text not null, details text[], evidence_record_id bigint`;
+      const evalCols = sql`logro smallint not null, state logro_state not null, reason text not null, details text[], evidence_record_id bigint,
+        evidence_dwelling_id bigint`;
       await run(sql`create temp table logro_person_eval (person_id bigint not null, ${evalCols}) on commit drop`);
       await run(
         sql`create temp table logro_household_eval (household_id bigint not null, ${evalCols}, members_applicable int, members_reached int,
@@ -252,6 +293,24 @@ export class LogroRepository {
       );
 
       await timed('scope', () => this.fillScope(tx, input));
+      const full = input.mode === 'full';
+      // Habitability first, per household (the dwelling decides); its members share it.
+      await timed('habitat_households', async () => {
+        await run(sql`analyze logro_scope_households`);
+        await run(habitatHouseholdSql(input.rules, input.coverage));
+        if (full) return;
+        // A household whose dwelling decision changed changes every member's state: its members join the
+        // scope, and their other households too (a member takes the worst of them).
+        await run(sql`insert into logro_scope_persons
+          select m.person_id from logro_household_eval e
+          left join household_logros c on c.household_id = e.household_id and c.logro = e.logro
+          join household_memberships m on m.household_id = e.household_id and m.valid_to is null and m.person_id is not null
+          where (c.state, c.reason, c.details, c.evidence_dwelling_id) is distinct from (e.state, e.reason, e.details, e.evidence_dwelling_id)
+          on conflict do nothing`);
+        await run(sql`insert into logro_scope_households select m.household_id from household_memberships m join logro_scope_persons s on s.person_id = m.person_id
+          on conflict do nothing`);
+        await run(habitatHouseholdSql(input.rules, input.coverage));
+      });
       const [{ n: persons }] = await run(sql`select count(*)::int as n from logro_scope_persons`);
       await run(sql`analyze logro_scope_persons`);
 
@@ -259,8 +318,8 @@ export class LogroRepository {
       await timed('lb3', () => run(lb3Sql(input.rules, input.coverage)));
       await timed('lb13', () => run(lb13Sql(input.rules, input.coverage)));
       await timed('lb45', () => run(lb45Sql(input.rules, input.coverage)));
+      await timed('habitat_persons', () => run(habitatPersonSql(HOUSEHOLD_LOGROS)));
       await run(sql`analyze logro_person_eval`);
-      const full = input.mode === 'full';
 
       let changes = 0;
       await timed('persons_write', async () => {
@@ -270,26 +329,27 @@ export class LogroRepository {
             from logro_scope_persons s join person_logros pl on pl.person_id = s.person_id group by 1, 2, 3, 4, 5, 6`);
         }
         const [h] =
-          await run(sql`with ins as (insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, rule_version, logro_run_id)
-            select e.person_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, ${input.rules.version}, ${input.runId}
+          await run(sql`with ins as (insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
+            select e.person_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, e.evidence_dwelling_id, ${input.rules.version}, ${input.runId}
             from logro_person_eval e left join person_logros c on c.person_id = e.person_id and c.logro = e.logro
             where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
         changes += Number(h.n);
         // Persons merged away (or gone) lose their states; their survivor carries the records now.
         await run(sql`delete from person_logros pl using logro_scope_persons s
           where pl.person_id = s.person_id and not exists (select 1 from logro_person_eval e where e.person_id = pl.person_id and e.logro = pl.logro)`);
-        await run(sql`insert into person_logros as c (person_id, logro, state, reason, details, evidence_record_id, rule_version, decided_run_id, evaluated_run_id,
-            municipality_code, sisben_group, displaced, health_state, updated_at)
-          select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, ${input.rules.version}, ${input.runId}, ${input.runId},
+        await run(sql`insert into person_logros as c (person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, rule_version, decided_run_id,
+            evaluated_run_id, municipality_code, sisben_group, displaced, health_state, updated_at)
+          select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${input.rules.version}, ${input.runId}, ${input.runId},
             p.municipality_code, p.sisben_group, p.is_displaced, p.health_state, now()
           from logro_person_eval e join persons p on p.id = e.person_id
           on conflict (person_id, logro) do update set
             decided_run_id = case when c.state is distinct from excluded.state then excluded.decided_run_id else c.decided_run_id end,
             state = excluded.state, reason = excluded.reason, details = excluded.details, evidence_record_id = excluded.evidence_record_id,
+            evidence_dwelling_id = excluded.evidence_dwelling_id,
             rule_version = excluded.rule_version, evaluated_run_id = excluded.evaluated_run_id, municipality_code = excluded.municipality_code,
             sisben_group = excluded.sisben_group, displaced = excluded.displaced, health_state = excluded.health_state, updated_at = excluded.updated_at
-          where (c.state, c.reason, c.details, c.evidence_record_id, c.rule_version, c.municipality_code, c.sisben_group, c.displaced, c.health_state)
-            is distinct from (excluded.state, excluded.reason, excluded.details, excluded.evidence_record_id, excluded.rule_version,
+          where (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.rule_version, c.municipality_code, c.sisben_group, c.displaced, c.health_state)
+            is distinct from (excluded.state, excluded.reason, excluded.details, excluded.evidence_record_id, excluded.evidence_dwelling_id, excluded.rule_version,
               excluded.municipality_code, excluded.sisben_group, excluded.displaced, excluded.health_state)`);
       });
 
@@ -302,27 +362,29 @@ export class LogroRepository {
             from logro_scope_households s join household_logros hl on hl.household_id = s.household_id group by 1, 2, 3, 4, 5`);
         }
         const [h] =
-          await run(sql`with ins as (insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id, rule_version, logro_run_id)
-            select e.household_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, ${input.rules.version}, ${input.runId}
+          await run(sql`with ins as (insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
+              rule_version, logro_run_id)
+            select e.household_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, e.evidence_dwelling_id, ${input.rules.version}, ${input.runId}
             from logro_household_eval e left join household_logros c on c.household_id = e.household_id and c.logro = e.logro
             where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
         changes += Number(h.n);
         await run(sql`delete from household_logros hl using logro_scope_households s
           where hl.household_id = s.household_id and not exists (select 1 from logro_household_eval e where e.household_id = hl.household_id and e.logro = hl.logro)`);
-        await run(sql`insert into household_logros as c (household_id, logro, state, reason, details, evidence_record_id, members_applicable, members_reached,
-            members_pending, members_without_data, rule_version, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at)
-          select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.members_applicable, e.members_reached, e.members_pending,
+        await run(sql`insert into household_logros as c (household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable,
+            members_reached, members_pending, members_without_data, rule_version, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at)
+          select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached, e.members_pending,
             e.members_without_data, ${input.rules.version}, ${input.runId}, ${input.runId}, h.municipality_code, h.sisben_group, e.displaced, now()
           from logro_household_eval e join households h on h.id = e.household_id
           on conflict (household_id, logro) do update set
             decided_run_id = case when c.state is distinct from excluded.state then excluded.decided_run_id else c.decided_run_id end,
             state = excluded.state, reason = excluded.reason, details = excluded.details, evidence_record_id = excluded.evidence_record_id,
-            members_applicable = excluded.members_applicable, members_reached = excluded.members_reached, members_pending = excluded.members_pending,
+            evidence_dwelling_id = excluded.evidence_dwelling_id, members_applicable = excluded.members_applicable, members_reached = excluded.members_reached, members_pending = excluded.members_pending,
             members_without_data = excluded.members_without_data, rule_version = excluded.rule_version, evaluated_run_id = excluded.evaluated_run_id,
             municipality_code = excluded.municipality_code, sisben_group = excluded.sisben_group, displaced = excluded.displaced, updated_at = excluded.updated_at
-          where (c.state, c.reason, c.details, c.evidence_record_id, c.members_applicable, c.members_reached, c.members_pending, c.members_without_data,
-              c.rule_version, c.municipality_code, c.sisben_group, c.displaced)
-            is distinct from (excluded.state, excluded.reason, excluded.details, excluded.evidence_record_id, excluded.members_applicable, excluded.members_reached,
+          where (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.members_applicable, c.members_reached, c.members_pending,
+              c.members_without_data, c.rule_version, c.municipality_code, c.sisben_group, c.displaced)
+            is distinct from (excluded.state, excluded.reason, excluded.details, excluded.evidence_record_id, excluded.evidence_dwelling_id, excluded.members_applicable,
+              excluded.members_reached,
               excluded.members_pending, excluded.members_without_data, excluded.rule_version, excluded.municipality_code, excluded.sisben_group, excluded.displaced)`);
       });
 
@@ -358,6 +420,16 @@ export class LogroRepository {
         select m.household_id from household_memberships m join source_entities e on e.id = m.source_entity_id join reconciliation_runs rr on rr.id = ${r}
           where rr.import_run_id is not null and (e.changed_run_id = rr.import_run_id or e.vanished_run_id = rr.import_run_id)
         on conflict do nothing`);
+    }
+    if (input.importRunId != null) {
+      // A Sisbén IV hogares cut: the households whose dwelling record it added, changed or dropped, and their members.
+      await run(sql`insert into logro_scope_households
+        select h.id from sisben_hogares v join households h on h.source = 'sisben' and h.source_key = v.source_key
+        where v.import_run_id = ${input.importRunId} or v.vanished_run_id = ${input.importRunId} or v.superseded_run_id = ${input.importRunId}
+        on conflict do nothing`);
+      await run(sql`insert into logro_scope_persons
+        select m.person_id from logro_scope_households s join household_memberships m on m.household_id = s.household_id
+        where m.person_id is not null and m.valid_to is null on conflict do nothing`);
     }
     if (input.previous) {
       const since = input.previous.startedAt.toISOString();

@@ -6,7 +6,7 @@ import { RULE_SET, type RuleSet } from './rules';
 
 /**
  * Logro runs: requested after every reconciliation run (and by operators), advanced by the
- * `logros.run` job. A run is incremental (only what its reconciliation run touched) unless it is the
+ * `logros.run` job (and after every Sisbén IV hogares cut). A run is incremental (only what its reconciliation run or hogares cut touched) unless it is the
  * first one, the rule set changed since the last one, or an operator asked for a full recompute.
  */
 export class LogroService {
@@ -23,6 +23,13 @@ export class LogroService {
     const existing = await this.repo.runForReconciliation(reconciliationRunId);
     if (existing) return existing;
     return this.enqueue(await this.repo.createRun('reconciliation', reconciliationRunId));
+  }
+
+  /** A Sisbén IV hogares/viviendas cut was applied: its logro run recomputes the households whose dwelling changed. Safe to call twice. */
+  async requestAfterImport(importRunId: number): Promise<LogroRunRow> {
+    const existing = await this.repo.runForImport(importRunId);
+    if (existing) return existing;
+    return this.enqueue(await this.repo.createRun('import', null, importRunId));
   }
 
   /** A full recompute (operator, or a rule change). */
@@ -68,7 +75,7 @@ export class LogroService {
     // From scratch: an operator asked, nothing computed yet, another rule set decided the states, or a
     // source was loaded for the first time (absences in it now mean POR ALCANZAR, not SIN DATO, for everyone).
     const full =
-      current.trigger !== 'reconciliation' ||
+      (current.trigger !== 'reconciliation' && current.trigger !== 'import') ||
       !previous ||
       previous.ruleVersion !== this.rules.version ||
       JSON.stringify(previous.coverage) !== JSON.stringify(coverage);
@@ -81,6 +88,7 @@ export class LogroService {
       asOf,
       coverage,
       reconciliationRunId: run.reconciliationRunId,
+      importRunId: run.importRunId,
       previous: previous && previous.startedAt && previous.asOf ? { startedAt: previous.startedAt, asOf: previous.asOf } : null,
     });
     this.logger.info({ logroRunId: runId, mode: run.mode, persons: result.persons, households: result.households, changes: result.changes }, 'logros computed');

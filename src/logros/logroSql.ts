@@ -161,3 +161,97 @@ export function householdCombineSql(logros: readonly number[]): SQL {
     ) d on d.household_id = h.id
     where h.status = 'active'`;
 }
+
+/**
+ * Habitability (LB 24, 26, 28, 29, 32) per household in scope, from its current dwelling record
+ * (evaluators.ts `evaluateHabitat`): one pass over the households, five rows each. A household joins
+ * its dwelling by key (`households.source = 'sisben'`, `source_key` = `ficha-hogar`).
+ */
+export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage): SQL {
+  const r = rules.habitat;
+  const ints = (xs: readonly number[]) => sql`${arr(xs)}::int[]`;
+  const ev = sql`d.dwelling_id`;
+  // Each part of LB 24: 'ok' | 'fail' | 'missing', and the variable a 'missing' lacks.
+  const water = sql`case when d.zone is null then 'missing' when d.zone = 'cabecera' then (case when d.has_aqueduct is null then 'missing' when d.has_aqueduct then 'ok' else 'fail' end)
+    else (case when d.water_source is null then 'missing' when d.water_source = any(${ints(r.ruralImprovedWaterSources)}) then 'ok' else 'fail' end) end`;
+  const waterField = sql`case when d.zone is null then 'zone' when d.zone = 'cabecera' then 'hasAqueduct' else 'waterSource' end`;
+  const sanitation = sql`case when d.zone is null then 'missing' when d.zone = 'cabecera' then (case when d.has_sewer is null then 'missing' when d.has_sewer then 'ok' else 'fail' end)
+    else (case when d.toilet_type is null then 'missing' when d.toilet_type = any(${ints(r.ruralAdequateToilets)}) then 'ok' else 'fail' end) end`;
+  const sanitationField = sql`case when d.zone is null then 'zone' when d.zone = 'cabecera' then 'hasSewer' else 'toiletType' end`;
+  const overcrowded = sql`(case when d.zone = 'cabecera' then d.members >= ${r.urbanOvercrowdedFrom}::numeric * d.bedrooms else d.members > ${r.ruralOvercrowdedAbove}::numeric * d.bedrooms end)`;
+  const wallsOk = sql`d.wall_material = any(case when d.zone = 'cabecera' then ${ints(r.urbanAdequateWalls)} else ${ints(r.ruralAdequateWalls)} end)`;
+  const noDwelling = coverage.dwellings ? 'NO_DWELLING_RECORD' : 'NO_DWELLING_SOURCE';
+  return sql`insert into logro_household_eval (household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id,
+      members_applicable, members_reached, members_pending, members_without_data, displaced)
+    with d as (
+      select h.id, v.id as dwelling_id, v.zone, v.wall_material, v.floor_material, v.has_energy, v.has_sewer, v.has_aqueduct, v.bedrooms, v.toilet_type,
+        v.water_source, coalesce(m.members, 0) as members, coalesce(m.displaced, false) as displaced
+      from logro_scope_households s join households h on h.id = s.household_id
+      left join sisben_hogares v on h.source = 'sisben' and v.source_key = h.source_key and v.is_current and v.status = 'active'
+      left join (
+        select m.household_id, count(distinct m.person_id) as members, bool_or(p.is_displaced) as displaced
+        from logro_scope_households s2 join household_memberships m on m.household_id = s2.household_id join persons p on p.id = m.person_id
+        where m.valid_to is null and p.status = 'active'
+        group by m.household_id
+      ) m on m.household_id = h.id
+      where h.status = 'active' and not exists (select 1 from logro_household_eval e where e.household_id = h.id and e.logro = 24)
+    ), parts as (
+      select d.*, ${water} as w, ${waterField} as wf, ${sanitation} as sa, ${sanitationField} as sf from d
+    ), x as (
+      select d.id, d.members, d.displaced, l.logro, l.state, l.reason, l.details, case when d.dwelling_id is null then null else ${ev} end as evidence
+      from parts d cross join lateral (values
+        (24::smallint,
+          case when d.dwelling_id is null then 'SIN_DATO' when d.w = 'fail' or d.sa = 'fail' then 'POR_ALCANZAR' when d.w = 'missing' or d.sa = 'missing' then 'SIN_DATO' else 'ALCANZADO' end,
+          case when d.dwelling_id is null then ${noDwelling} when d.w = 'fail' or d.sa = 'fail' then 'INADEQUATE_SERVICES' when d.w = 'missing' or d.sa = 'missing' then 'MISSING_VARIABLES'
+               else 'WATER_AND_SANITATION' end,
+          case when d.dwelling_id is null then null
+               when d.w = 'fail' or d.sa = 'fail' then array_remove(array[case when d.w = 'fail' then 'water' end, case when d.sa = 'fail' then 'sanitation' end]::text[], null)
+               when d.w = 'missing' or d.sa = 'missing' then array_remove(array[case when d.w = 'missing' then d.wf end,
+                 case when d.sa = 'missing' and (d.w <> 'missing' or d.sf <> d.wf) then d.sf end]::text[], null) end),
+        (26::smallint,
+          case when d.dwelling_id is null then 'SIN_DATO' when d.has_energy is null then 'SIN_DATO' when d.has_energy then 'ALCANZADO' else 'POR_ALCANZAR' end,
+          case when d.dwelling_id is null then ${noDwelling} when d.has_energy is null then 'MISSING_VARIABLES' when d.has_energy then 'HAS_ENERGY' else 'NO_ENERGY' end,
+          case when d.dwelling_id is not null and d.has_energy is null then array['hasEnergy']::text[] end),
+        (28::smallint,
+          case when d.dwelling_id is null then 'SIN_DATO' when d.bedrooms is null then 'SIN_DATO' when d.members = 0 then 'SIN_DATO' when d.bedrooms = 0 then 'POR_ALCANZAR'
+               when d.zone is null then 'SIN_DATO' when ${overcrowded} then 'POR_ALCANZAR' else 'ALCANZADO' end,
+          case when d.dwelling_id is null then ${noDwelling} when d.bedrooms is null then 'MISSING_VARIABLES' when d.members = 0 then 'NO_MEMBERS' when d.bedrooms = 0 then 'NO_BEDROOM'
+               when d.zone is null then 'MISSING_VARIABLES' when ${overcrowded} then 'OVERCROWDED' else 'NOT_OVERCROWDED' end,
+          case when d.dwelling_id is null then null when d.bedrooms is null then array['bedrooms']::text[] when d.members = 0 or d.bedrooms = 0 then null
+               when d.zone is null then array['zone']::text[] end),
+        (29::smallint,
+          case when d.dwelling_id is null then 'SIN_DATO' when d.floor_material is null then 'SIN_DATO' when d.floor_material = any(${ints(r.dirtFloors)}) then 'POR_ALCANZAR' else 'ALCANZADO' end,
+          case when d.dwelling_id is null then ${noDwelling} when d.floor_material is null then 'MISSING_VARIABLES' when d.floor_material = any(${ints(r.dirtFloors)}) then 'DIRT_FLOOR'
+               else 'NO_DIRT_FLOOR' end,
+          case when d.dwelling_id is not null and d.floor_material is null then array['floorMaterial']::text[] end),
+        (32::smallint,
+          case when d.dwelling_id is null then 'SIN_DATO' when d.wall_material is null or d.zone is null then 'SIN_DATO' when ${wallsOk} then 'ALCANZADO' else 'POR_ALCANZAR' end,
+          case when d.dwelling_id is null then ${noDwelling} when d.wall_material is null or d.zone is null then 'MISSING_VARIABLES' when ${wallsOk} then 'ADEQUATE_WALLS' else 'INADEQUATE_WALLS' end,
+          case when d.dwelling_id is null then null when d.wall_material is null then array['wallMaterial']::text[] when d.zone is null then array['zone']::text[] end)
+      ) as l(logro, state, reason, details)
+    )
+    select x.id, x.logro, x.state::logro_state, x.reason, x.details, null, x.evidence,
+      x.members, case when x.state = 'ALCANZADO' then x.members else 0 end, case when x.state = 'POR_ALCANZAR' then x.members else 0 end,
+      case when x.state = 'SIN_DATO' then x.members else 0 end, x.displaced
+    from x`;
+}
+
+/**
+ * Every person in scope shares the state of its household's dwelling (evaluators.ts `personHabitat`):
+ * several current households → the worst, then the newest household; none → SIN DATO. Reads the
+ * household evaluation of this run, which covers every household of every person in scope.
+ */
+export function habitatPersonSql(logros: readonly number[]): SQL {
+  return sql`insert into logro_person_eval (person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id)
+    select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null, e.evidence_dwelling_id
+    from logro_scope_persons s join persons p on p.id = s.person_id
+    cross join unnest(${arr(logros)}::smallint[]) as l(logro)
+    left join (
+      select distinct m.person_id, m.household_id
+      from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
+      where m.valid_to is null and h.status = 'active'
+    ) ph on ph.person_id = p.id
+    left join logro_household_eval e on e.household_id = ph.household_id and e.logro = l.logro
+    where p.status = 'active'
+    order by p.id, l.logro, case e.state when 'POR_ALCANZAR' then 3 when 'SIN_DATO' then 2 when 'ALCANZADO' then 1 else 0 end desc, ph.household_id desc nulls last`;
+}

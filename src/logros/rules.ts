@@ -32,10 +32,29 @@ export interface RuleSet {
   lb13: { sources: readonly string[]; reachingStates: readonly AffiliationState[]; deceasedStates: readonly AffiliationState[] };
   /** LB 45: RUV hecho victimizante that makes a family displaced. */
   lb45: { displacementEventCode: number };
+  /**
+   * Habitability (LB 24, 26, 28, 29, 32): decided per household from its Sisbén IV dwelling record
+   * (`sisben_hogares`), codes of the DNP dictionary. Urban = cabecera; centro poblado and rural
+   * disperso follow the rural rule, as in the UNIDOS 2020 guide (question A04).
+   */
+  habitat: {
+    /** LB 24 water, rural: improved sources of `tip_origen_agua` (urban: the dwelling has an aqueduct). */
+    ruralImprovedWaterSources: readonly number[];
+    /** LB 24 sanitation, rural: adequate `tip_sanitario` (urban: the dwelling has a sewer). */
+    ruralAdequateToilets: readonly number[];
+    /** LB 29: `tip_mat_pisos` codes that are dirt floors. */
+    dirtFloors: readonly number[];
+    /** LB 32: adequate `tip_mat_paredes` per zone. */
+    urbanAdequateWalls: readonly number[];
+    ruralAdequateWalls: readonly number[];
+    /** LB 28: persons per bedroom that is overcrowding — urban from this value (≥), rural above it (>); no bedroom at all is overcrowding. */
+    urbanOvercrowdedFrom: number;
+    ruralOvercrowdedAbove: number;
+  };
 }
 
 export const RULE_SET: RuleSet = {
-  version: 'unidos2020-v1',
+  version: 'unidos2020-v2',
   description:
     'Logros Básicos answerable from registries (LB 1, 3, 13, 45; habitability 24, 26, 28, 29, 32 from Sisbén IV) after the Red JUNTOS texts and the Estrategia UNIDOS 2020 algorithms.',
   lb1: {
@@ -49,8 +68,26 @@ export const RULE_SET: RuleSet = {
   },
   lb13: { sources: ['bdua', 'ruaf'], reachingStates: ['ACTIVO', 'PROTECCION_LABORAL'], deceasedStates: ['FALLECIDO'] },
   lb45: { displacementEventCode: 5 },
+  // Estrategia UNIDOS 2020, Guía técnica de algoritmos (26-11-2020) and its DPS scripts LOGRO09, 10, 21, 22, 23.
+  habitat: {
+    ruralImprovedWaterSources: [1, 2, 6],
+    ruralAdequateToilets: [1, 2],
+    dirtFloors: [5],
+    urbanAdequateWalls: [1, 2, 3, 4],
+    ruralAdequateWalls: [1, 2, 3, 4, 5],
+    urbanOvercrowdedFrom: 3,
+    ruralOvercrowdedAbove: 3,
+  },
 };
 
 /** Logros decided per person (the household's state combines its members'). */
 export const PERSON_LOGROS = [1, 3, 13, 45] as const;
 export type PersonLogro = (typeof PERSON_LOGROS)[number];
+/**
+ * Logros decided per household from its dwelling (Sisbén IV hogares/viviendas): every member shares
+ * the household's state; a person in several households takes the worst of them.
+ */
+export const HOUSEHOLD_LOGROS = [24, 26, 28, 29, 32] as const;
+export type HouseholdLogro = (typeof HOUSEHOLD_LOGROS)[number];
+/** Every logro the hub computes. */
+export const COMPUTED_LOGROS = [...PERSON_LOGROS, ...HOUSEHOLD_LOGROS].sort((a, b) => a - b);

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedLogroFixtures, type SeededLogros } from '../harness/factories/logros';
+import { seedDwellingCut, seedLogroFixtures, type SeededLogros } from '../harness/factories/logros';
 import { bearer, createTestDatabase, testHub, type ApiHub, type GqlResponse, type TestDatabase } from '../harness';
 
 /** person.logros and household.logros over HTTP: evidence, history, roles and territorial scopes. */
 let t: TestDatabase;
 let api: ApiHub;
 let seeded: SeededLogros;
+let dwellings: Awaited<ReturnType<typeof seedDwellingCut>>;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -26,6 +27,21 @@ beforeAll(async () => {
       birthDate: '1990-01-01',
       sisben: [{ household: 'HB', docType: 'CC', docNumber: '2002' }],
       bdua: { docType: 'CC', docNumber: '2002', state: 'ACTIVO' },
+    },
+  ]);
+  // HM lives on a dirt floor; HB has no dwelling record.
+  dwellings = await seedDwellingCut(t.db, [
+    {
+      household: 'HM',
+      zone: 'cabecera',
+      wallMaterial: 1,
+      floorMaterial: 5,
+      hasEnergy: true,
+      hasSewer: true,
+      hasAqueduct: true,
+      bedrooms: 1,
+      toiletType: 1,
+      waterSource: 1,
     },
   ]);
   api = await testHub().database(t.db).http().start();
@@ -60,15 +76,35 @@ describe('person.logros', () => {
   it('answers each logro with its state, evidence (source record and run) and history', async () => {
     const data = ok(await api.gql(PERSON, { id: ids.medellin }));
     const byId = Object.fromEntries(data.person.logros.map((l: any) => [l.logroId, l]));
-    expect(Object.keys(byId).map(Number)).toEqual([1, 3, 13, 45]);
+    expect(Object.keys(byId).map(Number)).toEqual([1, 3, 13, 24, 26, 28, 29, 32, 45]);
     expect(byId[13]).toMatchObject({
       state: 'POR_ALCANZAR',
-      ruleVersion: 'unidos2020-v1',
-      evidence: { reason: 'AFFILIATION_NOT_ACTIVE', details: [], sourceRecord: { source: 'BDUA' }, run: { mode: 'full', ruleVersion: 'unidos2020-v1' } },
+      ruleVersion: 'unidos2020-v2',
+      evidence: { reason: 'AFFILIATION_NOT_ACTIVE', details: [], sourceRecord: { source: 'BDUA' }, run: { mode: 'full', ruleVersion: 'unidos2020-v2' } },
       history: [{ previousState: null, state: 'POR_ALCANZAR' }],
     });
     expect(byId[3]).toMatchObject({ state: 'POR_ALCANZAR', evidence: { reason: 'SISBEN_DIFFERS', details: ['name'], sourceRecord: { source: 'SISBEN' } } });
     expect(byId[1].logro.text).toMatch(/registro civil/);
+  });
+
+  it('habitability: the household’s dwelling record and its cut are the evidence, shared by the member', async () => {
+    const q = `query($id: ID!) { person(id: $id) { logros(logro: 29) { state evidence { reason sourceRecord { source } dwellingRecord { id importRunId lineNo current }
+      run { trigger } } history { state dwellingRecord { id } } } } }`;
+    const [lb29] = ok(await api.gql(q, { id: ids.medellin })).person.logros;
+    expect(lb29).toEqual({
+      state: 'POR_ALCANZAR',
+      evidence: {
+        reason: 'DIRT_FLOOR',
+        sourceRecord: null,
+        dwellingRecord: { id: String(dwellings.ids.get('HM')), importRunId: String(dwellings.runId), lineNo: 2, current: true },
+        run: { trigger: 'manual' },
+      },
+      history: [{ state: 'POR_ALCANZAR', dwellingRecord: { id: String(dwellings.ids.get('HM')) } }],
+    });
+    const hb = ok(
+      await api.gql(`query($id: ID!) { household(id: $id) { logros(logro: 24) { state evidence { reason dwellingRecord { id } } } } }`, { id: ids.HB }),
+    );
+    expect(hb.household.logros).toEqual([{ state: 'SIN_DATO', evidence: { reason: 'NO_DWELLING_RECORD', dwellingRecord: null } }]);
   });
 
   it('household.logros: the household state with its members’ counts', async () => {

@@ -86,4 +86,35 @@ describe('logros after reconciliation', () => {
       120_000,
     );
   });
+
+  it('a Sisbén IV hogares cut is followed by a logro run of its households: the dwelling decides the habitability logros', async () => {
+    const csv = [
+      'cod_mpio;cod_clase;ide_ficha_origen;ide_hogar;tip_mat_paredes;tip_mat_pisos;ind_tiene_energia;ind_tiene_alcantarillado;ind_tiene_acueducto;num_cuartos_dormir;tip_sanitario;tip_origen_agua',
+      // H1: 3 members in 1 bedroom of a cabecera (overcrowded), dirt floor; the rest adequate.
+      `05001;1;${H1.ficha};1;1;5;1;1;1;1;1;1`,
+    ].join('\n');
+    await hub.importContent('sisben_iv_hogares_1.csv', csv + '\n', 'sisben_hogares');
+    const [imp] = await t.db.rows<any>(sql`select id from import_runs where source = 'sisben_hogares' order by id desc limit 1`);
+    const run = await waitFor(
+      'the logro run of the hogares cut',
+      async () => (await t.db.rows<any>(sql`select * from logro_runs where import_run_id = ${imp.id} and state = 'done'`))[0],
+      120_000,
+    );
+    // The first cut of the source: absences now mean "no dwelling record" for everyone, so from scratch.
+    expect([run.trigger, run.mode]).toEqual(['import', 'full']);
+    const states = await t.db
+      .rows<any>(sql`select h.sisben_ficha as ficha, hl.logro, hl.state, hl.reason from household_logros hl join households h on h.id = hl.household_id
+      where hl.logro = any(${'{24,26,28,29,32}'}::smallint[]) order by h.sisben_ficha, hl.logro`);
+    expect(states.map((r) => [r.ficha, Number(r.logro), r.state, r.reason])).toEqual([
+      [H1.ficha, 24, 'ALCANZADO', 'WATER_AND_SANITATION'],
+      [H1.ficha, 26, 'ALCANZADO', 'HAS_ENERGY'],
+      [H1.ficha, 28, 'POR_ALCANZAR', 'OVERCROWDED'],
+      [H1.ficha, 29, 'POR_ALCANZAR', 'DIRT_FLOOR'],
+      [H1.ficha, 32, 'ALCANZADO', 'ADEQUATE_WALLS'],
+      ...[24, 26, 28, 29, 32].map((l) => [H2.ficha, l, 'SIN_DATO', 'NO_DWELLING_RECORD']),
+    ]);
+    const kevin = await t.db.rows<any>(sql`select pl.state from person_logros pl join person_identifiers i on i.person_id = pl.person_id
+      where i.doc_number = '1030303030' and pl.logro = 29`);
+    expect(kevin).toEqual([{ state: 'POR_ALCANZAR' }]);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The 9 dimensions and 45 Logros Básicos of Red JUNTOS (Manual de Operaciones v5, 2009), cleaned from the
  * OCR of the seed documents. `uncertain` marks wording whose numbers the OCR garbled (see domain.md §4.4).
- * `registryAnswerable` marks the logros the hub can answer from registry data alone (LB 1, 3, 13, 45).
+ * `registryAnswerable` marks the logros the hub can answer from registry data alone (LB 1, 3, 13, 45; LB 24, 26, 28, 29,
+ * 32 from the Sisbén IV dwelling).
  * Generated from ../shared/docs/domain.md; edit the data, not the shape.
  */
 export const LOGRO_DIMENSIONS: readonly { id: number; name: string; objective: string }[] = [
@@ -200,7 +201,7 @@ export const LOGROS_BASICOS: readonly { id: number; dimensionId: number; text: s
     dimensionId: 6,
     text: 'La vivienda cuenta con abastecimiento de agua potable y un sistema de desagües.',
     uncertain: false,
-    registryAnswerable: false,
+    registryAnswerable: true,
   },
   { id: 25, dimensionId: 6, text: 'La familia dispone o transforma las basuras.', uncertain: false, registryAnswerable: false },
   {
@@ -208,7 +209,7 @@ export const LOGROS_BASICOS: readonly { id: number; dimensionId: number; text: s
     dimensionId: 6,
     text: 'La vivienda cuenta con dotación de un sistema de energía convencional o alternativa.',
     uncertain: false,
-    registryAnswerable: false,
+    registryAnswerable: true,
   },
   {
     id: 27,
@@ -222,9 +223,9 @@ export const LOGROS_BASICOS: readonly { id: number; dimensionId: number; text: s
     dimensionId: 6,
     text: 'En la vivienda no viven más de tres personas en cada cuarto, y los niños duermen separados de los adultos.',
     uncertain: false,
-    registryAnswerable: false,
+    registryAnswerable: true,
   },
-  { id: 29, dimensionId: 6, text: 'La vivienda no tiene pisos de tierra.', uncertain: false, registryAnswerable: false },
+  { id: 29, dimensionId: 6, text: 'La vivienda no tiene pisos de tierra.', uncertain: false, registryAnswerable: true },
   {
     id: 30,
     dimensionId: 6,
@@ -238,7 +239,7 @@ export const LOGROS_BASICOS: readonly { id: number; dimensionId: number; text: s
     dimensionId: 6,
     text: 'La vivienda cuenta con materiales adecuados que posibilitan la seguridad en la infraestructura física y mayor bienestar para la familia en términos de salud.',
     uncertain: false,
-    registryAnswerable: false,
+    registryAnswerable: true,
   },
   { id: 33, dimensionId: 6, text: 'La vivienda cuenta con iluminación, ventilación natural y privacidad.', uncertain: false, registryAnswerable: false },
   { id: 34, dimensionId: 7, text: 'La familia elabora y hace seguimiento a su Plan Familiar.', uncertain: false, registryAnswerable: false },

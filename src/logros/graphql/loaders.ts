@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { byId, groupBy } from '../../graphql/shared';
-import type { LogroHistoryRow, LogroRepository, LogroRunRow, LogroStateRow } from '../logroRepository';
+import type { DwellingRow, LogroHistoryRow, LogroRepository, LogroRunRow, LogroStateRow } from '../logroRepository';
 
 /**
  * Per-request loaders of logro states and history. Persons and households reach these fields through
@@ -15,6 +15,7 @@ export function createLogrosLoaders(repos: { logros: LogroRepository }) {
       groupBy(ids, await repos.logros.householdHistory(ids), (r) => r.subjectId),
     ),
     logroRunById: new DataLoader<number, LogroRunRow | null>(async (ids) => byId(ids, await repos.logros.findRuns(ids), (r) => r.id)),
+    dwellingById: new DataLoader<number, DwellingRow | null>(async (ids) => byId(ids, await repos.logros.findDwellings(ids), (r) => r.id)),
   };
 }
 

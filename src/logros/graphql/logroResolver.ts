@@ -3,15 +3,18 @@ import { LOGROS_BASICOS } from '../../domain/reference/logros';
 import { Allow, OPERATION_ROLES, Sensitive, parseId } from '../../graphql/shared';
 import { Household, LogroBasico, Person, SourceRecord, sourceRecordOf } from '../../registry';
 import type { LogrosContext } from './context';
-import { HouseholdLogro, LogroEvidence, LogroRun, LogroStateChange, PersonLogro } from './logroTypes';
-import { toHouseholdLogro, toLogroRun, toPersonLogro, toStateChange } from './mappers';
+import { DwellingRecord, HouseholdLogro, LogroEvidence, LogroRun, LogroStateChange, PersonLogro } from './logroTypes';
+import { toDwellingRecord, toHouseholdLogro, toLogroRun, toPersonLogro, toStateChange } from './mappers';
 
 const logroBasico = (id: number) => LOGROS_BASICOS.find((l) => l.id === id) ?? null;
 const onlyLogro = <T extends { logroId: number }>(xs: T[], logro?: number | null) => (logro == null ? xs : xs.filter((x) => x.logroId === logro));
 
 @Resolver(() => Person)
 export class PersonLogrosResolver {
-  @FieldResolver(() => [PersonLogro], { description: 'The Logros Básicos the registries answer for this person (LB 1, 3, 13, 45), with evidence and history.' })
+  @FieldResolver(() => [PersonLogro], {
+    description:
+      'The Logros Básicos the registries answer for this person (LB 1, 3, 13, 45; habitability LB 24, 26, 28, 29, 32 shared from the household), with evidence and history.',
+  })
   @Sensitive('personal')
   async logros(
     @Root() p: Person,
@@ -67,6 +70,12 @@ export class HouseholdLogroResolver {
   }
 }
 
+async function dwellingOf(id: number | null, ctx: LogrosContext): Promise<DwellingRecord | null> {
+  if (id == null) return null;
+  const r = await ctx.loaders.dwellingById.load(id);
+  return r && toDwellingRecord(r);
+}
+
 async function runOf(id: number, ctx: LogrosContext): Promise<LogroRun | null> {
   const r = await ctx.loaders.logroRunById.load(id);
   return r && toLogroRun(r);
@@ -78,6 +87,15 @@ export class LogroEvidenceResolver {
   @Sensitive('public')
   sourceRecord(@Root() e: LogroEvidence, @Ctx() ctx: LogrosContext) {
     return sourceRecordOf(e.sourceRecordId, ctx);
+  }
+
+  @FieldResolver(() => DwellingRecord, {
+    nullable: true,
+    description: 'Habitability logros (LB 24, 26, 28, 29, 32): the Sisbén IV dwelling record that decided the state (null when there is none).',
+  })
+  @Sensitive('public')
+  dwellingRecord(@Root() e: LogroEvidence, @Ctx() ctx: LogrosContext) {
+    return dwellingOf(e.dwellingRecordId, ctx);
   }
 
   @FieldResolver(() => LogroRun, { nullable: true, description: 'The logro run that set the current state.' })
@@ -93,6 +111,12 @@ export class LogroStateChangeResolver {
   @Sensitive('public')
   sourceRecord(@Root() c: LogroStateChange, @Ctx() ctx: LogrosContext) {
     return sourceRecordOf(c.sourceRecordId, ctx);
+  }
+
+  @FieldResolver(() => DwellingRecord, { nullable: true, description: 'Habitability logros: the Sisbén IV dwelling record behind the new state.' })
+  @Sensitive('public')
+  dwellingRecord(@Root() c: LogroStateChange, @Ctx() ctx: LogrosContext) {
+    return dwellingOf(c.dwellingRecordId, ctx);
   }
 
   @FieldResolver(() => LogroRun, { nullable: true, description: 'The logro run that caused the change (its reconciliation run names the import).' })

@@ -25,7 +25,7 @@ export class LogroRun {
   @Field(() => LogroRunState)
   state!: string;
 
-  @Field(() => String, { description: 'reconciliation, rules or manual.' })
+  @Field(() => String, { description: 'reconciliation, import (a Sisbén IV hogares cut), rules or manual.' })
   trigger!: string;
 
   @Field(() => String, { nullable: true, description: 'full or incremental (decided when the run starts).' })
@@ -39,6 +39,9 @@ export class LogroRun {
 
   @Field(() => ID, { nullable: true, description: 'The reconciliation run that caused it.' })
   reconciliationRunId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Or the Sisbén IV hogares/viviendas import (trigger import) whose dwellings it recomputed.' })
+  importRunId!: string | null;
 
   @Field(() => Int)
   personsEvaluated!: number;
@@ -59,7 +62,28 @@ export class LogroRun {
   finishedAt!: Date | null;
 }
 
-@ObjectType({ description: 'What decided a state: the source record and the logro run.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A version of a Sisbén IV hogares/viviendas record (table sisben_hogares): the evidence of a habitability logro.',
+})
+export class DwellingRecord {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID, { description: 'The import run (hogares cut) that brought this version.' })
+  importRunId!: string;
+
+  @Field(() => Int, { description: 'Physical line of the file where the record starts (header = 1).' })
+  lineNo!: number;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'fec_corte of the record.' })
+  cutDate!: string | null;
+
+  @Field(() => Boolean, { description: 'Still the current, active version of its household (false: superseded by a later cut or dropped from it).' })
+  current!: boolean;
+}
+
+@ObjectType({ description: 'What decided a state: the source record (or, for habitability, the dwelling record) and the logro run.' })
 @PersonalType()
 export class LogroEvidence {
   @Field(() => String, { description: 'Stable reason code (docs/logros.md lists them per logro).' })
@@ -71,6 +95,7 @@ export class LogroEvidence {
   details!: string[];
 
   sourceRecordId!: number | null;
+  dwellingRecordId!: number | null;
   runId!: number;
 }
 
@@ -98,6 +123,7 @@ export class LogroStateChange {
   changedAt!: Date;
 
   sourceRecordId!: number | null;
+  dwellingRecordId!: number | null;
   runId!: number;
 }
 

@@ -1,5 +1,5 @@
-import type { LogroHistoryRow, LogroRunRow, LogroStateRow } from '../logroRepository';
-import type { HouseholdLogro, LogroRun, LogroStateChange, PersonLogro } from './logroTypes';
+import type { DwellingRow, LogroHistoryRow, LogroRunRow, LogroStateRow } from '../logroRepository';
+import type { DwellingRecord, HouseholdLogro, LogroRun, LogroStateChange, PersonLogro } from './logroTypes';
 
 export const toLogroRun = (r: LogroRunRow): LogroRun => ({
   id: String(r.id),
@@ -9,6 +9,7 @@ export const toLogroRun = (r: LogroRunRow): LogroRun => ({
   ruleVersion: r.ruleVersion,
   asOf: r.asOf,
   reconciliationRunId: r.reconciliationRunId == null ? null : String(r.reconciliationRunId),
+  importRunId: r.importRunId == null ? null : String(r.importRunId),
   personsEvaluated: r.personsEvaluated,
   householdsEvaluated: r.householdsEvaluated,
   changes: r.changes,
@@ -17,7 +18,13 @@ export const toLogroRun = (r: LogroRunRow): LogroRun => ({
   finishedAt: r.finishedAt,
 });
 
-const evidenceOf = (r: LogroStateRow) => ({ reason: r.reason, details: r.details ?? [], sourceRecordId: r.evidenceRecordId, runId: r.decidedRunId });
+const evidenceOf = (r: LogroStateRow) => ({
+  reason: r.reason,
+  details: r.details ?? [],
+  sourceRecordId: r.evidenceRecordId,
+  dwellingRecordId: r.evidenceDwellingId,
+  runId: r.decidedRunId,
+});
 
 export const toPersonLogro = (r: LogroStateRow): PersonLogro => ({
   logroId: r.logro,
@@ -48,5 +55,14 @@ export const toStateChange = (r: LogroHistoryRow): LogroStateChange => ({
   ruleVersion: r.ruleVersion,
   changedAt: r.changedAt,
   sourceRecordId: r.evidenceRecordId,
+  dwellingRecordId: r.evidenceDwellingId,
   runId: r.logroRunId,
+});
+
+export const toDwellingRecord = (r: DwellingRow): DwellingRecord => ({
+  id: String(r.id),
+  importRunId: String(r.importRunId),
+  lineNo: r.lineNo,
+  cutDate: r.cutDate,
+  current: r.current,
 });

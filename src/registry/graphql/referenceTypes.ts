@@ -83,7 +83,7 @@ export class LogroBasico {
   @Field(() => Boolean, { description: 'The OCR of the source garbled a number in this wording.' })
   uncertain!: boolean;
 
-  @Field(() => Boolean, { description: 'Answerable from registry data alone (LB 1, 3, 13, 45).' })
+  @Field(() => Boolean, { description: 'Answerable from registry data alone (LB 1, 3, 13, 45; LB 24, 26, 28, 29, 32 from the Sisbén IV dwelling).' })
   registryAnswerable!: boolean;
 }
 

@@ -5,13 +5,15 @@ import {
   householdMemberships,
   households,
   importRuns,
+  localOffers,
   personIdentifiers,
   persons,
+  sisbenHogares,
   sourceEntities,
   sourceRecords,
   victimRegistrations,
 } from '../../../schema';
-import type { PersonFacts } from '../../../src/logros';
+import type { DwellingFact, PersonFacts } from '../../../src/logros';
 import type { Database } from '../../../src/platform/db';
 
 /**
@@ -249,4 +251,102 @@ export async function seedLogroFixtures(
     out.persons.set(spec.key, { spec, id: p.id, facts });
   }
   return out;
+}
+
+/** A Sisbén IV dwelling record of a fixture household (its key), DNP codes; unset variables are null. */
+export type DwellingSpec = { household: string; municipality?: string } & Partial<Omit<DwellingFact, 'recordId'>>;
+
+/**
+ * A Sisbén IV hogares cut: one import run of `sisben_hogares` and a current version per household,
+ * as the table import writes them (the households' keys join them to their members). With `later`,
+ * a later cut: the keys given get a new version, the `unchanged` ones keep theirs, every other vanishes.
+ */
+export async function seedDwellingCut(
+  db: Database,
+  specs: readonly DwellingSpec[],
+  later: { unchanged: readonly string[] } | null = null,
+): Promise<{ runId: number; ids: Map<string, number>; facts: Map<string, DwellingFact> }> {
+  const orm = db.orm;
+  const [run] = await orm
+    .insert(importRuns)
+    .values({
+      source: 'sisben_hogares',
+      fileName: 'hogares-logros.csv',
+      filePath: '/fixtures/hogares-logros.csv',
+      sha256: createHash('sha256').update(`hogares:${Math.random()}`).digest('hex'),
+      fileBytes: 1,
+      state: 'done',
+    })
+    .returning({ id: importRuns.id });
+  if (later) {
+    // As the table import does: a changed key gets a new version, an unchanged one keeps its own, a missing one vanishes.
+    const keys = `{${specs.map((s) => s.household).join(',')}}`;
+    const kept = `{${[...specs.map((s) => s.household), ...later.unchanged].join(',')}}`;
+    await orm.execute(sql`update sisben_hogares set is_current = false, superseded_run_id = ${run.id}
+      where is_current and status = 'active' and source_key = any(${keys}::text[])`);
+    await orm.execute(sql`update sisben_hogares set status = 'vanished', vanished_run_id = ${run.id}
+      where is_current and status = 'active' and not (source_key = any(${kept}::text[]))`);
+  }
+  const ids = new Map<string, number>();
+  const facts = new Map<string, DwellingFact>();
+  for (const [i, d] of specs.entries()) {
+    const values = {
+      zone: d.zone ?? null,
+      wallMaterial: d.wallMaterial ?? null,
+      floorMaterial: d.floorMaterial ?? null,
+      hasEnergy: d.hasEnergy ?? null,
+      hasSewer: d.hasSewer ?? null,
+      hasAqueduct: d.hasAqueduct ?? null,
+      bedrooms: d.bedrooms ?? null,
+      toiletType: d.toiletType ?? null,
+      waterSource: d.waterSource ?? null,
+    };
+    const [row] = await orm
+      .insert(sisbenHogares)
+      .values({
+        importRunId: run.id,
+        lineNo: i + 2,
+        sourceKey: d.household,
+        contentHash: digest(`${d.household}:${JSON.stringify(values)}`),
+        raw: `raw ${d.household}`,
+        ficha: d.household,
+        householdNo: 1,
+        municipalityCode: d.municipality ?? '05001',
+        ...values,
+      })
+      .returning({ id: sisbenHogares.id });
+    ids.set(d.household, row.id);
+    facts.set(d.household, { recordId: row.id, ...values });
+  }
+  return { runId: run.id, ids, facts };
+}
+
+/** A program of the Mapa de Oferta Local serving some logros in a municipality (current, active). */
+export async function seedOffer(db: Database, o: { code: string; municipality: string; logros: number[]; places: number; from: string; to: string }) {
+  const [run] = await db.orm
+    .insert(importRuns)
+    .values({
+      source: 'oferta',
+      fileName: 'oferta.csv',
+      filePath: '/fixtures/oferta.csv',
+      sha256: createHash('sha256').update(`oferta:${Math.random()}`).digest('hex'),
+      fileBytes: 1,
+      state: 'done',
+    })
+    .returning({ id: importRuns.id });
+  await db.orm.insert(localOffers).values({
+    importRunId: run.id,
+    lineNo: 2,
+    sourceKey: `${o.code}-${o.municipality}-${o.from}`,
+    contentHash: digest(o.code),
+    raw: `raw ${o.code}`,
+    offerCode: o.code,
+    municipalityCode: o.municipality,
+    entity: 'ALCALDIA',
+    program: `PROGRAMA ${o.code}`,
+    logros: o.logros,
+    places: o.places,
+    periodStart: o.from,
+    periodEnd: o.to,
+  });
 }

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { RULE_SET, ageOn, combineHousehold, evaluateLb1, evaluateLb13, evaluateLb3, evaluateLb45, type Coverage, type PersonFacts } from '../../../src/logros';
+import {
+  RULE_SET,
+  ageOn,
+  combineHousehold,
+  evaluateHabitat,
+  evaluateLb1,
+  evaluateLb13,
+  evaluateLb3,
+  evaluateLb45,
+  personHabitat,
+  type Coverage,
+  type DwellingFact,
+  type PersonFacts,
+} from '../../../src/logros';
 
 /** The specification of each rule, with expected states written by hand (docs/logros.md). */
-const ALL: Coverage = { health: true, sisben: true, victims: true };
-const NONE: Coverage = { health: false, sisben: false, victims: false };
+const ALL: Coverage = { health: true, sisben: true, victims: true, dwellings: true };
+const NONE: Coverage = { health: false, sisben: false, victims: false, dwellings: false };
 
 function person(over: Partial<PersonFacts> & { birthDate?: string | null } = {}): PersonFacts {
   const { birthDate = '1980-05-10', ...rest } = over;
@@ -203,5 +216,123 @@ describe('household combination', () => {
   it('applies to no member: NO APLICA; no members: SIN DATO', () => {
     expect(combineHousehold(['NO_APLICA', 'NO_APLICA'])).toMatchObject({ state: 'NO_APLICA', membersApplicable: 0 });
     expect(combineHousehold([]).state).toBe('SIN_DATO');
+  });
+});
+
+/** A decent urban dwelling (every habitability logro reached); each test changes what it is about. */
+function dwelling(over: Partial<DwellingFact> = {}): DwellingFact {
+  return {
+    recordId: 500,
+    zone: 'cabecera',
+    wallMaterial: 1,
+    floorMaterial: 3,
+    hasEnergy: true,
+    hasSewer: true,
+    hasAqueduct: true,
+    bedrooms: 2,
+    toiletType: 1,
+    waterSource: 1,
+    ...over,
+  };
+}
+const hab = (d: DwellingFact | null, members = 4, coverage = ALL) => evaluateHabitat({ dwelling: d, members }, coverage, RULE_SET);
+const states = (d: DwellingFact | null, members = 4) => Object.values(hab(d, members)).map((x) => x.state);
+
+describe('habitability (LB 24, 26, 28, 29, 32) from the Sisbén IV dwelling', () => {
+  it('a decent dwelling reaches all five, with the dwelling record as evidence', () => {
+    const r = hab(dwelling());
+    expect([r[24].reason, r[26].reason, r[28].reason, r[29].reason, r[32].reason]).toEqual([
+      'WATER_AND_SANITATION',
+      'HAS_ENERGY',
+      'NOT_OVERCROWDED',
+      'NO_DIRT_FLOOR',
+      'ADEQUATE_WALLS',
+    ]);
+    expect(Object.values(r).every((x) => x.state === 'ALCANZADO' && x.evidenceDwellingId === 500 && x.evidenceRecordId === null)).toBe(true);
+  });
+
+  it('no dwelling record: SIN DATO for all five (no hogares cut at all: NO_DWELLING_SOURCE)', () => {
+    expect(states(null)).toEqual(['SIN_DATO', 'SIN_DATO', 'SIN_DATO', 'SIN_DATO', 'SIN_DATO']);
+    expect(hab(null)[24]).toMatchObject({ reason: 'NO_DWELLING_RECORD', evidenceDwellingId: null });
+    expect(hab(null, 4, NONE)[28]).toMatchObject({ reason: 'NO_DWELLING_SOURCE' });
+  });
+
+  it('LB 24 urban: aqueduct and sewer of the dwelling', () => {
+    expect(hab(dwelling({ hasAqueduct: false }))[24]).toMatchObject({ state: 'POR_ALCANZAR', reason: 'INADEQUATE_SERVICES', details: ['water'] });
+    expect(hab(dwelling({ hasSewer: false, hasAqueduct: false }))[24]).toMatchObject({ state: 'POR_ALCANZAR', details: ['water', 'sanitation'] });
+    // The urban rule does not look at the water source or the toilet.
+    expect(hab(dwelling({ waterSource: 5, toiletType: 5 }))[24].state).toBe('ALCANZADO');
+    expect(hab(dwelling({ hasSewer: null }))[24]).toMatchObject({ state: 'SIN_DATO', reason: 'MISSING_VARIABLES', details: ['hasSewer'] });
+    // A known failure wins over a missing variable.
+    expect(hab(dwelling({ hasSewer: null, hasAqueduct: false }))[24]).toMatchObject({ state: 'POR_ALCANZAR', details: ['water'] });
+  });
+
+  it('LB 24 rural: improved water source (1 acueducto, 2 pozo con bomba, 6 pila pública) and a toilet to sewer or septic tank', () => {
+    const rural = (o: Partial<DwellingFact>) => dwelling({ zone: 'rural_disperso', hasAqueduct: false, hasSewer: false, ...o });
+    expect(hab(rural({ waterSource: 2, toiletType: 2 }))[24].state).toBe('ALCANZADO');
+    expect(hab(rural({ waterSource: 6, toiletType: 1 }))[24].state).toBe('ALCANZADO');
+    expect(hab(rural({ waterSource: 3, toiletType: 1 }))[24]).toMatchObject({ state: 'POR_ALCANZAR', details: ['water'] });
+    expect(hab(rural({ waterSource: 9, toiletType: 4 }))[24]).toMatchObject({ state: 'POR_ALCANZAR', details: ['water', 'sanitation'] });
+    expect(hab(dwelling({ zone: 'centro_poblado', waterSource: 1, toiletType: 3 }))[24]).toMatchObject({ state: 'POR_ALCANZAR', details: ['sanitation'] });
+    expect(hab(rural({ waterSource: null, toiletType: null }))[24]).toMatchObject({ state: 'SIN_DATO', details: ['waterSource', 'toiletType'] });
+  });
+
+  it('no zone: the rules that depend on it have no data (once, not twice, in the details)', () => {
+    const r = hab(dwelling({ zone: null }));
+    expect(r[24]).toMatchObject({ state: 'SIN_DATO', reason: 'MISSING_VARIABLES', details: ['zone'] });
+    expect(r[28]).toMatchObject({ state: 'SIN_DATO', details: ['zone'] });
+    expect(r[32]).toMatchObject({ state: 'SIN_DATO', details: ['zone'] });
+    expect([r[26].state, r[29].state]).toEqual(['ALCANZADO', 'ALCANZADO']);
+  });
+
+  it('LB 26: the dwelling has electricity', () => {
+    expect(hab(dwelling({ hasEnergy: false }))[26]).toMatchObject({ state: 'POR_ALCANZAR', reason: 'NO_ENERGY' });
+    expect(hab(dwelling({ hasEnergy: null }))[26]).toMatchObject({ state: 'SIN_DATO', details: ['hasEnergy'] });
+  });
+
+  it('LB 28 on the boundary: urban overcrowded from 3 persons per bedroom, rural above 3', () => {
+    expect(hab(dwelling({ bedrooms: 2 }), 5)[28].state).toBe('ALCANZADO'); // 2.5
+    expect(hab(dwelling({ bedrooms: 2 }), 6)[28]).toMatchObject({ state: 'POR_ALCANZAR', reason: 'OVERCROWDED' }); // 3
+    expect(hab(dwelling({ zone: 'rural_disperso', bedrooms: 2 }), 6)[28].state).toBe('ALCANZADO'); // 3
+    // 3.5 is above 3 (the DPS script's integer division would have made it 3).
+    expect(hab(dwelling({ zone: 'centro_poblado', bedrooms: 2 }), 7)[28].state).toBe('POR_ALCANZAR');
+    expect(hab(dwelling({ bedrooms: 0 }), 1)[28]).toMatchObject({ state: 'POR_ALCANZAR', reason: 'NO_BEDROOM' });
+    expect(hab(dwelling({ bedrooms: null }), 3)[28]).toMatchObject({ state: 'SIN_DATO', details: ['bedrooms'] });
+    expect(hab(dwelling(), 0)[28]).toMatchObject({ state: 'SIN_DATO', reason: 'NO_MEMBERS' });
+  });
+
+  it('LB 29: dirt floors (5 tierra o arena) only', () => {
+    expect(hab(dwelling({ floorMaterial: 5 }))[29]).toMatchObject({ state: 'POR_ALCANZAR', reason: 'DIRT_FLOOR' });
+    for (const f of [1, 2, 4, 6]) expect(hab(dwelling({ floorMaterial: f }))[29].state).toBe('ALCANZADO');
+    expect(hab(dwelling({ floorMaterial: null }))[29]).toMatchObject({ state: 'SIN_DATO', details: ['floorMaterial'] });
+  });
+
+  it('LB 32: adequate walls 1–4 in a cabecera, 1–5 (rough wood too) in rural areas; no walls is inadequate', () => {
+    expect(hab(dwelling({ wallMaterial: 4 }))[32].state).toBe('ALCANZADO');
+    expect(hab(dwelling({ wallMaterial: 5 }))[32]).toMatchObject({ state: 'POR_ALCANZAR', reason: 'INADEQUATE_WALLS' });
+    expect(hab(dwelling({ zone: 'rural_disperso', wallMaterial: 5 }))[32].state).toBe('ALCANZADO');
+    expect(hab(dwelling({ zone: 'rural_disperso', wallMaterial: 6 }))[32].state).toBe('POR_ALCANZAR');
+    expect(hab(dwelling({ zone: 'rural_disperso', wallMaterial: 8 }))[32].state).toBe('POR_ALCANZAR');
+    expect(hab(dwelling({ wallMaterial: null }))[32]).toMatchObject({ state: 'SIN_DATO', details: ['wallMaterial'] });
+  });
+
+  it('a member shares the household state; in two households the worst decides; in none, SIN DATO', () => {
+    const good = hab(dwelling({ recordId: 1 }))[29];
+    const bad = hab(dwelling({ recordId: 2, floorMaterial: 5 }))[29];
+    const none = hab(null)[29];
+    expect(personHabitat([{ householdId: 10, decision: good }])).toBe(good);
+    expect(
+      personHabitat([
+        { householdId: 10, decision: bad },
+        { householdId: 11, decision: good },
+      ]),
+    ).toBe(bad);
+    expect(
+      personHabitat([
+        { householdId: 10, decision: none },
+        { householdId: 11, decision: good },
+      ]),
+    ).toBe(none);
+    expect(personHabitat([])).toMatchObject({ state: 'SIN_DATO', reason: 'NO_HOUSEHOLD' });
   });
 });
