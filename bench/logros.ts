@@ -202,6 +202,17 @@ async function generate(rows: Rows, n: number) {
     sql`insert into victim_registrations (source_entity_id, source_record_id, person_id, event_code) select id, current_record_id, person_id, 5 from source_entities where source = 'ruv'`,
   );
   await rows(sql`update persons p set is_victim = true, is_displaced = true from victim_registrations v where v.person_id = p.id`);
+  // Sisbén IV hogares/viviendas for 97% of households (the habitability logros), codes hash-drawn.
+  const [hog] = (await rows(sql`insert into import_runs (source, file_name, file_path, sha256, file_bytes, state)
+    values ('sisben_hogares', 'hogares-bench.csv', '/bench/hogares', md5('hog') || md5('hogx'), 1, 'done') returning id`)) as { id: number }[];
+  await rows(sql`insert into sisben_hogares (import_run_id, line_no, source_key, content_hash, raw, ficha, household_no, municipality_code, zone,
+      wall_material, floor_material, has_energy, has_sewer, has_aqueduct, bedrooms, toilet_type, water_source)
+    select ${hog.id}, h.id, h.source_key, decode(md5(h.source_key), 'hex'), 'x', h.sisben_ficha, 1, h.municipality_code,
+      (array['cabecera', 'cabecera', 'centro_poblado', 'rural_disperso'])[1 + (hashint8(h.id * 31) & 2147483647) % 4]::zone,
+      1 + (hashint8(h.id * 37) & 2147483647) % 8, 1 + (hashint8(h.id * 41) & 2147483647) % 6, (hashint8(h.id * 43) & 2147483647) % 100 < 95,
+      (hashint8(h.id * 47) & 2147483647) % 100 < 70, (hashint8(h.id * 53) & 2147483647) % 100 < 85, (hashint8(h.id * 59) & 2147483647) % 4,
+      1 + (hashint8(h.id * 61) & 2147483647) % 5, 1 + (hashint8(h.id * 67) & 2147483647) % 10
+    from households h where (hashint8(h.id * 71) & 2147483647) % 100 < 97 order by h.id`);
   await rows(sql`analyze`);
 }
 
