@@ -1,27 +1,34 @@
 import type { ImportSummary } from '../imports';
-
-const n = (v: number) => v.toLocaleString('en-US');
+import { num as n, t } from './i18n';
 
 /** Human-readable import summary for operators (stdout). */
 export function printSummary(s: ImportSummary, dryRun: boolean) {
   const out: string[] = [];
   out.push(
-    `${dryRun ? 'Dry run of' : 'Import run ' + s.runId + ' of'} ${s.fileName} (${s.source}): ${dryRun ? (s.state === 'failed' ? 'WOULD FAIL' : 'would succeed') : s.state.toUpperCase()}`,
+    dryRun
+      ? t('import.titleDry', { file: s.fileName, source: s.source, verdict: s.state === 'failed' ? t('import.wouldFail') : t('import.wouldSucceed') })
+      : t('import.title', { id: s.runId ?? '', file: s.fileName, source: s.source, state: s.state.toUpperCase() }),
   );
   out.push(
-    `  rows        ${n(s.rowsTotal)} read, ${n(s.rowsLoaded)} loaded, ${n(s.rowsRejected)} rejected (${(s.errorRate * 100).toFixed(2)} %), ${n(s.rowsWithWarnings)} with warnings`,
+    t('import.rows', {
+      read: n(s.rowsTotal),
+      loaded: n(s.rowsLoaded),
+      rejected: n(s.rowsRejected),
+      rate: (s.errorRate * 100).toFixed(2),
+      warnings: n(s.rowsWithWarnings),
+    }),
   );
-  out.push(`  snapshot    ${n(s.added)} added, ${n(s.changed)} changed, ${n(s.unchanged)} unchanged, ${n(s.disappeared)} disappeared`);
-  if (s.keptRejected) out.push(`  kept        ${n(s.keptRejected)} records whose row was rejected keep their previous version`);
+  out.push(t('import.snapshot', { added: n(s.added), changed: n(s.changed), unchanged: n(s.unchanged), disappeared: n(s.disappeared) }));
+  if (s.keptRejected) out.push(t('import.kept', { count: n(s.keptRejected) }));
   if (s.heldBack?.records) {
-    const why = s.heldBack.reasons.map((r) => `${r.code} (${n(r.rows)} rows)`).join(', ');
-    out.push(`  held back   ${n(s.heldBack.records)} records absent or unreadable kept active, not disappeared: ${why}`);
+    const why = s.heldBack.reasons.map((r) => t('import.heldBackReason', { code: r.code, rows: n(r.rows) })).join(', ');
+    out.push(t('import.heldBack', { count: n(s.heldBack.records), why }));
   }
-  if (s.failureCode) out.push(`  failure     ${s.failureCode}: ${s.failureReason}`);
+  if (s.failureCode) out.push(t('import.failure', { code: s.failureCode, reason: s.failureReason ?? '' }));
   if (s.errorsByCode.length) {
-    out.push('  issues by code:');
+    out.push(t('import.issues'));
     for (const e of s.errorsByCode.slice(0, 15)) out.push(`    ${String(e.count).padStart(8)}  ${e.severity.padEnd(7)} ${e.code} (${e.field})`);
-    if (s.runId) out.push(`  details: juntos-hub runs show ${s.runId}`);
+    if (s.runId) out.push(t('import.details', { id: s.runId }));
   }
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -3,6 +3,7 @@ import type { Database } from '../platform/db';
 import { DataDirLockedError } from '../platform/db/dataDirLock';
 import { createLogger, type Logger } from '../platform/logger';
 import type { Runtime } from '../../jobs/runtime';
+import pretty from 'pino-pretty';
 
 /** Thrown by commands for an expected failure: printed without a stack, exit code 1 (or given). */
 export class CliError extends Error {
@@ -23,10 +24,35 @@ export function loadCliConfig(overrides: Record<string, string | undefined> = {}
   }
 }
 
-/** CLI logs go to stderr so stdout stays clean for `--json` output and piping. */
+let forceJson = false;
+/** `--json` output: logs stay JSON too, whatever the terminal (set by main before the command runs). */
+export function setJsonOutput(on: boolean) {
+  forceJson = on;
+}
+
+/** Whether logs are written as human-readable lines: LOG_FORMAT, else a terminal on stderr and no `--json`. */
+export function prettyLogs(config: Pick<Config, 'LOG_FORMAT'>, stream: { isTTY?: boolean } = process.stderr): boolean {
+  if (config.LOG_FORMAT === 'json') return false;
+  if (config.LOG_FORMAT === 'pretty') return true;
+  return !forceJson && Boolean(stream.isTTY);
+}
+
+/**
+ * CLI logs go to stderr so stdout stays clean for `--json` output and piping. On a terminal they are
+ * pino-pretty lines (redaction applies before either format: pino censors, then the stream prints).
+ */
 export function cliLogger(config: Config, opts: { longRunning?: boolean } = {}): Logger {
   const level = config.LOG_LEVEL ?? (opts.longRunning ? 'info' : 'warn');
-  return createLogger({ level, destination: process.stderr as never });
+  if (!prettyLogs(config)) return createLogger({ level, destination: process.stderr as never });
+  const destination = pretty({
+    destination: 2,
+    sync: true,
+    colorize: Boolean(process.stderr.isTTY),
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,name',
+    singleLine: true,
+  });
+  return createLogger({ level, destination });
 }
 
 /**

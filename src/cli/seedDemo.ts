@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { SourceName } from '../kernel';
 import { generateFile } from '../synthetic';
 import type { App } from '../app';
+import { num, t } from './i18n';
 
 /**
  * Fills an empty registry with a synthetic, realistic population so a new user can query at once:
@@ -19,7 +20,7 @@ export async function seedDemo(
   const say = opts.onProgress ?? (() => {});
   const [{ n }] = await app.db.rows<{ n: number }>(sql`select count(*)::int as n from persons`);
   if (n > 0) {
-    say(`the registry already holds ${n} persons: demo data not added`);
+    say(t('demo.already', { count: num(n) }));
     return { skipped: true, persons: n, households: 0 };
   }
   const dir = join(app.config.DATA_DIR, 'demo');
@@ -49,17 +50,17 @@ export async function seedDemo(
   for (const { source, rows } of plan) {
     const out = join(dir, fileNames[source]);
     await generateFile({ source, rows, seed, out, asOf: '2024-12-31' });
-    say(`importing ${rows} synthetic ${source} rows…`);
+    say(t('demo.importing', { rows: num(rows), source }));
     const { run } = await app.services.imports.submit(out, { source, requestedBy: 'demo' });
     const done = await waitForImport(app, run.id);
     if (done !== 'done') throw new Error(`demo import of ${source} ended ${done}`);
   }
-  say('reconciling identities across registries…');
+  say(t('demo.reconciling'));
   await waitForReconciliation(app);
   const [counts] = await app.db.rows<{ persons: number; households: number }>(
     sql`select (select count(*)::int from persons where status = 'active') as persons, (select count(*)::int from households) as households`,
   );
-  say(`demo registry ready: ${counts.persons} persons in ${counts.households} households`);
+  say(t('demo.ready', { persons: num(counts.persons), households: num(counts.households) }));
   return { skipped: false, ...counts };
 }
 

@@ -90,6 +90,17 @@ export class ReconciliationRunService {
     }
   }
 
+  /** Imported records not yet matched (what a run still has to do; the CLI's progress total). */
+  pendingRecords(): Promise<number> {
+    return this.runs.countPending();
+  }
+
+  /** The run under way, if any (oldest first). */
+  async current(): Promise<ReconciliationRunRow | null> {
+    const [run] = await this.runs.unfinishedRuns();
+    return run ?? null;
+  }
+
   activePersons(): Promise<number> {
     return this.review.countActivePersons();
   }

@@ -214,7 +214,7 @@ describe('nightly pipeline on Redis (BullMQ job schedulers, manual trigger)', ()
       LOG_LEVEL: 'silent',
     });
     expect((await cli.exited).code).toBe(0);
-    expect(cli.output()).toMatch(/reconciliation\s+done: \d+ records, \d+ auto-linked, \d+ new persons, \d+ review items/);
+    expect(cli.output()).toMatch(/conciliación done: \d+ registros, \d+ enlaces automáticos, \d+ personas nuevas, \d+ por revisar/);
   });
 
   it('/metrics: protected; runs by source and state, rows, last success, reconciliation, queue depth, latency', async () => {

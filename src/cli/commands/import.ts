@@ -1,23 +1,19 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
-import type { ImportService, ImportSummary } from '../../imports';
+import { SOURCE_NAMES, AppError } from '../../kernel';
+import type { ImportRunRow, ImportService, ImportSummary } from '../../imports';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 import { printSummary } from '../format';
+import { checkFile, parseSource } from '../args';
+import { num, t } from '../i18n';
+import { PhasedProgress } from '../progress';
+import { language } from '../i18n';
 import { messagesFor, parseShare, type Lang } from '../runMessages';
 
 /** A run's limit given on the command line (exit 2 when it is not a share). */
-export function parseRateFlag(flag: string, value: string | undefined, lang: Lang): number | undefined {
+export function parseRateFlag(flag: string, value: string | undefined, lang: Lang = language()): number | undefined {
   if (value === undefined) return undefined;
   const v = parseShare(value);
   if (v === null) throw new CliError(messagesFor(lang).badRate(flag, value), 2);
-  return v;
-}
-
-function parseSource(s: string | undefined): SourceName | undefined {
-  if (s === undefined) return undefined;
-  const v = s.toLowerCase() as SourceName;
-  if (!SOURCE_NAMES.includes(v)) throw new CliError(`--source must be one of ${SOURCE_NAMES.join(', ')}`, 2);
   return v;
 }
 
@@ -38,13 +34,14 @@ export function registerImport(program: Command) {
     )
     .option('--json', 'print one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared) instead of text')
     .action(async (file: string, opts: { source?: string; dryRun?: boolean; json?: boolean; maxErrorRate?: string; maxDisappearance?: string }) => {
-      const config = loadCliConfig();
       const source = parseSource(opts.source);
-      const msg = messagesFor(config.JUNTOS_LANG);
+      const msg = messagesFor(language());
       const limits = {
-        maxErrorRate: parseRateFlag('--max-error-rate', opts.maxErrorRate, config.JUNTOS_LANG),
-        maxDisappearedRate: parseRateFlag('--max-disappearance', opts.maxDisappearance, config.JUNTOS_LANG),
+        maxErrorRate: parseRateFlag('--max-error-rate', opts.maxErrorRate),
+        maxDisappearedRate: parseRateFlag('--max-disappearance', opts.maxDisappearance),
       };
+      await checkFile(file);
+      const config = loadCliConfig();
       await withRuntime(config, async (rt) => {
         const imports = rt.app.services.imports;
         let summary: ImportSummary;
@@ -53,7 +50,7 @@ export function registerImport(program: Command) {
             summary = await imports.dryRun(file, { source, ...limits });
           } else {
             const { run, created, failedBefore } = await imports.submit(file, { source, requestedBy: 'cli', ...limits });
-            if (!created && !opts.json) process.stderr.write(`This file was already submitted as run ${run.id}; showing that run.\n`);
+            if (!created && !opts.json) process.stderr.write(`${t('import.alreadySubmitted', { id: run.id })}\n`);
             if (failedBefore.length && !opts.json)
               process.stderr.write(
                 `${msg.failedBefore(
@@ -62,10 +59,10 @@ export function registerImport(program: Command) {
                   run.id,
                 )}\n`,
               );
-            summary = await watchRun(rt.app.services.imports, run.id, !opts.json && process.stderr.isTTY);
+            summary = await watchRun(rt.app.services.imports, run.id, opts.json);
           }
         } catch (e) {
-          if (e instanceof AppError) throw new CliError(`${e.code}: ${e.message}`);
+          if (e instanceof AppError) throw new CliError(t('errors.appError', { code: e.code, message: e.message }), e.code === 'INVALID_FILE' ? 2 : 1);
           throw e;
         }
         if (opts.json) {
@@ -81,36 +78,82 @@ export function registerImport(program: Command) {
     });
 }
 
-/** Polls the run in PostgreSQL (the source of truth, whichever process runs the job) until it ends. */
-async function watchRun(imports: Pick<ImportService, 'getRun' | 'summary'>, runId: number, bar: boolean): Promise<ImportSummary> {
-  const progress = bar
-    ? new cliProgress.SingleBar(
-        {
-          format: ' {bar} {percentage}% | {rows} rows | {rate} rows/s | {errors} errors | ETA {eta_formatted} | {state}',
-          hideCursor: true,
-          etaBuffer: 20,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  const started = Date.now();
-  progress?.start(1000, 0, { rows: 0, rate: 0, errors: 0, state: 'received' });
+const MB = 1024 * 1024;
+const mb = (b: number) => (b / MB).toFixed(b < 10 * MB ? 1 : 0);
+
+/** Remaining time from the share done so far in this phase ("…" until there is something to go by). */
+export function remaining(done: number, total: number, elapsedMs: number): string {
+  if (done <= 0 || total <= 0 || elapsedMs < 500) return '…';
+  const secs = Math.max(0, Math.round(((total - done) * elapsedMs) / done / 1000));
+  return secs >= 3600
+    ? `${Math.floor(secs / 3600)} h ${Math.round((secs % 3600) / 60)} min`
+    : secs >= 60
+      ? `${Math.floor(secs / 60)} min ${secs % 60} s`
+      : `${secs} s`;
+}
+
+/** The phase a run is in, as an operator sees it (see ImportService.process for the states). */
+export function importPhase(run: Pick<ImportRunRow, 'state' | 'bytesRead' | 'fileBytes'>): 'queued' | 'parse' | 'stage' | 'apply' | 'finish' | null {
+  switch (run.state) {
+    case 'received':
+      return 'queued';
+    case 'parsing':
+      return run.fileBytes > 0 && run.bytesRead >= run.fileBytes ? 'stage' : 'parse';
+    case 'staged':
+      return 'apply';
+    case 'applied':
+      return 'finish';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Polls the run in PostgreSQL (the source of truth, whichever process runs the job) until it ends,
+ * showing each phase with its own counts: bytes while the file is read, chunks while it is applied.
+ */
+export async function watchRun(imports: Pick<ImportService, 'getRun' | 'summary'>, runId: number, json?: boolean): Promise<ImportSummary> {
+  const progress = PhasedProgress.for(json, (phase) => t('import.phaseLine', { id: runId, phase: t(`import.phase.${phase}` as never) }));
+  let phaseStart = Date.now();
+  let lastPhase: string | null = null;
   try {
     for (;;) {
       const run = await imports.getRun(runId);
-      if (!run) throw new CliError(`run ${runId} disappeared`);
-      const parsed = run.fileBytes ? run.bytesRead / run.fileBytes : 0;
-      const applied = run.chunksTotal ? run.chunksDone / run.chunksTotal : 0;
-      const value = run.state === 'parsing' || run.state === 'received' ? parsed * 500 : 500 + applied * 500;
-      const secs = Math.max(0.001, (Date.now() - started) / 1000);
-      progress?.update(Math.round(value), { rows: run.rowsTotal, rate: Math.round(run.rowsTotal / secs), errors: run.rowsRejected, state: run.state });
+      if (!run) throw new CliError(t('errors.noRun', { id: runId }));
       if (run.state === 'done' || run.state === 'failed') {
-        progress?.update(1000, { state: run.state });
+        progress.stop();
         return imports.summary(run);
+      }
+      const phase = importPhase(run);
+      if (phase && phase !== lastPhase) {
+        phaseStart = Date.now();
+        lastPhase = phase;
+      }
+      const elapsed = Date.now() - phaseStart;
+      const counts = { rows: num(run.rowsTotal), errors: num(run.rowsRejected) };
+      if (phase === 'queued') {
+        progress.show('queued', 'import.progressQueued', 0, 1);
+      } else if (phase === 'parse') {
+        progress.show('parse', 'import.progressParse', run.bytesRead, run.fileBytes, {
+          ...counts,
+          done: mb(run.bytesRead),
+          size: mb(run.fileBytes),
+          left: remaining(run.bytesRead, run.fileBytes, elapsed),
+        });
+      } else if (phase === 'stage') {
+        progress.show('stage', 'import.progressStage', 0, 1, counts);
+      } else if (phase === 'apply') {
+        progress.show('apply', 'import.progressApply', run.chunksDone, run.chunksTotal, {
+          added: num(run.added),
+          changed: num(run.changed),
+          left: remaining(run.chunksDone, run.chunksTotal, elapsed),
+        });
+      } else if (phase === 'finish') {
+        progress.show('finish', 'import.progressFinish', 0, 1);
       }
       await new Promise((r) => setTimeout(r, 300));
     }
   } finally {
-    progress?.stop();
+    progress.stop();
   }
 }

@@ -1,35 +1,39 @@
 import type { Command } from 'commander';
-import { SOURCE_NAMES, type SourceName, AppError } from '../../kernel';
+import { SOURCE_NAMES, AppError } from '../../kernel';
 import { readRunSummary, type ImportState } from '../../imports';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { parseCount, parseRunId, parseSource } from '../args';
+import { num, t } from '../i18n';
+import { parseRateFlag, watchRun } from './import';
 import { messagesFor } from '../runMessages';
-import { parseRateFlag } from './import';
+import { language } from '../i18n';
 
 const STATES: ImportState[] = ['received', 'parsing', 'staged', 'applied', 'done', 'failed'];
 
-export function registerRuns(program: Command) {
+export function registerRuns(program: Command): Command {
   const runs = program
     .command('runs')
-    .description('List import runs, newest first (subcommands: show, retry).')
+    .description('List import runs, newest first (subcommands: show, retry, remove).')
     .option('-s, --source <source>', `only this source (${SOURCE_NAMES.join(', ')})`)
     .option('--state <state>', `only this state (${STATES.join(', ')})`)
     .option('-n, --limit <n>', 'how many', '20')
     .option('--json', 'print JSON lines')
     .action(async (opts: { source?: string; state?: string; limit: string; json?: boolean }) => {
+      const source = parseSource(opts.source);
+      if (opts.state && !STATES.includes(opts.state as ImportState)) throw new CliError(t('errors.badState', { list: STATES.join(', ') }), 2);
+      const limit = parseCount('--limit', opts.limit);
       const config = loadCliConfig();
-      if (opts.source && !SOURCE_NAMES.includes(opts.source as SourceName)) throw new CliError(`--source must be one of ${SOURCE_NAMES.join(', ')}`, 2);
-      if (opts.state && !STATES.includes(opts.state as ImportState)) throw new CliError(`--state must be one of ${STATES.join(', ')}`, 2);
       await withRuntime(
         config,
         async (rt) => {
           const rows = (
             await rt.app.services.imports.listRuns({
-              source: opts.source as SourceName | undefined,
+              source,
               states: opts.state ? [opts.state as ImportState] : undefined,
-              first: Number(opts.limit),
+              first: limit,
             })
-          ).slice(0, Number(opts.limit));
+          ).slice(0, limit);
           if (opts.json) {
             for (const r of rows)
               process.stdout.write(
@@ -51,13 +55,14 @@ export function registerRuns(program: Command) {
               );
             return;
           }
+          const c = (k: 'id' | 'source' | 'state' | 'rows' | 'rejected' | 'added' | 'changed' | 'gone' | 'created' | 'file') => t(`runs.cols.${k}`);
           process.stdout.write(
-            `${'ID'.padStart(6)}  ${'SOURCE'.padEnd(7)} ${'STATE'.padEnd(9)} ${'ROWS'.padStart(10)} ${'REJECTED'.padStart(9)} ${'ADDED'.padStart(9)} ${'CHANGED'.padStart(9)} ${'GONE'.padStart(8)}  CREATED              FILE\n`,
+            `${c('id').padStart(6)}  ${c('source').padEnd(7)} ${c('state').padEnd(9)} ${c('rows').padStart(10)} ${c('rejected').padStart(9)} ${c('added').padStart(9)} ${c('changed').padStart(9)} ${c('gone').padStart(8)}  ${c('created').padEnd(19)}  ${c('file')}\n`,
           );
           for (const r of rows) {
             process.stdout.write(
-              `${String(r.id).padStart(6)}  ${r.source.padEnd(7)} ${r.state.padEnd(9)} ${String(r.rowsTotal).padStart(10)} ${String(r.rowsRejected).padStart(9)} ` +
-                `${String(r.added).padStart(9)} ${String(r.changed).padStart(9)} ${String(r.disappeared).padStart(8)}  ${r.createdAt.toISOString().slice(0, 19)}  ${r.fileName}\n`,
+              `${String(r.id).padStart(6)}  ${r.source.padEnd(7)} ${r.state.padEnd(9)} ${num(r.rowsTotal).padStart(10)} ${num(r.rowsRejected).padStart(9)} ` +
+                `${num(r.added).padStart(9)} ${num(r.changed).padStart(9)} ${num(r.disappeared).padStart(8)}  ${r.createdAt.toISOString().slice(0, 19)}  ${r.fileName}\n`,
             );
           }
         },
@@ -74,12 +79,14 @@ export function registerRuns(program: Command) {
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       // `runs show 3 --json`: the parent `runs` parses options after the subcommand too.
       const opts = cmd.optsWithGlobals<{ json?: boolean; errors: string }>();
+      const runId = parseRunId(id);
+      const errorsShown = parseCount('--errors', opts.errors);
       const config = loadCliConfig();
       await withRuntime(
         config,
         async (rt) => {
-          const run = await rt.app.services.imports.getRun(Number(id));
-          if (!run) throw new CliError(`No import run ${id}.`);
+          const run = await rt.app.services.imports.getRun(runId);
+          if (!run) throw new CliError(t('errors.noRun', { id: runId }), 2);
           const summary = await rt.app.services.imports.summary(run);
           if (opts.json) {
             process.stdout.write(JSON.stringify({ ...summary, ...rt.app.services.imports.limitsOf(run), nightly: run.summary }, null, 2) + '\n');
@@ -87,18 +94,17 @@ export function registerRuns(program: Command) {
           }
           printSummary(summary, false);
           const limits = rt.app.services.imports.limitsOf(run);
-          process.stdout.write(`${messagesFor(config.JUNTOS_LANG).limits(limits.maxErrorRate, limits.maxDisappearedRate)}\n`);
+          process.stdout.write(`${messagesFor(language()).limits(limits.maxErrorRate, limits.maxDisappearedRate)}\n`);
           const rec = readRunSummary(run.summary).reconciliation;
           if (rec) {
             process.stdout.write(
-              `  reconciliation ${rec.state}: ${rec.recordsProcessed} records, ${rec.autoLinked} auto-linked, ${rec.newPersons} new persons, ${rec.reviewItems} review items, ${rec.mergesApplied} merges\n`,
+              `${t('runs.reconciliation', { state: rec.state, records: rec.recordsProcessed, autoLinked: rec.autoLinked, newPersons: rec.newPersons, review: rec.reviewItems, merges: rec.mergesApplied })}\n`,
             );
           }
-          const errors = await rt.app.services.imports.rowErrors(run.id, { first: Number(opts.errors), severity: 'error' });
+          const errors = errorsShown ? await rt.app.services.imports.rowErrors(run.id, { first: errorsShown, severity: 'error' }) : [];
           if (errors.length) {
-            process.stdout.write('  first row errors (line · field · code · message):\n');
-            for (const e of errors.slice(0, Number(opts.errors)))
-              process.stdout.write(`    ${String(e.line).padStart(8)}  ${e.field}  ${e.code}  ${e.message}\n`);
+            process.stdout.write(`${t('runs.firstErrors')}\n`);
+            for (const e of errors.slice(0, errorsShown)) process.stdout.write(`    ${String(e.line).padStart(8)}  ${e.field}  ${e.code}  ${e.message}\n`);
           }
         },
         { workers: false },
@@ -110,31 +116,49 @@ export function registerRuns(program: Command) {
     .argument('<id>', 'id of a failed import run')
     .description(
       'Retry a failed import run from the start (its file must still have the same bytes), optionally with another source or other limits ' +
-        '(the options left out keep the run’s). Audited.',
+        '(the options left out keep the run’s). Audited. Without REDIS_URL this command runs it and waits, printing its summary ' +
+        '(exit 1 when it fails again); with Redis it queues it for a `juntos-hub worker` and says so.',
     )
     .option('-s, --source <source>', `another source for the run (${SOURCE_NAMES.join(', ')})`)
     .option('--max-error-rate <share>', 'another limit on rejected rows, 0–1 or a percentage')
     .option('--max-disappearance <share>', 'another limit on the share of the source’s records that may disappear, 0–1 or a percentage')
+    .option('--json', 'print the finished run as one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared)')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       // `runs retry 3 --source sisben`: the parent `runs` parses options after the subcommand too.
-      const opts = cmd.optsWithGlobals<{ source?: string; maxErrorRate?: string; maxDisappearance?: string }>();
-      const config = loadCliConfig();
-      if (opts.source && !SOURCE_NAMES.includes(opts.source.toLowerCase() as SourceName))
-        throw new CliError(`--source must be one of ${SOURCE_NAMES.join(', ')}`, 2);
+      const opts = cmd.optsWithGlobals<{ source?: string; maxErrorRate?: string; maxDisappearance?: string; json?: boolean }>();
+      const runId = parseRunId(id);
       const changes = {
-        source: opts.source?.toLowerCase() as SourceName | undefined,
-        maxErrorRate: parseRateFlag('--max-error-rate', opts.maxErrorRate, config.JUNTOS_LANG),
-        maxDisappearedRate: parseRateFlag('--max-disappearance', opts.maxDisappearance, config.JUNTOS_LANG),
+        source: parseSource(opts.source),
+        maxErrorRate: parseRateFlag('--max-error-rate', opts.maxErrorRate),
+        maxDisappearedRate: parseRateFlag('--max-disappearance', opts.maxDisappearance),
       };
+      const config = loadCliConfig();
       await withRuntime(config, async (rt) => {
+        let run;
         try {
-          const run = await rt.app.services.imports.retry(Number(id), changes, { actor: 'cli:runs retry' });
-          process.stdout.write(`${messagesFor(config.JUNTOS_LANG).retried(run.id, run.source, run.maxErrorRate, run.maxDisappearedRate)}\n`);
-          await rt.drain();
+          run = await rt.app.services.imports.retry(runId, changes, { actor: 'cli:runs retry' });
         } catch (e) {
-          if (e instanceof AppError) throw new CliError(`${e.code}: ${e.message}`);
+          if (e instanceof AppError) throw new CliError(t('errors.appError', { code: e.code, message: e.message }), e.code === 'NOT_FOUND' ? 2 : 1);
           throw e;
         }
+        const retried = messagesFor(language()).retried(run.id, run.source, run.maxErrorRate, run.maxDisappearedRate);
+        if (rt.queue.kind === 'bullmq') {
+          // The job is in Redis: a worker runs it whether or not this command stays.
+          if (opts.json) process.stdout.write(`${JSON.stringify({ runId: run.id, state: 'received', queued: true })}\n`);
+          else process.stdout.write(`${retried}\n${t('runs.retriedQueued', { id: run.id })}\n`);
+          return;
+        }
+        // Embedded mode: the job lives in this process's memory, so this process runs it to the end.
+        if (!opts.json) process.stderr.write(`${retried}\n${t('runs.retried', { id: run.id })}\n`);
+        const summary = await watchRun(rt.app.services.imports, run.id, opts.json);
+        if (opts.json) {
+          const { runId: rid, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared, failureCode } = summary;
+          process.stdout.write(
+            `${JSON.stringify({ runId: rid, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared, ...(failureCode ? { failureCode } : {}) })}\n`,
+          );
+        } else printSummary(summary, false);
+        if (summary.state === 'failed') throw new CliError('', 1);
       });
     });
+  return runs;
 }

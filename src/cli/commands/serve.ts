@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../app';
 import { cliLogger, loadCliConfig, openMigratedDatabase } from '../runtime';
+import { t } from '../i18n';
 
 const DEMO_CLIENT = 'demo';
 
@@ -54,9 +55,9 @@ export function registerServe(program: Command) {
       await ensureConsoleBuild().catch((err: unknown) => logger.warn({ err }, 'console build failed: /console will answer 503'));
       const http = await startHttpServer(app, { host: opts.host, console: { demoToken } });
       logger.info({ url: `${http.url}/graphql`, database: db.kind }, 'juntos-hub is serving');
-      process.stderr.write(`\n  juntos-hub GraphQL API: ${http.url}/graphql  (database: ${db.kind})\n`);
-      process.stderr.write(`  console for stewards and operators: ${http.url}/console/${demoToken ? '  (the demo token is filled in on this machine)' : ''}\n`);
-      if (demoToken) process.stderr.write(`  demo token (admin; send as "Authorization: Bearer <token>"):\n    ${demoToken}\n`);
+      process.stderr.write(`\n  ${t('serve.api', { url: `${http.url}/graphql`, database: db.kind })}\n`);
+      process.stderr.write(`  ${t('serve.console', { url: `${http.url}/console/`, demo: demoToken ? t('serve.consoleDemo') : '' })}\n`);
+      if (demoToken) process.stderr.write(`  ${t('serve.token')}\n    ${demoToken}\n`);
       process.stderr.write('\n');
 
       const shutdown = async (signal: string) => {

@@ -67,7 +67,9 @@ export const configSchema = z.object({
   EXPORT_DIR: z.string().min(1).default('exports'),
   /** Unset: `info` for long-running processes (serve, worker), `warn` for one-shot CLI commands. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  /** Language of the CLI's human output: Spanish by default, English switchable. */
+  /** `auto`: human-readable lines (pino-pretty) when the log stream is a terminal, JSON otherwise; `json` always JSON; `pretty` always readable. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** Language of the CLI's human text: Spanish by default (`--lang` overrides it per command). */
   JUNTOS_LANG: z.enum(['es', 'en']).default('es'),
   /** Prefix for every BullMQ key, so several hubs (or test files) can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default('juntos'),
