@@ -50,7 +50,8 @@ beforeAll(async () => {
   errorsRunId = (await hub.importContent('sisben_iv_personas.csv', lines.join('\n'), 'sisben')).importRunId;
   await hub.importContent('RUAF_afiliados_1.csv', ruafFile(RUAF_ROWS), 'ruaf');
   const logger = createLogger({ level: 'trace', destination: { write: (s: string) => void logs.push(s) } as never });
-  api = await testHub().database(hub.db).logger(logger).http().start();
+  // Workers here too, so a schedule run by hand from the console is delivered and finishes.
+  api = await testHub().database(hub.db).logger(logger).workers().http().start();
   tokens.admin = api.adminToken;
   tokens.steward = await api.token('steward');
   tokens.operator = await api.token('operator');
@@ -124,6 +125,22 @@ describe('console in a browser', () => {
     const rows = page.locator('table.data tbody tr');
     for (const r of await rows.all()) await expect.poll(() => r.locator('td').nth(1).textContent()).toContain('Posible coincidencia');
     await expect.poll(() => page.getByTestId('queue-total').textContent()).toContain(`${await rows.count()} caso`);
+    // Counts by reason come from the API (reviewCounts), whatever is loaded.
+    await expect.poll(() => page.getByTestId('reason-counts').textContent()).toMatch(/Posible coincidencia: \d+/);
+    // Score band and age are filtered by the API: a high band keeps this pair (0.99), a low one and "older than 30 days" empty the queue.
+    await page.getByLabel('Probabilidad').selectOption('high');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await row.waitFor();
+    await page.getByLabel('Probabilidad').selectOption('low');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await page.getByText('No hay casos con estos filtros.').waitFor();
+    await page.getByLabel('Probabilidad').selectOption('all');
+    await page.getByLabel('Antigüedad').selectOption('30');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await page.getByText('No hay casos con estos filtros.').waitFor();
+    await page.getByLabel('Antigüedad').selectOption('all');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await row.waitFor();
 
     await row.getByRole('button', { name: `Reservar el caso ${itemA}` }).click();
     await expect.poll(() => row.textContent()).toContain('Reservado por usted');
@@ -161,6 +178,11 @@ describe('console in a browser', () => {
       .waitFor();
     await expect.poll(() => page.getByRole('region', { name: /Persona A/ }).textContent()).toContain('MARIA');
     await expect.poll(() => page.getByRole('region', { name: /Persona A/ }).textContent()).toContain('Hogares');
+    // Left is person A, right person B; one probability, the one of the model that raised the item.
+    const heads = await page.locator('table.comparison thead th').allTextContents();
+    expect(heads[1]).toMatch(/^Persona A · Sisbén IV/);
+    expect(heads[2]).toMatch(/^Persona B · RUAF/);
+    await expect.poll(() => page.getByTestId('scored-with').textContent()).toContain('modelo que creó el caso');
     await checkPage(page, '05-review');
 
     await page.keyboard.press('c');
@@ -253,6 +275,23 @@ describe('console in a browser', () => {
     await nav(page, 'Conciliación').click();
     await page.getByRole('button', { name: 'Conciliar ahora' }).waitFor();
     await checkPage(page, '11-reconciliation');
+
+    // Programación: every scheduler with its rule and next run; run the sweep now and watch it finish.
+    await nav(page, 'Programación').click();
+    const schedules = page.getByTestId('schedules');
+    await schedules.waitFor();
+    await expect.poll(() => schedules.locator('tbody tr').count()).toBe(7);
+    await expect.poll(() => page.locator('#schedule-inbox-scan-ruaf').textContent()).toContain('cron «0 2 * * *» (America/Bogota)');
+    await checkPage(page, '15-schedules');
+    await page.getByRole('button', { name: 'Ejecutar ahora runs-sweep' }).click();
+    await page.getByText('runs-sweep: trabajo en cola.').waitFor();
+    await expect.poll(() => page.getByTestId('outcome-runs-sweep').textContent(), { timeout: 15_000 }).toContain('Completada');
+    await expect.poll(() => page.locator('#schedule-runs-sweep').textContent()).toContain('manual');
+    const [audited] = await hub.db.rows<{ n: number }>(
+      sql`select count(*)::int as n from audit_events where field = 'Mutation.runScheduleNow' and action = 'mutation'`,
+    );
+    expect(audited.n).toBe(1);
+    await checkPage(page, '16-schedules-run');
     await ctx.close();
   });
 
@@ -282,7 +321,27 @@ describe('console in a browser', () => {
     await page.getByRole('heading', { name: 'Registro maestro y procedencia de cada valor' }).waitFor();
     await expect.poll(() => page.locator('main').textContent()).toContain('******');
     await expect.poll(() => page.getByRole('region', { name: 'Historial de decisiones' }).count()).toBe(0);
+    // The person's Logros Básicos, each with its state and the evidence that decided it.
+    const logros = page.getByTestId('logros');
+    await logros.waitFor();
+    await expect.poll(() => logros.locator('tbody tr').count()).toBeGreaterThan(0);
+    await expect.poll(() => logros.locator('tbody').textContent()).toMatch(/LB \d+/);
+    await expect.poll(() => logros.locator('tbody').textContent()).toMatch(/Alcanzado|Por alcanzar|Sin dato|No aplica/);
     await checkPage(page, '12-person-reader');
+
+    // The territorial report: demand against cupos per territory, one bar chart per logro.
+    await nav(page, 'Reporte territorial').click();
+    await page.getByRole('heading', { name: 'Reporte territorial' }).waitFor();
+    await page
+      .getByRole('img', { name: /Gráfico de barras/ })
+      .first()
+      .waitFor();
+    await expect.poll(() => page.locator('figure.chart rect.bar.supply').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid^="report-"] tbody tr').count()).toBeGreaterThan(0);
+    await checkPage(page, '14-territorial');
+    await page.getByLabel('Nivel').selectOption('DEPARTMENT');
+    await page.getByRole('button', { name: 'Ver reporte' }).click();
+    await expect.poll(() => page.locator('[data-testid^="report-"] tbody th').first().textContent()).toMatch(/\(\d{2}\)$/);
     await ctx.close();
   });
 
@@ -297,6 +356,17 @@ describe('console in a browser', () => {
     await page.getByRole('heading', { name: 'Review queue' }).waitFor();
     await page.locator('table.data tbody tr').first().waitFor();
     await checkPage(page, '13-queue-en');
+    await nav(page, 'Schedules').click();
+    await page.getByRole('heading', { name: 'Schedules' }).waitFor();
+    await page.getByTestId('schedules').waitFor();
+    await checkPage(page, '17-schedules-en');
+    await nav(page, 'Territorial report').click();
+    await page.getByRole('heading', { name: 'Territorial report' }).waitFor();
+    await page
+      .getByRole('img', { name: /Bar chart/ })
+      .first()
+      .waitFor();
+    await checkPage(page, '18-territorial-en');
     await page.getByRole('button', { name: 'Español' }).click();
     await page.getByRole('heading', { name: 'Cola de revisión' }).waitFor();
     await ctx.close();

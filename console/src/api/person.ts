@@ -38,6 +38,14 @@ export const ReviewItemDetail = graphql(`
       outcome
       tier
       modelVersion
+      scoredWith
+      leftSide
+      rightSide
+      current {
+        modelVersion
+        probability
+        outcome
+      }
       reasons
       fields {
         field
@@ -324,6 +332,37 @@ export const PersonsByDocument = graphql(`
       birthDate
       municipality {
         name
+      }
+    }
+  }
+`);
+
+export const PersonLogros = graphql(`
+  query PersonLogros($id: ID!) {
+    person(id: $id) {
+      id
+      logros {
+        logroId
+        state
+        ruleVersion
+        updatedAt
+        logro {
+          id
+          text
+        }
+        evidence {
+          reason
+          details
+          sourceRecord {
+            id
+            source
+            fileName
+            line
+          }
+          run {
+            id
+          }
+        }
       }
     }
   }

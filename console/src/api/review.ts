@@ -11,8 +11,29 @@ export const REASONS = [
 ] as const;
 
 export const ReviewQueue = graphql(`
-  query ReviewQueue($first: Int!, $after: String, $reason: [ReviewReason!], $municipality: String, $status: [ReviewStatus!]) {
-    reviewItems(first: $first, after: $after, reason: $reason, municipality: $municipality, status: $status) {
+  query ReviewQueue(
+    $first: Int!
+    $after: String
+    $reason: [ReviewReason!]
+    $municipality: String
+    $status: [ReviewStatus!]
+    $minScore: Float
+    $maxScore: Float
+    $hasScore: Boolean
+    $raisedBefore: DateTime
+  ) {
+    reviewItems(
+      first: $first
+      after: $after
+      reason: $reason
+      municipality: $municipality
+      status: $status
+      minScore: $minScore
+      maxScore: $maxScore
+      hasScore: $hasScore
+      raisedBefore: $raisedBefore
+    ) {
+      totalCount
       nodes {
         id
         reason
@@ -37,6 +58,22 @@ export const ReviewQueue = graphql(`
       }
       hasNextPage
       endCursor
+    }
+  }
+`);
+
+export const ReviewCountsQuery = graphql(`
+  query ReviewCountsQuery($municipality: String, $status: [ReviewStatus!]) {
+    reviewCounts(municipality: $municipality, status: $status) {
+      total
+      byReason {
+        reason
+        count
+      }
+      byStatus {
+        status
+        count
+      }
     }
   }
 `);

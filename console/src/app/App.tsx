@@ -11,7 +11,9 @@ import { PrecisionPage } from '../pages/Precision';
 import { QueuePage } from '../pages/Queue';
 import { ReconciliationPage } from '../pages/Reconciliation';
 import { ReviewPage } from '../pages/Review';
+import { SchedulesPage } from '../pages/Schedules';
 import { SignIn } from '../pages/SignIn';
+import { TerritorialPage } from '../pages/Territorial';
 import { Page, Loading } from '../components/Page';
 import { QueueProvider } from './queueState';
 import { useSession } from './session';
@@ -28,6 +30,8 @@ const NAV: NavItem[] = [
   { to: '/precision', key: 'nav.precision', allowed: can.review },
   { to: '/imports', key: 'nav.imports', allowed: can.runs },
   { to: '/reconciliation', key: 'nav.reconciliation', allowed: can.runs },
+  { to: '/schedules', key: 'nav.schedules', allowed: can.operate },
+  { to: '/territorial', key: 'nav.territorial', allowed: can.persons },
 ];
 
 function LanguageSwitch() {
@@ -149,6 +153,16 @@ function Shell({ role }: { role: Role }) {
           <Route path="/reconciliation">
             <Guard allowed={can.runs(role)}>
               <ReconciliationPage />
+            </Guard>
+          </Route>
+          <Route path="/schedules">
+            <Guard allowed={can.operate(role)}>
+              <SchedulesPage />
+            </Guard>
+          </Route>
+          <Route path="/territorial">
+            <Guard allowed={can.persons(role)}>
+              <TerritorialPage />
             </Guard>
           </Route>
           <Route>

@@ -14,6 +14,13 @@ export type AffiliationState =
   | 'RETIRADO'
   | 'SUSPENDIDO';
 
+/** Which model scored a comparison. */
+export type ComparisonModel =
+  /** Today’s model: the raising model is no longer stored (or the item names none). */
+  | 'CURRENT_MODEL'
+  /** The model that raised the item (the one its explanation and score come from). */
+  | 'RAISING_MODEL';
+
 /** Identity document type, by SISPRO letter code (TipoIdPISIS). */
 export type DocumentType =
   /** Adulto sin identificación */
@@ -68,6 +75,22 @@ export type LinkType =
   | 'PROBABILISTIC'
   | 'STEWARD';
 
+/** State of a Logro Básico (Estrategia UNIDOS), plus SIN_DATO when the registries the hub holds cannot tell. */
+export type LogroState =
+  /** Reached. */
+  | 'ALCANZADO'
+  /** The logro does not apply (e.g. LB 45 for a family that is not displaced). */
+  | 'NO_APLICA'
+  /** Not reached yet (por alcanzar): demand for the local offer. */
+  | 'POR_ALCANZAR'
+  /** No data to decide (a source not loaded, no other source to compare with). */
+  | 'SIN_DATO';
+
+/** personA or personB of a review item. */
+export type PairSide =
+  | 'A'
+  | 'B';
+
 /** pending → running (matching batches) → merging (held merges, household checks, audit sample) → done; failed when the circuit breaker held merges back. */
 export type ReconciliationState =
   | 'DONE'
@@ -113,6 +136,13 @@ export type ReviewStatus =
   | 'OPEN'
   | 'STALE';
 
+/** A scheduled job’s delivery state (the runs it starts have their own). */
+export type ScheduledRunState =
+  | 'ACTIVE'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'WAITING';
+
 export type Sex =
   /** Mujer */
   | 'F'
@@ -145,20 +175,55 @@ export type Source =
   | 'SISBEN'
   | 'SISBEN_HOGARES';
 
+/** The territory each line of a report stands for. */
+export type TerritoryLevel =
+  | 'DEPARTMENT'
+  | 'MUNICIPALITY'
+  | 'NATIONAL';
+
 /** Sisbén / DANE clase: cabecera municipal, centro poblado, rural disperso. */
 export type Zone =
   | 'CABECERA'
   | 'CENTRO_POBLADO'
   | 'RURAL_DISPERSO';
 
+export type SchedulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SchedulesQuery = { schedules: Array<{ id: string, jobName: string, cron: string | null, timeZone: string | null, everyMs: number | null, declared: boolean, live: boolean, nextRunAt: string | null, lastRun: { jobId: string, manual: boolean, state: ScheduledRunState, at: string, startedAt: string | null, finishedAt: string | null, attempts: number, failedReason: string | null } | null }> };
+
+export type RunScheduleNowMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RunScheduleNowMutation = { runScheduleNow:
+    | { __typename: 'ScheduleNotFound', message: string }
+    | { __typename: 'ScheduleRunQueued', jobId: string, schedule: { id: string } }
+   };
+
+export type TerritorialReportQueryQueryVariables = Exact<{
+  level: TerritoryLevel;
+  department?: string | null | undefined;
+  logros?: Array<number> | number | null | undefined;
+}>;
+
+
+export type TerritorialReportQueryQuery = { territorialReport: { level: TerritoryLevel, disclosureThreshold: number | null, lines: Array<{ logroId: number, supply: number, department: { code: string, name: string } | null, municipality: { code: string, name: string } | null, demand: { value: number | null, suppressed: boolean }, gap: { value: number | null, suppressed: boolean }, reached: { value: number | null, suppressed: boolean }, withoutData: { value: number | null, suppressed: boolean } }> } };
+
+export type LogroCatalogueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogroCatalogueQuery = { logroDimensions: Array<{ id: number, logros: Array<{ id: number, text: string }> }> };
+
 export type ReviewItemDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ReviewItemDetailQuery = { reviewItem: { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, reasons: Array<string>, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> } | null };
+export type ReviewItemDetailQuery = { reviewItem: { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, scoredWith: ComparisonModel, leftSide: PairSide | null, rightSide: PairSide | null, reasons: Array<string>, current: { modelVersion: string, probability: number, outcome: string }, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> } | null };
 
-export type ReviewDetailFragment = { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, reasons: Array<string>, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> };
+export type ReviewDetailFragment = { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, scoredWith: ComparisonModel, leftSide: PairSide | null, rightSide: PairSide | null, reasons: Array<string>, current: { modelVersion: string, probability: number, outcome: string }, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> };
 
 export type SidePersonFragment = { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> };
 
@@ -184,16 +249,35 @@ export type PersonsByDocumentQueryVariables = Exact<{
 
 export type PersonsByDocumentQuery = { personsByDocument: Array<{ id: string, fullName: string | null, birthDate: string | null, municipality: { name: string } | null }> };
 
+export type PersonLogrosQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PersonLogrosQuery = { person: { id: string, logros: Array<{ logroId: number, state: LogroState, ruleVersion: string, updatedAt: string, logro: { id: number, text: string } | null, evidence: { reason: string, details: Array<string>, sourceRecord: { id: string, source: Source, fileName: string, line: number } | null, run: { id: string } | null } }> } | null };
+
 export type ReviewQueueQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
   reason?: Array<ReviewReason> | ReviewReason | null | undefined;
   municipality?: string | null | undefined;
   status?: Array<ReviewStatus> | ReviewStatus | null | undefined;
+  minScore?: number | null | undefined;
+  maxScore?: number | null | undefined;
+  hasScore?: boolean | null | undefined;
+  raisedBefore?: string | null | undefined;
 }>;
 
 
-export type ReviewQueueQuery = { reviewItems: { hasNextPage: boolean, endCursor: string | null, nodes: Array<{ id: string, reason: ReviewReason, status: ReviewStatus, score: number | null, createdAt: string, municipalityCode: string | null, claimedBy: string | null, claimedUntil: string | null, personA: { id: string, fullName: string | null } | null, personB: { id: string, fullName: string | null } | null, record: { id: string, source: Source } | null }> } };
+export type ReviewQueueQuery = { reviewItems: { totalCount: number, hasNextPage: boolean, endCursor: string | null, nodes: Array<{ id: string, reason: ReviewReason, status: ReviewStatus, score: number | null, createdAt: string, municipalityCode: string | null, claimedBy: string | null, claimedUntil: string | null, personA: { id: string, fullName: string | null } | null, personB: { id: string, fullName: string | null } | null, record: { id: string, source: Source } | null }> } };
+
+export type ReviewCountsQueryQueryVariables = Exact<{
+  municipality?: string | null | undefined;
+  status?: Array<ReviewStatus> | ReviewStatus | null | undefined;
+}>;
+
+
+export type ReviewCountsQueryQuery = { reviewCounts: { total: number, byReason: Array<{ reason: ReviewReason, count: number }>, byStatus: Array<{ status: ReviewStatus, count: number }> } };
 
 export type ClaimItemMutationVariables = Exact<{
   id: string | number;
@@ -204,7 +288,7 @@ export type ClaimItemMutation = { claimReviewItem:
     | { __typename: 'AlreadyDecided', previousDecision: { actor: string, decision: ReviewDecisionKind, decidedAt: string } | null }
     | { __typename: 'ClaimedByOther', claimedUntil: string }
     | { __typename: 'NotFound', message: string }
-    | { __typename: 'ReviewItemClaimed', claimedUntil: string, item: { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, reasons: Array<string>, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> } }
+    | { __typename: 'ReviewItemClaimed', claimedUntil: string, item: { id: string, reason: ReviewReason, status: ReviewStatus, version: number, score: number | null, createdAt: string, decidedAt: string | null, claimedBy: string | null, claimedUntil: string | null, municipalityCode: string | null, reconciliationRunId: string | null, explanation: { tier: string | null, reasons: Array<string>, probability: number | null, matchWeight: number | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }> } | null, comparison: { probability: number, matchWeight: number, outcome: string, tier: string, modelVersion: string, scoredWith: ComparisonModel, leftSide: PairSide | null, rightSide: PairSide | null, reasons: Array<string>, current: { modelVersion: string, probability: number, outcome: string }, fields: Array<{ field: string, level: string, description: string, weight: number, left: string | null, right: string | null }>, leftDocument: { type: DocumentType | null, number: string | null }, rightDocument: { type: DocumentType | null, number: string | null }, leftRecord: { id: string, source: Source, fileName: string, line: number } | null, rightRecord: { id: string, source: Source, fileName: string, line: number } | null } | null, record: { id: string, source: Source, fileName: string, line: number } | null, candidateRecord: { id: string, source: Source, fileName: string, line: number } | null, link: { linkType: LinkType, score: number | null, reasons: Array<string> } | null, personA: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, personB: { id: string, fullName: string | null, birthDate: string | null, sex: Sex | null, municipality: { code: string, name: string } | null, identifiers: Array<{ type: DocumentType, number: string }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus }>, households: Array<{ validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null, birthDate: string | null } | null }> } | null }> } | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> } }
     | { __typename: 'StaleItem', message: string }
    };
 
@@ -438,6 +522,14 @@ export const ReviewDetailFragmentDoc = new TypedDocumentString(`
     outcome
     tier
     modelVersion
+    scoredWith
+    leftSide
+    rightSide
+    current {
+      modelVersion
+      probability
+      outcome
+    }
     reasons
     fields {
       field
@@ -547,6 +639,93 @@ export const ReviewDetailFragmentDoc = new TypedDocumentString(`
     }
   }
 }`, {"fragmentName":"ReviewDetail"}) as unknown as TypedDocumentString<ReviewDetailFragment, unknown>;
+export const SchedulesDocument = new TypedDocumentString(`
+    query Schedules {
+  schedules {
+    id
+    jobName
+    cron
+    timeZone
+    everyMs
+    declared
+    live
+    nextRunAt
+    lastRun {
+      jobId
+      manual
+      state
+      at
+      startedAt
+      finishedAt
+      attempts
+      failedReason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SchedulesQuery, SchedulesQueryVariables>;
+export const RunScheduleNowDocument = new TypedDocumentString(`
+    mutation RunScheduleNow($id: String!) {
+  runScheduleNow(id: $id) {
+    __typename
+    ... on ScheduleRunQueued {
+      jobId
+      schedule {
+        id
+      }
+    }
+    ... on ScheduleNotFound {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunScheduleNowMutation, RunScheduleNowMutationVariables>;
+export const TerritorialReportQueryDocument = new TypedDocumentString(`
+    query TerritorialReportQuery($level: TerritoryLevel!, $department: String, $logros: [Int!]) {
+  territorialReport(level: $level, department: $department, logros: $logros) {
+    level
+    disclosureThreshold
+    lines {
+      logroId
+      department {
+        code
+        name
+      }
+      municipality {
+        code
+        name
+      }
+      demand {
+        value
+        suppressed
+      }
+      supply
+      gap {
+        value
+        suppressed
+      }
+      reached {
+        value
+        suppressed
+      }
+      withoutData {
+        value
+        suppressed
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TerritorialReportQueryQuery, TerritorialReportQueryQueryVariables>;
+export const LogroCatalogueDocument = new TypedDocumentString(`
+    query LogroCatalogue {
+  logroDimensions {
+    id
+    logros {
+      id
+      text
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LogroCatalogueQuery, LogroCatalogueQueryVariables>;
 export const ReviewItemDetailDocument = new TypedDocumentString(`
     query ReviewItemDetail($id: ID!) {
   reviewItem(id: $id) {
@@ -583,6 +762,14 @@ export const ReviewItemDetailDocument = new TypedDocumentString(`
     outcome
     tier
     modelVersion
+    scoredWith
+    leftSide
+    rightSide
+    current {
+      modelVersion
+      probability
+      outcome
+    }
     reasons
     fields {
       field
@@ -867,15 +1054,50 @@ export const PersonsByDocumentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PersonsByDocumentQuery, PersonsByDocumentQueryVariables>;
+export const PersonLogrosDocument = new TypedDocumentString(`
+    query PersonLogros($id: ID!) {
+  person(id: $id) {
+    id
+    logros {
+      logroId
+      state
+      ruleVersion
+      updatedAt
+      logro {
+        id
+        text
+      }
+      evidence {
+        reason
+        details
+        sourceRecord {
+          id
+          source
+          fileName
+          line
+        }
+        run {
+          id
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PersonLogrosQuery, PersonLogrosQueryVariables>;
 export const ReviewQueueDocument = new TypedDocumentString(`
-    query ReviewQueue($first: Int!, $after: String, $reason: [ReviewReason!], $municipality: String, $status: [ReviewStatus!]) {
+    query ReviewQueue($first: Int!, $after: String, $reason: [ReviewReason!], $municipality: String, $status: [ReviewStatus!], $minScore: Float, $maxScore: Float, $hasScore: Boolean, $raisedBefore: DateTime) {
   reviewItems(
     first: $first
     after: $after
     reason: $reason
     municipality: $municipality
     status: $status
+    minScore: $minScore
+    maxScore: $maxScore
+    hasScore: $hasScore
+    raisedBefore: $raisedBefore
   ) {
+    totalCount
     nodes {
       id
       reason
@@ -903,6 +1125,21 @@ export const ReviewQueueDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReviewQueueQuery, ReviewQueueQueryVariables>;
+export const ReviewCountsQueryDocument = new TypedDocumentString(`
+    query ReviewCountsQuery($municipality: String, $status: [ReviewStatus!]) {
+  reviewCounts(municipality: $municipality, status: $status) {
+    total
+    byReason {
+      reason
+      count
+    }
+    byStatus {
+      status
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewCountsQueryQuery, ReviewCountsQueryQueryVariables>;
 export const ClaimItemDocument = new TypedDocumentString(`
     mutation ClaimItem($id: ID!) {
   claimReviewItem(id: $id) {
@@ -961,6 +1198,14 @@ export const ClaimItemDocument = new TypedDocumentString(`
     outcome
     tier
     modelVersion
+    scoredWith
+    leftSide
+    rightSide
+    current {
+      modelVersion
+      probability
+      outcome
+    }
     reasons
     fields {
       field

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { execute } from '../api/client';
-import { PersonDetail, PersonHistory } from '../api/person';
+import { PersonDetail, PersonHistory, PersonLogros } from '../api/person';
 import { Unmerge } from '../api/review';
 import { can } from '../api/roles';
 import { useRole } from '../app/session';
@@ -50,6 +50,7 @@ export function PersonPage({ id }: { id: string }) {
   const [undoing, setUndoing] = useState<string | null>(null);
   const q = useQuery({ queryKey: ['person', id], queryFn: () => execute(PersonDetail, { id }) });
   const history = useQuery({ queryKey: ['person-history', id], queryFn: () => execute(PersonHistory, { id }), enabled: can.review(role) });
+  const logros = useQuery({ queryKey: ['person-logros', id], queryFn: () => execute(PersonLogros, { id }) });
 
   if (q.isPending) return <Loading />;
   if (q.error) return <ErrorMessage error={q.error} />;
@@ -205,6 +206,50 @@ export function PersonPage({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
+      </section>
+
+      <section aria-labelledby="logros-h">
+        <h2 id="logros-h">{t('person.logros')}</h2>
+        {logros.isPending ? <Loading /> : null}
+        {logros.error ? <ErrorMessage error={logros.error} /> : null}
+        {logros.data?.person && !logros.data.person.logros.length ? <p>{t('person.noLogros')}</p> : null}
+        {logros.data?.person?.logros.length ? (
+          <table className="data" data-testid="logros">
+            <caption className="sr-only">{t('person.logrosCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('person.logro')}</th>
+                <th scope="col">{t('person.logroState')}</th>
+                <th scope="col">{t('person.evidence')}</th>
+                <th scope="col">{t('person.when')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {logros.data.person.logros.map((l) => (
+                <tr key={l.logroId}>
+                  <th scope="row">
+                    LB {l.logroId}
+                    {l.logro ? <div className="muted">{l.logro.text}</div> : null}
+                  </th>
+                  <td>
+                    <span className={`state logro-${l.state.toLowerCase()}`}>{t(`logroStates.${l.state}`)}</span>
+                  </td>
+                  <td>
+                    <code>{l.evidence.reason}</code>
+                    {l.evidence.details.length ? ` (${l.evidence.details.join(', ')})` : ''}
+                    {l.evidence.sourceRecord ? (
+                      <div className="muted">
+                        {t(`sources.${l.evidence.sourceRecord.source}`)} · {l.evidence.sourceRecord.fileName}:{l.evidence.sourceRecord.line}
+                      </div>
+                    ) : null}
+                    {l.evidence.run ? <div className="muted">{t('person.logroRun', { id: l.evidence.run.id, rules: l.ruleVersion })}</div> : null}
+                  </td>
+                  <td>{f.dateTime(l.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
       </section>
 
       <section aria-labelledby="hh-h">

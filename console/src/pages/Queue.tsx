@@ -3,10 +3,9 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { execute } from '../api/client';
-import { ClaimItem, REASONS, ReleaseItem, ReviewQueue } from '../api/review';
+import { ClaimItem, REASONS, ReleaseItem, ReviewCountsQuery, ReviewQueue } from '../api/review';
 import { useShortcuts } from '../app/keys';
 import { DEFAULT_FILTERS, useQueueState, type QueueFilters } from '../app/queueState';
-import { countLabel } from '../components/CountBadge';
 import { useFormat } from '../components/format';
 import { ErrorMessage, Loading, Notice, Page } from '../components/Page';
 import { graphql } from '../gql';
@@ -28,16 +27,21 @@ const Municipalities = graphql(`
 
 const PAGE = 100;
 
-function inBand(score: number | null | undefined, band: QueueFilters['scoreBand']) {
-  if (band === 'all') return true;
-  if (band === 'none') return score == null;
-  if (score == null) return false;
-  if (band === 'high') return score >= 0.9;
-  if (band === 'mid') return score >= 0.5 && score < 0.9;
-  return score < 0.5;
+/** A score band as the API's filter (probabilities; bands meet without overlapping). */
+function bandFilter(band: QueueFilters['scoreBand']): { minScore?: number; maxScore?: number; hasScore?: boolean } {
+  switch (band) {
+    case 'high':
+      return { minScore: 0.9 };
+    case 'mid':
+      return { minScore: 0.5, maxScore: 0.8999999 };
+    case 'low':
+      return { maxScore: 0.4999999, hasScore: true };
+    case 'none':
+      return { hasScore: false };
+    default:
+      return {};
+  }
 }
-
-const olderThan = (createdAt: string, days: QueueFilters['age']) => days === 'all' || Date.now() - Date.parse(createdAt) >= Number(days) * 86_400_000;
 
 /** The steward's queue: filters (reason, municipality, score band, age, status), counts, claim and release. */
 export function QueuePage() {
@@ -50,8 +54,17 @@ export function QueuePage() {
   const [selected, setSelected] = useState(0);
   const [message, setMessage] = useState<{ kind: 'ok' | 'warn'; text: string } | null>(null);
 
-  const status: ReviewStatus[] | undefined = filters.status === 'queue' ? undefined : [filters.status];
-  const vars = { reason: filters.reason ? [filters.reason as ReviewReason] : undefined, municipality: filters.municipality || undefined, status };
+  // The age cut-off is fixed when the filters are applied (a moving "now" would refetch on every render).
+  const vars = useMemo(
+    () => ({
+      reason: filters.reason ? [filters.reason as ReviewReason] : undefined,
+      municipality: filters.municipality || undefined,
+      status: filters.status === 'queue' ? undefined : ([filters.status] as ReviewStatus[]),
+      ...bandFilter(filters.scoreBand),
+      raisedBefore: filters.age === 'all' ? undefined : new Date(Date.now() - Number(filters.age) * 86_400_000).toISOString(),
+    }),
+    [filters],
+  );
   const queue = useInfiniteQuery({
     queryKey: ['queue', vars],
     queryFn: ({ pageParam }) => execute(ReviewQueue, { first: PAGE, after: pageParam, ...vars }),
@@ -64,14 +77,14 @@ export function QueuePage() {
     [municipalities.data],
   );
 
-  const loaded: Item[] = useMemo(() => queue.data?.pages.flatMap((p) => p.reviewItems.nodes) ?? [], [queue.data]);
+  const items: Item[] = useMemo(() => queue.data?.pages.flatMap((p) => p.reviewItems.nodes) ?? [], [queue.data]);
   const more = queue.hasNextPage;
-  const items = useMemo(() => loaded.filter((i) => inBand(i.score, filters.scoreBand) && olderThan(i.createdAt, filters.age)), [loaded, filters]);
-  const counts = useMemo(() => {
-    const c = new Map<string, number>();
-    for (const i of items) c.set(i.reason, (c.get(i.reason) ?? 0) + 1);
-    return c;
-  }, [items]);
+  const total = queue.data?.pages[0]?.reviewItems.totalCount ?? 0;
+  const reviewCounts = useQuery({
+    queryKey: ['queue', 'counts', vars.municipality, vars.status],
+    queryFn: () => execute(ReviewCountsQuery, { municipality: vars.municipality, status: vars.status }),
+  });
+  const counts = useMemo(() => new Map(reviewCounts.data?.reviewCounts.byReason.map((r) => [r.reason, r.count]) ?? []), [reviewCounts.data]);
 
   useEffect(() => setOrder(items.map((i) => i.id)), [items, setOrder]);
   useEffect(() => setSelected((s) => Math.min(s, Math.max(items.length - 1, 0))), [items.length]);
@@ -206,13 +219,26 @@ export function QueuePage() {
           {t('queue.counts')}
         </h2>
         <p data-testid="queue-total">
-          {t('queue.total', { count: items.length, label: countLabel(items.length, more) })}
-          {more ? ` ${t('queue.countsLoaded')}` : ''}
+          {t('queue.total', { count: total, label: f.number(total) })}
+          {more ? ` ${t('queue.countsShown', { shown: f.number(items.length) })}` : ''}
         </p>
-        <ul className="chips">
+        <p className="help">{t('queue.byReasonIntro')}</p>
+        <ul className="chips" data-testid="reason-counts">
           {REASONS.filter((r) => counts.get(r)).map((r) => (
             <li key={r}>
-              {t(`reasons.${r}`)}: <strong>{countLabel(counts.get(r) ?? 0, more)}</strong>
+              <button
+                type="button"
+                className="link-button"
+                aria-pressed={filters.reason === r}
+                onClick={() => {
+                  const next = { ...filters, reason: filters.reason === r ? '' : r };
+                  setDraft(next);
+                  setFilters(next);
+                  setSelected(0);
+                }}
+              >
+                {t(`reasons.${r}`)}: <strong>{f.number(counts.get(r) ?? 0)}</strong>
+              </button>
             </li>
           ))}
         </ul>

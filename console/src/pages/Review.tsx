@@ -302,9 +302,11 @@ export function ReviewPage({ id }: { id: string }) {
               <tr>
                 <th scope="col">{t('review.field')}</th>
                 <th scope="col">
+                  {cmp.leftSide ? <span className="side">{t(`review.side${cmp.leftSide}`)} · </span> : null}
                   {cmp.leftRecord ? `${t(`sources.${cmp.leftRecord.source}`)} ${cmp.leftRecord.fileName}:${cmp.leftRecord.line}` : t('review.left')}
                 </th>
                 <th scope="col">
+                  {cmp.rightSide ? <span className="side">{t(`review.side${cmp.rightSide}`)} · </span> : null}
                   {cmp.rightRecord ? `${t(`sources.${cmp.rightRecord.source}`)} ${cmp.rightRecord.fileName}:${cmp.rightRecord.line}` : t('review.right')}
                 </th>
                 <th scope="col">{t('review.agreement')}</th>
@@ -338,18 +340,33 @@ export function ReviewPage({ id }: { id: string }) {
               })}
             </tbody>
           </table>
-          <p className="help">
-            {t('review.outcomeToday', {
-              outcome: t(`outcomes.${cmp.outcome}`, { defaultValue: cmp.outcome }),
+          <p className="help" data-testid="scored-with">
+            {t(cmp.scoredWith === 'RAISING_MODEL' ? 'review.scoredWithRaising' : 'review.scoredWithCurrent', {
               probability: f.probability(cmp.probability),
               model: cmp.modelVersion,
             })}
           </p>
+          {cmp.current.modelVersion !== cmp.modelVersion ? (
+            <p className="help" data-testid="current-model">
+              {t('review.currentView', {
+                outcome: t(`outcomes.${cmp.current.outcome}`, { defaultValue: cmp.current.outcome }),
+                probability: f.probability(cmp.current.probability),
+                model: cmp.current.modelVersion,
+              })}
+            </p>
+          ) : null}
         </section>
       ) : null}
 
       <div className="two-col">
-        {cmp ? <Waterfall steps={cmp.fields} matchWeight={cmp.matchWeight} probability={cmp.probability} caption={t('review.waterfallToday')} /> : null}
+        {cmp ? (
+          <Waterfall
+            steps={cmp.fields}
+            matchWeight={cmp.matchWeight}
+            probability={cmp.probability}
+            caption={t('review.waterfallScored', { model: cmp.modelVersion })}
+          />
+        ) : null}
         {item.explanation ? (
           <section aria-labelledby="expl-h" className="explanation">
             <h2 id="expl-h">{t('review.whenRaised')}</h2>
