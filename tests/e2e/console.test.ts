@@ -368,6 +368,8 @@ describe('console in a browser', () => {
       .waitFor();
     await checkPage(page, '18-territorial-en');
     await page.getByRole('button', { name: 'Español' }).click();
+    await page.getByRole('heading', { name: 'Reporte territorial' }).waitFor();
+    await nav(page, 'Cola de revisión').click();
     await page.getByRole('heading', { name: 'Cola de revisión' }).waitFor();
     await ctx.close();
   });
