@@ -3,7 +3,7 @@ import type { Config } from './platform/config';
 import { AuditWriter, type Database } from './platform/db';
 import type { Logger } from './platform/logger';
 import { FactRepository, HouseholdRepository, PersonRepository, ReferenceRepository, ReferenceService, RegistryService } from './registry';
-import { ImportRepository, ImportService } from './imports';
+import { ImportRepository, ImportService, RecordRemovalService } from './imports';
 import { AuditChainService, AuditRepository, ClientRepository, AuditService, ClientService } from './access';
 import type { OpsJobQueue, ScheduleSpec } from './platform/queue';
 import { OpsRepository, ScheduleService, createOpsServices } from './ops';
@@ -130,6 +130,8 @@ export function createApp(deps: AppDeps) {
     reference,
     reconciliation,
     imports,
+    // Operators' removal of a run's records or a whole source (CLI `runs remove`, `sources reset`).
+    recordRemoval: new RecordRemovalService(db, (tx, ids) => golden.rebuild(tx, ids, survivorship), auditWriter),
     // Nightly operations: inbox scan, sweeper, nightly summaries, metrics (src/ops).
     ops: createOpsServices({
       config,

@@ -25,6 +25,7 @@ export {
   type LineAccounting,
   type ImportTimings,
 } from './runSummary';
+export { RecordRemovalService, type RemovalReport, type RemovalScope } from './recordRemoval';
 export { fileChunks, inspectFile, decodeFile, parseFile, loadLayout, type ParseFileOptions } from './registryFiles';
 
 // GraphQL
