@@ -2,10 +2,14 @@ import { SOURCE_NAMES } from '../src/kernel';
 import type { App } from '../src/app';
 import { serializeError } from '../src/platform/logger';
 import { WaitForEarlierRunError } from '../src/imports';
-import type { RunKind, JobOutcome } from '../src/ops';
+import { hostname } from 'node:os';
+import { isLeasedKind, type RunKind, type JobOutcome } from '../src/ops';
 import type { JobName } from '../src/platform/queue';
 import { JOB_DEFINITIONS, JobDeferredError, JobReleasedError, type JobContext, type Processor, type Processors } from './definitions';
 import { isPermanentFailure } from './failures';
+
+/** How a run's lease names the process advancing it: its role, host and pid (no personal data). */
+export const processOwner = (role: string) => `${role}@${hostname()}:${process.pid}`;
 
 /** An operator-facing reason without personal data (database messages scrubbed, bounded length). */
 const failureText = (e: unknown) => {
@@ -23,9 +27,28 @@ const failureText = (e: unknown) => {
  *   sweeper every minute;
  * - durations by outcome go to the metrics.
  */
-export function createProcessors(app: App): Processors {
+export function createProcessors(app: App, owner = processOwner('worker')): Processors {
   const { services, config } = app;
   const ops = services.ops;
+  const leaseMs = config.RUN_LEASE_MS;
+
+  /**
+   * While `fn` advances a leased run, its lease is renewed every third of RUN_LEASE_MS (a lost
+   * heartbeat is logged, not fatal: the advisory lock still guards the run); given back at the end.
+   */
+  async function leased(kind: RunKind, id: number, fn: () => Promise<void>) {
+    if (!isLeasedKind(kind)) return fn();
+    const renew = () =>
+      ops.repo.renewLease(kind, id, owner, leaseMs).catch((e: unknown) => app.logger.warn({ err: e, kind, id }, 'could not renew a run lease'));
+    await renew();
+    const timer = setInterval(() => void renew(), Math.max(250, Math.floor(leaseMs / 3)));
+    try {
+      await fn();
+    } finally {
+      clearInterval(timer);
+      await ops.repo.releaseLease(kind, id, owner).catch(() => {});
+    }
+  }
   const deferMs = Math.min(15_000, Math.max(1_000, Math.floor(config.WORKER_LOCK_MS / 2)));
 
   const timed =
@@ -47,7 +70,7 @@ export function createProcessors(app: App): Processors {
 
   async function exclusive(name: JobName, kind: RunKind, id: number, ctx: JobContext, fn: () => Promise<void>, giveUp: (reason: string) => Promise<void>) {
     try {
-      const r = await ops.runLock(kind, id, fn);
+      const r = await ops.runLock(kind, id, () => leased(kind, id, fn));
       if (!r.acquired) throw new JobDeferredError(deferMs, `${kind} run ${id} is being advanced by another worker`);
     } catch (e) {
       if (e instanceof WaitForEarlierRunError) throw new JobDeferredError(deferMs, e.message);

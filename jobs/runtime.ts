@@ -7,7 +7,7 @@ import type { OpsJobQueue } from '../src/platform/queue';
 import { BullMqJobQueue, startBullMqWorkers, type WorkerHandle } from './drivers/bullmq';
 import { InlineJobQueue } from './drivers/inline';
 import { assertNoEviction, createRedis, RedisPolicyError } from './drivers/redis';
-import { createProcessors } from './processors';
+import { createProcessors, processOwner } from './processors';
 import { ensureSchedules, scheduleSpecs, startScheduleKeeper } from './schedules';
 import { JOB_NAMES, QUEUES, type QueueName } from './definitions';
 
@@ -33,6 +33,8 @@ export interface RuntimeOptions {
    * sweep once at start (runs a previous process left unfinished) and keep the schedulers declared.
    */
   schedules?: boolean;
+  /** How run leases name this process (`worker`, `serve`, `cli`): role@host:pid. */
+  role?: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   try {
     if (opts.workers) {
-      const processors = createProcessors(app);
+      const processors = createProcessors(app, processOwner(opts.role ?? 'cli'));
       const missing = JOB_NAMES.filter((n) => typeof processors[n] !== 'function');
       if (missing.length) throw new Error(`jobs without a processor: ${missing.join(', ')}`);
       if (bull) {

@@ -17,7 +17,7 @@ export interface WorkerProcess {
  */
 export async function startWorker(opts: { config: Config; db: Database; logger: Logger; metricsPort?: number }): Promise<WorkerProcess> {
   const { config, db, logger } = opts;
-  const runtime = await startRuntime({ config, db, logger, workers: true, schedules: true });
+  const runtime = await startRuntime({ config, db, logger, workers: true, schedules: true, role: 'worker' });
   const port = opts.metricsPort ?? config.METRICS_PORT;
   const metrics = port === undefined ? null : await startMetricsServer(runtime.app, port);
   return {

@@ -252,6 +252,16 @@ export class BullMqJobQueue implements OpsJobQueue {
     return out;
   }
 
+  async workerCount(queue: string): Promise<number | null> {
+    try {
+      const q = this.queues[queue as QueueName];
+      if (!q) return null;
+      return await withTimeout(q.getWorkersCount(), ENQUEUE_TIMEOUT_MS);
+    } catch {
+      return null;
+    }
+  }
+
   dashboardQueues(): Queue[] {
     return Object.values(this.queues);
   }

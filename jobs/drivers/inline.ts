@@ -100,6 +100,10 @@ export class InlineJobQueue implements OpsJobQueue {
     );
   }
 
+  async workerCount(): Promise<number | null> {
+    return this.processors && !this.closed ? 1 : 0;
+  }
+
   /** Cron or interval scheduling for the embedded mode (BullMQ's job schedulers play this role with Redis). */
   async upsertScheduler(spec: ScheduleSpec): Promise<void> {
     const existing = this.schedulers.get(spec.id);

@@ -114,14 +114,24 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   expressApp.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  expressApp.get('/readyz', async (_req, res) => {
+  // Readiness of the hub as a whole: the database, and the job workers apart from it (docs/operations.md).
+  // With Redis and no worker, imports and reconciliations would only queue: not ready (503), unless
+  // the probe asks for the database alone (`?only=db`, for a load balancer that keeps serving reads).
+  expressApp.get('/readyz', async (req, res) => {
+    let db: 'ok' | 'unavailable' = 'ok';
     try {
       await app.db.rows(sql`select 1`);
-      res.json({ status: 'ready', database: app.db.kind });
     } catch (err) {
-      logger.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable' });
+      logger.warn({ err }, 'readiness check failed: database');
+      db = 'unavailable';
     }
+    const mode = app.queue.kind === 'bullmq' ? 'redis' : 'embedded';
+    const counts = await Promise.all(['imports', 'reconciliation'].map((q) => app.queue.workerCount(q).catch(() => null)));
+    const workers = counts.some((c) => c === null) ? null : Math.min(...(counts as number[]));
+    const jobs = { mode, workers, status: mode === 'embedded' || (workers ?? 0) > 0 ? 'ok' : workers === 0 ? 'no-worker' : 'unknown' };
+    const dbOnly = req.query.only === 'db';
+    const ready = db === 'ok' && (dbOnly || jobs.status === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', database: app.db.kind, db, jobs });
   });
 
   // Operators (docs/operations.md): Prometheus metrics and the queue dashboard, behind operator auth.

@@ -6,7 +6,7 @@
 import { ScheduleResolver } from './graphql/scheduleResolver';
 
 export { createOpsServices, type OpsServices } from './opsServices';
-export { OpsRepository, RUN_KINDS, type RunKind } from './opsRepository';
+export { OpsRepository, RUN_KINDS, LEASED_TABLES, isLeasedKind, type RunKind, type LeasedKind, type RunLease } from './opsRepository';
 export { InboxScanner, type SourceScan } from './inboxScanner';
 export { OpsMetrics, type JobOutcome } from './opsMetrics';
 export { NightlySummaries, type ReconciliationSummary } from './nightlySummary';

@@ -10,6 +10,19 @@ export type InboxFileRow = typeof inboxFiles.$inferSelect;
 export const RUN_KINDS = { import: 1n, reconciliation: 2n, export: 3n, cruce: 4n, logros: 5n, logrosExport: 6n } as const;
 export type RunKind = keyof typeof RUN_KINDS;
 
+/** Run kinds that carry a lease (owner, heartbeat_at, lease_expires_at). */
+export const LEASED_TABLES = { import: 'import_runs', reconciliation: 'reconciliation_runs' } as const;
+export type LeasedKind = keyof typeof LEASED_TABLES;
+export const isLeasedKind = (k: RunKind): k is LeasedKind => k in LEASED_TABLES;
+
+export interface RunLease {
+  owner: string | null;
+  heartbeatAt: Date | null;
+  expiresAt: Date | null;
+  /** The lease holds: a live process is advancing the run. */
+  live: boolean;
+}
+
 /** "jb" in the top 16 bits: apart from the engine and migration locks (same bigint key space). */
 const LOCK_BASE = 0x6a62n << 48n;
 const runLockKey = (kind: RunKind, id: number) => {
@@ -99,6 +112,42 @@ export class OpsRepository {
       result = { acquired: true, value: await fn() };
     });
     return result;
+  }
+
+  // --- leases ------------------------------------------------------------------------------------
+
+  /**
+   * The process advancing a run renews its lease (owner, heartbeat, expiry) while it works; a run
+   * whose lease expired is advanced by nobody. Only import and reconciliation runs carry one.
+   */
+  async renewLease(kind: LeasedKind, id: number, owner: string, leaseMs: number): Promise<void> {
+    await this.db.rows(sql`update ${sql.identifier(LEASED_TABLES[kind])}
+      set owner = ${owner}, heartbeat_at = now(), lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+      where id = ${id}`);
+  }
+
+  /** The holder gives its lease back (the run is finished, released or deferred): nobody holds it now. */
+  async releaseLease(kind: LeasedKind, id: number, owner: string): Promise<void> {
+    await this.db.rows(sql`update ${sql.identifier(LEASED_TABLES[kind])} set lease_expires_at = null where id = ${id} and owner = ${owner}`);
+  }
+
+  /** A run's lease: who held it last, its last heartbeat, and whether it still holds. */
+  async lease(kind: LeasedKind, id: number): Promise<RunLease | null> {
+    const [row] = await this.db.rows<{ owner: string | null; heartbeat_at: Date | string | null; lease_expires_at: Date | string | null; live: boolean }>(
+      sql`select owner, heartbeat_at, lease_expires_at, coalesce(lease_expires_at > now(), false) as live
+        from ${sql.identifier(LEASED_TABLES[kind])} where id = ${id}`,
+    );
+    if (!row) return null;
+    const at = (v: Date | string | null) => (v === null ? null : new Date(v));
+    return { owner: row.owner, heartbeatAt: at(row.heartbeat_at), expiresAt: at(row.lease_expires_at), live: Boolean(row.live) };
+  }
+
+  /** Ids of runs of a kind whose lease still holds (someone is advancing them). */
+  async liveLeases(kind: LeasedKind): Promise<Set<number>> {
+    const rows = await this.db.rows<{ id: string }>(
+      sql`select id from ${sql.identifier(LEASED_TABLES[kind])} where lease_expires_at > now() and finished_at is null`,
+    );
+    return new Set(rows.map((r) => Number(r.id)));
   }
 
   // --- nightly summary ---------------------------------------------------------------------------

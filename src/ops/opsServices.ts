@@ -28,7 +28,7 @@ export function createOpsServices(deps: {
     /** One worker at a time per run: `fn` runs holding the run's lock, or `{ acquired: false }` at once. */
     runLock: <T>(kind: RunKind, id: number, fn: () => Promise<T>) => r.ops.withRunLock(kind, id, fn),
     scanner: new InboxScanner(deps.imports, r.imports, r.ops, config, logger.child({ component: 'inbox' }), clock),
-    sweeper: new Sweeper(queue, { imports: deps.imports, ...deps.runs }, summaries, logger.child({ component: 'sweeper' })),
+    sweeper: new Sweeper(queue, { imports: deps.imports, ...deps.runs }, summaries, logger.child({ component: 'sweeper' }), r.ops),
     metrics: new OpsMetrics(r.ops, queue, logger.child({ component: 'metrics' })),
   };
 }

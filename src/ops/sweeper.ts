@@ -35,12 +35,16 @@ export class Sweeper {
     private readonly runs: SweptServices,
     private readonly summaries: NightlySummaries,
     private readonly logger: Logger,
+    /** Runs whose lease holds are being advanced by a live process (maybe another embedded one): left to it. */
+    private readonly leases?: { liveLeases(kind: 'import' | 'reconciliation'): Promise<Set<number>> },
   ) {}
 
   async sweep(): Promise<SweepReport> {
     // Read PostgreSQL first: a run that finishes between the two reads only gets a no-op job.
-    const imports = await this.runs.imports.unfinishedRunIds();
-    const reconciliations = await this.runs.reconciliation.unfinishedRunIds();
+    const leasedImports = (await this.leases?.liveLeases('import')) ?? new Set<number>();
+    const leasedReconciliations = (await this.leases?.liveLeases('reconciliation')) ?? new Set<number>();
+    const imports = (await this.runs.imports.unfinishedRunIds()).filter((id) => !leasedImports.has(id));
+    const reconciliations = (await this.runs.reconciliation.unfinishedRunIds()).filter((id) => !leasedReconciliations.has(id));
     const exports = await this.runs.exports.unfinishedIds();
     const cruces = await this.runs.cruces.unfinishedIds();
     const logros = await this.runs.logros.unfinishedRunIds();

@@ -104,6 +104,12 @@ export interface QueueOperations {
   listSchedulers(): Promise<ScheduleInfo[]>;
   /** Each scheduler's latest job that is due, running or finished (a future next job is not a run). */
   recentRuns(schedulerIds: readonly string[]): Promise<Map<string, ScheduledRun>>;
+  /**
+   * Worker processes consuming this queue now: with Redis, the BullMQ workers connected to it (from
+   * Redis' client list); in embedded mode 1 when this process runs the jobs, else 0. Null when it
+   * cannot be told (Redis unreachable, CLIENT LIST refused).
+   */
+  workerCount(queue: string): Promise<number | null>;
   /** The BullMQ queues, for the operator's dashboard (absent in embedded mode). */
   dashboardQueues?(): Queue[];
 }

@@ -195,6 +195,12 @@ export class ReconciliationRepository {
     return existing;
   }
 
+  /** The run an import started (one per import), if it has one yet. */
+  async findRunOfImport(importRunId: number): Promise<ReconciliationRunRow | null> {
+    const [row] = await this.db.orm.select().from(reconciliationRuns).where(eq(reconciliationRuns.importRunId, importRunId));
+    return row ?? null;
+  }
+
   async findRun(id: number): Promise<ReconciliationRunRow | null> {
     const [row] = await this.db.orm.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id));
     return row ?? null;

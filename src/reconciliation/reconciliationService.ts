@@ -76,6 +76,24 @@ export class ReconciliationService {
     return this.repo.findRun(id);
   }
 
+  /** The run an import started (one per import), if any. */
+  runOfImport(importRunId: number) {
+    return this.repo.findRunOfImport(importRunId);
+  }
+
+  /**
+   * Hands an existing unfinished run to the job queue again (the same deterministic job id: a live
+   * job is not duplicated). A process with workers that joins a run nobody advances takes it over so.
+   */
+  async advance(runId: number): Promise<void> {
+    try {
+      await this.queue.enqueue('reconcile.run', { runId });
+    } catch (e) {
+      if (!(e instanceof QueueUnavailableError)) throw e;
+      this.logger.warn({ reconciliationRunId: runId }, 'queue unavailable; reconciliation run left pending');
+    }
+  }
+
   /** Runs PostgreSQL says are unfinished, oldest first (what the sweeper makes sure a job advances). */
   async unfinishedRunIds(): Promise<number[]> {
     return (await this.repo.unfinishedRuns()).map((r) => r.id);
@@ -136,12 +154,16 @@ export class ReconciliationService {
     return { today: this.clock.now().toISOString().slice(0, 10), municipalities: await this.reference.municipalityCodes() };
   }
 
-  /** For the CLI and tests: waits until the run has finished (whichever process runs it). */
-  async waitFor(runId: number, pollMs = 300): Promise<ReconciliationRunRow> {
+  /**
+   * For the CLI and tests: waits until the run has finished (whichever process runs it). `watch`
+   * sees the run at every poll (progress) and may throw to stop waiting (nobody advances it).
+   */
+  async waitFor(runId: number, pollMs = 300, watch?: (run: ReconciliationRunRow) => Promise<void>): Promise<ReconciliationRunRow> {
     for (;;) {
       const run = await this.repo.findRun(runId);
       if (!run) throw new AppError('NOT_FOUND', 'No such reconciliation run.');
       if (run.state === 'done' || run.state === 'failed') return run;
+      await watch?.(run);
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }

@@ -77,15 +77,20 @@ export class ReconciliationRunService {
    */
   async start(): Promise<{ run: ReconciliationRunRow; created: boolean }> {
     const [unfinished] = await this.runs.unfinishedRuns();
-    if (unfinished) return { run: unfinished, created: false };
+    if (unfinished) {
+      // Joined, and handed to the queue again: a run no process advances any more is taken over
+      // (by this process' own workers in embedded mode, by a worker with Redis), never waited on idly.
+      await this.engine.advance(unfinished.id);
+      return { run: unfinished, created: false };
+    }
     return { run: await this.engine.requestRun('manual'), created: true };
   }
 
   /** Waits for a run, then for any run started after it while records are still pending (the CLI's "everything imported"). */
-  async reconcileAll(pollMs = 300): Promise<ReconciliationRunRow> {
+  async reconcileAll(pollMs = 300, watch?: (run: ReconciliationRunRow) => Promise<void>): Promise<ReconciliationRunRow> {
     for (let round = 0; ; round++) {
       const { run } = await this.start();
-      const done = await this.engine.waitFor(run.id, pollMs);
+      const done = await this.engine.waitFor(run.id, pollMs, watch);
       if (done.state === 'failed' || (await this.runs.countPending()) === 0 || round >= 3) return done;
     }
   }

@@ -347,7 +347,12 @@ describe('schema', () => {
 describe('HTTP endpoints', () => {
   it('serves health and readiness', async () => {
     expect(await (await fetch(`${api.http.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${api.http.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'postgres' });
+    expect(await (await fetch(`${api.http.url}/readyz`)).json()).toMatchObject({
+      status: 'ready',
+      database: 'postgres',
+      db: 'ok',
+      jobs: { mode: 'embedded', status: 'ok' },
+    });
   });
 
   it('serves GraphiQL from the hub itself in development', async () => {

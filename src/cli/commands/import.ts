@@ -8,6 +8,8 @@ import { num, t } from '../i18n';
 import { PhasedProgress } from '../progress';
 import { language } from '../i18n';
 import { messagesFor, parseShare, type Lang } from '../runMessages';
+import { NobodyWorkingGuard, takeOverAbandoned } from '../follow';
+import type { Runtime } from '../../../jobs/runtime';
 
 /** A run's limit given on the command line (exit 2 when it is not a share). */
 export function parseRateFlag(flag: string, value: string | undefined, lang: Lang = language()): number | undefined {
@@ -49,7 +51,10 @@ export function registerImport(program: Command) {
           if (opts.dryRun) {
             summary = await imports.dryRun(file, { source, ...limits });
           } else {
+            await takeOverAbandoned(rt, config, opts.json);
             const { run, created, failedBefore } = await imports.submit(file, { source, requestedBy: 'cli', ...limits });
+            // The same bytes' live run, unfinished: handed to the queue again (taken over here in embedded mode).
+            if (!created && run.state !== 'done' && run.state !== 'failed') await imports.enqueue(run.id).catch(() => {});
             if (!created && !opts.json) process.stderr.write(`${t('import.alreadySubmitted', { id: run.id })}\n`);
             if (failedBefore.length && !opts.json)
               process.stderr.write(
@@ -59,7 +64,11 @@ export function registerImport(program: Command) {
                   run.id,
                 )}\n`,
               );
-            summary = await watchRun(rt.app.services.imports, run.id, opts.json);
+            const guard = new NobodyWorkingGuard(rt, config);
+            summary = await watchRun(rt.app.services.imports, run.id, opts.json, (r) => guard.check('import', r));
+            // Embedded mode: the reconciliation this import started (and the work after it) runs in
+            // this process, so it is finished here before the command exits, never left in memory.
+            if (rt.workers && summary.state === 'done') await finishFollowUps(rt, run.id, !opts.json);
           }
         } catch (e) {
           if (e instanceof AppError) throw new CliError(t('errors.appError', { code: e.code, message: e.message }), e.code === 'INVALID_FILE' ? 2 : 1);
@@ -76,6 +85,19 @@ export function registerImport(program: Command) {
         if (summary.state === 'failed') throw new CliError('', 1);
       });
     });
+}
+
+/** The reconciliation an import started, run to its end in this process, then every job it led to (logros). */
+async function finishFollowUps(rt: Runtime, importRunId: number, human: boolean): Promise<void> {
+  const rec = rt.app.services.reconciliation;
+  const run = await rec.runOfImport(importRunId);
+  const msg = messagesFor(language());
+  if (run && run.state !== 'done' && run.state !== 'failed') {
+    if (human) process.stderr.write(`${msg.reconcilingAfterImport(run.id)}\n`);
+    const done = await rec.waitFor(run.id, 300);
+    if (human) process.stderr.write(`${msg.reconciled(done.id, done.state, done.recordsProcessed)}\n`);
+  }
+  await rt.drain();
 }
 
 const MB = 1024 * 1024;
@@ -112,7 +134,12 @@ export function importPhase(run: Pick<ImportRunRow, 'state' | 'bytesRead' | 'fil
  * Polls the run in PostgreSQL (the source of truth, whichever process runs the job) until it ends,
  * showing each phase with its own counts: bytes while the file is read, chunks while it is applied.
  */
-export async function watchRun(imports: Pick<ImportService, 'getRun' | 'summary'>, runId: number, json?: boolean): Promise<ImportSummary> {
+export async function watchRun(
+  imports: Pick<ImportService, 'getRun' | 'summary'>,
+  runId: number,
+  json?: boolean,
+  watch?: (run: { id: number; state: string }) => Promise<void>,
+): Promise<ImportSummary> {
   const progress = PhasedProgress.for(json, (phase) => t('import.phaseLine', { id: runId, phase: t(`import.phase.${phase}` as never) }));
   let phaseStart = Date.now();
   let lastPhase: string | null = null;
@@ -151,6 +178,7 @@ export async function watchRun(imports: Pick<ImportService, 'getRun' | 'summary'
       } else if (phase === 'finish') {
         progress.show('finish', 'import.progressFinish', 0, 1);
       }
+      await watch?.(run);
       await new Promise((r) => setTimeout(r, 300));
     }
   } finally {

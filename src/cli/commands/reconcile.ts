@@ -3,6 +3,7 @@ import { CliError, loadCliConfig, withRuntime } from '../runtime';
 import { num as n, t } from '../i18n';
 import { PhasedProgress } from '../progress';
 import { remaining } from './import';
+import { NobodyWorkingGuard, takeOverAbandoned } from '../follow';
 
 export function registerReconcile(program: Command) {
   program
@@ -22,6 +23,9 @@ export function registerReconcile(program: Command) {
         // pending), so it is the same whichever process runs the job.
         let stop = false;
         const started = Date.now();
+        // Embedded mode: runs left unfinished by processes that stopped are finished here.
+        await takeOverAbandoned(rt, config, opts.json);
+        const guard = new NobodyWorkingGuard(rt, config);
         // Started (or joined) here, so the first progress line names the run before any waiting.
         const first = (await runs.start()).run;
         if (!opts.json && !progress.isBar)
@@ -51,7 +55,9 @@ export function registerReconcile(program: Command) {
         })();
         let run;
         try {
-          run = await runs.reconcileAll();
+          run = await runs.reconcileAll(300, (r) => guard.check('reconciliation', r));
+          // What the run led to (logros) runs here too in embedded mode.
+          await rt.drain();
         } finally {
           stop = true;
           await watch;

@@ -3,6 +3,7 @@ import { SOURCE_NAMES, AppError } from '../../kernel';
 import { readRunSummary, type ImportState } from '../../imports';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { takeOverAbandoned } from '../follow';
 import { parseCount, parseRunId, parseSource } from '../args';
 import { num, t } from '../i18n';
 import { parseRateFlag, watchRun } from './import';
@@ -94,7 +95,12 @@ export function registerRuns(program: Command): Command {
           }
           printSummary(summary, false);
           const limits = rt.app.services.imports.limitsOf(run);
-          process.stdout.write(`${messagesFor(language()).limits(limits.maxErrorRate, limits.maxDisappearedRate)}\n`);
+          const msg = messagesFor(language());
+          process.stdout.write(`${msg.limits(limits.maxErrorRate, limits.maxDisappearedRate)}\n`);
+          if (run.state !== 'done' && run.state !== 'failed') {
+            const lease = await rt.app.services.ops.repo.lease('import', run.id);
+            process.stdout.write(`${msg.lease(lease?.owner ?? null, Boolean(lease?.live), lease?.heartbeatAt ?? null)}\n`);
+          }
           const rec = readRunSummary(run.summary).reconciliation;
           if (rec) {
             process.stdout.write(
@@ -136,6 +142,7 @@ export function registerRuns(program: Command): Command {
       await withRuntime(config, async (rt) => {
         let run;
         try {
+          await takeOverAbandoned(rt, config, opts.json);
           run = await rt.app.services.imports.retry(runId, changes, { actor: 'cli:runs retry' });
         } catch (e) {
           if (e instanceof AppError) throw new CliError(t('errors.appError', { code: e.code, message: e.message }), e.code === 'NOT_FOUND' ? 2 : 1);

@@ -43,7 +43,7 @@ export function registerServe(program: Command) {
       const db = await openMigratedDatabase(config, logger);
       // Without Redis the API process also runs the jobs (embedded default); with Redis, `juntos-hub worker` does.
       const [{ startRuntime }, { startHttpServer }] = await Promise.all([import('../../../jobs/runtime'), import('../../http/server')]);
-      const runtime = await startRuntime({ config, db, logger, workers: !config.REDIS_URL, schedules: !config.REDIS_URL });
+      const runtime = await startRuntime({ config, db, logger, workers: !config.REDIS_URL, schedules: !config.REDIS_URL, role: 'serve' });
       const app = runtime.app;
       if (opts.demo) {
         const { seedDemo } = await import('../seedDemo');

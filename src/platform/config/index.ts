@@ -75,6 +75,13 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('juntos'),
   /** BullMQ job lock; a worker killed mid-job has its job taken over after about this long. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /**
+   * A run's lease: the process advancing an import or reconciliation run renews it every third of
+   * this; a run whose lease expired is advanced by nobody and the next process that needs it takes it over.
+   */
+  RUN_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** With Redis, how long a CLI command waits for a worker to consume its queue before it says so and exits 3. */
+  NO_WORKER_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   /** On SIGTERM/SIGINT, how long running jobs get to finish or release their chunk. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
