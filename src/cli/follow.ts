@@ -58,3 +58,20 @@ export async function takeOverAbandoned(rt: Runtime, config: Config, quiet = fal
   const { imports, reconciliations } = report.requeued;
   if ((imports.length || reconciliations.length) && !quiet) process.stderr.write(`${messagesFor(language()).takenOver(imports, reconciliations)}\n`);
 }
+
+/**
+ * Embedded mode: the reconciliation an import (or a retried import) started, run to its end in this
+ * process, then every job it led to (logros) — the jobs live in this process's memory, so leaving
+ * before they finish would leave a run nobody advances.
+ */
+export async function finishFollowUps(rt: Runtime, importRunId: number, human: boolean): Promise<void> {
+  const rec = rt.app.services.reconciliation;
+  const run = await rec.runOfImport(importRunId);
+  const msg = messagesFor(language());
+  if (run && run.state !== 'done' && run.state !== 'failed') {
+    if (human) process.stderr.write(`${msg.reconcilingAfterImport(run.id)}\n`);
+    const done = await rec.waitFor(run.id, 300);
+    if (human) process.stderr.write(`${msg.reconciled(done.id, done.state, done.recordsProcessed)}\n`);
+  }
+  await rt.drain();
+}

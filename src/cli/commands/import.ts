@@ -8,8 +8,7 @@ import { num, t } from '../i18n';
 import { PhasedProgress } from '../progress';
 import { language } from '../i18n';
 import { messagesFor, parseShare, type Lang } from '../runMessages';
-import { NobodyWorkingGuard, takeOverAbandoned } from '../follow';
-import type { Runtime } from '../../../jobs/runtime';
+import { finishFollowUps, NobodyWorkingGuard, takeOverAbandoned } from '../follow';
 
 /** A run's limit given on the command line (exit 2 when it is not a share). */
 export function parseRateFlag(flag: string, value: string | undefined, lang: Lang = language()): number | undefined {
@@ -85,19 +84,6 @@ export function registerImport(program: Command) {
         if (summary.state === 'failed') throw new CliError('', 1);
       });
     });
-}
-
-/** The reconciliation an import started, run to its end in this process, then every job it led to (logros). */
-async function finishFollowUps(rt: Runtime, importRunId: number, human: boolean): Promise<void> {
-  const rec = rt.app.services.reconciliation;
-  const run = await rec.runOfImport(importRunId);
-  const msg = messagesFor(language());
-  if (run && run.state !== 'done' && run.state !== 'failed') {
-    if (human) process.stderr.write(`${msg.reconcilingAfterImport(run.id)}\n`);
-    const done = await rec.waitFor(run.id, 300);
-    if (human) process.stderr.write(`${msg.reconciled(done.id, done.state, done.recordsProcessed)}\n`);
-  }
-  await rt.drain();
 }
 
 const MB = 1024 * 1024;

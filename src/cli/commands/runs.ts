@@ -3,7 +3,7 @@ import { SOURCE_NAMES, AppError } from '../../kernel';
 import { readRunSummary, type ImportState } from '../../imports';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
-import { takeOverAbandoned } from '../follow';
+import { finishFollowUps, takeOverAbandoned } from '../follow';
 import { parseCount, parseRunId, parseSource } from '../args';
 import { num, t } from '../i18n';
 import { parseRateFlag, watchRun } from './import';
@@ -158,6 +158,7 @@ export function registerRuns(program: Command): Command {
         // Embedded mode: the job lives in this process's memory, so this process runs it to the end.
         if (!opts.json) process.stderr.write(`${retried}\n${t('runs.retried', { id: run.id })}\n`);
         const summary = await watchRun(rt.app.services.imports, run.id, opts.json);
+        if (rt.workers && summary.state === 'done') await finishFollowUps(rt, run.id, !opts.json);
         if (opts.json) {
           const { runId: rid, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared, failureCode } = summary;
           process.stdout.write(
