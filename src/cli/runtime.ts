@@ -60,15 +60,17 @@ export function cliLogger(config: Config, opts: { longRunning?: boolean } = {}):
  * goes through here, so a fresh or upgraded installation is always at the current schema.
  */
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
-  const { openDatabase } = await import('../platform/db');
+  const { openDatabase, migrateAsOwner, MigrationsPendingError } = await import('../platform/db');
+  await migrateAsOwner(config, logger);
   const db = await openDatabase(config, logger).catch((e) => {
     if (e instanceof DataDirLockedError) throw new CliError(e.message);
     throw e;
   });
   try {
-    await db.migrate();
+    await db.migrateIfNeeded();
   } catch (e) {
     await db.close().catch(() => {});
+    if (e instanceof MigrationsPendingError) throw new CliError(e.message, 3);
     throw e;
   }
   return db;

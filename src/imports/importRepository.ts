@@ -43,7 +43,8 @@ export interface ChunkCounts {
 /** Staging tables are per run, unlogged (rebuilt from the file if PostgreSQL itself crashes). */
 export const stagingTable = (runId: number) => {
   if (!Number.isSafeInteger(runId) || runId <= 0) throw new Error('invalid run id');
-  return `import_staging_${runId}`;
+  // In juntos_staging (migration 0018): the runtime role may create tables there, never in public.
+  return `juntos_staging.import_staging_${runId}`;
 };
 
 /**
@@ -74,7 +75,7 @@ const fingerprintSql = (source: SourceName, runId: number) =>
 const heldBackOf = (d: DeltaStaged, all: boolean) => d.possibleHeld + (all ? d.absent : 0);
 
 /** Dry runs stage into a throwaway table of their own and write nothing else. */
-export const dryRunStagingTable = () => `import_staging_dry_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+export const dryRunStagingTable = () => `juntos_staging.import_staging_dry_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
 
 export const ROW_ERROR_COLUMNS = ['import_run_id', 'line', 'field', 'code', 'message', 'severity'] as const;
 
@@ -793,16 +794,10 @@ export class ImportRepository {
       const src = run.source;
       const tables = sql.raw(`array[${CANONICAL_TABLES.map((n) => `'${n}'::regclass`).join(', ')}]`);
 
-      const fks = await q<{ rel: string; name: string; def: string }>(sql`
-        select conrelid::regclass::text as rel, conname as name, pg_get_constraintdef(oid) as def from pg_constraint
-        where contype = 'f' and conrelid = any (${tables}) order by 1, 2`);
-      // Secondary indexes: every index not backing a constraint (primary keys stay).
-      const indexes = await q<{ name: string; def: string }>(sql`
-        select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def from pg_index i
-        where i.indrelid = any (${tables}) and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-        order by 1`);
-      for (const fk of fks) await q(sql`alter table ${sql.raw(fk.rel)} drop constraint ${sql.identifier(fk.name)}`);
-      for (const ix of indexes) await q(sql`drop index ${sql.raw(ix.name)}`);
+      // Owner-defined (migration 0018): the runtime role owns no table, so the drop and the rebuild of
+      // secondary indexes and foreign keys run as SECURITY DEFINER functions that take their
+      // definitions from the catalog themselves.
+      await q(sql`select juntos_bulk_drop_secondary(${tables})`);
 
       // Ids: a block of each sequence reserved under the lock; record and entity of row `ord` get base + ord.
       const block = Math.max(plan.stagedRows, 1);
@@ -871,8 +866,7 @@ export class ImportRepository {
           from ${rows} and vi_event is not null`);
       }
 
-      for (const ix of indexes) await q(sql.raw(ix.def));
-      for (const fk of fks) await q(sql`alter table ${sql.raw(fk.rel)} add constraint ${sql.identifier(fk.name)} ${sql.raw(fk.def)}`);
+      await q(sql`select juntos_bulk_restore_secondary()`);
       // Fresh statistics for what comes next (reconciliation reads these tables at once).
       const written = [
         'source_entities',
@@ -882,7 +876,7 @@ export class ImportRepository {
         ...(plan.parts.affiliation ? ['affiliations'] : []),
         ...(plan.parts.victim ? ['victim_registrations'] : []),
       ];
-      await q(sql`analyze ${sql.raw(written.join(', '))}`);
+      await q(sql`select juntos_analyze(${sql.raw(`array[${written.map((n) => `'${n}'::regclass`).join(', ')}]`)})`);
 
       const counts = new Map(perChunk.map((c) => [c.k, c.n]));
       const chunks = Array.from({ length: plan.chunksTotal }, (_, k) => counts.get(k) ?? 0);
@@ -1037,7 +1031,9 @@ export class ImportRepository {
 
   /** Runs whose staging table is left behind (finished runs) — cleaned by the sweeper. */
   async orphanStagingTables(): Promise<number[]> {
-    const rows = await this.db.rows<{ relname: string }>(sql`select relname from pg_class where relname like 'import\\_staging\\_%' and relkind = 'r'`);
+    const rows = await this.db.rows<{ relname: string }>(
+      sql`select relname from pg_class where relname like 'import\\_staging\\_%' and relkind = 'r' and relnamespace = 'juntos_staging'::regnamespace`,
+    );
     const ids = rows.map((r) => Number(r.relname.slice('import_staging_'.length))).filter(Number.isSafeInteger);
     if (!ids.length) return [];
     const live = await this.orm

@@ -3,7 +3,7 @@ import { UNFINISHED_LOGRO_RUN_STATES, type LogroRunState } from '../../schema';
 import type { Database, Orm } from '../platform/db';
 import type { Coverage } from './evaluators';
 import { habitatHouseholdSql, habitatPersonSql, householdCombineSql, lb13Sql, lb1Sql, lb3Sql, lb45Sql } from './logroSql';
-import { COMPUTED_LOGROS, HOUSEHOLD_LOGROS, PERSON_LOGROS, type LogroState, type RuleSet } from './rules';
+import { HOUSEHOLD_LOGROS, PERSON_LOGROS, type LogroState, type RuleSet } from './rules';
 
 const UNFINISHED = `{${UNFINISHED_LOGRO_RUN_STATES.join(',')}}`;
 /** Serializes logro computations (the state tables are rewritten by one run at a time). "lg" in the top bits. */
@@ -294,7 +294,6 @@ export class LogroRepository {
 
       await timed('scope', () => this.fillScope(tx, input));
       const full = input.mode === 'full';
-      const computed = `{${COMPUTED_LOGROS.join(',')}}`;
       // Habitability first, per household (the dwelling decides); its members share it.
       await timed('habitat_households', async () => {
         await run(sql`analyze logro_scope_households`);
@@ -335,13 +334,9 @@ export class LogroRepository {
             from logro_person_eval e left join person_logros c on c.person_id = e.person_id and c.logro = e.logro
             where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
         changes += Number(h.n);
-        // Persons merged away (or gone) lose their states; their survivor carries the records now. A full
-        // run evaluates every computed logro of every active person (fillScope dropped the others), so
-        // only a logro the rule set no longer computes can remain: no anti-join over the whole table.
-        if (full) await run(sql`delete from person_logros where not (logro = any(${computed}::smallint[]))`);
-        else
-          await run(sql`delete from person_logros pl using logro_scope_persons s
-            where pl.person_id = s.person_id and not exists (select 1 from logro_person_eval e where e.person_id = pl.person_id and e.logro = pl.logro)`);
+        // Persons merged away (or gone) lose their states; their survivor carries the records now.
+        await run(sql`delete from person_logros pl using logro_scope_persons s
+          where pl.person_id = s.person_id and not exists (select 1 from logro_person_eval e where e.person_id = pl.person_id and e.logro = pl.logro)`);
         await run(sql`insert into person_logros as c (person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, rule_version, decided_run_id,
             evaluated_run_id, municipality_code, sisben_group, displaced, health_state, updated_at)
           select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${input.rules.version}, ${input.runId}, ${input.runId},
@@ -373,12 +368,8 @@ export class LogroRepository {
             from logro_household_eval e left join household_logros c on c.household_id = e.household_id and c.logro = e.logro
             where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
         changes += Number(h.n);
-        if (full)
-          await run(sql`delete from household_logros where not (logro = any(${computed}::smallint[]))
-            or household_id in (select id from households where status <> 'active')`);
-        else
-          await run(sql`delete from household_logros hl using logro_scope_households s
-            where hl.household_id = s.household_id and not exists (select 1 from logro_household_eval e where e.household_id = hl.household_id and e.logro = hl.logro)`);
+        await run(sql`delete from household_logros hl using logro_scope_households s
+          where hl.household_id = s.household_id and not exists (select 1 from logro_household_eval e where e.household_id = hl.household_id and e.logro = hl.logro)`);
         await run(sql`insert into household_logros as c (household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable,
             members_reached, members_pending, members_without_data, rule_version, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at)
           select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached, e.members_pending,

@@ -265,7 +265,7 @@ export class ReconciliationRepository {
    */
   async analyzeAfterLargeRun(): Promise<void> {
     await this.q(
-      sql`analyze source_entities, entity_links, entity_blocking_keys, persons, person_identifiers, affiliations, sisben_classifications, victim_registrations, household_memberships`,
+      sql`select juntos_analyze(array['source_entities', 'entity_links', 'entity_blocking_keys', 'persons', 'person_identifiers', 'affiliations', 'sisben_classifications', 'victim_registrations', 'household_memberships']::regclass[])`,
     );
   }
 

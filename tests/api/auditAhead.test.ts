@@ -68,7 +68,7 @@ describe('input text (issue 17.2)', () => {
 describe('mutation audit ahead of the action (issue 17.2)', () => {
   it('a mutation whose audit row cannot be written does not act; earlier ones keep their rows', async () => {
     await writeFile(join(inbox, 'nada.txt'), 'x');
-    await t.db.rows(
+    await t.owner().rows(
       sql.raw(`create or replace function audit_ahead_down() returns trigger language plpgsql as $$
       begin if new.request_id = 'ahead-down' and new.field = 'Mutation.startReconciliation' then raise exception 'audit store down'; end if; return new; end $$;
       create trigger audit_ahead_down before insert on audit_events for each row execute function audit_ahead_down();`),
@@ -89,7 +89,7 @@ describe('mutation audit ahead of the action (issue 17.2)', () => {
         { action: 'mutation.outcome', field: 'Mutation.exportLinks' },
       ]);
     } finally {
-      await t.db.rows(sql.raw(`drop trigger audit_ahead_down on audit_events`));
+      await t.owner().rows(sql.raw(`drop trigger audit_ahead_down on audit_events`));
     }
   });
 

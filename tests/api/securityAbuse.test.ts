@@ -314,16 +314,19 @@ describe('errors reach clients masked', () => {
     ],
   ])('%s', async (_name, body) => {
     const doc = '1098765432';
-    await t.db.rows(
+    // DDL as the owner (the hub's runtime role cannot create tables or triggers).
+    await t.owner().rows(
       sql.raw(`create table if not exists canary_docs (doc_number text primary key);
       insert into canary_docs values ('${doc}') on conflict do nothing;`),
     );
-    await t.db.rows(sql.raw(`create or replace function canary_dup() returns trigger language plpgsql as $$ begin ${body}; return new; end $$;`));
-    await t.db.rows(
-      sql.raw(
-        `drop trigger if exists canary_dup on import_runs; create trigger canary_dup before update on import_runs for each row execute function canary_dup();`,
-      ),
-    );
+    await t.owner().rows(sql.raw(`create or replace function canary_dup() returns trigger language plpgsql as $$ begin ${body}; return new; end $$;`));
+    await t
+      .owner()
+      .rows(
+        sql.raw(
+          `drop trigger if exists canary_dup on import_runs; create trigger canary_dup before update on import_runs for each row execute function canary_dup();`,
+        ),
+      );
     const [run] = await t.db.rows<{ id: string }>(
       sql`insert into import_runs (source, file_name, file_path, sha256, file_bytes, state)
           values ('sisben', 'x.txt', '/x.txt', ${createHash('sha256').update(body).digest('hex')}, 1, 'failed') returning id`,
@@ -345,7 +348,7 @@ describe('errors reach clients masked', () => {
       const [audit] = await t.db.rows<{ after: unknown }>(sql`select after from audit_events where field = 'Mutation.retryImportRun' order by id desc limit 1`);
       expect(audit.after).toEqual({ error: 'INTERNAL_SERVER_ERROR' });
     } finally {
-      await t.db.rows(sql.raw(`drop trigger if exists canary_dup on import_runs`));
+      await t.owner().rows(sql.raw(`drop trigger if exists canary_dup on import_runs`));
     }
   });
 });

@@ -44,7 +44,7 @@ describe('audited reads', () => {
   });
 
   it('withholds the data when the audit cannot be written', async () => {
-    await t.db.rows(
+    await t.owner().rows(
       sql.raw(`create or replace function audit_down() returns trigger language plpgsql as $$
       begin if new.request_id = 'audit-down' then raise exception 'audit store down'; end if; return new; end $$;
       create trigger audit_down before insert on audit_events for each row execute function audit_down();`),
@@ -57,7 +57,7 @@ describe('audited reads', () => {
       expect(JSON.stringify(res)).not.toContain(p.docNumber);
       expect(res.data).toBeUndefined();
     } finally {
-      await t.db.rows(sql.raw(`drop trigger audit_down on audit_events`));
+      await t.owner().rows(sql.raw(`drop trigger audit_down on audit_events`));
     }
   });
 });

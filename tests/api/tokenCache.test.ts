@@ -91,11 +91,11 @@ describe('verified-token cache', () => {
   it('after the notification channel was down, the cache is emptied when it comes back', async () => {
     const { token, id } = await cachedReader();
     // A revocation whose notification is lost (the trigger is off for it), as while the channel is down…
-    await t.db.rows(sql.raw(`alter table api_clients disable trigger api_clients_changed`));
+    await t.owner().rows(sql.raw(`alter table api_clients disable trigger api_clients_changed`));
     try {
       await t.db.rows(sql`update api_clients set revoked_at = now(), revoked_by = 'lost' where id = ${id}`);
     } finally {
-      await t.db.rows(sql.raw(`alter table api_clients enable trigger api_clients_changed`));
+      await t.owner().rows(sql.raw(`alter table api_clients enable trigger api_clients_changed`));
     }
     // …goes unseen by the cache (what API_TOKEN_CACHE_SECONDS bounds)…
     expect((await ping(token)).status).toBe(200);

@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { createPostgresDatabase } from '../../src/platform/db/postgres';
-import { TEMPLATE_DB, TEMPLATE_PREFIX, TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from './env';
+import { grantRuntimeRole } from '../../src/platform/db/roles';
+import { TEMPLATE_DB, TEMPLATE_PREFIX, TEST_DB_PREFIX, TEST_OWNER_ROLE, TEST_PG_ADMIN_URL, TEST_RUNTIME_ROLE, databaseUrl } from './env';
 
 const SETUP_LOCK = 0x6a74657374; // "jtest"
 const KEPT_TEMPLATES = 8;
@@ -34,14 +35,21 @@ export default async function setup() {
       const staleTemplate = datname.startsWith(TEMPLATE_PREFIX) && !keep.has(datname) && !datname.endsWith('_building');
       if (staleClone || staleTemplate) await admin.unsafe(`drop database if exists "${datname}" with (force)`).catch(() => {});
     }
+    // The two roles of docs/security.md (no attributes: the owner is no superuser and cannot create roles).
+    for (const role of [TEST_OWNER_ROLE, TEST_RUNTIME_ROLE]) {
+      const [has] = await admin`select 1 from pg_roles where rolname = ${role}`;
+      if (!has) await admin.unsafe(`create role "${role}" login`).catch((e: { code?: string }) => (e.code === '42710' ? undefined : Promise.reject(e)));
+    }
     const [exists] = await admin`select 1 from pg_database where datname = ${TEMPLATE_DB}`;
     if (!exists) {
       const building = `${TEMPLATE_DB}_building`;
       await admin.unsafe(`drop database if exists "${building}" with (force)`);
-      await admin.unsafe(`create database "${building}"`);
-      const db = createPostgresDatabase({ url: databaseUrl(building), poolMax: 2 });
+      await admin.unsafe(`create database "${building}" owner "${TEST_OWNER_ROLE}"`);
+      // Migrated as the owner, then the runtime role's grants (the same as docs/security.md gives).
+      const db = createPostgresDatabase({ url: databaseUrl(building, TEST_OWNER_ROLE), poolMax: 2 });
       try {
         await db.migrate();
+        await grantRuntimeRole(db.client, TEST_RUNTIME_ROLE);
       } finally {
         await db.close();
       }

@@ -6,7 +6,7 @@
  */
 export { testHub, TestHubBuilder, testConfig, bearer, PIPELINE_DEFAULTS, type TestHub, type ApiHub, type GqlResponse } from './hub';
 export { createTestDatabase, type TestDatabase } from './database';
-export { TEST_PG_ADMIN_URL, TEST_REDIS_URL, databaseUrl } from './env';
+export { TEST_PG_ADMIN_URL, TEST_REDIS_URL, TEST_OWNER_ROLE, TEST_RUNTIME_ROLE, databaseUrl } from './env';
 export { goldenDrift, type GoldenDrift } from './golden';
 export { personOf, entityOf, itemAbout, personState, clusters, steward } from './lookups';
 export { CANONICAL_TABLES, importCounts, allTableCounts, canonicalDigest, statusCounts, stateDigest } from './digests';

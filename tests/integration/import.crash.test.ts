@@ -143,7 +143,7 @@ describe('SIGKILL at random points of an import, then restart', () => {
       expect(r.signal).toBe('SIGKILL');
       let now = (await h.imports.getRun(run.id))!;
       expect(now.state).toBe('staged');
-      await h.db.rows(sql`truncate ${sql.raw(`import_staging_${run.id}`)}`);
+      await h.db.rows(sql`truncate ${sql.raw(`juntos_staging.import_staging_${run.id}`)}`);
       now = await h.processRun(run.id);
       expect([now.state, now.added, now.changed, now.disappeared]).toEqual(['done', 10, 20, 5]);
       expect(now.chunksDone).toBe(now.chunksTotal);

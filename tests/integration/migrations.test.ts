@@ -45,7 +45,7 @@ describe('migrations', () => {
 
   it('are idempotent and safe when several processes migrate at once', async () => {
     const { createPostgresDatabase } = await import('../../src/platform/db/postgres');
-    const others = [1, 2, 3].map(() => createPostgresDatabase({ url: pg.url, poolMax: 2 }));
+    const others = [1, 2, 3].map(() => createPostgresDatabase({ url: pg.ownerUrl, poolMax: 2 }));
     await Promise.all(others.map((d) => d.migrate()));
     await Promise.all(others.map((d) => d.close()));
     const [{ n }] = await pg.db.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../src/platform/db/postgres';
 import type { Database } from '../../src/platform/db';
 import { generateLinkage } from '../../src/synthetic';
-import { clusters, createTestDatabase, databaseUrl, TEST_PG_ADMIN_URL, testHub, type TestDatabase } from '../harness';
+import { clusters, createTestDatabase, databaseUrl, TEST_PG_ADMIN_URL, TEST_RUNTIME_ROLE, testHub, type TestDatabase } from '../harness';
 
 /**
  * Crash safety: the same imported data is reconciled twice — once without interruption, once by a
@@ -43,7 +43,8 @@ beforeAll(async () => {
   // The uninterrupted twin: a clone of the database before any reconciliation.
   cloneName = `${crashed.name}_twin`;
   await admin.unsafe(`create database "${cloneName}" template "${crashed.name}"`);
-  clone = createPostgresDatabase({ url: databaseUrl(cloneName), poolMax: 4 });
+  // The hub's runtime role, like every other test database.
+  clone = createPostgresDatabase({ url: databaseUrl(cloneName, TEST_RUNTIME_ROLE), poolMax: 4 });
   const reference = await testHub()
     .database(clone)
     .pipelineDefaults()

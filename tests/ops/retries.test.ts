@@ -79,7 +79,7 @@ describe('retries', () => {
   it('a transient fault retries with backoff, ends in the failed set, marks the run failed; retryImportRun brings it back', async () => {
     const { path } = await inbox.drop('ruaf', { rows: 60, seed: 22 });
     // Inject a fault the database reports for every attempt: the chunk ledger is gone.
-    await t.db.rows(sql`alter table import_chunks rename to import_chunks_away`);
+    await t.owner().rows(sql`alter table import_chunks rename to import_chunks_away`);
     let id: number;
     try {
       const started = Date.now();
@@ -106,7 +106,7 @@ describe('retries', () => {
       expect((await run(id)).state).toBe('failed');
       expect(await job.getState()).toBe('failed');
     } finally {
-      await t.db.rows(sql`alter table import_chunks_away rename to import_chunks`);
+      await t.owner().rows(sql`alter table import_chunks_away rename to import_chunks`);
     }
     // The operator fixes the cause and retries: the finished job of the same id is replaced, not ignored.
     await runtime.app.services.imports.retry(id);

@@ -47,7 +47,7 @@ afterEach(async () => {
 
 /** The owner's way around the append-only trigger, in one transaction. */
 const asOwnerWithTriggersOff = (stmt: string) =>
-  t.db.client.begin(async (tx) => {
+  t.owner().client.begin(async (tx) => {
     await tx.unsafe('alter table audit_events disable trigger user');
     await tx.unsafe(stmt);
     await tx.unsafe('alter table audit_events enable trigger user');
@@ -192,7 +192,7 @@ describe('the audit chain', () => {
       expect((await chain.verify({ anchor })).ok).toBe(true);
       await asOwnerWithTriggersOff(`update audit_events set reason = 'rewritten' where chain_position = 3`);
       // The owner recomputes every hash and the head with the database's own function.
-      await t.db.client.begin(async (tx) => {
+      await t.owner().client.begin(async (tx) => {
         await tx.unsafe('alter table audit_events disable trigger user');
         await tx.unsafe(`do $$ declare r audit_events; h bytea := decode(repeat('00', 32), 'hex'); begin
             for r in select * from audit_events order by chain_position loop

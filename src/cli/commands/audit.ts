@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseAnchor, type ChainReport } from '../../access';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { language } from '../i18n';
 
 type Lang = 'es' | 'en';
 
@@ -63,9 +64,9 @@ export function registerAudit(program: Command) {
     )
     .option('--anchor <position:hash>', 'a head printed by an earlier verify: fail unless the chain still holds that hash at that position')
     .option('--json', 'print the report as JSON')
-    .option('--lang <es|en>', 'language of the report (default JUNTOS_LANG, else es)')
-    .action(async (opts: { anchor?: string; json?: boolean; lang?: string }) => {
-      const lang: Lang = (opts.lang ?? process.env.JUNTOS_LANG) === 'en' ? 'en' : 'es';
+    .action(async (opts: { anchor?: string; json?: boolean }) => {
+      // The CLI's language (--lang before the command, or JUNTOS_LANG).
+      const lang: Lang = language() === 'en' ? 'en' : 'es';
       const anchor = opts.anchor !== undefined ? parseAnchor(opts.anchor) : undefined;
       if (anchor === null) {
         throw new CliError(

@@ -24,16 +24,22 @@ export function registerMigrate(program: Command) {
     .action(async (opts: { json?: boolean }) => {
       const config = loadCliConfig();
       const logger = cliLogger(config);
-      const { openDatabase } = await import('../../platform/db');
-      const db = await openDatabase(config, logger).catch((e) => {
+      const { openDatabase, migrateAsOwner, MigrationsPendingError } = await import('../../platform/db');
+      // With a separate runtime role, migrations are the owner's (DATABASE_OWNER_URL); the grants follow.
+      const asOwner = Boolean(config.DATABASE_OWNER_URL && config.DATABASE_URL);
+      const db = await openDatabase(asOwner ? { ...config, DATABASE_URL: config.DATABASE_OWNER_URL } : config, logger).catch((e) => {
         if (e instanceof DataDirLockedError) throw new CliError(e.message);
         throw e;
       });
       let before: number, after: number;
       try {
         before = await appliedCount(db);
-        await db.migrate();
+        await db.migrateIfNeeded();
         after = await appliedCount(db);
+        if (asOwner) await migrateAsOwner(config, logger);
+      } catch (e) {
+        if (e instanceof MigrationsPendingError) throw new CliError(e.message, 3);
+        throw e;
       } finally {
         await db.close().catch(() => {});
       }

@@ -122,7 +122,8 @@ export class TableImportRepository {
         select ${runId}, s.line, s.source_key, s.content_hash, s.raw, true, 'active', ${sCols}
         from ${t} s join ch using (ord) order by s.ord`);
       await q(sql`update ${target} c set status = 'vanished', vanished_run_id = ${runId}, updated_at = now() from gone g where g.id = c.id`);
-      await q(sql`analyze ${target}`);
+      // ANALYZE needs ownership: the owner's function (migration 0018) does it for the runtime role.
+      await q(sql`select juntos_analyze(array[${spec.table}]::regclass[])`);
       await q(sql`update import_runs set state = 'applied', applied_at = now(), updated_at = now(),
           added = ${d.added}, changed = ${d.changed}, unchanged = ${d.unchanged}, disappeared = ${d.disappeared},
           chunks_total = 1, chunks_done = 1,

@@ -54,6 +54,15 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * The owner (migrator) role's connection, when the hub runs under a separate runtime role at
+   * DATABASE_URL (docs/security.md, "Database roles"): migrations are applied through it and the
+   * runtime role's grants refreshed. Unset: DATABASE_URL's role applies migrations itself if it can.
+   */
+  DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

@@ -67,6 +67,10 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database &
       // One process owns an embedded database, so no cross-process lock is needed.
       await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
     },
+    async migrateIfNeeded() {
+      // One role, the owner: it always may.
+      await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    },
     async close() {
       try {
         await client.close();

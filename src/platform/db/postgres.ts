@@ -1,11 +1,13 @@
 import { type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
 import * as schema from '../../../schema';
 import type { Logger } from '../logger';
 import type { Database, Orm } from './types';
 import { MIGRATIONS_FOLDER, MIGRATION_LOCK_KEY } from './migrations';
+import { MigrationsPendingError } from './roles';
 
 export interface PostgresOptions {
   url: string;
@@ -132,6 +134,23 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { clie
         await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
         reserved.release();
       }
+    },
+    async migrateIfNeeded() {
+      // Checked without DDL: a runtime role must not even try CREATE SCHEMA (it has no right to).
+      const [state] = await client<{ last: string | null; tracked: boolean; can: boolean; me: string }[]>`
+        select to_regclass('drizzle.__drizzle_migrations') is not null as tracked, current_user as me,
+          case when n.oid is null then has_database_privilege(current_database(), 'CREATE') else pg_has_role(n.nspowner, 'MEMBER') end as can,
+          null::text as last
+        from (select 1) x left join pg_namespace n on n.nspname = 'drizzle'`;
+      let last = -Infinity;
+      if (state.tracked) {
+        const [row] = await client<{ at: string | null }[]>`select max(created_at)::text as at from drizzle.__drizzle_migrations`;
+        if (row.at !== null) last = Number(row.at);
+      }
+      const pending = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).filter((m) => m.folderMillis > last).length;
+      if (!pending) return;
+      if (!state.can) throw new MigrationsPendingError(pending, state.me);
+      await this.migrate();
     },
     async close() {
       await client.end({ timeout: 5 });

@@ -29,6 +29,12 @@ export interface Database {
   listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<{ unlisten(): Promise<void> }>;
   /** Applies pending migrations (serialized across processes on PostgreSQL). */
   migrate(): Promise<void>;
+  /**
+   * Applies pending migrations if there are any and this role may (owner of the migrations'
+   * schema); throws MigrationsPendingError (one line: what to run) when it may not. Nothing
+   * pending: no DDL at all, so a runtime role starts.
+   */
+  migrateIfNeeded(): Promise<void>;
   /** Queries issued through drizzle since creation (tests count them). */
   readonly stats: { queries: number };
   close(): Promise<void>;
