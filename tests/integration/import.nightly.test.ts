@@ -34,8 +34,8 @@ describe('nightly delta staging', () => {
     // The later run stages against the source as it is now (the base): every row unchanged, none staged.
     await expect(h.imports.process(later.id)).rejects.toBeInstanceOf(WaitForEarlierRunError);
     const [staged] = await h.db.rows<{ rows: number; absent: number }>(sql`select
-      (select count(*)::int from ${sql.raw(`import_staging_${later.id}`)}) as rows,
-      (select count(*)::int from ${sql.raw(`import_staging_${later.id}_absent`)} where source_key is not null) as absent`);
+      (select count(*)::int from ${sql.raw(`juntos_staging.import_staging_${later.id}`)}) as rows,
+      (select count(*)::int from ${sql.raw(`juntos_staging.import_staging_${later.id}_absent`)} where source_key is not null) as absent`);
     expect(staged).toEqual({ rows: 0, absent: 0 });
     const waiting = (await h.imports.getRun(later.id))!;
     expect(waiting.state).toBe('staged');
