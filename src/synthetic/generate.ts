@@ -110,7 +110,7 @@ export function writerFor(source: SourceName, asOf: string, regime: 'MS' | 'MC' 
     case 'bdua':
       return bduaWriter(asOf, regime);
     case 'ruaf':
-      return ruafWriter(asOf);
+      return ruafWriter(asOf, regime);
     case 'ruv':
       return ruvWriter(
         asOf,

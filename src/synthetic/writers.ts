@@ -199,7 +199,11 @@ const AFP = ['25-14', '230201', '230301', '230901'];
 const ARL = ['14-23', '14-28', '14-29', '14-25'];
 const CCF = ['CCF22', 'CCF24', 'CCF56', 'CCF67', 'CCF04'];
 
-export function ruafWriter(asOf: string): RowWriter {
+/**
+ * RUAF's health row says the same régimen as the BDUA file of the same population (`regime`, MS by
+ * default as BDUA's), so nobody is ACTIVO in subsidiado and contributivo at once.
+ */
+export function ruafWriter(asOf: string, regime: 'MS' | 'MC' = 'MS'): RowWriter {
   const header = [
     'tipo_documento',
     'numero_documento',
@@ -238,7 +242,7 @@ export function ruafWriter(asOf: string): RowWriter {
           'SALUD',
           h.eps,
           '',
-          /^EPSS|^ESS|^CCF/.test(h.eps) ? 'SUBSIDIADO' : 'CONTRIBUTIVO',
+          regime === 'MS' ? 'SUBSIDIADO' : 'CONTRIBUTIVO',
           p.role === 1 ? 'COTIZANTE' : 'BENEFICIARIO',
           'ACTIVO',
           since('1996-01-01'),
