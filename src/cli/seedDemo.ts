@@ -49,7 +49,10 @@ export async function seedDemo(
   };
   for (const { source, rows } of plan) {
     const out = join(dir, fileNames[source]);
-    await generateFile({ source, rows, seed, out, asOf: '2024-12-31' });
+    // The registries are a 2024-12-31 cut; the local offer is the one in force this year, since the
+    // territorial report reads the offer whose period includes today (otherwise the demo shows no cupos).
+    const asOf = source === 'oferta' ? new Date().toISOString().slice(0, 10) : '2024-12-31';
+    await generateFile({ source, rows, seed, out, asOf });
     say(t('demo.importing', { rows: num(rows), source }));
     const { run } = await app.services.imports.submit(out, { source, requestedBy: 'demo' });
     const done = await waitForImport(app, run.id);

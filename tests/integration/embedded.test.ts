@@ -69,6 +69,16 @@ describe('embedded default (PGlite + in-process jobs)', () => {
       ['SISBEN_HOGARES', 'DONE'],
     ]);
 
+    // The demo's local offer is the one in force today, so the territorial report (offer whose
+    // period includes today, by default) shows cupos against the demand.
+    const report = await fetch(`${http.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ territorialReport(level: DEPARTMENT) { lines { logroId supply } } }' }),
+    });
+    const lines = ((await report.json()) as any).data.territorialReport.lines as { logroId: number; supply: number }[];
+    expect(lines.filter((l) => l.supply > 0).length).toBeGreaterThan(0);
+
     // A second demo on a filled registry does nothing.
     expect((await seedDemo(rt.app, { households: 40 })).skipped).toBe(true);
   }, 120_000);
