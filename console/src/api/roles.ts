@@ -63,6 +63,8 @@ export async function detectRole(token: string): Promise<Role> {
 export const can = {
   review: (r: Role) => r === 'steward' || r === 'admin',
   persons: (r: Role) => r !== 'operator',
+  // Aggregates only (disclosure control below steward): every role, operators included.
+  territorial: (_r: Role) => true,
   runs: (r: Role) => r !== 'reader',
   operate: (r: Role) => r === 'operator' || r === 'admin',
 };

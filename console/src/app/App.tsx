@@ -31,7 +31,7 @@ const NAV: NavItem[] = [
   { to: '/imports', key: 'nav.imports', allowed: can.runs },
   { to: '/reconciliation', key: 'nav.reconciliation', allowed: can.runs },
   { to: '/schedules', key: 'nav.schedules', allowed: can.operate },
-  { to: '/territorial', key: 'nav.territorial', allowed: can.persons },
+  { to: '/territorial', key: 'nav.territorial', allowed: can.territorial },
 ];
 
 function LanguageSwitch() {
@@ -161,7 +161,7 @@ function Shell({ role }: { role: Role }) {
             </Guard>
           </Route>
           <Route path="/territorial">
-            <Guard allowed={can.persons(role)}>
+            <Guard allowed={can.territorial(role)}>
               <TerritorialPage />
             </Guard>
           </Route>

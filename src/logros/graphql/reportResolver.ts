@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import { Allow, LocalDateScalar, REGISTRY_ROLES } from '../../graphql/shared';
+import { ANY_ROLE, Allow, LocalDateScalar, REGISTRY_ROLES } from '../../graphql/shared';
 import type { CountFacet, TerritoryLevel as Level } from '../logroReportRepository';
 import type { LogroState } from '../rules';
 import type { LogrosContext } from './context';
@@ -7,7 +7,9 @@ import { LogroCountFilter, LogroCountUnit, LogroCounts, LogroFacet, TerritorialR
 
 @Resolver(() => TerritorialReport)
 export class TerritorialReportResolver {
-  @Allow(...REGISTRY_ROLES)
+  // Operators plan the local offer against the demand, so they read the report too: it holds no
+  // personal data, and every role but stewards and admins gets it under disclosure control.
+  @Allow(...ANY_ROLE)
   @Query(() => TerritorialReport, {
     description:
       'Per territory and logro: households POR ALCANZAR (demand), cupos offered (supply), the gap, and the demand by Sisbén group and displaced/not. ' +
