@@ -16,8 +16,8 @@ import { columns } from '../common/columns';
 import { MIN_DATE, parseDate } from '../common/dates';
 import { parseDelimited, type RecordMapper } from '../common/delimited';
 import { RowIssues } from '../common/issues';
-import { headerScore, type ColumnMap, type Layout } from '../common/layout';
-import { splitLine } from '../common/reader';
+import type { ColumnMap, Layout } from '../common/layout';
+import { detectByHeader } from '../common/detect';
 import { isNullLike } from '../common/values';
 import { OFERTA_LAYOUT } from './layout';
 import type { OfferRecord } from './record';
@@ -219,15 +219,7 @@ export function createOfertaConnector(layout: Layout = OFERTA_LAYOUT): Connector
   return {
     source: 'oferta',
     label: 'Mapa de Oferta Local',
-    detect(fileName, headLines) {
-      const byName = NAME_HINT.test(fileName) ? 0.5 : 0;
-      const first = headLines.find((l) => l.trim() !== '') ?? '';
-      let byContent = 0;
-      for (const d of layout.delimiters) {
-        if (first.includes(d)) byContent = Math.max(byContent, headerScore(layout, splitLine(first, d)));
-      }
-      return Math.min(1, byContent + (byContent ? byName / 10 : byName));
-    },
+    detect: detectByHeader(layout, NAME_HINT),
     parse(text, ctx) {
       return parseDelimited(text, ctx, { layout, createMapper });
     },

@@ -16,8 +16,8 @@ import { checkDate, checkMunicipalityCode, checkUndecodable } from '../common/ch
 import { columns } from '../common/columns';
 import { parseDelimited, type RecordMapper } from '../common/delimited';
 import { RowIssues } from '../common/issues';
-import { headerScore, type ColumnMap, type Layout } from '../common/layout';
-import { splitLine } from '../common/reader';
+import type { ColumnMap, Layout } from '../common/layout';
+import { detectByHeader } from '../common/detect';
 import { checkDepartmentAgrees, checkFicha, checkKeyNumber, checkZone } from '../common/sisbenChecks';
 import { smallInt } from '../common/values';
 import { SISBEN_HOGARES_LAYOUT } from './layout';
@@ -212,15 +212,7 @@ export function createSisbenHogaresConnector(layout: Layout = SISBEN_HOGARES_LAY
   return {
     source: 'sisben_hogares',
     label: 'Sisbén IV (DNP) — hogares y viviendas',
-    detect(fileName, headLines) {
-      const byName = NAME_HINT.test(fileName) ? 0.5 : 0;
-      const first = headLines.find((l) => l.trim() !== '') ?? '';
-      let byContent = 0;
-      for (const d of layout.delimiters) {
-        if (first.includes(d)) byContent = Math.max(byContent, headerScore(layout, splitLine(first, d)));
-      }
-      return Math.min(1, byContent + (byContent ? byName / 10 : byName));
-    },
+    detect: detectByHeader(layout, NAME_HINT),
     parse(text, ctx) {
       return parseDelimited(text, ctx, { layout, createMapper });
     },
