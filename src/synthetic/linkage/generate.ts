@@ -732,9 +732,11 @@ async function main(): Promise<void> {
     coverage,
     noise: o.noise,
   });
-  console.log(`${m.persons} persons in ${m.households} households, ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  for (const f of m.files) console.log(`  ${f.source}: ${f.rows} rows → ${f.path}`);
-  console.log(`  truth → ${m.truthPath}`);
+  // The script's own result on stdout (counts and paths, never a record): not a log line.
+  const lines = [`${m.persons} persons in ${m.households} households, ${((performance.now() - t) / 1000).toFixed(1)} s`];
+  for (const f of m.files) lines.push(`  ${f.source}: ${f.rows} rows → ${f.path}`);
+  lines.push(`  truth → ${m.truthPath}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
