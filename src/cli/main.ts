@@ -17,6 +17,7 @@ import { registerAudit } from './commands/audit';
 import { CliError, setJsonOutput } from './runtime';
 import { isLanguage, setLanguage, t } from './i18n';
 import { serializeError } from '../platform/logger';
+import { preConfigSettings } from '../platform/config';
 
 // `juntos-hub runs | head`: the reader closing the pipe is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -27,7 +28,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 // The language comes first (an error in the arguments is reported in it too): --lang, then JUNTOS_LANG.
 const langArg = process.argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
 const lang =
-  langArg < 0 ? process.env.JUNTOS_LANG || 'es' : process.argv[langArg].includes('=') ? process.argv[langArg].split('=')[1] : process.argv[langArg + 1];
+  langArg < 0 ? (preConfigSettings().lang ?? 'es') : process.argv[langArg].includes('=') ? process.argv[langArg].split('=')[1] : process.argv[langArg + 1];
 if (isLanguage(lang)) setLanguage(lang);
 
 /** Commander's parse errors as one translated line (it prints nothing itself: outputError is silenced). */
@@ -94,6 +95,7 @@ try {
   // error's message can quote the SQL and its parameters; serializeError scrubs it), the stack at debug.
   const err = serializeError(e);
   process.stderr.write(`${t('errors.unexpected', { type: String(err.type ?? 'Error'), message: String(err.message ?? '') })}\n`);
-  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') process.stderr.write(`${String(err.stack ?? '')}\n`);
+  const { logLevel } = preConfigSettings();
+  if (logLevel === 'debug' || logLevel === 'trace') process.stderr.write(`${String(err.stack ?? '')}\n`);
   process.exit(1);
 }

@@ -239,3 +239,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function loadConfigFromEnv(overrides: Record<string, string | undefined> = {}): Config {
   return loadConfig({ ...process.env, ...overrides });
 }
+
+/**
+ * The two settings the CLI needs before the configuration is validated: the language (an invalid
+ * configuration is itself reported in it) and whether to print stacks. Raw, unvalidated values.
+ */
+export function preConfigSettings(env: Record<string, string | undefined> = process.env): { lang: string | undefined; logLevel: string | undefined } {
+  return { lang: env.JUNTOS_LANG || undefined, logLevel: env.LOG_LEVEL || undefined };
+}
