@@ -8,6 +8,7 @@ import { num, t } from '../i18n';
 import { PhasedProgress } from '../progress';
 import { language } from '../i18n';
 import { messagesFor, parseShare, type Lang } from '../runMessages';
+import type { Runtime } from '../../../jobs/runtime';
 import { finishFollowUps, NobodyWorkingGuard, takeOverAbandoned } from '../follow';
 
 /** A run's limit given on the command line (exit 2 when it is not a share). */
@@ -64,10 +65,7 @@ export function registerImport(program: Command) {
                 )}\n`,
               );
             const guard = new NobodyWorkingGuard(rt, config);
-            summary = await watchRun(rt.app.services.imports, run.id, opts.json, (r) => guard.check('import', r));
-            // Embedded mode: the reconciliation this import started (and the work after it) runs in
-            // this process, so it is finished here before the command exits, never left in memory.
-            if (rt.workers && summary.state === 'done') await finishFollowUps(rt, run.id, !opts.json);
+            summary = await runImportToEnd(rt, run.id, opts.json, (r) => guard.check('import', r));
           }
         } catch (e) {
           if (e instanceof AppError) throw new CliError(t('errors.appError', { code: e.code, message: e.message }), e.code === 'INVALID_FILE' ? 2 : 1);
@@ -120,7 +118,22 @@ export function importPhase(run: Pick<ImportRunRow, 'state' | 'bytesRead' | 'fil
  * Polls the run in PostgreSQL (the source of truth, whichever process runs the job) until it ends,
  * showing each phase with its own counts: bytes while the file is read, chunks while it is applied.
  */
-export async function watchRun(
+/**
+ * An import run followed to its end. In embedded mode the reconciliation it started (and the work
+ * after it) runs in this process, so it is finished here before the command exits, never left in memory.
+ */
+export async function runImportToEnd(
+  rt: Runtime,
+  runId: number,
+  json?: boolean,
+  watch?: (run: { id: number; state: string }) => Promise<void>,
+): Promise<ImportSummary> {
+  const summary = await watchRun(rt.app.services.imports, runId, json, watch);
+  if (rt.workers && summary.state === 'done') await finishFollowUps(rt, runId, !json);
+  return summary;
+}
+
+async function watchRun(
   imports: Pick<ImportService, 'getRun' | 'summary'>,
   runId: number,
   json?: boolean,

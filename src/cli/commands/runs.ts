@@ -3,10 +3,10 @@ import { SOURCE_NAMES, AppError } from '../../kernel';
 import { readRunSummary, type ImportState } from '../../imports';
 import { printSummary } from '../format';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
-import { finishFollowUps, takeOverAbandoned } from '../follow';
+import { takeOverAbandoned } from '../follow';
 import { parseCount, parseRunId, parseSource } from '../args';
 import { num, t } from '../i18n';
-import { parseRateFlag, watchRun } from './import';
+import { parseRateFlag, runImportToEnd } from './import';
 import { messagesFor } from '../runMessages';
 import { language } from '../i18n';
 
@@ -157,8 +157,7 @@ export function registerRuns(program: Command): Command {
         }
         // Embedded mode: the job lives in this process's memory, so this process runs it to the end.
         if (!opts.json) process.stderr.write(`${retried}\n${t('runs.retried', { id: run.id })}\n`);
-        const summary = await watchRun(rt.app.services.imports, run.id, opts.json);
-        if (rt.workers && summary.state === 'done') await finishFollowUps(rt, run.id, !opts.json);
+        const summary = await runImportToEnd(rt, run.id, opts.json);
         if (opts.json) {
           const { runId: rid, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared, failureCode } = summary;
           process.stdout.write(
