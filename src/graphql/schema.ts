@@ -9,6 +9,7 @@ import { stewardshipResolvers } from '../stewardship';
 import { cruceResolvers } from '../cruce';
 import { logrosResolvers } from '../logros';
 import { opsResolvers } from '../ops';
+import { installDirectResolvers } from './directResolvers';
 import { applySecurity } from './security/secureSchema';
 
 /** Every feature's resolvers (each feature's index.ts lists its own). */
@@ -28,10 +29,11 @@ let built: Promise<GraphQLSchema> | undefined;
 /**
  * The API schema, built once per process from the type-graphql classes, with the access layer
  * installed (src/graphql/security): building fails if a root field lacks a role rule or a field of
- * a personal type lacks a sensitivity tag.
+ * a personal type lacks a sensitivity tag. type-graphql's per-field handlers are replaced by direct
+ * calls where they do nothing (directResolvers.ts) before the access layer wraps the fields.
  */
 export function buildApiSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: RESOLVERS, validate: false }).then(applySecurity);
+  built ??= buildSchema({ resolvers: RESOLVERS, validate: false }).then(installDirectResolvers).then(applySecurity);
   return built;
 }
 
