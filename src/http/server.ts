@@ -9,6 +9,8 @@ import express from 'express';
 import { sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { App } from '../app';
+import type { Principal } from '../kernel';
+import type { Logger } from '../platform/logger';
 import type { GraphQLContext } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { createLoaders } from '../graphql/loaders';
@@ -62,6 +64,22 @@ const unauthenticated = () =>
       http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="juntos-hub"']]) },
     },
   });
+
+/**
+ * The base of each request's context: its child logger (requestId, clientId) is made when something
+ * in the request logs, which most requests never do (a pino child per request was a measurable
+ * share of a small query's CPU). The getter sits on the prototype because Apollo copies the
+ * context's own properties into a fresh object of the same prototype before executing.
+ */
+class LazyLoggerContext {
+  requestLogger: Logger | undefined;
+  declare requestId: string;
+  declare principal: Principal;
+  constructor(readonly baseLogger: Logger) {}
+  get logger(): Logger {
+    return (this.requestLogger ??= this.baseLogger.child({ requestId: this.requestId, clientId: this.principal.publicId }));
+  }
+}
 
 export async function startHttpServer(app: App, opts: HttpServerOptions = {}): Promise<HttpServer> {
   const { config, logger } = app;
@@ -196,16 +214,15 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
           throw unauthenticated();
         }
         const scope = principal.scope;
-        return {
+        return Object.assign(new LazyLoggerContext(logger), {
           requestId,
-          logger: logger.child({ requestId, clientId: principal.publicId }),
           services: app.services,
           loaders: createLoaders(app.repositories, scope),
           scope,
           principal,
           audit: new AuditTrail(principal, requestId, (events) => app.services.audit.record(events)),
           deadline,
-        };
+        }) as GraphQLContext;
       },
     }),
   );

@@ -94,7 +94,9 @@ export function guardPlugin(opts: GuardOptions): ApolloServerPlugin<GraphQLConte
               },
             });
           }
-          ctx.logger.debug({ operationName: operation.name?.value, cost: analysis.cost, clientId: ctx.principal.publicId }, 'operation admitted');
+          if (opts.logger.isLevelEnabled('debug')) {
+            ctx.logger.debug({ operationName: operation.name?.value, cost: analysis.cost, clientId: ctx.principal.publicId }, 'operation admitted');
+          }
         },
 
         async willSendResponse({ contextValue: ctx, response }) {
