@@ -434,6 +434,25 @@ async function main() {
         (select count(*) from (select truth from bench_eval group by truth having count(distinct pred) > 1) x) as split`);
     console.log(`  predicted persons mixing two or more true persons: ${fmt(Number(persons2.mixed))}; true persons split: ${fmt(Number(persons2.split))}`);
 
+    // The false-positive pairs broken down: the classes of the two records (with whether each carries
+    // a document), and the rule that linked the later of the two (its link type and reasons). Counts
+    // only — no record is printed — so the held-out population can be diagnosed without being read.
+    const wrong = await db.rows<{ classes: string; docs: string; rule: string; n: string }>(sql`
+      with w as (
+        select a.id as a, b.id as b from bench_eval a join bench_eval b on a.pred = b.pred and a.id < b.id and a.truth <> b.truth
+      )
+      select (select coalesce(string_agg(distinct tag, '+' order by tag), '(clean)') from bench_eval x
+                cross join lateral unnest(string_to_array(coalesce(x.tags, ''), ',')) tag where x.id in (w.a, w.b) and tag <> '') as classes,
+             (case when ea.doc_number is null then 'nodoc' else 'doc' end) || '/' || (case when eb.doc_number is null then 'nodoc' else 'doc' end) as docs,
+             coalesce(l.link_type::text || ':' || array_to_string(l.reasons, ' '), '(none)') as rule,
+             count(*) as n
+      from w join source_entities ea on ea.id = w.a join source_entities eb on eb.id = w.b
+      left join entity_links l on l.source_entity_id = w.b
+      group by 1, 2, 3 order by 4 desc limit 40`);
+    console.log(`\nfalse-positive pairs by classes of the two records, documents, and the rule that linked the later one:`);
+    for (const r of wrong) console.log(`  ${fmt(Number(r.n)).padStart(6)}  ${r.classes.padEnd(40)} ${r.docs.padEnd(11)} ${r.rule}`);
+    if (!wrong.length) console.log('  none');
+
     // --examples N: print N wrongly joined persons and N split persons, record by record (synthetic data).
     const examples = Number(arg('examples') ?? 0);
     if (examples > 0) {

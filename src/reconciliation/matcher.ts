@@ -11,11 +11,14 @@
  */
 import {
   COMPARISON_COUNT,
+  C_MUNICIPALITY,
   DEFAULT_BLOCKING_RULES,
+  L,
   blockingKeys,
   compare,
   decide,
   encodePattern,
+  hasDocumentEvidence,
   matchWeight,
   probabilityFromWeight,
   recordsConflict,
@@ -156,6 +159,8 @@ export class BatchMatcher {
   private readonly rules: readonly BlockingRule[];
   private nextProvisional = -1;
   private readonly oversized = new Set<string>();
+  /** Person of a record left ambiguous → the persons it was ambiguous between: never merged automatically. */
+  private readonly unresolved = new Map<number, Set<number>>();
 
   constructor(private readonly opts: MatcherOptions) {
     this.rules = opts.rules ?? DEFAULT_BLOCKING_RULES;
@@ -249,7 +254,7 @@ export class BatchMatcher {
         if (
           !best ||
           OUTCOME_RANK[d.outcome] > OUTCOME_RANK[best.d.outcome] ||
-          (d.outcome === best.d.outcome && (tierRank(d) > tierRank(best.d) || (tierRank(d) === tierRank(best.d) && d.probability > best.d.probability)))
+          (d.outcome === best.d.outcome && (tierRank(d) > tierRank(best.d) || (tierRank(d) === tierRank(best.d) && d.matchWeight > best.d.matchWeight)))
         ) {
           perPerson.set(pid, { d, c, vector: vector.slice(), prepared: a });
         }
@@ -279,7 +284,39 @@ export class BatchMatcher {
       const must = pinned ? [...pinned].filter((p) => !forbiddenPersons.has(p)) : [];
       const links: [number, Scored][] = [];
       for (const e of perPerson) if (e[1].d.outcome === 'link') links.push(e);
-      if (links.length > 1) links.sort(([pa, a], [pb, b]) => tierRank(b.d) - tierRank(a.d) || b.d.probability - a.d.probability || pa - pb);
+      // Ranked by weight, not probability: probabilities of strong pairs all round to 1, and a tie
+      // would go to the lower person id (an exact name losing to a merely compatible one).
+      if (links.length > 1) links.sort(([pa, a], [pb, b]) => tierRank(b.d) - tierRank(a.d) || b.d.matchWeight - a.d.matchWeight || pa - pb);
+
+      // Two persons the record links to cannot be one when any of their records conflict (two
+      // cédulas, consecutive numbers with the same surnames, twins of a household).
+      const personsConflict = (p: number, q: number) => {
+        for (const x of candidates.values()) {
+          if (x.personId !== p) continue;
+          for (const y of candidates.values()) if (y.personId === q && recordsConflict(x.prepared, y.prepared)) return true;
+        }
+        return false;
+      };
+      // A person made for a record left ambiguous between two others stays apart from both: merging
+      // it with either would answer the question put to the steward.
+      const unresolvedBetween = (p: number, q: number) => this.unresolved.get(p)?.has(q) === true || this.unresolved.get(q)?.has(p) === true;
+      // Household or municipality shared with the matched record: what tells namesakes (another town)
+      // apart when names and birth date are all there is.
+      const local = (v: Scored) =>
+        (v.prepared.household !== null && v.prepared.household === v.c.prepared.household) || v.vector[C_MUNICIPALITY] === L.municipality.exact;
+      // Linked by names and birth date alone to two persons that cannot be one, the record joins the
+      // better only when the evidence tells them apart: its weight against the other is at least the
+      // link threshold's odds (two hypotheses, one of them true: P(better) = 1 / (1 + 2^-(w1 - w2))),
+      // or only the better shares its household or municipality. Otherwise neither: a steward decides.
+      let ambiguous: [number, Scored][] = [];
+      if (!must.length && links.length > 1 && !hasDocumentEvidence(links[0][1].vector)) {
+        const [p0, best] = links[0];
+        const odds = Math.log2(decision.linkProbability / (1 - decision.linkProbability));
+        const rivals = links
+          .slice(1)
+          .filter(([p, v]) => personsConflict(p0, p) && !(best.d.matchWeight - v.d.matchWeight >= odds || (local(best) && !local(v))));
+        if (rivals.length) ambiguous = [links[0], ...rivals];
+      }
 
       let assignment: Assignment;
       if (must.length) {
@@ -295,7 +332,7 @@ export class BatchMatcher {
           contributions: null,
           modelVersion: null,
         };
-      } else if (links.length) {
+      } else if (links.length && !ambiguous.length) {
         const [target, best] = links[0];
         assignment = {
           entityId: r.entityId,
@@ -312,6 +349,7 @@ export class BatchMatcher {
         };
       } else {
         const reasons = sharedDocument ? ['DOCUMENT_OF_ANOTHER_PERSON'] : [];
+        if (ambiguous.length) reasons.push('AMBIGUOUS_BETWEEN_PERSONS');
         assignment = {
           entityId: r.entityId,
           personId: this.nextProvisional--,
@@ -356,10 +394,16 @@ export class BatchMatcher {
       // with consecutive numbers: a record without a document links to both by names and birth date).
       // Then the record keeps its best person and a steward sees the other.
       const kept = links.find(([p]) => p === assignment.personId)?.[1] ?? null;
-      for (const [other, v] of must.length ? links : links.slice(1)) {
+      for (const [other, v] of must.length ? links : ambiguous.length ? [] : links.slice(1)) {
         if (other === assignment.personId) continue;
-        if (kept && recordsConflict(kept.c.prepared, v.c.prepared)) {
-          if (!must.length)
+        // Nor on names and birth date alone: two persons the engine kept apart are not joined
+        // through a record with document evidence for neither (a record with one person's number
+        // and the other's names and birthday does join a person without documents to its number).
+        const weak = kept !== null && !must.length && !hasDocumentEvidence(kept.vector) && !hasDocumentEvidence(v.vector);
+        if (kept && (personsConflict(assignment.personId, other) || weak || unresolvedBetween(assignment.personId, other))) {
+          if (!must.length) {
+            const explanation = explain(model, v);
+            if (weak) explanation.reasons = [...v.d.reasons, 'MERGE_WITHOUT_DOCUMENT_EVIDENCE'];
             out.reviews.push({
               reason: 'POSSIBLE_MATCH',
               entityId: r.entityId,
@@ -367,16 +411,32 @@ export class BatchMatcher {
               personB: other,
               candidateEntityId: v.c.entityId,
               score: v.d.probability,
-              explanation: explain(model, v),
+              explanation,
             });
+          }
           continue;
         }
         out.merges.push({ personA: assignment.personId, personB: other, entityId: r.entityId, score: v.d.probability, explanation: explain(model, v) });
       }
+      // Ambiguous between persons: each of them goes to a steward, the explanation saying why.
+      if (ambiguous.length) this.unresolved.set(assignment.personId, new Set(ambiguous.map(([p]) => p)));
+      for (const [pid, v] of ambiguous) {
+        const explanation = explain(model, v);
+        explanation.reasons = [...v.d.reasons, 'AMBIGUOUS_BETWEEN_PERSONS'];
+        out.reviews.push({
+          reason: 'POSSIBLE_TWINS',
+          entityId: r.entityId,
+          personA: assignment.personId,
+          personB: pid,
+          candidateEntityId: v.c.entityId,
+          score: v.d.probability,
+          explanation,
+        });
+      }
       // Doubtful: the best non-linked candidate goes to a steward (only when nothing linked).
-      if (assignment.linkType === 'new_person') {
+      if (assignment.linkType === 'new_person' && !ambiguous.length) {
         let review: [number, Scored] | null = null;
-        for (const e of perPerson) if (e[1].d.outcome === 'review' && (!review || e[1].d.probability > review[1].d.probability)) review = e;
+        for (const e of perPerson) if (e[1].d.outcome === 'review' && (!review || e[1].d.matchWeight > review[1].d.matchWeight)) review = e;
         if (review) {
           const [pid, v] = review;
           out.reviews.push({

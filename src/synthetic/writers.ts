@@ -329,6 +329,9 @@ const EVENT_LABELS: Record<number, readonly string[]> = {
   15: ['Confinamiento'],
 };
 
+/** One household in five is registered as victim (RUV). */
+export const victimHousehold = (index: number): boolean => index % 5 === 0;
+
 export function ruvWriter(asOf: string, municipalities: readonly string[]): RowWriter {
   const header = [
     'TIPODOCUMENTO',
@@ -358,8 +361,8 @@ export function ruvWriter(asOf: string, municipalities: readonly string[]): RowW
     header,
     fileName: () => `VICTIMAS_${asOf.slice(0, 4)}${asOf.slice(5, 7)}.txt`,
     rows(p, h, r) {
-      // One household in five is registered as victim; every member appears, once per hecho.
-      if (h.index % 5 !== 0) return [];
+      // Every member of a victim household appears, once per hecho.
+      if (!victimHousehold(h.index)) return [];
       const hechos = r.chance(0.25)
         ? [
             5,

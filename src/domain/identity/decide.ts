@@ -82,6 +82,17 @@ export const REASON_CODES = [
   'NAMES_ONLY_EVIDENCE',
   /** The score would link, but the records carry different numbers of the same document type. */
   'DIFFERENT_DOCUMENT_NUMBERS',
+  /**
+   * The record fits two persons that cannot be one (twins of a household, namesakes with two
+   * cédulas) on names and birth date alone, neither clearly better nor told apart by household or
+   * municipality: it is linked to neither, and a steward decides.
+   */
+  'AMBIGUOUS_BETWEEN_PERSONS',
+  /**
+   * A record links to two existing persons on names and birth date alone (no document evidence for
+   * either): the persons are not merged on that — their own records did not link — and a steward decides.
+   */
+  'MERGE_WITHOUT_DOCUMENT_EVIDENCE',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -179,6 +190,11 @@ const SURNAMES_AGREE = new Set<number>([S.exact, S.exactSecondMissing, S.swapped
 const GIVEN_CLOSE = new Set<number>([G.exact, G.compatible, G.reordered, G.jw95, G.phonetic, G.jw88]);
 /** Surname levels close enough to carry a transposed document number (a swap included). */
 const SURNAMES_CLOSE = new Set<number>([S.exact, S.exactSecondMissing, S.swapped, S.closeBoth, S.closeSecondMissing, S.firstExactSecondDiffers]);
+
+/** Whether a compared pair carries document evidence (the same number, or one keying error apart). */
+export function hasDocumentEvidence(vector: ArrayLike<number>): boolean {
+  return DOCUMENT_EVIDENCE.has(vector[C_DOCUMENT]);
+}
 
 /**
  * Two numbers of the same type and the same length that differ by more than a keying error (the

@@ -21,10 +21,10 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import type { SourceName } from '../../kernel';
 import { loadMunicipalities } from '../divipola';
-import { FEMALE_GIVEN, MALE_GIVEN, SURNAMES } from '../names';
+import { FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND, SURNAMES } from '../names';
 import { DEFAULT_AS_OF, Population, type SyntheticHousehold, type SyntheticPerson } from '../population';
 import { Rng, mix } from '../rng';
-import { bduaWriter, ruvWriter, sisbenWriter, type RowWriter } from '../writers';
+import { bduaWriter, ruvWriter, sisbenWriter, victimHousehold, type RowWriter } from '../writers';
 import {
   birthDateError,
   hasNameVariant,
@@ -168,8 +168,24 @@ export interface StructureOptions {
   twins: number;
   /** Share of persons who carry the full name of someone in another town. */
   namesakes: number;
+  /**
+   * Share of twins whose given names are close rather than unrelated (issue 11): the same first
+   * name with another second name (JUAN DAVID / JUAN DIEGO), a compound name against its first word
+   * (DANIELA / DANIELA ANDREA), or first names spelled alike (YEISON / YEFERSON), in equal parts.
+   */
+  twinsSimilarNames: number;
+  /** Share of victim households (those RUV registers) whose members hold no document in any register. */
+  undocumentedVictimHouseholds: number;
+  /** Share of babies (under one year) not yet registered: no document in any register. */
+  undocumentedBabies: number;
 }
-export const DEFAULT_STRUCTURE: StructureOptions = { twins: 0.02, namesakes: 0.005 };
+export const DEFAULT_STRUCTURE: StructureOptions = {
+  twins: 0.02,
+  namesakes: 0.005,
+  twinsSimilarNames: 0.6,
+  undocumentedVictimHouseholds: 0.04,
+  undocumentedBabies: 0.08,
+};
 
 export interface LinkageOptions {
   /** Persons in the population (households are added until there are at least this many). */
@@ -380,6 +396,31 @@ export class LinkagePopulation {
         secondName: r.chance(0.5) ? sib.secondName : null,
         docNumber,
       };
+      // Close given names (own random stream: the rest of the household is drawn as before).
+      const rs = new Rng(mix(this.seed ^ 0x7519, index));
+      if (rs.chance(this.structure.twinsSimilarNames)) {
+        const seconds = sib.sex === 'F' ? FEMALE_SECOND : MALE_SECOND;
+        const style = rs.int(0, 2);
+        twin.sex = sib.sex;
+        if (style === 0) {
+          twin.firstName = sib.firstName;
+          twin.secondName = rs.pick(seconds.filter((n) => n !== sib.secondName));
+        } else if (style === 1) {
+          twin.firstName = sib.firstName;
+          twin.secondName = sib.secondName === null ? rs.pick(seconds) : null;
+        } else {
+          const pool = sib.sex === 'F' ? FEMALE_GIVEN : MALE_GIVEN;
+          const map = sib.sex === 'F' ? FEMALE_MAP : MALE_MAP;
+          const alike = [...new Set([...pool.map((n) => map.get(n)!), ...pool])].filter(
+            (n) => n !== sib.firstName && !n.includes(' ') && n.slice(0, 2) === sib.firstName.slice(0, 2),
+          );
+          // No name spelled alike in the lists: the same first name instead.
+          twin.firstName = alike.length ? rs.pick(alike) : sib.firstName;
+        }
+        if (twin.firstName === sib.firstName && twin.secondName === sib.secondName) twin.secondName = rs.pick(seconds.filter((n) => n !== sib.secondName));
+        tag(sib.serial, 'twin-similar-names');
+        tag(serial, 'twin-similar-names');
+      }
       h.members.push(twin);
       tag(sib.serial, 'twin');
       tag(serial, 'twin');
@@ -407,6 +448,14 @@ export class LinkagePopulation {
         birthDate: birthDate <= this.asOf ? birthDate : p.birthDate,
       };
       tag(p.serial, 'namesake');
+    }
+
+    // Persons without any document (issue 11): whole victim households, and babies not yet
+    // registered. They appear in Sisbén and RUV without a number and are not in BDUA.
+    const ru = new Rng(mix(this.seed ^ 0x0d0c, index));
+    const wholeHousehold = victimHousehold(index) && ru.chance(this.structure.undocumentedVictimHouseholds);
+    for (const p of h.members) {
+      if (wholeHousehold || (ageAt(p.birthDate, this.asOf) < 1 && ru.chance(this.structure.undocumentedBabies))) tag(p.serial, 'undocumented');
     }
     return { household: h, tags };
   }
@@ -667,7 +716,14 @@ export async function generateLinkage(opts: LinkageOptions): Promise<LinkageMani
         // Sisbén surveys households: a covered household lists most of its members (all with coverage 1).
         const covered = source === 'sisben' ? inSisben && (coverage.sisben >= 1 || r.chance(0.97)) : r.chance(coverage[source]);
         if (!covered) continue;
+        const undocumented = base.includes('undocumented');
+        // BDUA affiliates persons by their document.
+        if (undocumented && source === 'bdua') continue;
         const a = noisyAppearance(p, h, NOISE_PROFILES[source], r, asOf, scale);
+        if (undocumented) {
+          a.noDocument = true;
+          a.tags = ['no-document', ...a.tags.filter((x) => x !== 'no-document' && x !== 'shared-doc' && !x.startsWith('doc-'))];
+        }
         a.tags.unshift(...base);
         await emit(source, a, p.serial, new Rng(mix(seed ^ 0x5bd1e995 ^ SALT[source], p.serial)));
         // A second appearance in the same source: re-surveyed in another household, or two EPS.

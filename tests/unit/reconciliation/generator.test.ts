@@ -89,7 +89,7 @@ describe('labelled linkage generator', () => {
   });
 
   it('twins share household, surnames and birth date, not given names or documents', () => {
-    const pop = new LinkagePopulation(3, '2024-12-31', { twins: 1 });
+    const pop = new LinkagePopulation(3, '2024-12-31', { twins: 1, twinsSimilarNames: 0 });
     let found = 0;
     for (let i = 0; i < 200 && found < 5; i++) {
       const { household, tags } = pop.household(i);
@@ -103,6 +103,32 @@ describe('labelled linkage generator', () => {
       expect(a.docNumber).not.toBe(b.docNumber);
     }
     expect(found).toBe(5);
+  });
+
+  it('twins with close given names: same first name or a compound name, or first names spelled alike', () => {
+    const pop = new LinkagePopulation(3, '2024-12-31', { twins: 1, twinsSimilarNames: 1 });
+    let found = 0;
+    for (let i = 0; i < 300 && found < 12; i++) {
+      const { household, tags } = pop.household(i);
+      const twins = household.members.filter((m) => tags.get(m.serial)?.includes('twin-similar-names'));
+      if (twins.length !== 2) continue;
+      found++;
+      const [a, b] = twins;
+      expect(a.sex).toBe(b.sex);
+      expect(`${a.firstName} ${a.secondName ?? ''}`).not.toBe(`${b.firstName} ${b.secondName ?? ''}`);
+      expect(a.firstName.slice(0, 2)).toBe(b.firstName.slice(0, 2));
+    }
+    expect(found).toBe(12);
+  });
+
+  it('undocumented persons: whole victim households and unregistered babies', () => {
+    const pop = new LinkagePopulation(5, '2024-12-31', { undocumentedVictimHouseholds: 1, undocumentedBabies: 0 });
+    for (let i = 0; i < 50; i++) {
+      const { household, tags } = pop.household(i);
+      const all = household.members.every((m) => tags.get(m.serial)?.includes('undocumented'));
+      const none = household.members.every((m) => !tags.get(m.serial)?.includes('undocumented'));
+      expect(i % 5 === 0 ? all : none).toBe(true);
+    }
   });
 
   it('a shared document is the mother’s cédula on a small child', () => {
