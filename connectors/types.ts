@@ -154,6 +154,22 @@ export interface ParseContext {
   municipalities: ReadonlySet<string>;
   /** When given, filled in while parsing (line accounting for the run summary). */
   stats?: ParseStats;
+  /**
+   * The pipeline's lines already held unchanged (issue 15, the nightly case): a one-line record the
+   * pipeline recognises by its text is counted there and neither mapped nor yielded. Read when the
+   * file's layout is known, so it may be set after the parse generator was created.
+   */
+  knownLines?: KnownLines;
+}
+
+export interface KnownLines {
+  /**
+   * How this file is read (layout, delimiter, header line, column count): a line's text means the
+   * same record only under the same reading, so it seeds every line digest.
+   */
+  begin(reading: string): void;
+  /** True when the record on this one physical line (`raw`, without its line break) is held unchanged: it was counted. */
+  known(raw: string, line: number): boolean;
 }
 
 export interface Connector<R = NormalizedRecord> {

@@ -22,6 +22,13 @@ export const sourceEntities = pgTable(
     sourceKey: text('source_key').notNull(),
     currentRecordId: bigint('current_record_id', { mode: 'number' }).notNull(),
     contentHash: bytea('content_hash').notNull(),
+    /**
+     * Digest of the raw text of the line the current version was read from, seeded with how the file
+     * was read (layout, delimiter, header, reference data, month): a nightly line with this digest is
+     * the same record unchanged and is not parsed (src/imports/knownLines.ts). Null when the line had
+     * warnings or spanned several lines (always parsed).
+     */
+    lineHash: bytea('line_hash'),
     status: recordStatusEnum('status').notNull().default('active'),
     firstSeenRunId: bigint('first_seen_run_id', { mode: 'number' }).notNull(),
     /** Run of the last change (added, changed or reappeared): reconciliation works incrementally from it. */

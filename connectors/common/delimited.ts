@@ -2,7 +2,7 @@
  * The shared driver of every delimited-text connector: delimiter detection, header handling,
  * structural checks, then one mapped result per record, streaming.
  */
-import { FileFormatError, type NormalizedRecord, type ParseContext, type RowResult } from '../types';
+import { FileFormatError, type KnownLines, type NormalizedRecord, type ParseContext, type RowResult } from '../types';
 import { RecordSplitter, splitLine, type RawRecord } from './reader';
 import { headerMatch, resolveColumns, type ColumnMap, type Layout } from './layout';
 import { errorRow } from './issues';
@@ -119,6 +119,7 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
   const stats = ctx.stats;
   let columns: ColumnMap | null = null;
   let mapper: RecordMapper<R> | null = null;
+  let known: KnownLines | null = null;
   let expected = 0;
   // The first records are held back until the structure check has seen enough of them.
   let pending: RawRecord[] | null = [];
@@ -141,6 +142,9 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
     }
     mapper = spec.createMapper(columns, ctx);
     if (stats) stats.headerLines = isHeader ? first.lines : 0;
+    known = ctx.knownLines ?? null;
+    // The same line text is the same record only under the same reading of the file.
+    known?.begin(`${layout.id}\u0000${delimiter}\u0000${expected}\u0000${isHeader ? first.raw : ''}`);
     return isHeader;
   };
 
@@ -159,8 +163,10 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
     }
   };
 
-  const emitOne = (rec: RawRecord): RowResult<R> => {
+  /** One result per record; null when the pipeline knows the record's line unchanged (counted there, not mapped). */
+  const emitOne = (rec: RawRecord): RowResult<R> | null => {
     if (stats) stats.records++;
+    if (known !== null && rec.lines === 1 && !rec.malformed && known.known(rec.raw, rec.line)) return null;
     if (rec.malformed) {
       return errorRow<R>(
         rec.line,
@@ -225,16 +231,25 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
       }
       if (pending !== null) {
         const held = hold(null);
-        if (held) for (const r of held) yield emitOne(r);
+        if (held)
+          for (const r of held) {
+            const row = emitOne(r);
+            if (row) yield row;
+          }
       }
       break;
     }
     if (pending !== null) {
       const held = hold(rec);
-      if (held) for (const r of held) yield emitOne(r);
+      if (held)
+        for (const r of held) {
+          const row = emitOne(r);
+          if (row) yield row;
+        }
       continue;
     }
-    yield emitOne(rec);
+    const row = emitOne(rec);
+    if (row) yield row;
   }
   if (columns === null) throw new FileFormatError('EMPTY_FILE', 'The file has no data lines.');
   if (stats) {

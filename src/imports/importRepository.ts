@@ -445,9 +445,9 @@ export class ImportRepository {
   async readSnapshot(source: SourceName, runId: number | null): Promise<SourceSnapshot> {
     const r = runId ?? 0;
     if (!Number.isSafeInteger(r)) throw new Error('invalid run id');
-    const query = `select null::text, convert_to(${fingerprintSql(source, r)}, 'UTF8'), 0::int2
+    const query = `select null::text, convert_to(${fingerprintSql(source, r)}, 'UTF8'), 0::int2, null::bytea
       union all
-      select source_key, content_hash, ((status = 'active')::int + case when changed_run_id = ${r} then 16 else 0 end)::int2
+      select source_key, content_hash, ((status = 'active')::int + case when changed_run_id = ${r} then 16 else 0 end)::int2, line_hash
       from source_entities where source = ${sourceLiteral(source)}`;
     return SourceSnapshot.fromBinaryCopy(this.db.copyTo(query, 'format binary'));
   }
@@ -660,14 +660,14 @@ export class ImportRepository {
         await q(sql`insert into source_records (id, source, source_entity_id, import_run_id, line_no, source_key, content_hash, byte_offset, byte_length, normalized)
           overriding system value
           select record_id, ${src}, new_entity_id, ${run.id}, line, source_key, content_hash, byte_offset, byte_length, record::jsonb from chunk order by ord`);
-        await q(sql`insert into source_entities (id, source, source_key, current_record_id, content_hash, status, first_seen_run_id,
+        await q(sql`insert into source_entities (id, source, source_key, current_record_id, content_hash, line_hash, status, first_seen_run_id,
             changed_run_id, doc_type, doc_number, first_name, second_name, first_surname, second_surname, birth_date, sex,
             municipality_code, household_key)
           overriding system value
-          select new_entity_id, ${src}, source_key, record_id, content_hash, 'active', ${run.id}, ${run.id}, doc_type, doc_number,
+          select new_entity_id, ${src}, source_key, record_id, content_hash, line_hash, 'active', ${run.id}, ${run.id}, doc_type, doc_number,
             first_name, second_name, first_surname, second_surname, birth_date, sex, municipality_code, household_key
           from chunk where entity_id is null order by ord`);
-        await q(sql`update source_entities e set current_record_id = c.record_id, content_hash = c.content_hash, status = 'active',
+        await q(sql`update source_entities e set current_record_id = c.record_id, content_hash = c.content_hash, line_hash = c.line_hash, status = 'active',
             vanished_run_id = null, changed_run_id = ${run.id}, match_pending = true, updated_at = now(),
             doc_type = c.doc_type, doc_number = c.doc_number, first_name = c.first_name, second_name = c.second_name,
             first_surname = c.first_surname, second_surname = c.second_surname, birth_date = c.birth_date, sex = c.sex,
@@ -815,11 +815,11 @@ export class ImportRepository {
       // The per-chunk counts (for the done-marks) come back from the entity insert itself.
       const perChunk = await q<{ k: number; n: number }>(sql`
         with ins as (
-          insert into source_entities (id, source, source_key, current_record_id, content_hash, status, first_seen_run_id,
+          insert into source_entities (id, source, source_key, current_record_id, content_hash, line_hash, status, first_seen_run_id,
             changed_run_id, doc_type, doc_number, first_name, second_name, first_surname, second_surname, birth_date, sex,
             municipality_code, household_key)
           overriding system value
-          select ${eb} + ord, ${src}, source_key, ${rb} + ord, content_hash, 'active', ${run.id}, ${run.id}, doc_type, doc_number,
+          select ${eb} + ord, ${src}, source_key, ${rb} + ord, content_hash, line_hash, 'active', ${run.id}, ${run.id}, doc_type, doc_number,
             first_name, second_name, first_surname, second_surname, birth_date, sex, municipality_code, household_key
           from ${rows}
           returning id)

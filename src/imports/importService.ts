@@ -1,6 +1,7 @@
 import { basename, resolve, sep } from 'node:path';
 import { open, realpath, stat } from 'node:fs/promises';
 import { FileFormatError, detectSource, emptyParseStats, getConnector, parseChunks, type FileInspection, type ParseStats } from '../../connectors';
+import type { ParseContext } from '../../connectors/types';
 import { fileChunks, inspectFile } from './registryFiles';
 import { LineIndex } from './lineIndex';
 import type { ArchiveService } from '../archive';
@@ -21,6 +22,7 @@ import {
 } from './importRepository';
 import type { ReferenceService } from '../registry';
 import { heldBackReasons, holdsAll, readRunSummary, type HeldBack, type ImportTimings, type LineAccounting, type Unreadable } from './runSummary';
+import { readingContext } from './knownLines';
 import { stageRows, type StageCounters } from './stageRows';
 import { TableImportRepository, TableImportService, type RunLimits } from './tableSources';
 import { AuditWriter } from '../platform/db';
@@ -534,7 +536,7 @@ export class ImportService {
   ) {
     await this.repo.resetStaging(table, runId, opts);
     const stats: ParseStats = emptyParseStats();
-    const ctx = { fileName, today: this.clock.now().toISOString().slice(0, 10), municipalities: await this.reference.municipalityCodes(), stats };
+    const ctx: ParseContext = { fileName, today: this.clock.now().toISOString().slice(0, 10), municipalities: await this.reference.municipalityCodes(), stats };
     let bytesRead = 0;
     // The bytes pass through a line index on their way to the decoder: each record is staged with
     // where its line is in the file (its raw line is then read from the archive, not copied).
@@ -558,8 +560,10 @@ export class ImportService {
             );
         },
         onProgress && ((c) => onProgress(c, bytesRead)),
-        { snapshot, chunkSize },
+        { snapshot, chunkSize, context: readingContext(ctx.today, ctx.municipalities) },
       );
+      // The parse generator has not started yet: it reads knownLines once it knows the file's layout.
+      ctx.knownLines = out.known;
       await this.copyStaged(table, out.staged);
       // The keys no row named: what may disappear (a dry run only counts them).
       if (runId !== null) await this.repo.copyAbsent(table, snapshot);

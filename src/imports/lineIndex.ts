@@ -103,6 +103,20 @@ export class LineIndex {
     return out;
   }
 
+  /** Drops the lines before `line` (a record not stored, so that memory stays flat). */
+  pass(line: number): void {
+    const skip = line - this.first;
+    if (skip <= 0) return;
+    // The bytes reach the index before the decoder: a line the parser has read is indexed.
+    this.head += skip;
+    this.first = line;
+    if (this.head > 65_536) {
+      this.starts = this.starts.slice(this.head);
+      this.ends = this.ends.slice(this.head);
+      this.head = 0;
+    }
+  }
+
   /** Passes the file's chunks through, feeding the index (and closing it at the end). */
   async *tee(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
     for await (const c of chunks) {

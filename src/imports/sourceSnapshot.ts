@@ -62,6 +62,10 @@ export class SourceSnapshot {
   private flagBits = new Uint8Array(1024);
   private lines = new Uint32Array(1024);
   private slots = new Int32Array(2048);
+  /** Line digests (16 bytes an entry, see knownLines.ts) and their own slot table; empty until one is added. */
+  private lineDigests = new Uint8Array(1024 * 16);
+  private lineSlots = new Int32Array(0);
+  private lineCount = 0;
   size = 0;
   /** What the source's other runs had written when the map was read (see ImportRepository.readSnapshot). */
   fingerprint = '';
@@ -83,6 +87,53 @@ export class SourceSnapshot {
     const d = new Uint8Array(cap * 16);
     d.set(this.digests);
     this.digests = d;
+    const l = new Uint8Array(cap * 16);
+    l.set(this.lineDigests);
+    this.lineDigests = l;
+  }
+
+  private static lineHash(d: Uint8Array, o: number): number {
+    return (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
+  }
+
+  private addLine(i: number, line: Uint8Array): void {
+    this.lineDigests.set(line.subarray(0, 16), i * 16);
+    if ((this.lineCount + 1) * 2 > this.lineSlots.length) {
+      const slots = new Int32Array(Math.max(2048, this.lineSlots.length * 2));
+      const mask = slots.length - 1;
+      for (const e of this.lineSlots) {
+        if (e === 0) continue;
+        let s = SourceSnapshot.lineHash(this.lineDigests, (e - 1) * 16) & mask;
+        while (slots[s] !== 0) s = (s + 1) & mask;
+        slots[s] = e;
+      }
+      this.lineSlots = slots;
+    }
+    const mask = this.lineSlots.length - 1;
+    let s = SourceSnapshot.lineHash(line, 0) & mask;
+    while (this.lineSlots[s] !== 0) s = (s + 1) & mask;
+    this.lineSlots[s] = i + 1;
+    this.lineCount++;
+  }
+
+  /** Whether any record has a line digest (otherwise every line is parsed). */
+  get hasLines(): boolean {
+    return this.lineCount > 0;
+  }
+
+  /** The entry whose current version was read from a line with this digest (16 bytes or more; the first 16 count), or -1. */
+  findLine(d: Uint8Array): number {
+    if (this.lineCount === 0) return -1;
+    const mask = this.lineSlots.length - 1;
+    const all = this.lineDigests;
+    for (let s = SourceSnapshot.lineHash(d, 0) & mask; ; s = (s + 1) & mask) {
+      const e = this.lineSlots[s];
+      if (e === 0) return -1;
+      const o = (e - 1) * 16;
+      let k = 0;
+      while (k < 16 && all[o + k] === d[k]) k++;
+      if (k === 16) return e - 1;
+    }
   }
 
   private rehash(): void {
@@ -96,8 +147,11 @@ export class SourceSnapshot {
     this.slots = slots;
   }
 
-  /** Adds a record (keys are unique per source). `digest`: 16 bytes, or null when the record has none. */
-  add(key: Uint8Array, digest: Uint8Array | null, flags: number): void {
+  /**
+   * Adds a record (keys are unique per source). `digest`: 16 bytes, or null when the record has none;
+   * `line`: the digest of the line its current version was read from (knownLines.ts), when it has one.
+   */
+  add(key: Uint8Array, digest: Uint8Array | null, flags: number, line: Uint8Array | null = null): void {
     if (this.size === this.starts.length) this.grow();
     if ((this.size + 1) * 2 > this.slots.length) this.rehash();
     if (this.arenaLen + key.length > this.arena.length) {
@@ -119,6 +173,7 @@ export class SourceSnapshot {
     let s = h & mask;
     while (this.slots[s] !== 0) s = (s + 1) & mask;
     this.slots[s] = i + 1;
+    if (line && line.length >= 16) this.addLine(i, line);
   }
 
   /** The entry of a key, or -1. */
@@ -217,7 +272,7 @@ export class SourceSnapshot {
   }
 
   /**
-   * Reads `COPY (select key text, digest bytea, flags int2 …) TO STDOUT (format binary)`. A row
+   * Reads `COPY (select key text, digest bytea, flags int2, line digest bytea …) TO STDOUT (format binary)`. A row
    * with a null key carries the fingerprint (as its digest column's text).
    */
   static async fromBinaryCopy(chunks: AsyncIterable<Uint8Array>): Promise<SourceSnapshot> {
@@ -269,9 +324,9 @@ export class SourceSnapshot {
           p = t;
           break;
         }
-        const [key, digest, flags] = fields;
+        const [key, digest, flags, line] = fields;
         if (key === null) snap.fingerprint = digest ? digest.toString('utf8') : '';
-        else snap.add(key!, digest, flags ? flags.readInt16BE(0) : 0);
+        else snap.add(key!, digest, flags ? flags.readInt16BE(0) : 0, line ?? null);
       }
       // Keep only the unread tail (a copy: the chunk's memory is released).
       // After the trailer the stream is read to its end all the same: leaving a COPY early would leave the connection mid-protocol.

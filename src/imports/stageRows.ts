@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import type { NormalizedRecord, RowIssue, RowResult } from '../../connectors/types';
+import type { KnownLines, NormalizedRecord, RowIssue, RowResult } from '../../connectors/types';
 import { copyText, CopyBatcher, CopyBuffer } from '../platform/db/copyText';
 import type { ByteRange, LineIndex } from './lineIndex';
-import { LOADED, POSSIBLE, REJECTED, type SourceSnapshot } from './sourceSnapshot';
+import { lineDigest } from './knownLines';
+import { ACTIVE, LOADED, OWN, POSSIBLE, REJECTED, type SourceSnapshot } from './sourceSnapshot';
 import { COLUMNS_AFTER_KEY, COLUMNS_BEFORE_RECORD, RECORD_SEGMENTS } from './stagingSpec';
 
 export interface StageCounters {
@@ -97,7 +98,7 @@ type Part = Record<string, string | number | null | undefined>;
  * third of JSON.stringify + MD5 of its text. Equal records give equal text, so an unchanged record
  * is recognized by its digest alone.
  */
-export function stagedLine(ord: number, line: number, lines: number, at: ByteRange, r: NormalizedRecord): string {
+export function stagedLine(ord: number, line: number, lines: number, at: ByteRange, r: NormalizedRecord, lineHash: string | null = null): string {
   const e = new Encoder();
   let json = `{"sourceKey":${e.json(r.sourceKey)}`;
   const key = e.copy;
@@ -137,7 +138,7 @@ export function stagedLine(ord: number, line: number, lines: number, at: ByteRan
   // The typed columns hold every field of the record but the key (equal by construction) and the
   // extras: their digest is the record's content digest, over a third of the JSON's length.
   const hash = digest(`${cols}\t${extra}`);
-  return `${ord}\t${line}\t${lines}\t${key}\t\\\\x${hash}\t${at.offset}\t${at.length}\t${e.escaped ? copyText(json) : json}${cols}\n`;
+  return `${ord}\t${line}\t${lines}\t${key}\t\\\\x${hash}\t${lineHash ? `\\\\x${lineHash}` : N}\t${at.offset}\t${at.length}\t${e.escaped ? copyText(json) : json}${cols}\n`;
 }
 
 /**
@@ -312,8 +313,17 @@ export function stageRows(
    * unchanged is counted (in its chunk of order numbers) but not staged, and every key the file
    * names is marked in the map (what is left unmarked is absent from the file).
    */
-  delta?: { snapshot: SourceSnapshot; chunkSize: number },
-): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter; tally: IssueTally } {
+  delta?: {
+    snapshot: SourceSnapshot;
+    chunkSize: number;
+    /**
+     * What else a line's reading depends on (reference data, month: knownLines.ts). Given, loaded
+     * one-line rows without warnings are staged with their line digest, and `known` recognises them
+     * the next time (set it as the parse context's knownLines).
+     */
+    context?: string;
+  },
+): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter; tally: IssueTally; known: KnownLines } {
   const keys = new KeyFilter();
   const tally = new IssueTally();
   const counters: StageCounters = {
@@ -336,11 +346,41 @@ export function stageRows(
   const snap = delta && delta.snapshot.size > 0 ? delta.snapshot : null;
   const chunkSize = delta?.chunkSize ?? 1;
   const issues = new CopyBatcher(128 * 1024);
+  // The line digests' seed: null until the parser says how it reads the file (and without a context, never).
+  let seed: string | null = null;
+  let ord = 0;
+  let nextProgress = 0x4000;
+  const known: KnownLines = {
+    begin(reading) {
+      seed = delta?.context === undefined ? null : `${reading}\u0000${delta.context}\u0000`;
+    },
+    /**
+     * An unchanged line costs its digest and a lookup: the record it names is the one read from the
+     * same text under the same reading, so it is marked loaded and counted unchanged, as a parsed row
+     * with an equal content digest would be. Anything else (a repeat, a record this run wrote, a
+     * vanished one) is parsed.
+     */
+    known(raw, line) {
+      if (seed === null || !snap?.hasLines) return false;
+      const at = snap.findLine(lineDigest(seed, raw));
+      if (at < 0 || (snap.flags(at) & (ACTIVE | OWN | LOADED)) !== ACTIVE) return false;
+      snap.mark(at, LOADED);
+      snap.setFirstLine(at, line);
+      counters.rowsTotal++;
+      counters.rowsLoaded++;
+      counters.loadedLines++;
+      counters.lastRowRejected = false;
+      // counters.parts is not counted: it serves only the first snapshot's bulk path, which stages every row (no snapshot, no known lines).
+      const k = Math.floor(ord++ / chunkSize);
+      counters.unchangedByChunk[k] = (counters.unchangedByChunk[k] ?? 0) + 1;
+      index.pass(line);
+      return true;
+    },
+  };
   const issueLine = (i: RowIssue) => `${runId}\t${i.line}\t${copyText(i.field)}\t${copyText(i.code)}\t${copyText(i.message)}\t${i.severity}\n`;
 
   async function* staged(): AsyncGenerator<Uint8Array, void, undefined> {
     const batch = new CopyBuffer();
-    let ord = 0;
     for await (const r of rows) {
       counters.rowsTotal++;
       const lines = recordLines(r.raw);
@@ -355,11 +395,13 @@ export function stageRows(
         if (r.record.sisben) p.sisben++;
         if (r.record.affiliation) p.affiliation++;
         if (r.record.victim) p.victim++;
+        // Only a clean one-line row is recognised by its text next time (a warning must be reported again).
+        const lineHash = seed !== null && lines === 1 && r.warnings.length === 0 ? lineDigest(seed, r.raw).toString('hex', 0, 16) : null;
         const at = snap ? snap.find(r.record.sourceKey) : -1;
         if (at < 0) {
           // A key the source does not hold: staged (added), its repeats found by the key filter and SQL.
           keys.add(r.record.sourceKey);
-          full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record));
+          full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record, lineHash));
         } else if (snap!.flags(at) & LOADED) {
           // A repeat of a key held by the source: the first line wins; this one is a DUPLICATE_KEY row error.
           counters.snapshotDuplicates++;
@@ -375,7 +417,7 @@ export function stageRows(
           if (snap!.unchanged(at, recordDigest(r.record))) {
             const k = Math.floor(ord++ / chunkSize);
             counters.unchangedByChunk[k] = (counters.unchangedByChunk[k] ?? 0) + 1;
-          } else full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record));
+          } else full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record, lineHash));
         }
       } else {
         counters.rowsRejected++;
@@ -402,7 +444,10 @@ export function stageRows(
         const chunk = issues.push(issueLine(w));
         if (chunk) await flushIssues(chunk);
       }
-      if (onRow && (counters.rowsTotal & 0x3fff) === 0) await onRow(counters);
+      if (onRow && counters.rowsTotal >= nextProgress) {
+        nextProgress = counters.rowsTotal + 0x4000;
+        await onRow(counters);
+      }
       if (full) yield full;
     }
     const rest = batch.take();
@@ -411,5 +456,5 @@ export function stageRows(
     if (lastIssues) await flushIssues(lastIssues);
   }
 
-  return { staged: staged(), counters, keys, tally };
+  return { staged: staged(), counters, keys, tally, known };
 }

@@ -106,6 +106,7 @@ const HEAD_COLUMNS = [
   { column: 'lines', type: 'integer not null' },
   { column: 'source_key', type: 'text not null' },
   { column: 'content_hash', type: 'bytea' },
+  { column: 'line_hash', type: 'bytea' },
   { column: 'byte_offset', type: 'bigint' },
   { column: 'byte_length', type: 'integer' },
   { column: 'record', type: 'text' },

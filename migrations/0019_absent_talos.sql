@@ -1,0 +1,1 @@
+ALTER TABLE "source_entities" ADD COLUMN "line_hash" "bytea";

@@ -1,0 +1,41 @@
+/**
+ * Line digests (issue 15, the nightly case): a record's current version remembers the digest of the
+ * line text it was read from (source_entities.line_hash), so a nightly line with the same digest is
+ * recognised as that record unchanged without being split, repaired, mapped or validated — it costs
+ * one SHA-1 of its text and a lookup (SourceSnapshot.findLine).
+ *
+ * The text (decoded, as the parser sees it) is hashed, not the bytes: the parse is a function of the
+ * text, so equal text gives the equal record, whatever the encoding's invalid bytes were. The digest
+ * is seeded with everything else the reading depends on:
+ * - how the file is read: layout, delimiter, column count, header line (connectors/common/delimited.ts);
+ * - the reference data the checks use (the municipality codes);
+ * - the month: the checks compare dates with "today". Dates in the past stay in the past, so an error
+ *   or warning never disappears-then-reappears; only a plausibility warning that time itself brings
+ *   (an age crossing 117 without a cut date) could be missed, and only until the month changes —
+ *   then every line is parsed once again;
+ * - READING_VERSION: bump it when a connector's mapping or checks change, so that every line is
+ *   parsed again under the new rules.
+ * Only clean one-line rows get a digest: a row with warnings is parsed every time (its warnings are
+ * reported again), and a multi-line quoted record always is.
+ */
+import crypto from 'node:crypto';
+
+/** Bump when what a connector reads from a line changes (mapping, normalization, checks). */
+export const READING_VERSION = 1;
+
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
+
+/** 16 bytes (the first of a SHA-1) of the seeded line text. */
+export const lineDigest: (seed: string, raw: string) => Buffer = oneShot
+  ? (seed, raw) => oneShot('sha1', seed + raw, 'buffer')
+  : (seed, raw) => crypto.createHash('sha1').update(seed).update(raw).digest();
+
+/** What a line's reading depends on beyond the file: the reference data and the month of "today". */
+export function readingContext(today: string, municipalities: ReadonlySet<string>): string {
+  const refs = crypto
+    .createHash('sha1')
+    .update([...municipalities].sort().join(','))
+    .digest('hex')
+    .slice(0, 16);
+  return `v${READING_VERSION}\u0000${today.slice(0, 7)}\u0000${refs}`;
+}
