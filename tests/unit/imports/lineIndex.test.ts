@@ -60,4 +60,22 @@ describe('LineIndex: where each record is in the bytes', () => {
       { numRuns: 300, seed: 42 },
     );
   });
+
+  it('pass drops the lines before a record without asking their range; later ranges stay exact', () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `row ${i}`);
+    const bytes = Buffer.from(lines.join('\r\n') + '\r\n');
+    const index = new LineIndex();
+    index.feed(bytes);
+    index.end();
+    let offset = 0;
+    const offsets = lines.map((l) => {
+      const o = offset;
+      offset += l.length + 2;
+      return o;
+    });
+    for (let line = 1; line <= lines.length; line++) {
+      if (line % 1000 === 0) expect(index.range(line, 1)).toEqual({ offset: offsets[line - 1], length: lines[line - 1].length });
+      else index.pass(line);
+    }
+  });
 });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedRecord } from '../../../connectors/types';
 import { ACTIVE, LOADED, OWN, POSSIBLE, REJECTED, SourceSnapshot } from '../../../src/imports/sourceSnapshot';
+import { lineDigest } from '../../../src/imports/knownLines';
 import { recordDigest, stagedLine } from '../../../src/imports/stageRows';
 import { copyText } from '../../../src/platform/db/copyText';
 
@@ -152,5 +153,42 @@ describe('SourceSnapshot', () => {
     expect(snap.unchanged(snap.find('own'), d.toString('hex'))).toBe(false);
     expect(snap.unchanged(snap.find('loaded'), d.toString('hex'))).toBe(true);
     expect(snap.unchanged(snap.find('vanished'), d.toString('hex'))).toBe(false);
+  });
+
+  it('finds a record by the digest of its line, past growth of both tables, and only records that have one', () => {
+    const snap = new SourceSnapshot();
+    const d = Buffer.alloc(16, 7);
+    const lineOf = (i: number) => lineDigest('seed\u0000', `line ${i}`);
+    for (let i = 0; i < 5000; i++) snap.add(Buffer.from(`k${i}`), d, ACTIVE, i % 3 === 0 ? null : lineOf(i));
+    expect(snap.hasLines).toBe(true);
+    for (let i = 0; i < 5000; i++) expect(snap.findLine(lineOf(i))).toBe(i % 3 === 0 ? -1 : i);
+    expect(snap.findLine(lineDigest('other seed\u0000', 'line 1'))).toBe(-1);
+    expect(new SourceSnapshot().hasLines).toBe(false);
+  });
+
+  it('reads the line digest column of the binary COPY', async () => {
+    const line = lineDigest('s', 'a;b;c');
+    const field = (b: Buffer | null) => {
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(b ? b.length : -1);
+      return b ? Buffer.concat([len, b]) : len;
+    };
+    const flags = Buffer.alloc(2);
+    flags.writeInt16BE(ACTIVE);
+    const row = (key: string, l: Buffer | null) => {
+      const n = Buffer.alloc(2);
+      n.writeInt16BE(4);
+      return Buffer.concat([n, field(Buffer.from(key)), field(Buffer.alloc(16, 1)), field(flags), field(l)]);
+    };
+    const header = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+    const trailer = Buffer.from([0xff, 0xff]);
+    const bytes = Buffer.concat([header, row('with', line), row('without', null), trailer]);
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 5) yield bytes.subarray(i, i + 5);
+    }
+    const snap = await SourceSnapshot.fromBinaryCopy(chunks());
+    expect(snap.size).toBe(2);
+    expect(snap.findLine(line)).toBe(snap.find('with'));
+    expect(snap.flags(snap.find('without')) & ACTIVE).toBe(ACTIVE);
   });
 });
