@@ -176,6 +176,12 @@ export class BatchPipeline {
       orm,
       unlinked.map((e) => e.id),
     );
+    // Candidate persons pinned apart by a steward: the matcher proposes no merge between them.
+    // (A pin made after this read changes the steward epoch: stage 2 then plans the batch again.)
+    const candidatePersons = [...new Set([...candidates, ...overlaid.values(), ...changedLinked].map((c) => c.personId))].filter(
+      (p): p is number => p !== null,
+    );
+    const apartRows = await this.repo.personsPinnedApart(orm, candidatePersons);
     lap('pins');
 
     const matcher = new BatchMatcher({
@@ -194,7 +200,7 @@ export class BatchPipeline {
     );
     const result = matcher.match(
       unlinked.map((e) => ({ entityId: e.id, personId: null, prepared: mine.get(e.id)!.prepared })),
-      pinsOf(pinRows),
+      pinsOf(pinRows, apartRows),
       (r) => mine.get(r.entityId)!.keys,
     );
     lap('match');
@@ -376,7 +382,7 @@ function batchKeys(plan: Plan): { entityId: number; rule: number; key: string }[
   return plan.batch.flatMap((e) => plan.mine.get(e.id)!.keys.map((k) => ({ entityId: e.id, ...k })));
 }
 
-function pinsOf(rows: readonly PinRow[]): Pins {
+function pinsOf(rows: readonly PinRow[], apart: readonly [number, number][] = []): Pins {
   const mustLink = new Map<number, Set<number>>();
   const cannotLinkEntities = new Map<number, Set<number>>();
   const cannotLinkPersons = new Map<number, Set<number>>();
@@ -389,7 +395,12 @@ function pinsOf(rows: readonly PinRow[]): Pins {
       if (p.otherPersonId !== null) put(cannotLinkPersons, p.entityId, p.otherPersonId);
     }
   }
-  return { mustLink, cannotLinkEntities, cannotLinkPersons };
+  const apartPersons = new Map<number, Set<number>>();
+  for (const [a, b] of apart) {
+    put(apartPersons, a, b);
+    put(apartPersons, b, a);
+  }
+  return { mustLink, cannotLinkEntities, cannotLinkPersons, apartPersons };
 }
 
 /** A canonical form of pin rows, to tell whether they changed between the two stages. */

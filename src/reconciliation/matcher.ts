@@ -48,6 +48,11 @@ export interface Pins {
   cannotLinkEntities: ReadonlyMap<number, ReadonlySet<number>>;
   /** entity id → persons it must never join (via a pinned record of theirs). */
   cannotLinkPersons: ReadonlyMap<number, ReadonlySet<number>>;
+  /**
+   * Candidate persons a steward's *different persons* pin keeps apart (a cannot-link between a record
+   * of each): person → persons. A record linking to two of them never proposes merging them.
+   */
+  apartPersons?: ReadonlyMap<number, ReadonlySet<number>>;
 }
 
 export const NO_PINS: Pins = { mustLink: new Map(), cannotLinkEntities: new Map(), cannotLinkPersons: new Map() };
@@ -161,6 +166,10 @@ export class BatchMatcher {
   private readonly oversized = new Set<string>();
   /** Person of a record left ambiguous → the persons it was ambiguous between: never merged automatically. */
   private readonly unresolved = new Map<number, Set<number>>();
+  /** Persons pinned apart by stewards (from the pins, and from the pinned records this batch placed). */
+  private readonly apart = new Map<number, Set<number>>();
+  /** Persons this batch gave its records (for pins between two records of the batch). */
+  private readonly placed = new Map<number, number>();
 
   constructor(private readonly opts: MatcherOptions) {
     this.rules = opts.rules ?? DEFAULT_BLOCKING_RULES;
@@ -204,6 +213,13 @@ export class BatchMatcher {
     // Reused for every record (cleared, not reallocated): this loop runs a million times a run.
     const forbiddenPersons = new Set<number>();
     const perPerson = new Map<number, Scored>();
+    const setApart = (p: number, q: number) => {
+      if (p === q) return;
+      (this.apart.get(p) ?? this.apart.set(p, new Set()).get(p)!).add(q);
+      (this.apart.get(q) ?? this.apart.set(q, new Set()).get(q)!).add(p);
+    };
+    for (const [p, qs] of pins.apartPersons ?? []) for (const q of qs) setApart(p, q);
+    const pinnedApart = (p: number, q: number) => this.apart.get(p)?.has(q) === true;
     for (const r of pending) {
       const keys = keysOf ? keysOf(r) : blockingKeys(r.prepared, this.rules);
       candidates.clear();
@@ -396,6 +412,25 @@ export class BatchMatcher {
       const kept = links.find(([p]) => p === assignment.personId)?.[1] ?? null;
       for (const [other, v] of must.length ? links : ambiguous.length ? [] : links.slice(1)) {
         if (other === assignment.personId) continue;
+        // A steward said records of these two persons are different people: never a merge proposal
+        // (the merge repository would refuse it); the record keeps its person and, unless a steward
+        // placed it, the other one is put to a steward for this record.
+        if (pinnedApart(assignment.personId, other)) {
+          if (!must.length) {
+            const explanation = explain(model, v);
+            explanation.reasons = [...v.d.reasons, 'MERGE_PINNED_APART'];
+            out.reviews.push({
+              reason: 'POSSIBLE_MATCH',
+              entityId: r.entityId,
+              personA: assignment.personId,
+              personB: other,
+              candidateEntityId: v.c.entityId,
+              score: v.d.probability,
+              explanation,
+            });
+          }
+          continue;
+        }
         // Nor on names and birth date alone: two persons the engine kept apart are not joined
         // through a record with document evidence for neither (a record with one person's number
         // and the other's names and birthday does join a person without documents to its number).
@@ -451,6 +486,13 @@ export class BatchMatcher {
         }
       }
 
+      // The record's own pins now keep its person apart from the persons it was pinned away from.
+      this.placed.set(r.entityId, assignment.personId);
+      for (const p of pins.cannotLinkPersons.get(r.entityId) ?? []) setApart(assignment.personId, p);
+      for (const e of forbiddenEntities ?? []) {
+        const p = this.placed.get(e);
+        if (p !== undefined) setApart(assignment.personId, p);
+      }
       const assigned: MatchRecord = { entityId: r.entityId, personId: assignment.personId, prepared: r.prepared };
       for (const k of keys) this.add(`${k.rule}:${k.key}`, assigned);
     }

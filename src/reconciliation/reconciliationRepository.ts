@@ -485,6 +485,23 @@ export class ReconciliationRepository {
     }));
   }
 
+  /**
+   * Of these persons, the pairs a steward's *different persons* pin keeps apart (an active cannot-link
+   * between a record of each). The ids join as a set (hash semi-join), not as `= any(array)` per pin.
+   */
+  async personsPinnedApart(orm: Orm, personIds: readonly number[]): Promise<[number, number][]> {
+    if (!personIds.length) return [];
+    const rows = await this.q<{ a: string; b: string }>(
+      sql`with ids as (select distinct unnest(${bigints(personIds)}) as id)
+        select distinct a.person_id as a, b.person_id as b
+        from link_constraints lc join source_entities a on a.id = lc.entity_a_id join source_entities b on b.id = lc.entity_b_id
+        where lc.kind = 'cannot_link' and lc.revoked_at is null and a.person_id <> b.person_id
+          and a.person_id in (select id from ids) and b.person_id in (select id from ids)`,
+      orm,
+    );
+    return rows.map((r) => [Number(r.a), Number(r.b)]);
+  }
+
   async maxPersonId(orm: Orm = this.db.orm): Promise<number> {
     const [r] = await this.q<{ m: string | null }>(sql`select max(id) as m from persons`, orm);
     return Number(r.m ?? 0);

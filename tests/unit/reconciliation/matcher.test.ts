@@ -146,6 +146,40 @@ describe('BatchMatcher', () => {
     expect(r.merges[0].explanation.tier).toBe('phonetic');
   });
 
+  it('proposes no merge of two persons a steward pinned apart: the record keeps its person, the other goes to review', () => {
+    const withDoc = person();
+    const noDoc = person({ docType: null, docNumber: null });
+    const apart = {
+      ...NO_PINS,
+      apartPersons: new Map([
+        [100, new Set([200])],
+        [200, new Set([100])],
+      ]),
+    };
+    const m = matcher();
+    m.addLinked([linked(1, 100, withDoc), linked(2, 200, noDoc)]);
+    const r = m.match([pending(3, person())], apart);
+    expect(r.assignments[0]).toMatchObject({ personId: 100, linkType: 'deterministic' });
+    expect(r.merges).toEqual([]);
+    expect(r.reviews).toHaveLength(1);
+    expect(r.reviews[0]).toMatchObject({ reason: 'POSSIBLE_MATCH', entityId: 3, personA: 100, personB: 200, candidateEntityId: 2 });
+    expect(r.reviews[0].explanation.reasons).toContain('MERGE_PINNED_APART');
+  });
+
+  it('keeps apart, within one batch, the person of a pinned record from the person it was pinned away from', () => {
+    // Record 3 is pinned apart from record 1 (person 100) and founds its own person; record 4 then
+    // links to both: no merge proposal across the pin.
+    const m = matcher();
+    m.addLinked([linked(1, 100, person())]);
+    const r = m.match(
+      [pending(3, person({ docType: null, docNumber: null })), pending(4, person())],
+      pins({ cannotLinkEntities: [[3, [1]]], cannotLinkPersons: [[3, [100]]] }),
+    );
+    expect(r.assignments[0].linkType).toBe('new_person');
+    expect(r.assignments[1]).toMatchObject({ personId: 100 });
+    expect(r.merges).toEqual([]);
+  });
+
   it('skips keys shared by more records than the block limit and counts them', () => {
     const m = matcher(2);
     const crowd = [1, 2, 3].map((i) => linked(i, 100 + i, person({ docNumber: `7000000${i}`, birthDate: `1990-05-1${i}` })));
