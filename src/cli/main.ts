@@ -1,19 +1,5 @@
-import { Command, CommanderError } from 'commander';
-import { registerMigrate } from './commands/migrate';
-import { registerSchema } from './commands/schema';
-import { registerServe } from './commands/serve';
-import { registerImport } from './commands/import';
-import { registerRuns } from './commands/runs';
-import { registerSources } from './commands/sources';
-import { registerDemo } from './commands/demo';
-import { registerClients } from './commands/clients';
-import { registerWorker } from './commands/worker';
-import { registerSchedule } from './commands/schedule';
-import { registerReconcile } from './commands/reconcile';
-import { registerLinks } from './commands/links';
-import { registerCruce } from './commands/cruce';
-import { registerArchive } from './commands/archive';
-import { registerAudit } from './commands/audit';
+import { CommanderError } from 'commander';
+import { buildProgram } from './program';
 import { CliError, setJsonOutput } from './runtime';
 import { isLanguage, setLanguage, t } from './i18n';
 import { serializeError } from '../platform/logger';
@@ -43,12 +29,7 @@ const COMMANDER_MESSAGES: Record<string, Parameters<typeof t>[0]> = {
 };
 let activeCommand = '';
 
-const program = new Command()
-  .name('juntos-hub')
-  .description('Open data-integration hub for social-protection agencies: household registry, registry connectors, identity reconciliation, GraphQL API.')
-  .option('--lang <lang>', 'language of the human output: es (default) or en; also JUNTOS_LANG')
-  .configureOutput({ outputError: () => {} })
-  .exitOverride()
+const program = buildProgram()
   .hook('preSubcommand', (_cmd, sub) => {
     activeCommand = sub.name();
   })
@@ -57,21 +38,6 @@ const program = new Command()
     if (!isLanguage(lang)) throw new CliError(t('errors.badLanguage'), 2);
     setJsonOutput(Boolean(action.opts().json || action.parent?.opts().json));
   });
-
-registerServe(program);
-registerMigrate(program);
-registerSchema(program);
-registerImport(program);
-registerSources(program, registerRuns(program));
-registerDemo(program);
-registerClients(program);
-registerWorker(program);
-registerSchedule(program);
-registerReconcile(program);
-registerLinks(program);
-registerCruce(program);
-registerArchive(program);
-registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

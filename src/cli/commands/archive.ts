@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
 import { archiveDir } from '../../archive';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { num as n, t } from '../i18n';
 
-const n = (v: number) => v.toLocaleString('en-US');
 
 /**
  * The archive of received files (ARCHIVE_DIR, default DATA_DIR/archive): `verify` rehashes every
  * archived file against the database; `gc` lists (or removes) files no source record references.
  */
 export function registerArchive(program: Command) {
-  const archive = program.command('archive').description('The archive of received files, the provenance of every raw line (subcommands: verify, gc).');
+  const archive = program.command('archive').description(t('help.archive.description'));
   archive
     .command('verify')
-    .description('Rehash every archived file against the SHA-256 it was received with; exit 1 when one is missing or altered.')
-    .option('--json', 'print the report as JSON')
+    .description(t('help.archive.verify'))
+    .option('--json', t('help.jsonReport'))
     .action(async (opts: { json?: boolean }) => {
       const config = loadCliConfig();
       await withRuntime(
@@ -23,18 +23,18 @@ export function registerArchive(program: Command) {
           if (opts.json) process.stdout.write(JSON.stringify({ dir: archiveDir(config), ...report }, null, 2) + '\n');
           else {
             const out = [
-              `Archive ${archiveDir(config)}: ${n(report.checked)} files checked, ${n(report.ok)} intact`,
-              ...report.missing.map((s) => `  MISSING  ${s}`),
-              ...report.corrupt.map((s) => `  ALTERED  ${s}`),
-              ...(report.unknown.length ? [`  ${n(report.unknown.length)} files in the directory the database does not know (see archive gc)`] : []),
+              t('archive.summary', { dir: archiveDir(config), checked: n(report.checked), ok: n(report.ok) }),
+              ...report.missing.map((s) => t('archive.missing', { sha: s })),
+              ...report.corrupt.map((s) => t('archive.altered', { sha: s })),
+              ...(report.unknown.length ? [t('archive.unknown', { count: n(report.unknown.length) })] : []),
               ...(report.runsWithoutArchive
-                ? [`  ${n(report.runsWithoutArchive)} import runs from before the archive (their records keep a copy of their lines)`]
+                ? [t('archive.beforeArchive', { count: n(report.runsWithoutArchive) })]
                 : []),
             ];
             process.stdout.write(out.join('\n') + '\n');
           }
           if (report.missing.length || report.corrupt.length) {
-            throw new CliError(`${report.missing.length} archived files missing, ${report.corrupt.length} altered: restore them from the backup.`, 1);
+            throw new CliError(t('archive.broken', { missing: n(report.missing.length), altered: n(report.corrupt.length) }), 1);
           }
         },
         { workers: false },
@@ -42,9 +42,9 @@ export function registerArchive(program: Command) {
     });
   archive
     .command('gc')
-    .description('List the archived files no source record references (failed runs, unknown files); --remove deletes them.')
-    .option('--remove', 'delete them (without it: a dry run that only lists)')
-    .option('--json', 'print the report as JSON')
+    .description(t('help.archive.gc'))
+    .option('--remove', t('help.archive.remove'))
+    .option('--json', t('help.jsonReport'))
     .action(async (opts: { remove?: boolean; json?: boolean }) => {
       const config = loadCliConfig();
       await withRuntime(
@@ -58,9 +58,9 @@ export function registerArchive(program: Command) {
           const bytes = report.unreferenced.reduce((a, f) => a + f.bytes, 0);
           process.stdout.write(
             [
-              `${opts.remove ? 'Removed' : 'Would remove (dry run; --remove to delete)'} ${n(report.unreferenced.length)} unreferenced files, ${n(bytes)} bytes`,
+              t(opts.remove ? 'archive.removed' : 'archive.wouldRemove', { count: n(report.unreferenced.length), bytes: n(bytes) }),
               ...report.unreferenced.map((f) => `  ${f.sha256}  ${n(f.bytes)}`),
-              ...(report.temporaries ? [`  ${n(report.temporaries)} interrupted copies${opts.remove ? ' removed' : ''}`] : []),
+              ...(report.temporaries ? [t(opts.remove ? 'archive.temporariesRemoved' : 'archive.temporaries', { count: n(report.temporaries) })] : []),
             ].join('\n') + '\n',
           );
         },

@@ -4,6 +4,7 @@ import { ROLES, AppError } from '../../kernel';
 import type { ClientRow } from '../../access';
 import { scopeOf } from '../../access';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { t } from '../i18n';
 
 /** The audit actor of a command-line user. */
 export const cliActor = () => `cli:${safeUser()}`;
@@ -17,7 +18,7 @@ function safeUser() {
 
 const scopeText = (c: ClientRow) => {
   const s = scopeOf(c);
-  return s ? [...s.departments, ...s.municipalities].join(',') || '(none)' : 'all';
+  return s ? [...s.departments, ...s.municipalities].join(',') || t('clients.scopeNone') : t('clients.scopeAll');
 };
 
 const asJson = (c: ClientRow) => ({
@@ -38,15 +39,15 @@ const expected = (e: unknown): never => {
 };
 
 export function registerClients(program: Command) {
-  const clients = program.command('clients').description('API clients: create (prints the token once), list, revoke.');
+  const clients = program.command('clients').description(t('help.clients.description'));
 
   clients
     .command('create')
-    .description('Create an API client and print its bearer token. The token is shown only this once: the hub keeps its SHA-256.')
-    .requiredOption('--name <name>', 'a name that identifies the client (agency system or person)')
-    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
-    .option('--scope <codes>', 'comma-separated DANE codes of departments (05) or municipalities (05001); default: the whole country')
-    .option('--json', 'print JSON')
+    .description(t('help.clients.create'))
+    .requiredOption('--name <name>', t('help.clients.name'))
+    .requiredOption('--role <role>', t('help.clients.role', { list: ROLES.join(', ') }))
+    .option('--scope <codes>', t('help.clients.scope'))
+    .option('--json', t('help.json'))
     .action(async (opts: { name: string; role: string; scope?: string; json?: boolean }) => {
       const config = loadCliConfig();
       await withRuntime(
@@ -64,8 +65,7 @@ export function registerClients(program: Command) {
             return;
           }
           process.stdout.write(
-            `Created client ${client.name} (${client.publicId}), role ${client.role}, scope ${scopeText(client)}.\n` +
-              `Token (shown once; send it as "Authorization: Bearer <token>"):\n\n  ${token}\n\n`,
+            `${t('clients.created', { name: client.name, id: client.publicId, role: client.role, scope: scopeText(client) })}\n${t('clients.token')}\n\n  ${token}\n\n`,
           );
         },
         { workers: false },
@@ -74,9 +74,9 @@ export function registerClients(program: Command) {
 
   clients
     .command('list')
-    .description('List API clients (never their tokens).')
-    .option('--all', 'include revoked clients')
-    .option('--json', 'print JSON lines')
+    .description(t('help.clients.list'))
+    .option('--all', t('help.clients.all'))
+    .option('--json', t('help.jsonLines'))
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       const config = loadCliConfig();
       await withRuntime(
@@ -88,12 +88,12 @@ export function registerClients(program: Command) {
             return;
           }
           process.stdout.write(
-            `${'ID'.padEnd(36)}  ${'NAME'.padEnd(24)} ${'ROLE'.padEnd(8)} ${'TOKEN'.padEnd(10)} ${'LAST USED'.padEnd(19)} ${'REVOKED'.padEnd(19)} SCOPE\n`,
+            `${t('clients.cols.id').padEnd(36)}  ${t('clients.cols.name').padEnd(24)} ${t('clients.cols.role').padEnd(8)} ${t('clients.cols.token').padEnd(10)} ${t('clients.cols.lastUsed').padEnd(19)} ${t('clients.cols.revoked').padEnd(19)} ${t('clients.cols.scope')}\n`,
           );
           for (const c of rows) {
-            const t = (d: Date | null) => (d ? d.toISOString().slice(0, 19) : '-').padEnd(19);
+            const at = (d: Date | null) => (d ? d.toISOString().slice(0, 19) : '-').padEnd(19);
             process.stdout.write(
-              `${c.publicId}  ${c.name.slice(0, 24).padEnd(24)} ${c.role.padEnd(8)} ${c.tokenPrefix.padEnd(10)} ${t(c.lastUsedAt)} ${t(c.revokedAt)} ${scopeText(c)}\n`,
+              `${c.publicId}  ${c.name.slice(0, 24).padEnd(24)} ${c.role.padEnd(8)} ${c.tokenPrefix.padEnd(10)} ${at(c.lastUsedAt)} ${at(c.revokedAt)} ${scopeText(c)}\n`,
             );
           }
         },
@@ -103,15 +103,15 @@ export function registerClients(program: Command) {
 
   clients
     .command('revoke')
-    .argument('<client>', 'client id or name')
-    .description('Revoke a client: its token stops working on the next request.')
+    .argument('<client>', t('help.clients.revokeClient'))
+    .description(t('help.clients.revoke'))
     .action(async (idOrName: string) => {
       const config = loadCliConfig();
       await withRuntime(
         config,
         async (rt) => {
           const c = await rt.app.services.clients.revoke(idOrName, { actor: cliActor() }).catch(expected);
-          process.stdout.write(`Revoked client ${c.name} (${c.publicId}).\n`);
+          process.stdout.write(`${t('clients.revoked', { name: c.name, id: c.publicId })}\n`);
         },
         { workers: false },
       );

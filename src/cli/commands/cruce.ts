@@ -4,31 +4,29 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { AppError, type Role } from '../../kernel';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { num, t } from '../i18n';
 
 const ROLES_FOR_CLI: Role[] = ['reader', 'steward', 'admin'];
 
 export function registerCruce(program: Command) {
   program
     .command('cruce')
-    .argument('<file>', 'list of persons in the cruce layout (CSV/TXT; UTF-8, Windows-1252 or Latin-1; ; , | or tab; header) — see docs/cruce.md')
-    .description(
-      'Answer an agency’s list against the registry: one line per input line with the match type (Documento, Fonético, No cruzó), the person’s id, ' +
-        'the name distance and the facts the role allows; keep the services of matched rows. The answer (CSV and XLSX) is written to DATA_DIR/cruce.',
-    )
-    .requiredOption('-a, --agency <code>', 'agency code (e.g. icbf, sena-antioquia): the services are kept as source cruce:<agency>')
-    .option('-o, --out <file>', 'also copy the answer here (.xlsx for Excel, anything else gets the CSV)')
-    .option('--purpose <text>', 'why the list is crossed (kept in the audit log)')
-    .option('--role <role>', 'answer as this role discloses facts (reader, steward, admin)', 'admin')
-    .option('--json', 'print one JSON object (runId, state, rows, document, phonetic, unmatched, rejected, ambiguous, servicesRecorded, csv, xlsx)')
+    .argument('<file>', t('help.cruce.file'))
+    .description(t('help.cruce.description'))
+    .requiredOption('-a, --agency <code>', t('help.cruce.agency'))
+    .option('-o, --out <file>', t('help.cruce.out'))
+    .option('--purpose <text>', t('help.cruce.purpose'))
+    .option('--role <role>', t('help.cruce.role'), 'admin')
+    .option('--json', t('help.cruce.json'))
     .action(async (file: string, opts: { agency: string; out?: string; purpose?: string; role: string; json?: boolean }) => {
-      if (!ROLES_FOR_CLI.includes(opts.role as Role)) throw new CliError(`--role must be one of ${ROLES_FOR_CLI.join(', ')}`, 2);
+      if (!ROLES_FOR_CLI.includes(opts.role as Role)) throw new CliError(t('cruce.badRole', { list: ROLES_FOR_CLI.join(', ') }), 2);
       const config = loadCliConfig();
       await withRuntime(config, async (rt) => {
         const cruce = rt.app.services.cruce;
         const bar =
           !opts.json && process.stderr.isTTY
             ? new cliProgress.SingleBar(
-                { format: ' {bar} {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}', hideCursor: true },
+                { format: ` {bar} ${t('cruce.progress')}`, hideCursor: true },
                 cliProgress.Presets.shades_classic,
               )
             : null;
@@ -81,12 +79,21 @@ export function registerCruce(program: Command) {
         } else if (run.state === 'done') {
           const secs = (Date.now() - started) / 1000;
           process.stdout.write(
-            `Cruce ${run.publicId}: ${run.rowsTotal} rows in ${secs.toFixed(1)} s\n` +
-              `  Documento ${run.rowsDocument} · Fonético ${run.rowsPhonetic} · No cruzó ${run.rowsUnmatched} · con errores ${run.rowsRejected} · ambiguos ${run.rowsAmbiguous}\n` +
-              `  services kept: ${run.servicesRecorded}\n  answer: ${opts.out ?? csv}\n          ${xlsx}\n`,
+            [
+              t('cruce.title', { id: run.publicId, rows: num(run.rowsTotal), secs: secs.toFixed(1) }),
+              t('cruce.counts', {
+                document: num(run.rowsDocument),
+                phonetic: num(run.rowsPhonetic),
+                unmatched: num(run.rowsUnmatched),
+                rejected: num(run.rowsRejected),
+                ambiguous: num(run.rowsAmbiguous),
+              }),
+              t('cruce.services', { count: num(run.servicesRecorded) }),
+              t('cruce.answer', { csv: opts.out ?? csv ?? '', xlsx: xlsx ?? '' }),
+            ].join('\n') + '\n',
           );
         } else {
-          process.stderr.write(`Cruce ${run.publicId} failed: ${run.failureCode}: ${run.failureReason}\n`);
+          process.stderr.write(`${t('cruce.failed', { id: run.publicId, code: run.failureCode ?? '', reason: run.failureReason ?? '' })}\n`);
         }
         if (run.state !== 'done') throw new CliError('', 1);
       });

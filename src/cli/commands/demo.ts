@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
 import { loadCliConfig, withRuntime } from '../runtime';
+import { t } from '../i18n';
 
 export function registerDemo(program: Command) {
   program
     .command('demo')
-    .description(
-      'Fill an empty registry with synthetic demo data: Sisbén IV, BDUA, RUAF and RUV files of a realistic Colombian ' +
-        'population, imported and reconciled through the real pipeline. Does nothing if the registry already has persons.',
-    )
-    .option('--households <n>', 'number of households', '2000')
-    .option('--seed <n>', 'random seed (same seed, same people)', '20091231')
+    .description(t('help.demo.description'))
+    .option('--households <n>', t('help.demo.households'), '2000')
+    .option('--seed <n>', t('help.demo.seed'), '20091231')
     .action(async (opts: { households: string; seed: string }) => {
       const config = loadCliConfig();
       await withRuntime(config, async (rt) => {

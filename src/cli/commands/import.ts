@@ -22,19 +22,13 @@ export function parseRateFlag(flag: string, value: string | undefined, lang: Lan
 export function registerImport(program: Command) {
   program
     .command('import')
-    .argument('<file>', 'registry file to import (Sisbén IV, BDUA, RUAF or RUV extract)')
-    .description(
-      'Import a registry file: parse, validate, stage, diff against the previous snapshot of its source and apply. ' +
-        'Waits for the run to finish (exit 1 when it failed). The same bytes are never imported twice.',
-    )
-    .option('-s, --source <source>', `source of the file (${SOURCE_NAMES.join(', ')}); detected from name and content when omitted`)
-    .option('--dry-run', 'parse, validate and diff the file, report the same summary, and write nothing')
-    .option('--max-error-rate <share>', 'this run’s limit on rejected rows, 0–1 or a percentage (default IMPORT_MAX_ERROR_RATE, 0.1); recorded on the run')
-    .option(
-      '--max-disappearance <share>',
-      'this run’s limit on the share of the source’s records that may disappear, 0–1 or a percentage (default IMPORT_MAX_DISAPPEARED_RATE, 0.2); recorded on the run',
-    )
-    .option('--json', 'print one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared) instead of text')
+    .argument('<file>', t('help.import.file'))
+    .description(t('help.import.description'))
+    .option('-s, --source <source>', t('help.import.source', { list: SOURCE_NAMES.join(', ') }))
+    .option('--dry-run', t('help.import.dryRun'))
+    .option('--max-error-rate <share>', t('help.import.maxErrorRate'))
+    .option('--max-disappearance <share>', t('help.import.maxDisappearance'))
+    .option('--json', t('help.import.json'))
     .action(async (file: string, opts: { source?: string; dryRun?: boolean; json?: boolean; maxErrorRate?: string; maxDisappearance?: string }) => {
       const source = parseSource(opts.source);
       const msg = messagesFor(language());

@@ -1,23 +1,21 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { SOURCE_NAMES, type SourceName } from '../../kernel';
+import { SOURCE_NAMES } from '../../kernel';
+import { parseSource } from '../args';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { num, t } from '../i18n';
 
 export function registerLinks(program: Command) {
-  const links = program.command('links').description('Links between source records and persons (subcommand: export).');
+  const links = program.command('links').description(t('help.links.description'));
   links
     .command('export')
-    .description(
-      'Write the "cruce": one CSV row per source record, source,file,line,person_id,link_type,score (person_id is the public id). ' +
-        'Streams (flat memory). The file links persons to registries: keep it where only its recipients can read it.',
-    )
-    .option('-s, --source <source>', `only this source (${SOURCE_NAMES.join(', ')})`)
-    .option('-o, --out <file>', 'write to this file (created owner-only) instead of standard output')
+    .description(t('help.links.export'))
+    .option('-s, --source <source>', t('help.onlySource', { list: SOURCE_NAMES.join(', ') }))
+    .option('-o, --out <file>', t('help.links.out'))
     .action(async (opts: { source?: string; out?: string }) => {
       const config = loadCliConfig();
-      const source = opts.source === undefined ? null : (opts.source.toLowerCase() as SourceName);
-      if (source !== null && !SOURCE_NAMES.includes(source)) throw new CliError(`--source must be one of ${SOURCE_NAMES.join(', ')}`, 2);
+      const source = parseSource(opts.source) ?? null;
       await withRuntime(
         config,
         async (rt) => {
@@ -28,8 +26,8 @@ export function registerLinks(program: Command) {
           if (opts.out) {
             out.end();
             await finished(out).catch(() => {});
-            if (failure) throw new CliError(`Cannot write ${opts.out}: ${(failure as Error).message}`);
-            process.stderr.write(`${rows.toLocaleString('en-US')} records written to ${opts.out}\n`);
+            if (failure) throw new CliError(t('links.cannotWrite', { file: opts.out, reason: (failure as Error).message }));
+            process.stderr.write(`${t('links.written', { count: num(rows), file: opts.out })}\n`);
           }
         },
         { workers: false },

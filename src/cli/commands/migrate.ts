@@ -19,8 +19,8 @@ async function appliedCount(db: Database): Promise<number> {
 export function registerMigrate(program: Command) {
   program
     .command('migrate')
-    .description('Apply pending database migrations (PostgreSQL at DATABASE_URL, else the embedded database in DATA_DIR), say which, and exit.')
-    .option('--json', 'print one JSON object (database, applied, total)')
+    .description(t('help.migrate.description'))
+    .option('--json', t('help.migrate.json'))
     .action(async (opts: { json?: boolean }) => {
       const config = loadCliConfig();
       const logger = cliLogger(config);

@@ -8,12 +8,8 @@ import { NobodyWorkingGuard, takeOverAbandoned } from '../follow';
 export function registerReconcile(program: Command) {
   program
     .command('reconcile')
-    .description(
-      'Reconcile everything imported and not yet matched: starts a run (or joins the one under way) and waits for it, with a progress bar. ' +
-        'Without REDIS_URL this process runs the job; with Redis a `juntos-hub worker` does, and this command watches PostgreSQL. ' +
-        'Exit 1 when the run failed (e.g. the circuit breaker held merges for review).',
-    )
-    .option('--json', 'print one JSON object (runId, state, compared, autoLinked, reviewItems, persons) instead of text; no progress')
+    .description(t('help.reconcile.description'))
+    .option('--json', t('help.reconcile.json'))
     .action(async (opts: { json?: boolean }) => {
       const config = loadCliConfig();
       await withRuntime(config, async (rt) => {

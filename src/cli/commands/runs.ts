@@ -15,11 +15,11 @@ const STATES: ImportState[] = ['received', 'parsing', 'staged', 'applied', 'done
 export function registerRuns(program: Command): Command {
   const runs = program
     .command('runs')
-    .description('List import runs, newest first (subcommands: show, retry, remove).')
-    .option('-s, --source <source>', `only this source (${SOURCE_NAMES.join(', ')})`)
-    .option('--state <state>', `only this state (${STATES.join(', ')})`)
-    .option('-n, --limit <n>', 'how many', '20')
-    .option('--json', 'print JSON lines')
+    .description(t('help.runs.description'))
+    .option('-s, --source <source>', t('help.onlySource', { list: SOURCE_NAMES.join(', ') }))
+    .option('--state <state>', t('help.runs.state', { list: STATES.join(', ') }))
+    .option('-n, --limit <n>', t('help.runs.limit'), '20')
+    .option('--json', t('help.jsonLines'))
     .action(async (opts: { source?: string; state?: string; limit: string; json?: boolean }) => {
       const source = parseSource(opts.source);
       if (opts.state && !STATES.includes(opts.state as ImportState)) throw new CliError(t('errors.badState', { list: STATES.join(', ') }), 2);
@@ -73,10 +73,10 @@ export function registerRuns(program: Command): Command {
 
   runs
     .command('show')
-    .argument('<id>', 'import run id')
-    .description('Show one run: state, counters, diff, failure reason, row issues by code and the first row errors.')
-    .option('--json', 'print the run summary as JSON')
-    .option('--errors <n>', 'how many row errors to list', '20')
+    .argument('<id>', t('help.runs.showId'))
+    .description(t('help.runs.show'))
+    .option('--json', t('help.runs.showJson'))
+    .option('--errors <n>', t('help.runs.showErrors'), '20')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       // `runs show 3 --json`: the parent `runs` parses options after the subcommand too.
       const opts = cmd.optsWithGlobals<{ json?: boolean; errors: string }>();
@@ -119,16 +119,12 @@ export function registerRuns(program: Command): Command {
 
   runs
     .command('retry')
-    .argument('<id>', 'id of a failed import run')
-    .description(
-      'Retry a failed import run from the start (its file must still have the same bytes), optionally with another source or other limits ' +
-        '(the options left out keep the run’s). Audited. Without REDIS_URL this command runs it and waits, printing its summary ' +
-        '(exit 1 when it fails again); with Redis it queues it for a `juntos-hub worker` and says so.',
-    )
-    .option('-s, --source <source>', `another source for the run (${SOURCE_NAMES.join(', ')})`)
-    .option('--max-error-rate <share>', 'another limit on rejected rows, 0–1 or a percentage')
-    .option('--max-disappearance <share>', 'another limit on the share of the source’s records that may disappear, 0–1 or a percentage')
-    .option('--json', 'print the finished run as one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared)')
+    .argument('<id>', t('help.runs.retryId'))
+    .description(t('help.runs.retry'))
+    .option('-s, --source <source>', t('help.runs.retrySource', { list: SOURCE_NAMES.join(', ') }))
+    .option('--max-error-rate <share>', t('help.runs.retryMaxErrorRate'))
+    .option('--max-disappearance <share>', t('help.runs.retryMaxDisappearance'))
+    .option('--json', t('help.runs.retryJson'))
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       // `runs retry 3 --source sisben`: the parent `runs` parses options after the subcommand too.
       const opts = cmd.optsWithGlobals<{ source?: string; maxErrorRate?: string; maxDisappearance?: string; json?: boolean }>();

@@ -1,28 +1,23 @@
 import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
-import { SOURCE_NAMES, type SourceName } from '../../kernel';
+import { SOURCE_NAMES } from '../../kernel';
+import { parseSource } from '../args';
 import type { ScheduleInfo } from '../../platform/queue';
 import { readRunSummary } from '../../imports';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
+import { num, t } from '../i18n';
 
 const FINISHED = ['done', 'failed'];
-
-function parseSource(s: string | undefined): SourceName | undefined {
-  if (s === undefined) return undefined;
-  const v = s.toLowerCase() as SourceName;
-  if (!SOURCE_NAMES.includes(v)) throw new CliError(`--source must be one of ${SOURCE_NAMES.join(', ')}`, 2);
-  return v;
-}
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) + 'Z' : '-');
 
 export function registerSchedule(program: Command) {
-  const schedule = program.command('schedule').description('The nightly schedules: show them, or run the inbox scan now.');
+  const schedule = program.command('schedule').description(t('help.schedule.description'));
 
   schedule
     .command('show')
-    .description('List the job schedulers with their next run, and the latest run of each source with its nightly summary.')
-    .option('--json', 'print JSON')
+    .description(t('help.schedule.show'))
+    .option('--json', t('help.json'))
     .action(async (opts: { json?: boolean }) => {
       const config = loadCliConfig();
       await withRuntime(
@@ -33,7 +28,7 @@ export function registerSchedule(program: Command) {
           let schedulers: (ScheduleInfo & { missing?: boolean })[];
           if (rt.queue.kind === 'bullmq') {
             const live = await rt.queue.listSchedulers().catch((e) => {
-              throw new CliError(`The job queue is unavailable: ${(e as Error).message}`);
+              throw new CliError(t('schedule.queueUnavailable', { reason: (e as Error).message }));
             });
             const ids = new Set(live.map((s) => s.id));
             schedulers = [
@@ -72,24 +67,33 @@ export function registerSchedule(program: Command) {
             return;
           }
           process.stdout.write(
-            `Schedulers (${rt.queue.kind === 'bullmq' ? `BullMQ, prefix ${config.QUEUE_PREFIX}` : 'embedded: run by `juntos-hub serve` or `worker`'}):\n`,
+            `${t('schedule.title', { mode: rt.queue.kind === 'bullmq' ? t('schedule.modeBullmq', { prefix: config.QUEUE_PREFIX }) : t('schedule.modeEmbedded') })}\n`,
           );
           for (const s of schedulers) {
-            const rule = s.pattern ? `cron "${s.pattern}" ${s.tz ?? ''}` : `every ${Math.round((s.everyMs ?? 0) / 1000)} s`;
+            const rule = s.pattern ? `cron "${s.pattern}" ${s.tz ?? ''}` : t('schedule.every', { secs: Math.round((s.everyMs ?? 0) / 1000) });
             process.stdout.write(
-              `  ${s.id.padEnd(20)} ${s.name.padEnd(11)} ${rule.padEnd(36)} next ${s.missing ? 'MISSING (start a worker to declare it)' : when(s.next)}\n`,
+              `  ${s.id.padEnd(20)} ${s.name.padEnd(11)} ${rule.padEnd(36)} ${t('schedule.next')} ${s.missing ? t('schedule.missing') : when(s.next)}\n`,
             );
           }
-          process.stdout.write('Latest run per source:\n');
+          process.stdout.write(`${t('schedule.latest')}\n`);
           for (const { source, run } of latest) {
             if (!run) {
-              process.stdout.write(`  ${source.padEnd(7)} never imported\n`);
+              process.stdout.write(`  ${source.padEnd(7)} ${t('schedule.never')}\n`);
               continue;
             }
             const rec = readRunSummary(run.summary).reconciliation;
             process.stdout.write(
-              `  ${source.padEnd(7)} run ${String(run.id).padStart(5)} ${run.state.padEnd(8)} ${when(run.finishedAt)}  rows ${run.rowsLoaded} loaded / ${run.rowsRejected} rejected, ` +
-                `+${run.added} ~${run.changed} -${run.disappeared}${rec ? `, ${rec.links} links, ${rec.reviewItems} review items` : ''}\n`,
+              `  ${source.padEnd(7)} ${t('schedule.run', {
+                id: String(run.id).padStart(5),
+                state: run.state.padEnd(8),
+                finished: when(run.finishedAt),
+                loaded: num(run.rowsLoaded),
+                rejected: num(run.rowsRejected),
+                added: num(run.added),
+                changed: num(run.changed),
+                gone: num(run.disappeared),
+                rec: rec ? t('schedule.runRec', { links: num(rec.links), review: num(rec.reviewItems) }) : '',
+              })}\n`,
             );
           }
         },
@@ -99,11 +103,9 @@ export function registerSchedule(program: Command) {
 
   schedule
     .command('run-now')
-    .description(
-      'Scan the inboxes now (every source, or one) instead of waiting for the night. With Redis, a worker runs the scan and the imports it starts; in embedded mode this command runs them and waits.',
-    )
-    .option('-s, --source <source>', `only this source (${SOURCE_NAMES.join(', ')})`)
-    .option('--wait', 'with Redis: wait until the scan and the runs it started have finished')
+    .description(t('help.schedule.runNow'))
+    .option('-s, --source <source>', t('help.onlySource', { list: SOURCE_NAMES.join(', ') }))
+    .option('--wait', t('help.schedule.wait'))
     .action(async (opts: { source?: string; wait?: boolean }) => {
       const config = loadCliConfig();
       const source = parseSource(opts.source);
@@ -113,9 +115,9 @@ export function registerSchedule(program: Command) {
         try {
           await rt.queue.enqueue('inbox.scan', source ? { trigger: 'manual', source } : { trigger: 'manual' }, { jobId });
         } catch (e) {
-          throw new CliError(`Could not queue the scan: ${(e as Error).message}`);
+          throw new CliError(t('schedule.cannotQueue', { reason: (e as Error).message }));
         }
-        process.stderr.write(`Inbox scan queued (${source ?? 'every source'}).\n`);
+        process.stderr.write(`${t('schedule.queued', { what: source ?? t('schedule.everySource') })}\n`);
         if (rt.queue.kind === 'bullmq' && !opts.wait) return;
         // Embedded mode runs everything here; with --wait, poll Redis for the scan and PostgreSQL for its runs.
         await rt.drain();
@@ -129,8 +131,8 @@ export function registerSchedule(program: Command) {
           const pending = recs.filter((r) => r && (!FINISHED.includes(r.state) || (r.state === 'done' && !readRunSummary(r.summary).reconciliation)));
           if (!pending.length) {
             for (const r of recs)
-              if (r) process.stdout.write(`run ${r.id} ${r.source} ${r.fileName}: ${r.state}${r.failureCode ? ` (${r.failureCode})` : ''}\n`);
-            if (!recs.length) process.stdout.write('No new files.\n');
+              if (r) process.stdout.write(`${t('schedule.result', { id: r.id, source: r.source, file: r.fileName, state: r.state, code: r.failureCode ? ` (${r.failureCode})` : '' })}\n`);
+            if (!recs.length) process.stdout.write(`${t('schedule.noFiles')}\n`);
             return;
           }
           await rt.drain();

@@ -30,13 +30,10 @@ async function demoClientToken(app: App): Promise<string> {
 export function registerServe(program: Command) {
   program
     .command('serve')
-    .description(
-      'Start the GraphQL API (and, without REDIS_URL, the in-process job runner). Uses PostgreSQL at DATABASE_URL, ' +
-        'else an embedded database in DATA_DIR; applies pending migrations first.',
-    )
-    .option('-p, --port <port>', 'port to listen on (default: PORT or 4000)')
-    .option('--host <host>', 'interface to bind (default: HOST or 127.0.0.1)')
-    .option('--demo', 'fill an empty registry with synthetic demo households first')
+    .description(t('help.serve.description'))
+    .option('-p, --port <port>', t('help.serve.port'))
+    .option('--host <host>', t('help.serve.host'))
+    .option('--demo', t('help.serve.demo'))
     .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
       const config = loadCliConfig(opts.port ? { PORT: opts.port } : {});
       const logger = cliLogger(config, { longRunning: true });

@@ -47,17 +47,13 @@ async function runRemoval(scope: RemovalScope, opts: { dryRun?: boolean; json?: 
 }
 
 export function registerSources(program: Command, runs: Command) {
-  const sources = program.command('sources').description('Operators’ actions on a source’s records (subcommand: reset).');
+  const sources = program.command('sources').description(t('help.sources.description'));
   sources
     .command('reset')
-    .argument('<source>', `the source (${SOURCE_NAMES.join(', ')})`)
-    .description(
-      'Remove every record of a source (their versions, facts, households, links), e.g. after importing a shipped sample, so its next file is a first snapshot. ' +
-        'Persons are rebuilt from their other records (those left with none are deleted); stewards’ decisions and pins are kept; open review items about the records become stale; ' +
-        'the runs stay, marked removed; audited. --dry-run prints the counts and changes nothing.',
-    )
-    .option('--dry-run', 'print what would be removed (counts only) and change nothing')
-    .option('--json', 'print the report as one JSON object')
+    .argument('<source>', t('help.sources.resetSource', { list: SOURCE_NAMES.join(', ') }))
+    .description(t('help.sources.reset'))
+    .option('--dry-run', t('help.dryRunCounts'))
+    .option('--json', t('help.jsonReportOne'))
     .action(async (s: string, opts: { dryRun?: boolean; json?: boolean }) => {
       const source = parseSource(s)!;
       await runRemoval({ kind: 'source', source }, opts);
@@ -65,13 +61,10 @@ export function registerSources(program: Command, runs: Command) {
 
   runs
     .command('remove')
-    .argument('<id>', 'id of a done import run')
-    .description(
-      'Remove the records an import run brought (the latest done run of its source, which changed no earlier record: e.g. a sample imported first). ' +
-        'Same effects and audit as `sources reset`; --dry-run prints the counts and changes nothing.',
-    )
-    .option('--dry-run', 'print what would be removed (counts only) and change nothing')
-    .option('--json', 'print the report as one JSON object')
+    .argument('<id>', t('help.runs.removeId'))
+    .description(t('help.runs.remove'))
+    .option('--dry-run', t('help.dryRunCounts'))
+    .option('--json', t('help.jsonReportOne'))
     .action(async (id: string, opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
       opts.json ||= Boolean(cmd.parent?.opts().json);
       await runRemoval({ kind: 'run', runId: parseRunId(id) }, opts);

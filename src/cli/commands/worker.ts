@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
 import { CliError, cliLogger, loadCliConfig, openMigratedDatabase } from '../runtime';
+import { t } from '../i18n';
 
 export function registerWorker(program: Command) {
   program
     .command('worker')
-    .description(
-      'Run the background jobs: imports, reconciliation, exports, the nightly inbox scans and the sweeper. With REDIS_URL, ' +
-        'jobs come from BullMQ and any number of workers may run; without it, this process runs them in memory (embedded mode). ' +
-        'SIGTERM/SIGINT stop it gracefully (running jobs finish or release their chunk within SHUTDOWN_GRACE_MS) and it exits 0.',
-    )
-    .option('--metrics-port <port>', 'serve this worker’s /metrics on this port (default: METRICS_PORT; off when unset)')
+    .description(t('help.worker.description'))
+    .option('--metrics-port <port>', t('help.worker.metricsPort'))
     .action(async (opts: { metricsPort?: string }) => {
       const config = loadCliConfig(opts.metricsPort ? { METRICS_PORT: opts.metricsPort } : {});
       const logger = cliLogger(config, { longRunning: true });
@@ -26,8 +23,8 @@ export function registerWorker(program: Command) {
         await worker.close();
         await db.close();
       });
-      const mode = config.REDIS_URL ? `BullMQ (prefix ${config.QUEUE_PREFIX})` : 'embedded (in-process jobs, no Redis)';
+      const mode = config.REDIS_URL ? t('worker.modeBullmq', { prefix: config.QUEUE_PREFIX }) : t('worker.modeEmbedded');
       logger.info({ queue: worker.runtime.queue.kind, database: db.kind, metrics: worker.metrics?.url ?? null }, 'worker ready');
-      process.stderr.write(`juntos-hub worker ready: ${mode}, database ${db.kind}${worker.metrics ? `, metrics ${worker.metrics.url}/metrics` : ''}\n`);
+      process.stderr.write(`${t('worker.ready', { mode, database: db.kind, metrics: worker.metrics ? t('worker.metrics', { url: `${worker.metrics.url}/metrics` }) : '' })}\n`);
     });
 }
