@@ -3,7 +3,6 @@ import { archiveDir } from '../../archive';
 import { CliError, loadCliConfig, withRuntime } from '../runtime';
 import { num as n, t } from '../i18n';
 
-
 /**
  * The archive of received files (ARCHIVE_DIR, default DATA_DIR/archive): `verify` rehashes every
  * archived file against the database; `gc` lists (or removes) files no source record references.
@@ -27,9 +26,7 @@ export function registerArchive(program: Command) {
               ...report.missing.map((s) => t('archive.missing', { sha: s })),
               ...report.corrupt.map((s) => t('archive.altered', { sha: s })),
               ...(report.unknown.length ? [t('archive.unknown', { count: n(report.unknown.length) })] : []),
-              ...(report.runsWithoutArchive
-                ? [t('archive.beforeArchive', { count: n(report.runsWithoutArchive) })]
-                : []),
+              ...(report.runsWithoutArchive ? [t('archive.beforeArchive', { count: n(report.runsWithoutArchive) })] : []),
             ];
             process.stdout.write(out.join('\n') + '\n');
           }

@@ -25,10 +25,7 @@ export function registerCruce(program: Command) {
         const cruce = rt.app.services.cruce;
         const bar =
           !opts.json && process.stderr.isTTY
-            ? new cliProgress.SingleBar(
-                { format: ` {bar} ${t('cruce.progress')}`, hideCursor: true },
-                cliProgress.Presets.shades_classic,
-              )
+            ? new cliProgress.SingleBar({ format: ` {bar} ${t('cruce.progress')}`, hideCursor: true }, cliProgress.Presets.shades_classic)
             : null;
         const started = Date.now();
         let barStarted = false;

@@ -131,7 +131,10 @@ export function registerSchedule(program: Command) {
           const pending = recs.filter((r) => r && (!FINISHED.includes(r.state) || (r.state === 'done' && !readRunSummary(r.summary).reconciliation)));
           if (!pending.length) {
             for (const r of recs)
-              if (r) process.stdout.write(`${t('schedule.result', { id: r.id, source: r.source, file: r.fileName, state: r.state, code: r.failureCode ? ` (${r.failureCode})` : '' })}\n`);
+              if (r)
+                process.stdout.write(
+                  `${t('schedule.result', { id: r.id, source: r.source, file: r.fileName, state: r.state, code: r.failureCode ? ` (${r.failureCode})` : '' })}\n`,
+                );
             if (!recs.length) process.stdout.write(`${t('schedule.noFiles')}\n`);
             return;
           }

@@ -25,6 +25,8 @@ export function registerWorker(program: Command) {
       });
       const mode = config.REDIS_URL ? t('worker.modeBullmq', { prefix: config.QUEUE_PREFIX }) : t('worker.modeEmbedded');
       logger.info({ queue: worker.runtime.queue.kind, database: db.kind, metrics: worker.metrics?.url ?? null }, 'worker ready');
-      process.stderr.write(`${t('worker.ready', { mode, database: db.kind, metrics: worker.metrics ? t('worker.metrics', { url: `${worker.metrics.url}/metrics` }) : '' })}\n`);
+      process.stderr.write(
+        `${t('worker.ready', { mode, database: db.kind, metrics: worker.metrics ? t('worker.metrics', { url: `${worker.metrics.url}/metrics` }) : '' })}\n`,
+      );
     });
 }

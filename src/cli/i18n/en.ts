@@ -23,7 +23,8 @@ export const en: Catalogue<typeof es> = {
     dryRunCounts: 'print what would be removed (counts only) and change nothing',
     onlySource: 'only this source ({list})',
     serve: {
-      description: 'Start the GraphQL API (and, without REDIS_URL, the in-process job runner). Uses PostgreSQL at DATABASE_URL, else an embedded database in DATA_DIR; applies pending migrations first.',
+      description:
+        'Start the GraphQL API (and, without REDIS_URL, the in-process job runner). Uses PostgreSQL at DATABASE_URL, else an embedded database in DATA_DIR; applies pending migrations first.',
       port: 'port to listen on (default: PORT or 4000)',
       host: 'interface to bind (default: HOST or 127.0.0.1)',
       demo: 'fill an empty registry with synthetic demo households first',
@@ -38,12 +39,14 @@ export const en: Catalogue<typeof es> = {
       check: 'Exit non-zero when schema/api.graphql differs from the schema built from the code.',
     },
     import: {
-      description: 'Import a registry file: parse, validate, stage, diff against the previous snapshot of its source and apply. Waits for the run to finish (exit 1 when it failed). The same bytes are never imported twice.',
+      description:
+        'Import a registry file: parse, validate, stage, diff against the previous snapshot of its source and apply. Waits for the run to finish (exit 1 when it failed). The same bytes are never imported twice.',
       file: 'registry file to import (Sisbén IV, BDUA, RUAF or RUV extract)',
       source: 'source of the file ({list}); detected from name and content when omitted',
       dryRun: 'parse, validate and diff the file, report the same summary, and write nothing',
       maxErrorRate: 'this run’s limit on rejected rows, 0–1 or a percentage (default IMPORT_MAX_ERROR_RATE, 0.1); recorded on the run',
-      maxDisappearance: 'this run’s limit on the share of the source’s records that may disappear, 0–1 or a percentage (default IMPORT_MAX_DISAPPEARED_RATE, 0.2); recorded on the run',
+      maxDisappearance:
+        'this run’s limit on the share of the source’s records that may disappear, 0–1 or a percentage (default IMPORT_MAX_DISAPPEARED_RATE, 0.2); recorded on the run',
       json: 'print one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared) instead of text',
     },
     runs: {
@@ -54,22 +57,26 @@ export const en: Catalogue<typeof es> = {
       showId: 'import run id',
       showJson: 'print the run summary as JSON',
       showErrors: 'how many row errors to list',
-      retry: 'Retry a failed import run from the start (its file must still have the same bytes), optionally with another source or other limits (the options left out keep the run’s). Audited. Without REDIS_URL this command runs it and waits, printing its summary (exit 1 when it fails again); with Redis it queues it for a `juntos-hub worker` and says so.',
+      retry:
+        'Retry a failed import run from the start (its file must still have the same bytes), optionally with another source or other limits (the options left out keep the run’s). Audited. Without REDIS_URL this command runs it and waits, printing its summary (exit 1 when it fails again); with Redis it queues it for a `juntos-hub worker` and says so.',
       retryId: 'id of a failed import run',
       retrySource: 'another source for the run ({list})',
       retryMaxErrorRate: 'another limit on rejected rows, 0–1 or a percentage',
       retryMaxDisappearance: 'another limit on the share of the source’s records that may disappear, 0–1 or a percentage',
       retryJson: 'print the finished run as one JSON object (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared)',
-      remove: 'Remove the records an import run brought (the latest done run of its source, which changed no earlier record: e.g. a sample imported first). Same effects and audit as `sources reset`; --dry-run prints the counts and changes nothing.',
+      remove:
+        'Remove the records an import run brought (the latest done run of its source, which changed no earlier record: e.g. a sample imported first). Same effects and audit as `sources reset`; --dry-run prints the counts and changes nothing.',
       removeId: 'id of a done import run',
     },
     sources: {
       description: 'Operators’ actions on a source’s records (subcommand: reset).',
-      reset: 'Remove every record of a source (their versions, facts, households, links), e.g. after importing a shipped sample, so its next file is a first snapshot. Persons are rebuilt from their other records (those left with none are deleted); stewards’ decisions and pins are kept; open review items about the records become stale; the runs stay, marked removed; audited. --dry-run prints the counts and changes nothing.',
+      reset:
+        'Remove every record of a source (their versions, facts, households, links), e.g. after importing a shipped sample, so its next file is a first snapshot. Persons are rebuilt from their other records (those left with none are deleted); stewards’ decisions and pins are kept; open review items about the records become stale; the runs stay, marked removed; audited. --dry-run prints the counts and changes nothing.',
       resetSource: 'the source ({list})',
     },
     demo: {
-      description: 'Fill an empty registry with synthetic demo data: Sisbén IV, BDUA, RUAF and RUV files of a realistic Colombian population, imported and reconciled through the real pipeline. Does nothing if the registry already has persons.',
+      description:
+        'Fill an empty registry with synthetic demo data: Sisbén IV, BDUA, RUAF and RUV files of a realistic Colombian population, imported and reconciled through the real pipeline. Does nothing if the registry already has persons.',
       households: 'number of households',
       seed: 'random seed (same seed, same people)',
     },
@@ -85,26 +92,31 @@ export const en: Catalogue<typeof es> = {
       revokeClient: 'client id or name',
     },
     worker: {
-      description: 'Run the background jobs: imports, reconciliation, exports, the nightly inbox scans and the sweeper. With REDIS_URL, jobs come from BullMQ and any number of workers may run; without it, this process runs them in memory (embedded mode). SIGTERM/SIGINT stop it gracefully (running jobs finish or release their chunk within SHUTDOWN_GRACE_MS) and it exits 0.',
+      description:
+        'Run the background jobs: imports, reconciliation, exports, the nightly inbox scans and the sweeper. With REDIS_URL, jobs come from BullMQ and any number of workers may run; without it, this process runs them in memory (embedded mode). SIGTERM/SIGINT stop it gracefully (running jobs finish or release their chunk within SHUTDOWN_GRACE_MS) and it exits 0.',
       metricsPort: 'serve this worker’s /metrics on this port (default: METRICS_PORT; off when unset)',
     },
     schedule: {
       description: 'The nightly schedules: show them, or run the inbox scan now.',
       show: 'List the job schedulers with their next run, and the latest run of each source with its nightly summary.',
-      runNow: 'Scan the inboxes now (every source, or one) instead of waiting for the night. With Redis, a worker runs the scan and the imports it starts; in embedded mode this command runs them and waits.',
+      runNow:
+        'Scan the inboxes now (every source, or one) instead of waiting for the night. With Redis, a worker runs the scan and the imports it starts; in embedded mode this command runs them and waits.',
       wait: 'with Redis: wait until the scan and the runs it started have finished',
     },
     reconcile: {
-      description: 'Reconcile everything imported and not yet matched: starts a run (or joins the one under way) and waits for it, with a progress bar. Without REDIS_URL this process runs the job; with Redis a `juntos-hub worker` does, and this command watches PostgreSQL. Exit 1 when the run failed (e.g. the circuit breaker held merges for review).',
+      description:
+        'Reconcile everything imported and not yet matched: starts a run (or joins the one under way) and waits for it, with a progress bar. Without REDIS_URL this process runs the job; with Redis a `juntos-hub worker` does, and this command watches PostgreSQL. Exit 1 when the run failed (e.g. the circuit breaker held merges for review).',
       json: 'print one JSON object (runId, state, compared, autoLinked, reviewItems, persons) instead of text; no progress',
     },
     links: {
       description: 'Links between source records and persons (subcommand: export).',
-      export: 'Write the "cruce": one CSV row per source record, source,file,line,person_id,link_type,score (person_id is the public id). Streams (flat memory). The file links persons to registries: keep it where only its recipients can read it.',
+      export:
+        'Write the "cruce": one CSV row per source record, source,file,line,person_id,link_type,score (person_id is the public id). Streams (flat memory). The file links persons to registries: keep it where only its recipients can read it.',
       out: 'write to this file (created owner-only) instead of standard output',
     },
     cruce: {
-      description: 'Answer an agency’s list against the registry: one line per input line with the match type (Documento, Fonético, No cruzó), the person’s id, the name distance and the facts the role allows; keep the services of matched rows. The answer (CSV and XLSX) is written to DATA_DIR/cruce.',
+      description:
+        'Answer an agency’s list against the registry: one line per input line with the match type (Documento, Fonético, No cruzó), the person’s id, the name distance and the facts the role allows; keep the services of matched rows. The answer (CSV and XLSX) is written to DATA_DIR/cruce.',
       file: 'list of persons in the cruce layout (CSV/TXT; UTF-8, Windows-1252 or Latin-1; ; , | or tab; header) — see docs/cruce.md',
       agency: 'agency code (e.g. icbf, sena-antioquia): the services are kept as source cruce:<agency>',
       out: 'also copy the answer here (.xlsx for Excel, anything else gets the CSV)',
@@ -120,7 +132,8 @@ export const en: Catalogue<typeof es> = {
     },
     audit: {
       description: 'The append-only audit log (subcommand: verify).',
-      verify: 'Recompute the hash chain of the audit log and report the first broken row (id and time only); exit 1 on a break. Prints the head (position:hash) to keep outside the database.',
+      verify:
+        'Recompute the hash chain of the audit log and report the first broken row (id and time only); exit 1 on a break. Prints the head (position:hash) to keep outside the database.',
       anchor: 'a head printed by an earlier verify: fail unless the chain still holds that hash at that position',
     },
   },

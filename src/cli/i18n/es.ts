@@ -14,7 +14,8 @@ export const es = {
     commandToken: '[orden]',
     helpOption: 'muestra la ayuda de la orden',
     helpCommand: 'muestra la ayuda de una orden',
-    program: 'Hub abierto de integración de datos para entidades de protección social: registro de hogares, conectores de registros, conciliación de identidades, API GraphQL.',
+    program:
+      'Hub abierto de integración de datos para entidades de protección social: registro de hogares, conectores de registros, conciliación de identidades, API GraphQL.',
     lang: 'idioma de la salida para personas: es (predeterminado) o en; también JUNTOS_LANG',
     json: 'imprime JSON',
     jsonLines: 'imprime líneas JSON',
@@ -23,13 +24,15 @@ export const es = {
     dryRunCounts: 'muestra lo que se retiraría (solo conteos) y no cambia nada',
     onlySource: 'solo esta fuente ({list})',
     serve: {
-      description: 'Inicia la API GraphQL (y, sin REDIS_URL, el ejecutor de trabajos en el mismo proceso). Usa PostgreSQL en DATABASE_URL, si no una base embebida en DATA_DIR; antes aplica las migraciones pendientes.',
+      description:
+        'Inicia la API GraphQL (y, sin REDIS_URL, el ejecutor de trabajos en el mismo proceso). Usa PostgreSQL en DATABASE_URL, si no una base embebida en DATA_DIR; antes aplica las migraciones pendientes.',
       port: 'puerto de escucha (predeterminado: PORT o 4000)',
       host: 'interfaz donde escuchar (predeterminado: HOST o 127.0.0.1)',
       demo: 'antes, llena un registro vacío con hogares sintéticos de demostración',
     },
     migrate: {
-      description: 'Aplica las migraciones pendientes de la base de datos (PostgreSQL en DATABASE_URL, si no la base embebida en DATA_DIR), dice cuáles y termina.',
+      description:
+        'Aplica las migraciones pendientes de la base de datos (PostgreSQL en DATABASE_URL, si no la base embebida en DATA_DIR), dice cuáles y termina.',
       json: 'imprime un objeto JSON (database, applied, total)',
     },
     schema: {
@@ -38,12 +41,15 @@ export const es = {
       check: 'Termina con código distinto de cero si schema/api.graphql difiere del esquema construido desde el código.',
     },
     import: {
-      description: 'Importa un archivo de registro: lee, valida, prepara, compara con la instantánea anterior de su fuente y aplica. Espera a que la corrida termine (código 1 si falló). Los mismos bytes nunca se importan dos veces.',
+      description:
+        'Importa un archivo de registro: lee, valida, prepara, compara con la instantánea anterior de su fuente y aplica. Espera a que la corrida termine (código 1 si falló). Los mismos bytes nunca se importan dos veces.',
       file: 'archivo de registro a importar (extracto de Sisbén IV, BDUA, RUAF o RUV)',
       source: 'fuente del archivo ({list}); si se omite, se detecta por el nombre y el contenido',
       dryRun: 'lee, valida y compara el archivo, muestra el mismo resumen y no escribe nada',
-      maxErrorRate: 'límite de filas rechazadas de esta corrida, 0–1 o un porcentaje (predeterminado IMPORT_MAX_ERROR_RATE, 0.1); queda registrado en la corrida',
-      maxDisappearance: 'límite de esta corrida a la proporción de registros de la fuente que pueden desaparecer, 0–1 o un porcentaje (predeterminado IMPORT_MAX_DISAPPEARED_RATE, 0.2); queda registrado en la corrida',
+      maxErrorRate:
+        'límite de filas rechazadas de esta corrida, 0–1 o un porcentaje (predeterminado IMPORT_MAX_ERROR_RATE, 0.1); queda registrado en la corrida',
+      maxDisappearance:
+        'límite de esta corrida a la proporción de registros de la fuente que pueden desaparecer, 0–1 o un porcentaje (predeterminado IMPORT_MAX_DISAPPEARED_RATE, 0.2); queda registrado en la corrida',
       json: 'imprime un objeto JSON (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared) en vez de texto',
     },
     runs: {
@@ -54,22 +60,26 @@ export const es = {
       showId: 'id de la corrida de importación',
       showJson: 'imprime el resumen de la corrida como JSON',
       showErrors: 'cuántos errores de fila listar',
-      retry: 'Reintenta desde el principio una corrida fallida (su archivo debe tener aún los mismos bytes), opcionalmente con otra fuente u otros límites (las opciones omitidas conservan las de la corrida). Queda auditado. Sin REDIS_URL esta orden la ejecuta y espera, e imprime su resumen (código 1 si vuelve a fallar); con Redis la pone en la cola para un `juntos-hub worker` y lo dice.',
+      retry:
+        'Reintenta desde el principio una corrida fallida (su archivo debe tener aún los mismos bytes), opcionalmente con otra fuente u otros límites (las opciones omitidas conservan las de la corrida). Queda auditado. Sin REDIS_URL esta orden la ejecuta y espera, e imprime su resumen (código 1 si vuelve a fallar); con Redis la pone en la cola para un `juntos-hub worker` y lo dice.',
       retryId: 'id de una corrida de importación fallida',
       retrySource: 'otra fuente para la corrida ({list})',
       retryMaxErrorRate: 'otro límite de filas rechazadas, 0–1 o un porcentaje',
       retryMaxDisappearance: 'otro límite a la proporción de registros de la fuente que pueden desaparecer, 0–1 o un porcentaje',
       retryJson: 'imprime la corrida terminada como un objeto JSON (runId, state, rowsTotal, rowsLoaded, rowsRejected, added, changed, disappeared)',
-      remove: 'Retira los registros que trajo una corrida de importación (la última corrida terminada de su fuente, que no cambió ningún registro anterior: p. ej. una muestra importada primero). Mismos efectos y auditoría que `sources reset`; --dry-run muestra los conteos y no cambia nada.',
+      remove:
+        'Retira los registros que trajo una corrida de importación (la última corrida terminada de su fuente, que no cambió ningún registro anterior: p. ej. una muestra importada primero). Mismos efectos y auditoría que `sources reset`; --dry-run muestra los conteos y no cambia nada.',
       removeId: 'id de una corrida de importación terminada',
     },
     sources: {
       description: 'Acciones de operador sobre los registros de una fuente (suborden: reset).',
-      reset: 'Retira todos los registros de una fuente (sus versiones, hechos, hogares y enlaces), p. ej. después de importar una muestra incluida, para que su próximo archivo sea una primera instantánea. Las personas se reconstruyen con sus otros registros (las que quedan sin ninguno se borran); se conservan las decisiones y fijaciones de los curadores; los casos de revisión abiertos sobre esos registros pasan a obsoletos; las corridas quedan, marcadas como retiradas; queda auditado. --dry-run muestra los conteos y no cambia nada.',
+      reset:
+        'Retira todos los registros de una fuente (sus versiones, hechos, hogares y enlaces), p. ej. después de importar una muestra incluida, para que su próximo archivo sea una primera instantánea. Las personas se reconstruyen con sus otros registros (las que quedan sin ninguno se borran); se conservan las decisiones y fijaciones de los curadores; los casos de revisión abiertos sobre esos registros pasan a obsoletos; las corridas quedan, marcadas como retiradas; queda auditado. --dry-run muestra los conteos y no cambia nada.',
       resetSource: 'la fuente ({list})',
     },
     demo: {
-      description: 'Llena un registro vacío con datos sintéticos de demostración: archivos de Sisbén IV, BDUA, RUAF y RUV de una población colombiana realista, importados y conciliados por el flujo real. No hace nada si el registro ya tiene personas.',
+      description:
+        'Llena un registro vacío con datos sintéticos de demostración: archivos de Sisbén IV, BDUA, RUAF y RUV de una población colombiana realista, importados y conciliados por el flujo real. No hace nada si el registro ya tiene personas.',
       households: 'número de hogares',
       seed: 'semilla aleatoria (misma semilla, mismas personas)',
     },
@@ -85,26 +95,31 @@ export const es = {
       revokeClient: 'id o nombre del cliente',
     },
     worker: {
-      description: 'Ejecuta los trabajos de fondo: importaciones, conciliación, exportaciones, los escaneos nocturnos de buzones y el barrido. Con REDIS_URL los trabajos vienen de BullMQ y pueden correr varios workers; sin él, este proceso los ejecuta en memoria (modo embebido). SIGTERM/SIGINT lo detienen con orden (los trabajos en curso terminan o liberan su bloque dentro de SHUTDOWN_GRACE_MS) y termina con 0.',
+      description:
+        'Ejecuta los trabajos de fondo: importaciones, conciliación, exportaciones, los escaneos nocturnos de buzones y el barrido. Con REDIS_URL los trabajos vienen de BullMQ y pueden correr varios workers; sin él, este proceso los ejecuta en memoria (modo embebido). SIGTERM/SIGINT lo detienen con orden (los trabajos en curso terminan o liberan su bloque dentro de SHUTDOWN_GRACE_MS) y termina con 0.',
       metricsPort: 'sirve el /metrics de este worker en este puerto (predeterminado: METRICS_PORT; apagado si no está definido)',
     },
     schedule: {
       description: 'Las programaciones nocturnas: verlas, o escanear los buzones ahora.',
       show: 'Lista los programadores de trabajos con su próxima ejecución, y la última corrida de cada fuente con su resumen nocturno.',
-      runNow: 'Escanea los buzones ahora (todas las fuentes, o una) en vez de esperar a la noche. Con Redis, un worker ejecuta el escaneo y las importaciones que inicie; en modo embebido esta orden las ejecuta y espera.',
+      runNow:
+        'Escanea los buzones ahora (todas las fuentes, o una) en vez de esperar a la noche. Con Redis, un worker ejecuta el escaneo y las importaciones que inicie; en modo embebido esta orden las ejecuta y espera.',
       wait: 'con Redis: espera a que terminen el escaneo y las corridas que inició',
     },
     reconcile: {
-      description: 'Concilia todo lo importado y aún no conciliado: inicia una corrida (o se une a la que está en curso) y la espera, con barra de progreso. Sin REDIS_URL este proceso ejecuta el trabajo; con Redis lo hace un `juntos-hub worker` y esta orden observa PostgreSQL. Código 1 si la corrida falló (p. ej. el disyuntor retuvo fusiones para revisión).',
+      description:
+        'Concilia todo lo importado y aún no conciliado: inicia una corrida (o se une a la que está en curso) y la espera, con barra de progreso. Sin REDIS_URL este proceso ejecuta el trabajo; con Redis lo hace un `juntos-hub worker` y esta orden observa PostgreSQL. Código 1 si la corrida falló (p. ej. el disyuntor retuvo fusiones para revisión).',
       json: 'imprime un objeto JSON (runId, state, compared, autoLinked, reviewItems, persons) en vez de texto; sin progreso',
     },
     links: {
       description: 'Enlaces entre registros de fuente y personas (suborden: export).',
-      export: 'Escribe el "cruce": una fila CSV por registro de fuente, source,file,line,person_id,link_type,score (person_id es el id público). Va en flujo (memoria constante). El archivo enlaza personas con registros: guárdelo donde solo lo lean sus destinatarios.',
+      export:
+        'Escribe el "cruce": una fila CSV por registro de fuente, source,file,line,person_id,link_type,score (person_id es el id público). Va en flujo (memoria constante). El archivo enlaza personas con registros: guárdelo donde solo lo lean sus destinatarios.',
       out: 'escribe en este archivo (creado solo para su dueño) en vez de la salida estándar',
     },
     cruce: {
-      description: 'Cruza la lista de una entidad contra el registro: una línea por línea de entrada con el tipo de cruce (Documento, Fonético, No cruzó), el id de la persona, la distancia de nombres y los hechos que el rol permite; guarda los servicios de las filas cruzadas. La respuesta (CSV y XLSX) se escribe en DATA_DIR/cruce.',
+      description:
+        'Cruza la lista de una entidad contra el registro: una línea por línea de entrada con el tipo de cruce (Documento, Fonético, No cruzó), el id de la persona, la distancia de nombres y los hechos que el rol permite; guarda los servicios de las filas cruzadas. La respuesta (CSV y XLSX) se escribe en DATA_DIR/cruce.',
       file: 'lista de personas en el formato del cruce (CSV/TXT; UTF-8, Windows-1252 o Latin-1; ; , | o tabulador; encabezado) — vea docs/cruce.md',
       agency: 'código de la entidad (p. ej. icbf, sena-antioquia): los servicios se guardan como fuente cruce:<entidad>',
       out: 'copia también la respuesta aquí (.xlsx para Excel; cualquier otra extensión recibe el CSV)',
@@ -120,7 +135,8 @@ export const es = {
     },
     audit: {
       description: 'El registro de auditoría de solo anexado (suborden: verify).',
-      verify: 'Recalcula la cadena de hashes del registro de auditoría e informa la primera fila rota (solo id y hora); código 1 si hay una ruptura. Imprime la cabeza (posición:hash) para guardarla fuera de la base de datos.',
+      verify:
+        'Recalcula la cadena de hashes del registro de auditoría e informa la primera fila rota (solo id y hora); código 1 si hay una ruptura. Imprime la cabeza (posición:hash) para guardarla fuera de la base de datos.',
       anchor: 'una cabeza impresa por un verify anterior: falla si la cadena ya no tiene ese hash en esa posición',
     },
   },

@@ -13,8 +13,16 @@ describe('--help in both languages', () => {
   const cases: [string[], Record<string, string>, RegExp[]][] = [
     [['--help'], {}, [/^Uso: juntos-hub \[opciones\] \[orden\]/, /Órdenes:/, /muestra la ayuda de la orden/]],
     [['--lang', 'en', '--help'], {}, [/^Usage: juntos-hub \[options\] \[command\]/, /Commands:/, /display help for command/]],
-    [['runs', 'retry', '--help'], {}, [/^Uso: juntos-hub runs retry \[opciones\] <id>/, /Reintenta desde el principio una corrida fallida/, /otro límite de filas rechazadas/]],
-    [['runs', 'retry', '--help'], { JUNTOS_LANG: 'en' }, [/^Usage: juntos-hub runs retry \[options\] <id>/, /Retry a failed import run/, /another limit on rejected rows/]],
+    [
+      ['runs', 'retry', '--help'],
+      {},
+      [/^Uso: juntos-hub runs retry \[opciones\] <id>/, /Reintenta desde el principio una corrida fallida/, /otro límite de filas rechazadas/],
+    ],
+    [
+      ['runs', 'retry', '--help'],
+      { JUNTOS_LANG: 'en' },
+      [/^Usage: juntos-hub runs retry \[options\] <id>/, /Retry a failed import run/, /another limit on rejected rows/],
+    ],
     [['import', '--help'], {}, [/Argumentos:/, /archivo de registro a importar/, /lee, valida y compara el archivo/]],
     [['audit', 'verify', '--help', '--lang', 'en'], {}, [/Recompute the hash chain/, /a head printed by an earlier verify/]],
   ];
@@ -35,7 +43,11 @@ describe('bad arguments in both languages: one line, exit 2', () => {
     [['import', '/no/such/file.txt'], /No existe el archivo \/no\/such\/file\.txt/, /\/no\/such\/file\.txt/],
     [['links', 'export', '--source', 'nosuch'], /--source debe ser una de:/, /--source must be one of:/],
     [['schedule', 'run-now', '--source', 'nosuch'], /--source debe ser una de:/, /--source must be one of:/],
-    [['cruce', 'lista.csv', '--agency', 'icbf', '--role', 'root'], /--role debe ser uno de: reader, steward, admin/, /--role must be one of: reader, steward, admin/],
+    [
+      ['cruce', 'lista.csv', '--agency', 'icbf', '--role', 'root'],
+      /--role debe ser uno de: reader, steward, admin/,
+      /--role must be one of: reader, steward, admin/,
+    ],
     [['audit', 'verify', '--anchor', 'x'], /--anchor espera <posición>/, /--anchor expects <position>/],
     [['clients', 'create', '--role', 'admin'], /Falta la opción obligatoria --name/, /Missing required option --name/],
     [['sources', 'reset'], /Falta el argumento source/, /Missing argument source/],

@@ -18,14 +18,7 @@ const flatten = (o: object, prefix = ''): Record<string, string> =>
   );
 
 // The same in both languages on purpose: identifiers, column headings that are acronyms, placeholders.
-const SAME_IN_BOTH = new Set([
-  'errors.prefix',
-  'errors.appError',
-  'runs.cols.id',
-  'runs.header',
-  'clients.cols.id',
-  'clients.cols.token',
-]);
+const SAME_IN_BOTH = new Set(['errors.prefix', 'errors.appError', 'runs.cols.id', 'runs.header', 'clients.cols.id', 'clients.cols.token']);
 
 afterAll(() => setLanguage('es'));
 
@@ -66,7 +59,14 @@ describe('CLI help in both languages', () => {
 
   it('walks every command (nested ones too)', () => {
     const paths = Object.keys(esTree.help);
-    for (const p of ['juntos-hub runs show', 'juntos-hub runs retry', 'juntos-hub runs remove', 'juntos-hub sources reset', 'juntos-hub audit verify', 'juntos-hub archive gc'])
+    for (const p of [
+      'juntos-hub runs show',
+      'juntos-hub runs retry',
+      'juntos-hub runs remove',
+      'juntos-hub sources reset',
+      'juntos-hub audit verify',
+      'juntos-hub archive gc',
+    ])
       expect(paths).toContain(p);
     expect(paths.length).toBeGreaterThan(25);
   });
@@ -79,7 +79,7 @@ describe('CLI help in both languages', () => {
     expect(untranslated, `the same text in es and en: ${untranslated.join(', ')}`).toEqual([]);
   });
 
-  it('renders no English in the Spanish help (commander\'s own words included)', () => {
+  it("renders no English in the Spanish help (commander's own words included)", () => {
     const english = /\b(Usage|Options|Commands|Arguments|display help|default:|\[options\]|\[command\]|the|print|only|with|when|this)\b/;
     const leaks = Object.entries(esTree.help)
       .map(([path, text]) => [path, english.exec(text)?.[0]] as const)
