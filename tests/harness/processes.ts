@@ -54,7 +54,8 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
     'worker ready',
     async () => {
       if (exitedEarly) throw new Error(`worker exited before ready:\n${child.output()}`);
-      return child.output().includes('juntos-hub worker ready');
+      // Its ready line in either language (the CLI speaks Spanish unless JUNTOS_LANG=en).
+      return /juntos-hub worker ready|worker de juntos-hub listo/.test(child.output());
     },
     timeoutMs,
     50,

@@ -136,7 +136,7 @@ describe('one scheduler per source and purpose', () => {
     const run = spawnCli(['schedule', 'run-now', '--source', 'ruv', '--wait'], { ...env, LOG_LEVEL: 'silent' });
     expect((await run.exited).code).toBe(0);
     process.stderr.write(`[schedulers] run-now --wait (scan, import, reconciliation) took ${Date.now() - started} ms\n`);
-    expect(run.output()).toMatch(/run \d+ ruv ruv-9-40\.txt: done/);
+    expect(run.output()).toMatch(/corrida \d+ ruv ruv-9-40\.txt: done/);
     const [r] = await t.db.rows<{ state: string; summary: any }>(sql`select state::text, summary from import_runs where source = 'ruv'`);
     expect(r.state).toBe('done');
     expect(r.summary.reconciliation.state).toBe('done');
@@ -156,7 +156,7 @@ describe('one scheduler per source and purpose', () => {
         RECONCILE_TRAINING_SAMPLE: '0',
       });
       expect((await run.exited).code).toBe(0);
-      expect(run.output()).toMatch(/run \d+ ruv ruv-9-40\.txt: done/);
+      expect(run.output()).toMatch(/corrida \d+ ruv ruv-9-40\.txt: done/);
       await waitFor(
         'summary',
         async () =>
