@@ -17,6 +17,7 @@ import {
   blockingKeys,
   compare,
   decide,
+  decidingRule,
   encodePattern,
   hasDocumentEvidence,
   matchWeight,
@@ -101,6 +102,8 @@ export interface MergeProposal {
 
 export interface Explanation {
   tier: string;
+  /** The rule that decided (decidingRule: `deterministic.same_document_same_names`, `model.fellegi_sunter(version)`…). */
+  rule: string | null;
   reasons: string[];
   matchWeight: number;
   probability: number;
@@ -148,12 +151,19 @@ function explain(model: CompiledModel, s: Scored): Explanation {
   const full = score(model, s.vector, s.prepared, s.c.prepared);
   return {
     tier: s.d.tier,
+    rule: decidingRule(s.d),
     reasons: s.d.reasons,
     matchWeight: round(s.d.matchWeight),
     probability: s.d.probability,
     modelVersion: s.d.modelVersion,
     contributions: full.contributions.map((c) => ({ field: c.field, level: c.level, weight: round(c.weight) })),
   };
+}
+
+/** An explanation given the reason that decided it instead of the pair's own decision: its rule follows. */
+function withReason(e: Explanation, reasons: readonly string[], reason: string): void {
+  e.reasons = [...reasons, reason];
+  e.rule = decidingRule(e);
 }
 
 const linkTypeOf = (d: Decision): LinkType =>
@@ -418,7 +428,7 @@ export class BatchMatcher {
         if (pinnedApart(assignment.personId, other)) {
           if (!must.length) {
             const explanation = explain(model, v);
-            explanation.reasons = [...v.d.reasons, 'MERGE_PINNED_APART'];
+            withReason(explanation, v.d.reasons, 'MERGE_PINNED_APART');
             out.reviews.push({
               reason: 'POSSIBLE_MATCH',
               entityId: r.entityId,
@@ -438,7 +448,7 @@ export class BatchMatcher {
         if (kept && (personsConflict(assignment.personId, other) || weak || unresolvedBetween(assignment.personId, other))) {
           if (!must.length) {
             const explanation = explain(model, v);
-            if (weak) explanation.reasons = [...v.d.reasons, 'MERGE_WITHOUT_DOCUMENT_EVIDENCE'];
+            if (weak) withReason(explanation, v.d.reasons, 'MERGE_WITHOUT_DOCUMENT_EVIDENCE');
             out.reviews.push({
               reason: 'POSSIBLE_MATCH',
               entityId: r.entityId,
@@ -457,7 +467,7 @@ export class BatchMatcher {
       if (ambiguous.length) this.unresolved.set(assignment.personId, new Set(ambiguous.map(([p]) => p)));
       for (const [pid, v] of ambiguous) {
         const explanation = explain(model, v);
-        explanation.reasons = [...v.d.reasons, 'AMBIGUOUS_BETWEEN_PERSONS'];
+        withReason(explanation, v.d.reasons, 'AMBIGUOUS_BETWEEN_PERSONS');
         out.reviews.push({
           reason: 'POSSIBLE_TWINS',
           entityId: r.entityId,

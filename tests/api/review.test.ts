@@ -38,7 +38,7 @@ const ITEM = `
   id reason status version score municipalityCode claimedBy
   personA { id fullName } personB { id fullName }
   record { source line } candidateRecord { source line }
-  explanation { tier reasons probability contributions { field level weight } }
+  explanation { tier rule reasons probability contributions { field level weight } }
   comparison { probability outcome fields { field level weight left right } leftDocument { type number } rightDocument { type number } leftRecord { source } }
 `;
 
@@ -213,6 +213,8 @@ describe('an item with both sides, decided over the API', () => {
     expect(item.personA.fullName).toBe('MARIA DEL CARMEN MUÑOZ PEÑA');
     expect(item.personB.fullName).toBe('MARIA MUÑOZ PEÑA');
     expect(item.explanation.reasons).toContain('DIFFERENT_DOCUMENT_NUMBERS');
+    // The model decided (the review band): its rule names the model version that scored the pair.
+    expect(item.explanation.rule).toMatch(/^model\.fellegi_sunter\(.+\)$/);
     expect(item.explanation.contributions.map((c: any) => c.field)).toEqual(['givenNames', 'surnames', 'birthDate', 'sex', 'document', 'municipality']);
     const byField = Object.fromEntries(item.comparison.fields.map((f: any) => [f.field, f]));
     // Left is person A's record (the older person, Sisbén), right person B's (RUAF).
@@ -299,7 +301,7 @@ describe('an item with both sides, decided over the API', () => {
 
 describe('person explanation fields', () => {
   it('links, competing values and review items, with a constant number of queries', async () => {
-    const q = `{ persons(first: 50) { edges { node { id links { linkType score reasons contributions { field level weight } matchedRecord { source } run { id state } }
+    const q = `{ persons(first: 50) { edges { node { id links { linkType rule score reasons contributions { field level weight } matchedRecord { source } run { id state } }
       competingValues { attribute values { value source won record { source } } } reviewItems(status: [OPEN, DEFERRED, DECIDED]) { id reason } merges { id } mergedFrom } } } }`;
     const before = t.db.stats.queries;
     const res = await as('steward', q);
@@ -310,6 +312,10 @@ describe('person explanation fields', () => {
     const c = people.find((p: any) => p.links.some((l: any) => l.linkType === 'PROBABILISTIC'));
     expect(c.links.find((l: any) => l.linkType === 'PROBABILISTIC')).toMatchObject({ matchedRecord: { source: 'SISBEN' }, run: { state: 'DONE' } });
     expect(c.links.find((l: any) => l.linkType === 'PROBABILISTIC').contributions).toHaveLength(6);
+    expect(c.links.find((l: any) => l.linkType === 'PROBABILISTIC').rule).toMatch(/^model\.fellegi_sunter\(fs1-/);
+    expect(people.flatMap((p: any) => p.links.filter((l: any) => l.linkType === 'DETERMINISTIC').map((l: any) => l.rule))).toContain(
+      'deterministic.same_document_same_names',
+    );
     const birth = c.competingValues.find((v: any) => v.attribute === 'birthDate').values;
     expect(birth.map((v: any) => v.value).sort()).toEqual(['1995-06-21', '1995-06-22']);
     expect(birth.filter((v: any) => v.won)).toHaveLength(1);

@@ -18,3 +18,4 @@ export * from './model';
 export * from './em';
 export * from './decide';
 export * from './blocking';
+export * from './decidingRule';

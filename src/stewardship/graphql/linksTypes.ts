@@ -35,6 +35,14 @@ export class RecordLink {
   @Sensitive('public')
   reasons!: string[];
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The rule that decided the link, a stable identifier (deterministic.same_document_same_names, phonetic.no_document, model.fellegi_sunter(<model version>), steward.same_person_pin…).',
+  })
+  @Sensitive('public')
+  rule!: string | null;
+
   @Field(() => [Contribution], { description: 'Per-field evidence: level and weight of each compared field.' })
   @Sensitive('public')
   contributions!: Contribution[];

@@ -1,3 +1,4 @@
+import { decidingRule } from '../../domain/identity';
 import type { LinksExportRow } from '../linksExportRepository';
 import type { EntityLinkRow, MergeRow, ReviewDecisionRow, ReviewItemRow } from '../reviewRepository';
 import { toSourceEnum } from '../../graphql/shared';
@@ -42,9 +43,14 @@ export function toExplanation(json: unknown): MatchExplanation | null {
   if (!json || typeof json !== 'object') return null;
   const e = json as Record<string, unknown>;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const tier = typeof e.tier === 'string' ? e.tier : null;
+  const reasons = Array.isArray(e.reasons) ? e.reasons.map(String) : [];
+  const modelVersion = typeof e.modelVersion === 'string' ? e.modelVersion : null;
   return {
-    tier: typeof e.tier === 'string' ? e.tier : null,
-    reasons: Array.isArray(e.reasons) ? e.reasons.map(String) : [],
+    tier,
+    reasons,
+    // Items stored before rule identifiers existed: the same rule, derived from tier and reasons.
+    rule: typeof e.rule === 'string' ? e.rule : decidingRule({ tier, reasons, modelVersion }),
     matchWeight: num(e.matchWeight),
     probability: num(e.probability),
     modelVersion: typeof e.modelVersion === 'string' ? e.modelVersion : null,
@@ -59,6 +65,7 @@ export const toRecordLink = (l: EntityLinkRow): RecordLink => ({
   score: l.score,
   matchWeight: l.matchWeight,
   reasons: l.reasons,
+  rule: decidingRule({ tier: l.linkType, reasons: l.reasons, modelVersion: l.modelVersion }),
   contributions: Array.isArray(l.contributions)
     ? l.contributions.map((c) => ({ field: String(c.field), level: String(c.level), weight: Number(c.weight) }))
     : [],

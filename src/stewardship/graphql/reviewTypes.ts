@@ -59,6 +59,13 @@ export class MatchExplanation {
   @Field(() => [String], { description: 'Decision reason codes (SAME_DOCUMENT, SCORE_ABOVE_LINK_THRESHOLD, DIFFERENT_DOCUMENT_NUMBERS...).' })
   reasons!: string[];
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The rule that decided, a stable identifier: deterministic.same_document_same_names, phonetic.no_document, guard.twins_consecutive_documents, guard.namesake_conflicting_documents, model.fellegi_sunter(<model version>)… (docs/reconciliation.md).',
+  })
+  rule!: string | null;
+
   @Field(() => Float, { nullable: true })
   matchWeight!: number | null;
 
