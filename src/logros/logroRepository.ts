@@ -334,6 +334,10 @@ export class LogroRepository {
             from logro_person_eval e left join person_logros c on c.person_id = e.person_id and c.logro = e.logro
             where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
         changes += Number(h.n);
+        if (full) {
+          await this.rebuildPersonStates(tx, input);
+          return;
+        }
         // Persons merged away (or gone) lose their states; their survivor carries the records now.
         await run(sql`delete from person_logros pl using logro_scope_persons s
           where pl.person_id = s.person_id and not exists (select 1 from logro_person_eval e where e.person_id = pl.person_id and e.logro = pl.logro)`);
@@ -368,6 +372,10 @@ export class LogroRepository {
             from logro_household_eval e left join household_logros c on c.household_id = e.household_id and c.logro = e.logro
             where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
         changes += Number(h.n);
+        if (full) {
+          await this.rebuildHouseholdStates(tx, input);
+          return;
+        }
         await run(sql`delete from household_logros hl using logro_scope_households s
           where hl.household_id = s.household_id and not exists (select 1 from logro_household_eval e where e.household_id = hl.household_id and e.logro = hl.logro)`);
         await run(sql`insert into household_logros as c (household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable,
@@ -393,6 +401,63 @@ export class LogroRepository {
           changes = ${changes}, timings = ${JSON.stringify(timings)}::jsonb where id = ${input.runId}`);
       return { persons: Number(persons), households: Number(households), changes, timings };
     });
+  }
+
+  /**
+   * A full run rewrites every person's states: instead of an upsert per row (an index probe and a new
+   * tuple version for each of ~11 rows per person), the new contents are built in a temporary table by
+   * one INSERT … SELECT, the table is truncated and reloaded in key order. Same result as the upsert:
+   * a row whose compared columns did not change is carried as it was (decided_run_id, evaluated_run_id and
+   * updated_at included); a changed row keeps decided_run_id unless its state changed; rows of persons
+   * outside the scope (none active) are carried untouched. TRUNCATE holds an exclusive lock until the
+   * run commits: readers of person_logros wait for the end of a full run (first run, rule change,
+   * operator) instead of seeing it half-written.
+   */
+  private async rebuildPersonStates(tx: Orm, input: ComputeInput): Promise<void> {
+    const run = (s: SQL) => this.q(s, tx);
+    const cols = sql.raw(`person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, rule_version, decided_run_id,
+      evaluated_run_id, municipality_code, sisben_group, displaced, health_state, updated_at`);
+    await run(sql`create temp table logro_person_new on commit drop as
+      select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${input.rules.version}::text as rule_version,
+        case when k.same or c.state is not distinct from e.state then c.decided_run_id else ${input.runId}::bigint end as decided_run_id,
+        case when k.same then c.evaluated_run_id else ${input.runId}::bigint end as evaluated_run_id,
+        p.municipality_code, p.sisben_group, p.is_displaced as displaced, p.health_state,
+        case when k.same then c.updated_at else now() end as updated_at
+      from logro_person_eval e join persons p on p.id = e.person_id
+      left join person_logros c on c.person_id = e.person_id and c.logro = e.logro
+      cross join lateral (select c.person_id is not null and
+        (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.rule_version, c.municipality_code, c.sisben_group, c.displaced, c.health_state)
+        is not distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${input.rules.version}::text, p.municipality_code,
+          p.sisben_group, p.is_displaced, p.health_state) as same) k
+      union all
+      select ${cols} from person_logros c where not exists (select 1 from logro_scope_persons s where s.person_id = c.person_id)`);
+    await run(sql`truncate person_logros`);
+    await run(sql`insert into person_logros (${cols}) select ${cols} from logro_person_new order by person_id, logro`);
+  }
+
+  /** The households' counterpart of rebuildPersonStates (same carry-over rules). */
+  private async rebuildHouseholdStates(tx: Orm, input: ComputeInput): Promise<void> {
+    const run = (s: SQL) => this.q(s, tx);
+    const cols = sql.raw(`household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached,
+      members_pending, members_without_data, rule_version, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at`);
+    await run(sql`create temp table logro_household_new on commit drop as
+      select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
+        e.members_pending, e.members_without_data, ${input.rules.version}::text as rule_version,
+        case when k.same or c.state is not distinct from e.state then c.decided_run_id else ${input.runId}::bigint end as decided_run_id,
+        case when k.same then c.evaluated_run_id else ${input.runId}::bigint end as evaluated_run_id,
+        h.municipality_code, h.sisben_group, e.displaced,
+        case when k.same then c.updated_at else now() end as updated_at
+      from logro_household_eval e join households h on h.id = e.household_id
+      left join household_logros c on c.household_id = e.household_id and c.logro = e.logro
+      cross join lateral (select c.household_id is not null and
+        (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.members_applicable, c.members_reached, c.members_pending,
+          c.members_without_data, c.rule_version, c.municipality_code, c.sisben_group, c.displaced)
+        is not distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
+          e.members_pending, e.members_without_data, ${input.rules.version}::text, h.municipality_code, h.sisben_group, e.displaced) as same) k
+      union all
+      select ${cols} from household_logros c where not exists (select 1 from logro_scope_households s where s.household_id = c.household_id)`);
+    await run(sql`truncate household_logros`);
+    await run(sql`insert into household_logros (${cols}) select ${cols} from logro_household_new order by household_id, logro`);
   }
 
   /** Full: every active person and household. Incremental: what the reconciliation run (and stewards since the last run) touched, ages crossing 7 or 18. */

@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedLogroFixtures, type LogroPersonSpec, type SeededLogros } from '../harness/factories/logros';
+import { testHub, type TestHub } from '../harness';
+
+/**
+ * A full run rebuilds the state tables (truncate and reload) instead of upserting row by row: the
+ * result must be the upsert's. A repeated full run with no change leaves every row as it was (runs and
+ * updated_at included) and writes no history; a change in one source decides only that state anew.
+ */
+const clock = { now: () => new Date('2026-12-02T12:00:00Z') };
+const SPECS: LogroPersonSpec[] = [
+  {
+    key: 'a',
+    names: { first: 'MARIA', surname1: 'PEREZ', surname2: 'GOMEZ' },
+    birthDate: '1980-05-10',
+    sisben: [{ household: 'H1', docType: 'CC', docNumber: '1001' }],
+    bdua: { docType: 'CC', docNumber: '1001', state: 'ACTIVO' },
+  },
+  {
+    key: 'b',
+    names: { first: 'JOSE', surname1: 'PEREZ', surname2: 'GOMEZ' },
+    birthDate: '1982-01-10',
+    sisben: [{ household: 'H1', docType: 'CC', docNumber: '1002' }],
+    bdua: { docType: 'CC', docNumber: '1002', state: 'ACTIVO' },
+  },
+];
+
+let hub: TestHub;
+let seeded: SeededLogros;
+type Snap = { id: string; logro: number; state: string; decided: string; evaluated: string; updated: string }[];
+
+async function snapshot(table: 'person_logros' | 'household_logros'): Promise<Snap> {
+  const col = sql.raw(table === 'person_logros' ? 'person_id' : 'household_id');
+  return hub.db.rows<Snap[number]>(sql`select ${col}::text as id, logro, state, decided_run_id::text as decided, evaluated_run_id::text as evaluated,
+    updated_at::text as updated from ${sql.raw(table)} order by 1, 2`);
+}
+
+async function runFull() {
+  const run = await hub.app.services.logros.requestFull('manual');
+  return (await hub.app.services.logros.process(run.id))!;
+}
+
+beforeAll(async () => {
+  hub = await testHub().clock(clock).start();
+  seeded = await seedLogroFixtures(hub.db, SPECS);
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('full run: rebuild of the state tables', () => {
+  it('a repeated full run without changes leaves every row as it was and writes no history', async () => {
+    const first = await runFull();
+    expect(first.state).toBe('done');
+    const persons = await snapshot('person_logros');
+    const households = await snapshot('household_logros');
+    expect(persons.length).toBeGreaterThan(0);
+    expect(households.length).toBeGreaterThan(0);
+    expect(persons.every((r) => r.decided === String(first.id) && r.evaluated === String(first.id))).toBe(true);
+
+    const second = await runFull();
+    expect(second.state).toBe('done');
+    expect(second.changes).toBe(0);
+    expect(await snapshot('person_logros')).toEqual(persons);
+    expect(await snapshot('household_logros')).toEqual(households);
+  });
+
+  it('a changed affiliation decides that state anew; the others keep their runs', async () => {
+    const before = await snapshot('person_logros');
+    const b = seeded.persons.get('b')!.id;
+    await hub.db.rows(sql`update affiliations set state = 'RETIRADO' where person_id = ${b}`);
+    const third = await runFull();
+    expect(third.state).toBe('done');
+    const after = await snapshot('person_logros');
+    expect(after.length).toBe(before.length);
+    for (const row of after) {
+      const old = before.find((r) => r.id === row.id && r.logro === row.logro)!;
+      if (row.id === String(b) && row.logro === 13) {
+        expect([row.state, row.decided, row.evaluated]).toEqual(['POR_ALCANZAR', String(third.id), String(third.id)]);
+        expect(old.state).toBe('ALCANZADO');
+      } else {
+        expect(row).toEqual(old);
+      }
+    }
+    const history = await hub.db.rows<{ n: number }>(
+      sql`select count(*)::int as n from person_logro_history where logro_run_id = ${third.id} and person_id = ${b} and logro = 13 and previous_state = 'ALCANZADO'`,
+    );
+    expect(history[0].n).toBe(1);
+  });
+});
