@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { TEST_ARCHIVE_DIR } from '../../harness/env';
 
@@ -29,26 +29,48 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-/** Runs `juntos-hub …args` as a user would, killed (and reported as a hang) after `timeoutMs`. */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
-  const started = Date.now();
-  const env = { ...baseEnv(), ...Object.fromEntries(Object.entries(opts.env ?? {}).filter(([, v]) => v !== undefined)) } as Record<string, string>;
+/** A child's exit and both streams, killed (and reported as a hang) after `timeoutMs`. */
+function collect(child: ChildProcess, started: number, timeoutMs: number): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 60_000);
+    }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       done({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
     });
   });
+}
+
+/** Runs `juntos-hub …args` as a user would, killed (and reported as a hang) after `timeoutMs`. */
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+  const started = Date.now();
+  const env = { ...baseEnv(), ...Object.fromEntries(Object.entries(opts.env ?? {}).filter(([, v]) => v !== undefined)) } as Record<string, string>;
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(child, started, opts.timeoutMs ?? 60_000);
+}
+
+const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs the CLI inside a pseudo-terminal (util-linux `script`), as a person at a terminal would; only
+ * PATH, HOME, TERM and the given variables reach it.
+ */
+export function runInTerminal(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
+  const started = Date.now();
+  const cmd = [process.execPath, CLI, ...args].map(sh).join(' ');
+  const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return collect(child, started, timeoutMs);
 }
 
 /** A readable failure message: the command line, its exit and both streams. */

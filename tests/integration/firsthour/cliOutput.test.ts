@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../harness';
 import { generateFile } from '../../../src/synthetic';
-import { CLI, ROOT, explain, runCli, type CliResult } from './cli';
+import { ROOT, explain, runCli, runInTerminal as runTerminal, type CliResult } from './cli';
 
 /**
  * The CLI's terminal output as a newcomer meets it (issue 10, defect 7): readable logs on a
@@ -28,33 +27,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** Runs the CLI inside a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
-function runInTerminal(args: string[], extraEnv: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
-  const started = Date.now();
-  const cmd = [process.execPath, CLI, ...args].map(sh).join(' ');
-  return new Promise((done) => {
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm', ARCHIVE_DIR: join(dir, 'archive'), ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      done({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
-    });
-  });
-}
+/** In a pseudo-terminal, archiving received files in this test's directory. */
+const runInTerminal = (args: string[], extraEnv: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> =>
+  runTerminal(args, { ARCHIVE_DIR: join(dir, 'archive'), ...extraEnv }, timeoutMs);
 
 const oneLine = (s: string) => s.trim().split('\n').length === 1;
 const noStack = (s: string) => !/\n\s+at |DrizzleQueryError|node_modules|\.ts:\d+/.test(s);
