@@ -22,6 +22,7 @@ export const ReviewItemDetail = graphql(`
     reconciliationRunId
     explanation {
       tier
+      rule
       reasons
       probability
       matchWeight

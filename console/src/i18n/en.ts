@@ -146,6 +146,7 @@ export const en: Catalogue<typeof es> = {
     waterfallRaised: 'Evidence when the item was raised (bits)',
     whenRaised: 'When the item was raised',
     tier: 'Tier',
+    rule: 'Rule that decided',
     probability: 'Probability',
     reasons: 'Reasons',
     persons: 'The persons',

@@ -143,6 +143,7 @@ export const es = {
     waterfallRaised: 'Evidencia cuando se creó el caso (bits)',
     whenRaised: 'Cuando se creó el caso',
     tier: 'Nivel',
+    rule: 'Regla que decidió',
     probability: 'Probabilidad',
     reasons: 'Razones',
     persons: 'Las personas',

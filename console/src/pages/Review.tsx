@@ -376,6 +376,10 @@ export function ReviewPage({ id }: { id: string }) {
                 <dd>{item.explanation.tier ?? '—'}</dd>
               </div>
               <div>
+                <dt>{t('review.rule')}</dt>
+                <dd>{item.explanation.rule ? <code className="reason-code">{item.explanation.rule}</code> : '—'}</dd>
+              </div>
+              <div>
                 <dt>{t('review.probability')}</dt>
                 <dd>{f.probability(item.explanation.probability)}</dd>
               </div>
