@@ -352,7 +352,8 @@ export function stageRows(
   let nextProgress = 0x4000;
   const known: KnownLines = {
     begin(reading) {
-      seed = delta?.context === undefined ? null : `${reading}\u0000${delta.context}\u0000`;
+      // Short (16 hex digits of the reading's digest): the seed is hashed with every line, and a header-long seed doubled the cost.
+      seed = delta?.context === undefined ? null : `${crypto.createHash('sha1').update(`${reading}\u0000${delta.context}`).digest('hex').slice(0, 16)}:`;
     },
     /**
      * An unchanged line costs its digest and a lookup: the record it names is the one read from the
