@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import type { SourceName } from '../../kernel';
 import { loadMunicipalities } from '../divipola';
-import { FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND, SURNAMES } from '../names';
+import { FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND, drawGivenName } from '../names';
 import { DEFAULT_AS_OF, Population, type SyntheticHousehold, type SyntheticPerson } from '../population';
 import { Rng, mix } from '../rng';
 import { bduaWriter, ruvWriter, sisbenWriter, victimHousehold, type RowWriter } from '../writers';
@@ -218,126 +218,12 @@ export interface LinkageManifest {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Realistic name frequencies. The population draws names uniformly from its lists; real Colombian
-// names are very skewed (RODRÍGUEZ, GÓMEZ … cover several per cent each). A fixed many-to-one map
-// of each drawn name onto a Zipf-ranked list keeps families consistent (a surname always maps to the
-// same surname) and gives realistic namesake rates and block sizes.
-
-const COMMON_SURNAMES = [
-  'RODRÍGUEZ',
-  'GÓMEZ',
-  'GONZÁLEZ',
-  'MARTÍNEZ',
-  'GARCÍA',
-  'LÓPEZ',
-  'HERNÁNDEZ',
-  'SÁNCHEZ',
-  'RAMÍREZ',
-  'PÉREZ',
-  'DÍAZ',
-  'MUÑOZ',
-  'ROJAS',
-  'MORENO',
-  'JIMÉNEZ',
-  'CASTRO',
-  'VARGAS',
-  'TORRES',
-  'ORTIZ',
-  'RUIZ',
-  'SUÁREZ',
-  'MEJÍA',
-  'CASTILLO',
-  'GUTIÉRREZ',
-  'OSORIO',
-  'CARDONA',
-  'VALENCIA',
-  'QUINTERO',
-  'ZAPATA',
-  'MOSQUERA',
-];
-const COMMON_FEMALE = [
-  'MARÍA',
-  'LUZ',
-  'ANA',
-  'SANDRA',
-  'DIANA',
-  'PAOLA',
-  'YULIETH',
-  'LEIDY',
-  'ÁNGELA',
-  'MARTHA',
-  'CLAUDIA',
-  'NATALIA',
-  'YESICA',
-  'MÓNICA',
-  'CAROLINA',
-  'ANA MARÍA',
-  'MARÍA DEL CARMEN',
-  'GLORIA',
-  'BLANCA',
-  'VALENTINA',
-];
-const COMMON_MALE = [
-  'JOSÉ',
-  'JUAN',
-  'LUIS',
-  'CARLOS',
-  'JHON',
-  'JORGE',
-  'ANDRÉS',
-  'DIEGO',
-  'JAIME',
-  'OSCAR',
-  'JESÚS',
-  'MIGUEL',
-  'FABIÁN',
-  'HERNÁN',
-  'DAVID',
-  'ALEXÁNDER',
-  'BRAYAN',
-  'YEISON',
-  'WILMER',
-  'JHONATAN',
-];
-
-function zipfMap(drawnFrom: readonly string[], common: readonly string[], s: number): Map<string, string> {
-  const ranked = [...new Set([...common, ...drawnFrom])];
-  const weights = ranked.map((_, k) => (k + 1) ** -s);
-  const total = weights.reduce((a, b) => a + b, 0);
-  const cdf: number[] = [];
-  let acc = 0;
-  for (const w of weights) cdf.push((acc += w / total));
-  const out = new Map<string, string>();
-  drawnFrom.forEach((name, i) => {
-    const q = (i + 0.5) / drawnFrom.length;
-    let j = 0;
-    while (j < cdf.length - 1 && cdf[j] < q) j++;
-    out.set(name, ranked[j]);
-  });
-  return out;
-}
-
-const SURNAME_MAP = zipfMap(SURNAMES, COMMON_SURNAMES, 0.7);
-const FEMALE_MAP = zipfMap(FEMALE_GIVEN, COMMON_FEMALE, 0.6);
-const MALE_MAP = zipfMap(MALE_GIVEN, COMMON_MALE, 0.6);
-
-function skewed(p: SyntheticPerson): SyntheticPerson {
-  const given = p.sex === 'F' ? FEMALE_MAP : MALE_MAP;
-  return {
-    ...p,
-    firstName: given.get(p.firstName) ?? p.firstName,
-    firstSurname: SURNAME_MAP.get(p.firstSurname) ?? p.firstSurname,
-    secondSurname: p.secondSurname === null ? null : (SURNAME_MAP.get(p.secondSurname) ?? p.secondSurname),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 
 const SALT: Record<LinkageSource, number> = { sisben: 0x515b, bdua: 0xbd0a, ruv: 0x2f1c };
 const ageAt = (birth: string, asOf: string) => Number(asOf.slice(0, 4)) - Number(birth.slice(0, 4)) - (asOf.slice(5) < birth.slice(5) ? 1 : 0);
 
 /**
- * The population as the benchmark sees it: household `index` with skewed names, twins added and
+ * The population as the benchmark sees it: household `index` (names with Colombian frequencies), twins added and
  * namesakes applied. Members keep their population serial, which is the true person id.
  */
 export class LinkagePopulation {
@@ -353,9 +239,9 @@ export class LinkagePopulation {
     this.structure = { ...DEFAULT_STRUCTURE, ...structure };
   }
 
+  /** The population already draws names with Colombian frequencies (../names.ts). */
   private base(index: number): SyntheticHousehold {
-    const h = this.pop.household(index);
-    return { ...h, members: h.members.map(skewed) };
+    return this.pop.household(index);
   }
 
   household(index: number): { household: SyntheticHousehold; tags: Map<number, string[]> } {
@@ -369,10 +255,8 @@ export class LinkagePopulation {
     if (children.length && r.chance(this.structure.twins)) {
       const sib = r.pick(children);
       const sex: 'M' | 'F' = r.chance(0.5) ? sib.sex : sib.sex === 'M' ? 'F' : 'M';
-      const list = sex === 'F' ? FEMALE_GIVEN : MALE_GIVEN;
-      const map = sex === 'F' ? FEMALE_MAP : MALE_MAP;
-      let first = map.get(r.pick(list))!;
-      for (let k = 0; k < 5 && first === sib.firstName; k++) first = map.get(r.pick(list))!;
+      let first = drawGivenName(r, sex);
+      for (let k = 0; k < 5 && first === sib.firstName; k++) first = drawGivenName(r, sex);
       const order = h.members.length + 1;
       const serial = index * 32 + order;
       // A number of the twin's own, from the population's bijections of the serial (no other person has it).
@@ -410,10 +294,7 @@ export class LinkagePopulation {
           twin.secondName = sib.secondName === null ? rs.pick(seconds) : null;
         } else {
           const pool = sib.sex === 'F' ? FEMALE_GIVEN : MALE_GIVEN;
-          const map = sib.sex === 'F' ? FEMALE_MAP : MALE_MAP;
-          const alike = [...new Set([...pool.map((n) => map.get(n)!), ...pool])].filter(
-            (n) => n !== sib.firstName && !n.includes(' ') && n.slice(0, 2) === sib.firstName.slice(0, 2),
-          );
+          const alike = pool.filter((n) => n !== sib.firstName && !n.includes(' ') && n.slice(0, 2) === sib.firstName.slice(0, 2));
           // No name spelled alike in the lists: the same first name instead.
           twin.firstName = alike.length ? rs.pick(alike) : sib.firstName;
         }
