@@ -310,3 +310,20 @@ describe('a rule-version change', () => {
     expect(after).toBe(before);
   });
 });
+describe('a full run', () => {
+  it('drops the states of a logro the rule set no longer computes', async () => {
+    await hub.db.rows(sql`insert into person_logros (person_id, logro, state, reason, rule_version, decided_run_id, evaluated_run_id, displaced)
+      values (${person('u1')}, 7, 'SIN_DATO', 'OLD', 'older', 1, 1, false)`);
+    await hub.db
+      .rows(sql`insert into household_logros (household_id, logro, state, reason, rule_version, decided_run_id, evaluated_run_id, municipality_code, displaced)
+      values (${hh('UOK')}, 7, 'SIN_DATO', 'OLD', 'older', 1, 1, '05001', false)`);
+    const run = await process((await hub.app.services.logros.requestFull('manual')).id);
+    expect(run.mode).toBe('full');
+    const [left] = await hub.db.rows<any>(
+      sql`select (select count(*)::int from person_logros where logro = 7) as p, (select count(*)::int from household_logros where logro = 7) as h`,
+    );
+    expect(left).toEqual({ p: 0, h: 0 });
+    const [{ n }] = await hub.db.rows<any>(sql`select count(*)::int as n from person_logros`);
+    expect(n).toBe(SPECS.length * 9);
+  });
+});
