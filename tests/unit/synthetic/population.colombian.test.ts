@@ -7,8 +7,7 @@ const pop = new Population({ seed: 20091231 });
 const households = Array.from({ length: HOUSEHOLDS }, (_, i) => pop.household(i));
 const persons = households.flatMap((h) => h.members);
 const days = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
-const ageOn = (birth: string, asOf: string) =>
-  Number(asOf.slice(0, 4)) - Number(birth.slice(0, 4)) - (asOf.slice(5) < birth.slice(5) ? 1 : 0);
+const ageOn = (birth: string, asOf: string) => Number(asOf.slice(0, 4)) - Number(birth.slice(0, 4)) - (asOf.slice(5) < birth.slice(5) ? 1 : 0);
 
 describe('synthetic population: Colombian names and consistent families (issue 10)', () => {
   it('draws surnames with Colombian frequencies, none of the Mexican-only lists', () => {
@@ -30,7 +29,10 @@ describe('synthetic population: Colombian names and consistent families (issue 1
   it('spaces siblings at least ten months apart and keeps mothers of child-bearing age', () => {
     let pairs = 0;
     for (const h of households) {
-      const kids = h.members.filter((m) => m.role === 3).map((m) => m.birthDate).sort();
+      const kids = h.members
+        .filter((m) => m.role === 3)
+        .map((m) => m.birthDate)
+        .sort();
       for (let i = 1; i < kids.length; i++) {
         pairs++;
         expect(days(kids[i - 1], kids[i])).toBeGreaterThanOrEqual(300);
