@@ -1,1 +1,1 @@
-ALTER TABLE "source_entities" ADD COLUMN "line_hash" "bytea";
+ALTER TABLE "source_entities" ADD COLUMN IF NOT EXISTS "line_hash" "bytea";

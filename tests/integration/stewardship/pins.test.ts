@@ -87,12 +87,16 @@ describe('pins survive later runs', () => {
       sql`select id, records_processed, merges_proposed, merges_applied from reconciliation_runs order by id desc limit 1`,
     );
     expect(run.records_processed).toBeGreaterThan(RUAF_ROWS.length - 1);
-    // The engine did propose merging A and A' through the bridge record; the pin refused it.
-    const proposals = await t.db.rows<{ status: string; person_a_id: string; person_b_id: string }>(
-      sql`select status, person_a_id, person_b_id from merge_proposals where reconciliation_run_id = ${run.id}`,
+    // The bridge record would merge A and A': the matcher honours the pin itself (issue 11), proposes no
+    // merge across it and sends the other side to review.
+    const proposals = await t.db.rows(sql`select id from merge_proposals where reconciliation_run_id = ${run.id}`);
+    expect(proposals).toEqual([]);
+    expect(run.merges_applied).toBe(0);
+    const reviews = await t.db.rows<{ reason: string; reasons: string[] }>(
+      sql`select reason, array(select jsonb_array_elements_text(explanation->'reasons')) as reasons
+        from review_items where reconciliation_run_id = ${run.id}`,
     );
-    expect(proposals.length).toBeGreaterThan(0);
-    expect(proposals.every((p) => p.status === 'superseded')).toBe(true);
+    expect(reviews).toContainEqual({ reason: 'POSSIBLE_MATCH', reasons: expect.arrayContaining(['MERGE_PINNED_APART']) });
     await assertPinsHold('changed file');
   });
 
