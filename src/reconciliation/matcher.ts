@@ -420,25 +420,27 @@ export class BatchMatcher {
       // with consecutive numbers: a record without a document links to both by names and birth date).
       // Then the record keeps its best person and a steward sees the other.
       const kept = links.find(([p]) => p === assignment.personId)?.[1] ?? null;
+      // A merge the engine will not propose: the record keeps its person and a steward sees the pair.
+      const reviewAgainst = (other: (typeof links)[number][0], v: (typeof links)[number][1], reason?: string) => {
+        const explanation = explain(model, v);
+        if (reason) withReason(explanation, v.d.reasons, reason);
+        out.reviews.push({
+          reason: 'POSSIBLE_MATCH',
+          entityId: r.entityId,
+          personA: assignment.personId,
+          personB: other,
+          candidateEntityId: v.c.entityId,
+          score: v.d.probability,
+          explanation,
+        });
+      };
       for (const [other, v] of must.length ? links : ambiguous.length ? [] : links.slice(1)) {
         if (other === assignment.personId) continue;
         // A steward said records of these two persons are different people: never a merge proposal
         // (the merge repository would refuse it); the record keeps its person and, unless a steward
         // placed it, the other one is put to a steward for this record.
         if (pinnedApart(assignment.personId, other)) {
-          if (!must.length) {
-            const explanation = explain(model, v);
-            withReason(explanation, v.d.reasons, 'MERGE_PINNED_APART');
-            out.reviews.push({
-              reason: 'POSSIBLE_MATCH',
-              entityId: r.entityId,
-              personA: assignment.personId,
-              personB: other,
-              candidateEntityId: v.c.entityId,
-              score: v.d.probability,
-              explanation,
-            });
-          }
+          if (!must.length) reviewAgainst(other, v, 'MERGE_PINNED_APART');
           continue;
         }
         // Nor on names and birth date alone: two persons the engine kept apart are not joined
@@ -446,19 +448,7 @@ export class BatchMatcher {
         // and the other's names and birthday does join a person without documents to its number).
         const weak = kept !== null && !must.length && !hasDocumentEvidence(kept.vector) && !hasDocumentEvidence(v.vector);
         if (kept && (personsConflict(assignment.personId, other) || weak || unresolvedBetween(assignment.personId, other))) {
-          if (!must.length) {
-            const explanation = explain(model, v);
-            if (weak) withReason(explanation, v.d.reasons, 'MERGE_WITHOUT_DOCUMENT_EVIDENCE');
-            out.reviews.push({
-              reason: 'POSSIBLE_MATCH',
-              entityId: r.entityId,
-              personA: assignment.personId,
-              personB: other,
-              candidateEntityId: v.c.entityId,
-              score: v.d.probability,
-              explanation,
-            });
-          }
+          if (!must.length) reviewAgainst(other, v, weak ? 'MERGE_WITHOUT_DOCUMENT_EVIDENCE' : undefined);
           continue;
         }
         out.merges.push({ personA: assignment.personId, personB: other, entityId: r.entityId, score: v.d.probability, explanation: explain(model, v) });
