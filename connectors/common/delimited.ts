@@ -195,7 +195,7 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
       if (d === delimiter || !rec.raw.includes(d)) continue;
       const fields = splitLine(rec.raw, d);
       if (!fitCount(fields, expected)) continue;
-      const r = mapper!({ ...rec, fields });
+      const r = mapper!({ line: rec.line, lines: rec.lines, raw: rec.raw, special: rec.special, fields });
       const key = r.ok ? r.record.sourceKey : r.sourceKey;
       if (key) return key;
     }

@@ -57,6 +57,30 @@ function isBlank(s: string): boolean {
 }
 
 /**
+ * A one-line record without a quoted field. Its fields and its `special` test are computed when first
+ * read: a line the pipeline recognises by its text alone (a known, unchanged line) needs neither.
+ */
+class LineRecord implements RawRecord {
+  readonly lines = 1;
+  private split: string[] | undefined = undefined;
+  private nonAscii: boolean | undefined = undefined;
+
+  constructor(
+    readonly line: number,
+    readonly raw: string,
+    private readonly delim: string,
+  ) {}
+
+  get fields(): string[] {
+    return (this.split ??= this.raw.split(this.delim));
+  }
+
+  get special(): boolean {
+    return (this.nonAscii ??= NOT_PRINTABLE_ASCII.test(this.raw));
+  }
+}
+
+/**
  * Incremental splitter: `push` text chunks, get the complete records found so far; `end` flushes the
  * last record. Keeps at most one partial record between chunks.
  */
@@ -122,7 +146,7 @@ export class RecordSplitter {
           this.counters.blankLines++;
           continue;
         }
-        return { line, lines: 1, fields: lineText.split(this.delim), raw: lineText, special: NOT_PRINTABLE_ASCII.test(lineText) };
+        return new LineRecord(line, lineText, this.delim);
       }
       const res = this.quoted(s, pos, final);
       if (res === null) return null; // need more text
