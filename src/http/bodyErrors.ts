@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../platform/logger';
 
 /**
@@ -10,7 +11,7 @@ import type { Logger } from '../platform/logger';
  */
 
 /** body-parser error types (`err.type`) → HTTP status and a message that never quotes the body. */
-const BODY_ERRORS: Record<string, { status: number; message: string }> = {
+export const BODY_ERRORS: Record<string, { status: number; message: string }> = {
   'entity.parse.failed': { status: 400, message: 'The request body is not valid JSON.' },
   'entity.too.large': { status: 413, message: 'The request body is too large.' },
   'entity.verify.failed': { status: 403, message: 'The request body was refused.' },
@@ -26,8 +27,8 @@ type HttpError = Error & { type?: unknown; status?: unknown; statusCode?: unknow
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The request's id: the caller's `x-request-id` when it is a safe token, else a new UUID. */
-export function requestIdOf(req: Request, newId?: () => string): string | undefined {
-  const r = req as Request & { requestId?: string };
+export function requestIdOf(req: Pick<IncomingMessage, 'headers'>, newId?: () => string): string | undefined {
+  const r = req as Pick<IncomingMessage, 'headers'> & { requestId?: string };
   if (r.requestId === undefined && newId) {
     const header = req.headers['x-request-id'];
     r.requestId = typeof header === 'string' && REQUEST_ID_RE.test(header) ? header : newId();
@@ -35,7 +36,7 @@ export function requestIdOf(req: Request, newId?: () => string): string | undefi
   return r.requestId;
 }
 
-const graphqlError = (message: string, code: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
+export const graphqlError = (message: string, code: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
 
 /** Right after the body parser of /graphql: malformed, oversized or undecodable bodies. */
 export function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
@@ -71,16 +72,17 @@ export function finalErrorHandler(logger: Logger, newId: () => string): ErrorReq
  */
 export function requireJsonBody(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const body: unknown = req.body;
-    const usable = typeof body === 'object' && body !== null && (Array.isArray(body) || Object.keys(body).length > 0);
-    if (req.method !== 'POST' || usable) return next();
+    if (req.method !== 'POST' || usableJsonBody(req.body)) return next();
     if (CSRF_TYPES.test(req.headers['content-type'] ?? '')) return next();
     logger.info({ requestId: requestIdOf(req), bodyError: 'not.json', method: req.method, path: req.path }, 'request body refused');
-    res
-      .status(400)
-      .json(graphqlError('Send the request as a JSON object ({"query": "…", "variables": {…}}) with Content-Type: application/json.', 'BAD_REQUEST'));
+    res.status(400).json(graphqlError(NOT_JSON_MESSAGE, 'BAD_REQUEST'));
   };
 }
+
+export const NOT_JSON_MESSAGE = 'Send the request as a JSON object ({"query": "…", "variables": {…}}) with Content-Type: application/json.';
+
+/** A parsed body Apollo can read: a non-empty object, or an array (which Apollo refuses as a batch). */
+export const usableJsonBody = (body: unknown): boolean => typeof body === 'object' && body !== null && (Array.isArray(body) || Object.keys(body).length > 0);
 
 /** Content types Apollo's CSRF prevention answers itself (with the reason), so they pass through. */
 const CSRF_TYPES = /^\s*(text\/plain|application\/x-www-form-urlencoded|multipart\/form-data)\b/i;

@@ -25,6 +25,7 @@ import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlMetrics, httpMetrics, metricsRoute } from './metrics';
 import { queueDashboard } from './queueDashboard';
 import { cruceDownloadRoute } from './cruceDownload';
+import { GRAPHQL_BODY_LIMIT, graphqlRoute } from './graphqlRoute';
 
 export interface HttpServer {
   url: string;
@@ -92,7 +93,8 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   }
   expressApp.use(httpMetrics(app.services.ops.metrics));
   expressApp.use((req, _res, next) => void (requestIdOf(req, randomUUID), next()));
-  const server = http.createServer(expressApp);
+  // Requests are dispatched below: the fast /graphql path first, then the Express app.
+  const server = http.createServer();
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildApiSchema(),
@@ -178,6 +180,49 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   });
   const gate = new ConcurrencyGate(config.API_MAX_CONCURRENT_REQUESTS);
 
+  const trustProxy = config.API_TRUST_PROXY !== undefined;
+  // Express's own `req.ip` (its 'trust proxy' setting applied), for a request the fast path serves.
+  const expressIp = Object.getOwnPropertyDescriptor(express.request, 'ip')!.get!;
+  const addressOf = (req: http.IncomingMessage): string =>
+    (trustProxy ? (expressIp.call({ app: expressApp, headers: req.headers, socket: req.socket, connection: req.socket }) as string | undefined) : undefined) ??
+    req.socket.remoteAddress ??
+    'unknown';
+
+  const context = async (req: http.IncomingMessage, address: string): Promise<GraphQLContext> => {
+    const deadline = Date.now() + config.API_REQUEST_TIMEOUT_MS;
+    const requestId = requestIdOf(req, randomUUID)!;
+    const throttled = !authFailures.has(address);
+    const principal = await app.services.clients.authenticate(req.headers.authorization, { lookup: !throttled });
+    if (!principal) {
+      const charged = authFailures.take(address, 1);
+      if (throttled || !charged.ok) throw authThrottled(Math.ceil((charged.ok ? 1000 : charged.retryAfterMs) / 1000));
+      throw unauthenticated();
+    }
+    const scope = principal.scope;
+    return Object.assign(new LazyLoggerContext(logger), {
+      requestId,
+      services: app.services,
+      loaders: createLoaders(app.repositories, scope),
+      scope,
+      principal,
+      audit: new AuditTrail(principal, requestId, (events) => app.services.audit.record(events)),
+      deadline,
+    }) as GraphQLContext;
+  };
+
+  // The everyday POST never reaches Express (graphqlRoute.ts); everything else below is Express's.
+  const fastGraphql = graphqlRoute({
+    apollo,
+    gate,
+    logger,
+    metrics: app.services.ops.metrics,
+    context: (req) => context(req, addressOf(req)),
+    newId: randomUUID,
+  });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!fastGraphql(req, res)) expressApp(req, res);
+  });
+
   expressApp.use(
     '/graphql',
     // The global cap comes first: a request over it costs neither a body parse nor a token lookup.
@@ -197,34 +242,11 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
       res.on('finish', release);
       next();
     }) as express.RequestHandler,
-    express.json({ limit: '256kb' }),
+    express.json({ limit: GRAPHQL_BODY_LIMIT }),
     // A malformed, oversized or undecodable body: a GraphQL-shaped JSON error, and the body never logged.
     bodyErrorHandler(logger),
     requireJsonBody(logger),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const deadline = Date.now() + config.API_REQUEST_TIMEOUT_MS;
-        const requestId = requestIdOf(req, randomUUID)!;
-        const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-        const throttled = !authFailures.has(address);
-        const principal = await app.services.clients.authenticate(req.headers.authorization, { lookup: !throttled });
-        if (!principal) {
-          const charged = authFailures.take(address, 1);
-          if (throttled || !charged.ok) throw authThrottled(Math.ceil((charged.ok ? 1000 : charged.retryAfterMs) / 1000));
-          throw unauthenticated();
-        }
-        const scope = principal.scope;
-        return Object.assign(new LazyLoggerContext(logger), {
-          requestId,
-          services: app.services,
-          loaders: createLoaders(app.repositories, scope),
-          scope,
-          principal,
-          audit: new AuditTrail(principal, requestId, (events) => app.services.audit.record(events)),
-          deadline,
-        }) as GraphQLContext;
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req }) => context(req, req.ip ?? req.socket.remoteAddress ?? 'unknown') }),
   );
 
   // Last: whatever a route throws becomes a masked JSON error (Express's own handler would answer
