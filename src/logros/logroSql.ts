@@ -150,7 +150,7 @@ export function householdCombineSql(logros: readonly number[]): SQL {
       from (select distinct m.household_id, m.person_id from logro_scope_households s2 join household_memberships m on m.household_id = s2.household_id
             where m.valid_to is null and m.person_id is not null) m
       join persons p on p.id = m.person_id and p.status = 'active'
-      join person_logros pl on pl.person_id = m.person_id
+      join person_logros pl on pl.person_id = m.person_id and pl.logro = any(${arr(logros)}::smallint[])
       group by m.household_id, pl.logro
     ) a on a.household_id = h.id and a.logro = l.logro
     left join (
@@ -195,7 +195,8 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage): SQL {
         group by m.household_id
       ) m on m.household_id = h.id
       where h.status = 'active' and not exists (select 1 from logro_household_eval e where e.household_id = h.id and e.logro = 24)
-    ), parts as (
+    ), parts as materialized (
+      -- Materialized: each part is read by several logros below; inlined, it would be recomputed for each.
       select d.*, ${water} as w, ${waterField} as wf, ${sanitation} as sa, ${sanitationField} as sf from d
     ), x as (
       select d.id, d.members, d.displaced, l.logro, l.state, l.reason, l.details, case when d.dwelling_id is null then null else ${ev} end as evidence

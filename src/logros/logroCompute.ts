@@ -1,0 +1,353 @@
+/**
+ * One logro run's computation, inside the run's transaction: scope → one INSERT … SELECT per rule into
+ * the evaluation tables → the state tables written (full: rebuilt; incremental: upserted) with history
+ * → households → maintained aggregates. The rules' SQL is in logroSql.ts.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Coverage } from './evaluators';
+import { habitatHouseholdSql, habitatPersonSql, householdCombineSql, lb13Sql, lb1Sql, lb3Sql, lb45Sql } from './logroSql';
+import { HOUSEHOLD_LOGROS, PERSON_LOGROS, type RuleSet } from './rules';
+
+export interface ComputeInput {
+  runId: number;
+  mode: 'full' | 'incremental';
+  rules: RuleSet;
+  asOf: string;
+  coverage: Coverage;
+  /** Incremental: the reconciliation run whose changes to take (null: only the time-driven ones). */
+  reconciliationRunId: number | null;
+  /** Incremental: the Sisbén IV hogares import whose changed or dropped dwellings to take. */
+  importRunId?: number | null;
+  /** Incremental: the last finished run (steward merges since it started; ages crossing a threshold since its as-of date). */
+  previous: { startedAt: Date; asOf: string } | null;
+}
+
+export interface ComputeResult {
+  persons: number;
+  households: number;
+  changes: number;
+  timings: Record<string, number>;
+}
+
+type Run = (s: SQL) => Promise<Record<string, unknown>[]>;
+
+const PERSON_COLS = sql.raw(`person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, rule_version, decided_run_id,
+  evaluated_run_id, municipality_code, sisben_group, displaced, health_state, updated_at`);
+const HOUSEHOLD_COLS = sql.raw(`household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached,
+  members_pending, members_without_data, rule_version, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at`);
+
+/** The computation of one run on one transaction's connection (`run`); `postgres` enables the planner settings pglite lacks. */
+export async function computeLogros(run: Run, input: ComputeInput, postgres: boolean): Promise<ComputeResult> {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = Math.round(performance.now() - t0);
+    }
+  };
+  const full = input.mode === 'full';
+  if (postgres) {
+    await run(sql`set local work_mem = '256MB'`);
+    // JIT compiles these wide CASE expressions for up to a second per statement and wins nothing back.
+    await run(sql`set local jit = off`);
+    // An incremental run joins a few thousand scope rows to tables of millions, all in cache: at the
+    // default random_page_cost the planner prefers hashing the whole state table to probing its key.
+    if (!full) await run(sql`set local random_page_cost = 1.1`);
+  }
+  await createWorkTables(run);
+
+  await timed('scope', () => (full ? fullScope(run) : incrementalScope(run, input)));
+  // Habitability first, per household (the dwelling decides); its members share it.
+  await timed('habitat_households', async () => {
+    await run(sql`analyze logro_scope_households`);
+    await run(habitatHouseholdSql(input.rules, input.coverage));
+    if (full) return;
+    // A household whose dwelling decision changed changes every member's state: its members join the
+    // scope, and their other households too (a member takes the worst of them).
+    await run(sql`insert into logro_scope_persons
+      select m.person_id from logro_household_eval e
+      left join lateral (select c.state, c.reason, c.details, c.evidence_dwelling_id from household_logros c
+        where c.household_id = e.household_id and c.logro = e.logro offset 0) c on true
+      join household_memberships m on m.household_id = e.household_id and m.valid_to is null and m.person_id is not null
+      where (c.state, c.reason, c.details, c.evidence_dwelling_id) is distinct from (e.state, e.reason, e.details, e.evidence_dwelling_id)
+      on conflict do nothing`);
+    await run(sql`insert into logro_scope_households select m.household_id from household_memberships m join logro_scope_persons s on s.person_id = m.person_id
+      on conflict do nothing`);
+    await run(habitatHouseholdSql(input.rules, input.coverage));
+  });
+  const [{ n: persons }] = await run(sql`select count(*)::int as n from logro_scope_persons`);
+  await run(sql`analyze logro_scope_persons`);
+
+  await timed('lb1', () => run(lb1Sql(input.rules, input.asOf)));
+  await timed('lb3', () => run(lb3Sql(input.rules, input.coverage)));
+  await timed('lb13', () => run(lb13Sql(input.rules, input.coverage)));
+  await timed('lb45', () => run(lb45Sql(input.rules, input.coverage)));
+  await timed('habitat_persons', () => run(habitatPersonSql(HOUSEHOLD_LOGROS)));
+  await run(sql`analyze logro_person_eval`);
+
+  let changes = 0;
+  changes += await timed('persons_write', () => (full ? rebuildPersonStates(run, input) : upsertPersonStates(run, input)));
+  await timed('households', () => run(householdCombineSql(PERSON_LOGROS)));
+  await run(sql`analyze logro_household_eval`);
+  const [{ n: households }] = await run(sql`select count(*)::int as n from logro_scope_households`);
+  changes += await timed('households_write', () => (full ? rebuildHouseholdStates(run, input) : upsertHouseholdStates(run, input)));
+
+  await timed('aggregates', () => (full ? rebuildCounts(run) : applyCountDeltas(run)));
+  if (full) {
+    // The state tables were rewritten: without fresh statistics the next incremental run's joins on
+    // a few thousand persons plan as if every row matched and scan the whole tables.
+    await timed('analyze', () => run(sql`select juntos_analyze(array['person_logros', 'household_logros']::regclass[])`));
+  }
+  return { persons: Number(persons), households: Number(households), changes, timings };
+}
+
+async function createWorkTables(run: Run): Promise<void> {
+  await run(sql`create temp table logro_scope_persons (person_id bigint primary key) on commit drop`);
+  await run(sql`create temp table logro_scope_households (household_id bigint primary key) on commit drop`);
+  const evalCols = sql`logro smallint not null, state logro_state not null, reason text not null, details text[], evidence_record_id bigint,
+    evidence_dwelling_id bigint`;
+  await run(sql`create temp table logro_person_eval (person_id bigint not null, ${evalCols}) on commit drop`);
+  await run(
+    sql`create temp table logro_household_eval (household_id bigint not null, ${evalCols}, members_applicable int, members_reached int,
+      members_pending int, members_without_data int, displaced boolean) on commit drop`,
+  );
+  await run(
+    sql`create temp table logro_count_delta (municipality_code text, logro smallint, state logro_state, sisben_group text, displaced boolean,
+      health_state text, n int) on commit drop`,
+  );
+  await run(
+    sql`create temp table logro_hh_count_delta (municipality_code text, logro smallint, state logro_state, sisben_group text, displaced boolean, n int) on commit drop`,
+  );
+}
+
+/** Full: every active person and every household (the state tables and aggregates are rebuilt from nothing). */
+async function fullScope(run: Run): Promise<void> {
+  await run(sql`insert into logro_scope_persons select id from persons where status = 'active'`);
+  await run(sql`insert into logro_scope_households select id from households`);
+  await run(sql`truncate person_logro_counts, household_logro_counts`);
+}
+
+/** What the reconciliation run (and stewards since the last run) touched, a hogares cut's dwellings, ages crossing 7 or 18. */
+async function incrementalScope(run: Run, input: ComputeInput): Promise<void> {
+  const r = input.reconciliationRunId;
+  if (r != null) {
+    const [rr] = await run(sql`select import_run_id from reconciliation_runs where id = ${r}`);
+    const imp = rr?.import_run_id == null ? null : Number(rr.import_run_id);
+    // The records the import changed, added or dropped, by the run columns' indexes (not a scan of every record).
+    await run(sql`create temp table logro_scope_entities (id bigint primary key, person_id bigint) on commit drop`);
+    if (imp != null) {
+      await run(sql`insert into logro_scope_entities select id, person_id from source_entities where changed_run_id = ${imp}
+        union select id, person_id from source_entities where vanished_run_id = ${imp}`);
+    }
+    await run(sql`insert into logro_scope_persons
+      select person_id from logro_scope_entities where person_id is not null
+      union select e.person_id from entity_links l join source_entities e on e.id = l.source_entity_id
+        where l.reconciliation_run_id = ${r} and e.person_id is not null
+      union select survivor_id from person_merges where reconciliation_run_id = ${r}
+      union select merged_id from person_merges where reconciliation_run_id = ${r}
+      on conflict do nothing`);
+    await run(sql`insert into logro_scope_households
+      select m.household_id from logro_scope_entities e join household_memberships m on m.source_entity_id = e.id
+      on conflict do nothing`);
+  }
+  if (input.importRunId != null) {
+    // A Sisbén IV hogares cut: the households whose dwelling record it added, changed or dropped, and their members.
+    await run(sql`insert into logro_scope_households
+      select h.id from sisben_hogares v join households h on h.source = 'sisben' and h.source_key = v.source_key
+      where v.import_run_id = ${input.importRunId} or v.vanished_run_id = ${input.importRunId} or v.superseded_run_id = ${input.importRunId}
+      on conflict do nothing`);
+    await run(sql`insert into logro_scope_persons
+      select m.person_id from logro_scope_households s join household_memberships m on m.household_id = s.household_id
+      where m.person_id is not null and m.valid_to is null on conflict do nothing`);
+  }
+  if (input.previous) {
+    const since = input.previous.startedAt.toISOString();
+    // Steward merges and unmerges happen between runs: their persons are re-examined by the next one.
+    await run(sql`insert into logro_scope_persons
+      select survivor_id from person_merges where created_at >= ${since}::timestamptz or undone_at >= ${since}::timestamptz
+      union select merged_id from person_merges where created_at >= ${since}::timestamptz or undone_at >= ${since}::timestamptz
+      on conflict do nothing`);
+    // Nothing changed in the data, but LB 1 asks for another document from the 7th and the 18th birthday.
+    const prev = input.previous.asOf;
+    const ageAt = (d: string) => sql`extract(year from age(${d}::date, birth_date))`;
+    const band = (d: string) => sql`(case when ${ageAt(d)} < ${input.rules.lb1.rcUnder} then 0 when ${ageAt(d)} < ${input.rules.lb1.ccFrom} then 1 else 2 end)`;
+    if (prev !== input.asOf) {
+      await run(sql`insert into logro_scope_persons select id from persons
+        where status = 'active' and birth_date is not null and ${band(prev)} <> ${band(input.asOf)} on conflict do nothing`);
+    }
+  }
+  // The households of every person in scope (current and ended memberships: a person who left changes both).
+  await run(sql`insert into logro_scope_households select m.household_id from household_memberships m join logro_scope_persons s on s.person_id = m.person_id
+    on conflict do nothing`);
+}
+
+/**
+ * A full run rewrites every person's states: instead of an upsert per row (an index probe and a new
+ * tuple version for each of ~9 rows per person), the table is truncated and reloaded in key order
+ * from the evaluation. Same result as the upsert: a row whose compared columns did not change is
+ * carried as it was (decided_run_id, evaluated_run_id and updated_at included); a changed row keeps
+ * decided_run_id unless its state changed. What a row carries is kept beforehand in a narrow table of
+ * the old rows that are evaluated again (empty on the first run). Rows of persons no longer active
+ * (merged) are not evaluated and go with the truncate. The history is then read from the reloaded
+ * table: a row decided by this run is a state change (or a first state), and the table is in key
+ * order, so the history index grows at its end. TRUNCATE holds an exclusive lock until the run
+ * commits: readers of person_logros wait for the end of a full run (first run, rule change,
+ * operator) instead of seeing it half-written.
+ */
+async function rebuildPersonStates(run: Run, input: ComputeInput): Promise<number> {
+  const v = input.rules.version;
+  // Keyed: the history's join below must stay a key lookup whatever the (stale) estimates say.
+  await run(sql`create temp table logro_person_carry (person_id bigint, logro smallint, state logro_state, decided_run_id bigint, evaluated_run_id bigint,
+    updated_at timestamptz, same boolean, primary key (person_id, logro)) on commit drop`);
+  await run(sql`insert into logro_person_carry
+    select c.person_id, c.logro, c.state, c.decided_run_id, c.evaluated_run_id, c.updated_at,
+      (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.rule_version, c.municipality_code, c.sisben_group, c.displaced, c.health_state)
+        is not distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, p.municipality_code,
+          p.sisben_group, p.is_displaced, p.health_state) as same
+    from person_logros c join logro_person_eval e on e.person_id = c.person_id and e.logro = c.logro join persons p on p.id = c.person_id`);
+  await run(sql`analyze logro_person_carry`);
+  await run(sql`truncate person_logros`);
+  await run(sql`insert into person_logros (${PERSON_COLS})
+    select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text,
+      case when k.same or k.state = e.state then k.decided_run_id else ${input.runId}::bigint end,
+      case when k.same then k.evaluated_run_id else ${input.runId}::bigint end,
+      p.municipality_code, p.sisben_group, p.is_displaced, p.health_state,
+      case when k.same then k.updated_at else now() end
+    from logro_person_eval e join persons p on p.id = e.person_id
+    left join logro_person_carry k on k.person_id = e.person_id and k.logro = e.logro
+    order by e.person_id, e.logro`);
+  const [h] =
+    await run(sql`with ins as (insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
+      rule_version, logro_run_id)
+    select pl.person_id, pl.logro, k.state, pl.state, pl.reason, pl.evidence_record_id, pl.evidence_dwelling_id, ${v}, ${input.runId}
+    from person_logros pl left join logro_person_carry k on k.person_id = pl.person_id and k.logro = pl.logro
+    where pl.decided_run_id = ${input.runId} returning 1) select count(*)::int as n from ins`);
+  return Number(h.n);
+}
+
+/** The households' counterpart of rebuildPersonStates (same carry-over rules). */
+async function rebuildHouseholdStates(run: Run, input: ComputeInput): Promise<number> {
+  const v = input.rules.version;
+  await run(sql`create temp table logro_household_carry (household_id bigint, logro smallint, state logro_state, decided_run_id bigint, evaluated_run_id bigint,
+    updated_at timestamptz, same boolean, primary key (household_id, logro)) on commit drop`);
+  await run(sql`insert into logro_household_carry
+    select c.household_id, c.logro, c.state, c.decided_run_id, c.evaluated_run_id, c.updated_at,
+      (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.members_applicable, c.members_reached, c.members_pending,
+        c.members_without_data, c.rule_version, c.municipality_code, c.sisben_group, c.displaced)
+      is not distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
+        e.members_pending, e.members_without_data, ${v}::text, h.municipality_code, h.sisben_group, e.displaced) as same
+    from household_logros c join logro_household_eval e on e.household_id = c.household_id and e.logro = c.logro join households h on h.id = c.household_id`);
+  await run(sql`analyze logro_household_carry`);
+  await run(sql`truncate household_logros`);
+  await run(sql`insert into household_logros (${HOUSEHOLD_COLS})
+    select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
+      e.members_pending, e.members_without_data, ${v}::text,
+      case when k.same or k.state = e.state then k.decided_run_id else ${input.runId}::bigint end,
+      case when k.same then k.evaluated_run_id else ${input.runId}::bigint end,
+      h.municipality_code, h.sisben_group, e.displaced,
+      case when k.same then k.updated_at else now() end
+    from logro_household_eval e join households h on h.id = e.household_id
+    left join logro_household_carry k on k.household_id = e.household_id and k.logro = e.logro
+    order by e.household_id, e.logro`);
+  const [h] = await run(sql`with ins as (insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id,
+      evidence_dwelling_id, rule_version, logro_run_id)
+    select hl.household_id, hl.logro, k.state, hl.state, hl.reason, hl.evidence_record_id, hl.evidence_dwelling_id, ${v}, ${input.runId}
+    from household_logros hl left join logro_household_carry k on k.household_id = hl.household_id and k.logro = hl.logro
+    where hl.decided_run_id = ${input.runId} returning 1) select count(*)::int as n from ins`);
+  return Number(h.n);
+}
+
+/** Incremental: history of the changes, old aggregate rows −1, then the upsert of the states that differ. */
+async function upsertPersonStates(run: Run, input: ComputeInput): Promise<number> {
+  const v = input.rules.version;
+  await run(sql`insert into logro_count_delta
+    select coalesce(pl.municipality_code, ''), pl.logro, pl.state, coalesce(pl.sisben_group, ''), pl.displaced, coalesce(pl.health_state::text, ''), -count(*)
+    from logro_scope_persons s join person_logros pl on pl.person_id = s.person_id group by 1, 2, 3, 4, 5, 6`);
+  const [h] =
+    await run(sql`with ins as (insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
+      rule_version, logro_run_id)
+    select e.person_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, e.evidence_dwelling_id, ${v}, ${input.runId}
+    from logro_person_eval e left join person_logros c on c.person_id = e.person_id and c.logro = e.logro
+    where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
+  // Persons merged away (or gone) lose their states; their survivor carries the records now.
+  await run(sql`delete from person_logros pl using logro_scope_persons s
+    where pl.person_id = s.person_id and not exists (select 1 from logro_person_eval e where e.person_id = pl.person_id and e.logro = pl.logro)`);
+  await run(sql`insert into person_logros as c (${PERSON_COLS})
+    select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}, ${input.runId}, ${input.runId},
+      p.municipality_code, p.sisben_group, p.is_displaced, p.health_state, now()
+    from logro_person_eval e join persons p on p.id = e.person_id
+    on conflict (person_id, logro) do update set
+      decided_run_id = case when c.state is distinct from excluded.state then excluded.decided_run_id else c.decided_run_id end,
+      state = excluded.state, reason = excluded.reason, details = excluded.details, evidence_record_id = excluded.evidence_record_id,
+      evidence_dwelling_id = excluded.evidence_dwelling_id,
+      rule_version = excluded.rule_version, evaluated_run_id = excluded.evaluated_run_id, municipality_code = excluded.municipality_code,
+      sisben_group = excluded.sisben_group, displaced = excluded.displaced, health_state = excluded.health_state, updated_at = excluded.updated_at
+    where (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.rule_version, c.municipality_code, c.sisben_group, c.displaced, c.health_state)
+      is distinct from (excluded.state, excluded.reason, excluded.details, excluded.evidence_record_id, excluded.evidence_dwelling_id, excluded.rule_version,
+        excluded.municipality_code, excluded.sisben_group, excluded.displaced, excluded.health_state)`);
+  return Number(h.n);
+}
+
+async function upsertHouseholdStates(run: Run, input: ComputeInput): Promise<number> {
+  const v = input.rules.version;
+  await run(sql`insert into logro_hh_count_delta
+    select hl.municipality_code, hl.logro, hl.state, coalesce(hl.sisben_group, ''), hl.displaced, -count(*)
+    from logro_scope_households s join household_logros hl on hl.household_id = s.household_id group by 1, 2, 3, 4, 5`);
+  const [h] = await run(sql`with ins as (insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id,
+      evidence_dwelling_id, rule_version, logro_run_id)
+    select e.household_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, e.evidence_dwelling_id, ${v}, ${input.runId}
+    from logro_household_eval e left join household_logros c on c.household_id = e.household_id and c.logro = e.logro
+    where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
+  await run(sql`delete from household_logros hl using logro_scope_households s
+    where hl.household_id = s.household_id and not exists (select 1 from logro_household_eval e where e.household_id = hl.household_id and e.logro = hl.logro)`);
+  await run(sql`insert into household_logros as c (${HOUSEHOLD_COLS})
+    select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached, e.members_pending,
+      e.members_without_data, ${v}, ${input.runId}, ${input.runId}, h.municipality_code, h.sisben_group, e.displaced, now()
+    from logro_household_eval e join households h on h.id = e.household_id
+    on conflict (household_id, logro) do update set
+      decided_run_id = case when c.state is distinct from excluded.state then excluded.decided_run_id else c.decided_run_id end,
+      state = excluded.state, reason = excluded.reason, details = excluded.details, evidence_record_id = excluded.evidence_record_id,
+      evidence_dwelling_id = excluded.evidence_dwelling_id, members_applicable = excluded.members_applicable, members_reached = excluded.members_reached,
+      members_pending = excluded.members_pending, members_without_data = excluded.members_without_data, rule_version = excluded.rule_version,
+      evaluated_run_id = excluded.evaluated_run_id, municipality_code = excluded.municipality_code, sisben_group = excluded.sisben_group,
+      displaced = excluded.displaced, updated_at = excluded.updated_at
+    where (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.members_applicable, c.members_reached, c.members_pending,
+        c.members_without_data, c.rule_version, c.municipality_code, c.sisben_group, c.displaced)
+      is distinct from (excluded.state, excluded.reason, excluded.details, excluded.evidence_record_id, excluded.evidence_dwelling_id, excluded.members_applicable,
+        excluded.members_reached, excluded.members_pending, excluded.members_without_data, excluded.rule_version, excluded.municipality_code,
+        excluded.sisben_group, excluded.displaced)`);
+  return Number(h.n);
+}
+
+/** Full: the aggregates rebuilt by one GROUP BY of each final state table. */
+async function rebuildCounts(run: Run): Promise<void> {
+  await run(sql`insert into person_logro_counts
+    select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), count(*)
+    from person_logros group by 1, 2, 3, 4, 5, 6`);
+  await run(sql`insert into household_logro_counts
+    select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from household_logros group by 1, 2, 3, 4, 5`);
+}
+
+/** Incremental: the old rows' −1 (recorded before the upsert) and the new rows' +1. */
+async function applyCountDeltas(run: Run): Promise<void> {
+  await run(sql`insert into logro_count_delta
+    select coalesce(pl.municipality_code, ''), pl.logro, pl.state, coalesce(pl.sisben_group, ''), pl.displaced, coalesce(pl.health_state::text, ''), count(*)
+    from logro_scope_persons s join person_logros pl on pl.person_id = s.person_id group by 1, 2, 3, 4, 5, 6`);
+  await run(sql`insert into person_logro_counts as c
+    select municipality_code, logro, state, sisben_group, displaced, health_state, sum(n) from logro_count_delta group by 1, 2, 3, 4, 5, 6 having sum(n) <> 0
+    on conflict (municipality_code, logro, state, sisben_group, displaced, health_state) do update set n = c.n + excluded.n`);
+  // Only the cells this run touched can have dropped to zero.
+  await run(sql`delete from person_logro_counts c using (select distinct municipality_code, logro, state, sisben_group, displaced, health_state from logro_count_delta) d
+    where c.n = 0 and (c.municipality_code, c.logro, c.state, c.sisben_group, c.displaced, c.health_state)
+      = (d.municipality_code, d.logro, d.state, d.sisben_group, d.displaced, d.health_state)`);
+  await run(sql`insert into logro_hh_count_delta
+    select hl.municipality_code, hl.logro, hl.state, coalesce(hl.sisben_group, ''), hl.displaced, count(*)
+    from logro_scope_households s join household_logros hl on hl.household_id = s.household_id group by 1, 2, 3, 4, 5`);
+  await run(sql`insert into household_logro_counts as c
+    select municipality_code, logro, state, sisben_group, displaced, sum(n) from logro_hh_count_delta group by 1, 2, 3, 4, 5 having sum(n) <> 0
+    on conflict (municipality_code, logro, state, sisben_group, displaced) do update set n = c.n + excluded.n`);
+  await run(sql`delete from household_logro_counts c using (select distinct municipality_code, logro, state, sisben_group, displaced from logro_hh_count_delta) d
+    where c.n = 0 and (c.municipality_code, c.logro, c.state, c.sisben_group, c.displaced) = (d.municipality_code, d.logro, d.state, d.sisben_group, d.displaced)`);
+}
