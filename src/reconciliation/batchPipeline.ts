@@ -6,7 +6,7 @@ import { add, type Prepared, type ReconcileConfig, type RunState } from './engin
 import type { GoldenRecordRepository, Survivorship } from './goldenRecordRepository';
 import { BatchMatcher, type BatchResult, type MatchRecord, type Pins } from './matcher';
 import { prepareEntity } from './prepareEntity';
-import type { EntityRow, LinkWrite, ReconciliationRepository, ReconciliationRunRow, ReviewWrite } from './reconciliationRepository';
+import type { EntityRow, KeyWrite, LinkWrite, ReconciliationRepository, ReconciliationRunRow, ReviewWrite, StagedBatch } from './reconciliationRepository';
 
 /** A batch decided in stage 1, to be written in stage 2 (see runBatches). */
 /** A batch decided in stage 1, to be written in stage 2 (see runBatches). */
@@ -70,42 +70,35 @@ export class BatchPipeline {
     for (;;) {
       if (signal?.aborted) throw new JobReleasedError();
       if (current === 'empty' || current === 'changed') {
-        if (!(await this.sequentialBatch(run, state))) return;
+        if (!(await this.sequentialBatch(run, state))) {
+          await this.repo.dropRunStaging(run.id);
+          return;
+        }
         current = await outside(null, null);
         continue;
       }
       const plan: Plan = current;
       const next = outside(plan.lastId, plan);
       next.catch(() => undefined);
-      // The batch's blocking keys go in on a second connection while stage 2 writes the rest: keys of
-      // records not linked yet are ignored by look-ups, and writing them again is idempotent, so they
-      // need not commit with the links (a crash or a re-plan rewrites them).
-      const keysStarted = performance.now();
-      const keys = this.repo
-        .transaction((tx) =>
-          this.repo.replaceBlockingKeys(
-            tx,
-            plan.batch.map((e) => e.id),
-            batchKeys(plan),
-          ),
-        )
-        .then(() => add(state.timings, 'writeKeys', performance.now() - keysStarted));
-      keys.catch(() => undefined);
       try {
+        // Links and keys are copied into staging before the transaction (a COPY cannot share the
+        // transaction's connection on every driver) and applied inside it, so a batch commits whole.
+        const stageStarted = performance.now();
+        const staged = await this.repo.stageBatch(run.id, plan.links, batchKeys(plan));
+        add(state.timings, 'stage', performance.now() - stageStarted);
         await this.repo.transaction(async (tx) => {
           await this.repo.lockBatch(tx);
           await this.repo.tuneTransaction(tx);
-          if (await this.stillValid(tx, plan)) await this.apply(tx, run, plan, state, true);
+          if (await this.stillValid(tx, plan)) await this.apply(tx, run, plan, state, staged);
           else {
             add(state.timings, 'replanned', 1);
-            await keys.catch(() => undefined); // the re-planned batch rewrites them: not concurrently
+            await this.repo.dropStaged(tx, staged);
             const again = await this.plan(tx, state, null, null);
             if (again !== 'empty' && again !== 'changed') await this.apply(tx, run, again, state);
           }
         });
-        await keys;
       } catch (e) {
-        await Promise.allSettled([next, keys]);
+        await next.catch(() => undefined);
         throw e;
       }
       current = await next;
@@ -268,7 +261,7 @@ export class BatchPipeline {
   }
 
   /** Stage 2 of a batch, under the engine lock: every write of the plan, in one transaction. */
-  private async apply(tx: Orm, run: ReconciliationRunRow, plan: Plan, state: RunState, keysWritten = false): Promise<void> {
+  private async apply(tx: Orm, run: ReconciliationRunRow, plan: Plan, state: RunState, staged?: StagedBatch): Promise<void> {
     const T = state.timings;
     let t = performance.now();
     const lap = (phase: string) => {
@@ -279,16 +272,23 @@ export class BatchPipeline {
     const { batch, mine, result, changedLinked, links, merges } = plan;
     await this.golden.createPersons(tx, plan.created, this.survivorship);
     lap('createPersons');
-    await this.repo.writeLinks(tx, run.id, links);
-    lap('writeLinks');
-    if (!keysWritten) {
-      await this.repo.replaceBlockingKeys(
+    const ids = batch.map((e) => e.id);
+    if (staged) {
+      await this.repo.applyStagedLinks(
         tx,
-        batch.map((e) => e.id),
-        batchKeys(plan),
+        run.id,
+        staged,
+        links.map((l) => l.entityId),
       );
-      lap('writeKeys');
+      lap('writeLinks');
+      await this.repo.applyStagedKeys(tx, staged, ids);
+    } else {
+      // Planned inside this transaction: written from here (a COPY would need a second connection).
+      await this.repo.writeLinks(tx, run.id, links);
+      lap('writeLinks');
+      await this.repo.replaceBlockingKeys(tx, ids, batchKeys(plan));
     }
+    lap('writeKeys');
     const reviews = [...plan.reviews, ...(await this.checkChangedLinked(tx, changedLinked, mine, state))];
     await this.repo.touchLinks(
       tx,
@@ -378,7 +378,7 @@ export class BatchPipeline {
 
 type PinRow = Awaited<ReturnType<ReconciliationRepository['pins']>>[number];
 
-function batchKeys(plan: Plan): { entityId: number; rule: number; key: string }[] {
+function batchKeys(plan: Plan): KeyWrite[] {
   return plan.batch.flatMap((e) => plan.mine.get(e.id)!.keys.map((k) => ({ entityId: e.id, ...k })));
 }
 

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { UNFINISHED_RECONCILIATION_STATES, reconciliationRuns, type ReconciliationState } from '../../schema';
 import type { SourceName } from '../kernel';
 import type { Database, Orm } from '../platform/db';
+import { CopyBuffer, copyText } from '../platform/db/copyText';
 
 /** Pseudo-random but data-determined order of records: a hash of (source, source key), ties by the key itself. */
 const STABLE_ORDER = sql.raw(`md5(e.source::text || ':' || e.source_key), e.source, e.source_key`);
@@ -49,6 +51,41 @@ export interface ReviewWrite {
   householdId?: number | null;
   score: number | null;
   explanation: unknown;
+}
+
+export interface KeyWrite {
+  entityId: number;
+  rule: number;
+  key: string;
+}
+
+/**
+ * A batch's links and blocking keys, copied into two unlogged tables of their own (one pair per
+ * attempt, in juntos_staging) before the batch's transaction, and applied and dropped inside it.
+ */
+export interface StagedBatch {
+  readonly table: string;
+  readonly links: number;
+  readonly keys: number;
+}
+
+const STAGED_LINK_COLUMNS = ['entity_id', 'person_id', 'link_type', 'reasons', 'score', 'match_weight', 'matched_entity_id', 'model_version', 'contributions'];
+const STAGED_KEY_COLUMNS = ['rule', 'key', 'source_entity_id'];
+const stagePrefix = (runId: number) => {
+  if (!Number.isSafeInteger(runId) || runId <= 0) throw new Error('invalid run id');
+  return `reconcile_${runId}_`;
+};
+/** A real as COPY text; what JSON would send as null (NaN, ±Infinity) is null. */
+const copyNumber = (x: number | null) => (x === null || !Number.isFinite(x) ? '\\N' : String(x));
+
+async function* copyLines<T>(rows: readonly T[], line: (row: T) => string): AsyncGenerator<Buffer> {
+  const out = new CopyBuffer();
+  for (const r of rows) {
+    const chunk = out.push(line(r));
+    if (chunk) yield chunk;
+  }
+  const rest = out.take();
+  if (rest) yield rest;
 }
 
 /** pg_advisory_xact_lock key serializing matching batches and steward decisions ("juntosrc"). */
@@ -548,6 +585,88 @@ export class ReconciliationRepository {
     );
   }
 
+  /**
+   * Copies a batch's links and blocking keys into a pair of unlogged tables of their own, outside
+   * any transaction (text COPY in ~1 MiB writes: cheaper to build, send and parse than one JSON
+   * document and escaped arrays), for {@link applyStagedLinks} and {@link applyStagedKeys} to apply
+   * with one statement each inside the batch's transaction. The pair is new for every attempt, so
+   * two processes advancing one run never read each other's rows; an attempt that fails or
+   * crashes leaves its pair behind, for {@link dropRunStaging}.
+   */
+  async stageBatch(runId: number, links: readonly LinkWrite[], keys: readonly KeyWrite[]): Promise<StagedBatch> {
+    const table = `juntos_staging.${stagePrefix(runId)}${randomBytes(6).toString('hex')}`;
+    await this.q(
+      sql.raw(`create unlogged table ${table}_links (entity_id int8 not null, person_id int8 not null, link_type text not null, reasons text[] not null,
+        score real, match_weight real, matched_entity_id int8, model_version text, contributions jsonb)`),
+    );
+    await this.q(sql.raw(`create unlogged table ${table}_keys (rule int2 not null, key text not null, source_entity_id int8 not null)`));
+    await this.db.copyFrom(
+      `${table}_links`,
+      STAGED_LINK_COLUMNS,
+      copyLines(
+        links,
+        (l) =>
+          `${l.entityId}\t${l.personId}\t${copyText(l.linkType)}\t${copyText(pgTextArray(l.reasons))}\t${copyNumber(l.score)}\t${copyNumber(l.matchWeight)}\t` +
+          `${l.matchedEntityId ?? '\\N'}\t${copyText(l.modelVersion)}\t${l.contributions == null ? '\\N' : copyText(JSON.stringify(l.contributions))}\n`,
+      ),
+    );
+    await this.db.copyFrom(
+      `${table}_keys`,
+      STAGED_KEY_COLUMNS,
+      copyLines(keys, (k) => `${k.rule}\t${copyText(k.key)}\t${k.entityId}\n`),
+    );
+    return { table, links: links.length, keys: keys.length };
+  }
+
+  /**
+   * {@link writeLinks} from a staged batch (inside the batch's transaction). `entityIds`: the staged
+   * links' records, so source_entities is reached through its primary key, never scanned.
+   */
+  async applyStagedLinks(orm: Orm, runId: number, staged: StagedBatch, entityIds: readonly number[]): Promise<void> {
+    if (!staged.links) return;
+    const t = sql.raw(`${staged.table}_links`);
+    await this.q(
+      sql`update source_entities e set person_id = s.person_id, match_pending = false, updated_at = now()
+        from ${t} s where e.id = any(${bigints(entityIds)}) and e.id = s.entity_id`,
+      orm,
+    );
+    await this.q(
+      sql`insert into entity_links (source_entity_id, link_type, reasons, score, match_weight, matched_entity_id, model_version, contributions, reconciliation_run_id)
+        select s.entity_id, s.link_type::link_type, s.reasons, s.score, s.match_weight, s.matched_entity_id, s.model_version, s.contributions, ${runId}
+        from ${t} s
+        on conflict (source_entity_id) do update set link_type = excluded.link_type, reasons = excluded.reasons, score = excluded.score,
+          match_weight = excluded.match_weight, matched_entity_id = excluded.matched_entity_id, model_version = excluded.model_version,
+          contributions = excluded.contributions, reconciliation_run_id = excluded.reconciliation_run_id, updated_at = now()`,
+      orm,
+    );
+  }
+
+  /** {@link replaceBlockingKeys} from a staged batch (inside the batch's transaction), then drops the pair. */
+  async applyStagedKeys(orm: Orm, staged: StagedBatch, staleFor: readonly number[]): Promise<void> {
+    if (staleFor.length) await this.q(sql`delete from entity_blocking_keys where source_entity_id = any(${bigints(staleFor)})`, orm);
+    if (staged.keys) {
+      await this.q(
+        sql`insert into entity_blocking_keys (rule, key, source_entity_id) select rule, key, source_entity_id from ${sql.raw(`${staged.table}_keys`)}`,
+        orm,
+      );
+    }
+    await this.dropStaged(orm, staged);
+  }
+
+  /** Drops a staged pair (inside the transaction that applied it, or that planned the batch again). */
+  async dropStaged(orm: Orm, staged: StagedBatch): Promise<void> {
+    await this.q(sql.raw(`drop table if exists ${staged.table}_links, ${staged.table}_keys`), orm);
+  }
+
+  /** Drops what failed or crashed attempts of a run staged (its batches are all written, or it gave up). */
+  async dropRunStaging(runId: number): Promise<void> {
+    const rows = await this.q<{ t: string }>(
+      sql`select format('%I.%I', n.nspname, c.relname) as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'juntos_staging' and c.relkind = 'r' and starts_with(c.relname, ${stagePrefix(runId)})`,
+    );
+    for (const r of rows) await this.q(sql.raw(`drop table if exists ${r.t}`));
+  }
+
   /** Records that keep their person but were re-examined in this run. */
   async touchLinks(orm: Orm, runId: number, entityIds: readonly number[]): Promise<void> {
     if (!entityIds.length) return;
@@ -561,7 +680,7 @@ export class ReconciliationRepository {
   }
 
   /** Deletes the keys of `staleFor` (records whose values changed), then stores `keys`. */
-  async replaceBlockingKeys(orm: Orm, staleFor: readonly number[], keys: readonly { entityId: number; rule: number; key: string }[]): Promise<void> {
+  async replaceBlockingKeys(orm: Orm, staleFor: readonly number[], keys: readonly KeyWrite[]): Promise<void> {
     if (staleFor.length) await this.q(sql`delete from entity_blocking_keys where source_entity_id = any(${bigints(staleFor)})`, orm);
     if (!keys.length) return;
     await this.q(

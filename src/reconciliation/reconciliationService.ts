@@ -102,6 +102,7 @@ export class ReconciliationService {
   /** The run's job spent its last attempt on a transient failure: failed with the reason, for an operator to see. */
   async giveUp(runId: number, reason: string): Promise<void> {
     await this.repo.transition(runId, [...UNFINISHED_RECONCILIATION_STATES], 'failed', { failureReason: reason, finishedAt: this.clock.now() });
+    await this.repo.dropRunStaging(runId);
   }
 
   listRuns(opts: Parameters<ReconciliationRepository['listRuns']>[0]) {

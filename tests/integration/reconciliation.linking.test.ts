@@ -265,6 +265,20 @@ describe('a reconciliation run', () => {
           )
         ).map((x) => x.r);
       expect(await reasons(t2.db)).toEqual(await reasons(t.db));
+      // Each batch's links and keys went through staging tables of its own, applied and dropped with it.
+      const keys = async (db: TestDatabase['db']) =>
+        (
+          await db.rows<{ k: string }>(
+            sql`select e.source::text || ':' || e.source_key || ':' || k.rule || ':' || k.key as k
+              from entity_blocking_keys k join source_entities e on e.id = k.source_entity_id order by 1`,
+          )
+        ).map((x) => x.k);
+      expect((await keys(t.db)).length).toBeGreaterThan(0);
+      expect(await keys(t2.db)).toEqual(await keys(t.db));
+      const [left] = await t2.db.rows<{ n: number }>(
+        sql`select count(*)::int as n from pg_tables where schemaname = 'juntos_staging' and tablename like 'reconcile%'`,
+      );
+      expect(left.n).toBe(0);
     } finally {
       await small.close();
       await t2.drop();
