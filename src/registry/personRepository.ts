@@ -8,6 +8,7 @@ import { toPage, type Page, type PageRequest } from '../kernel';
 import { scopeCondition } from '../platform/db/territory';
 import { anyOf, prepared, scopeParams, scopePlaceholders } from '../platform/db/prepared';
 import type { TerritoryScope } from '../kernel';
+import { factsShape, parsePersonFacts, personFactsColumn, wantsFacts, type PersonFacts, type PersonFactsWanted } from './personFacts';
 
 export type PersonRow = typeof persons.$inferSelect;
 
@@ -79,12 +80,26 @@ export class PersonRepository {
    * → CC), those holding it under a type of the family. One array of persons per lookup, in input
    * order, each sorted by id.
    */
-  async findByDocuments(lookups: readonly DocumentLookup[], scope?: TerritoryScope | null): Promise<PersonRow[][]> {
-    const out: PersonRow[][] = lookups.map(() => []);
+  async findByDocuments(
+    lookups: readonly DocumentLookup[],
+    scope?: TerritoryScope | null,
+    wanted?: PersonFactsWanted,
+  ): Promise<PersonRow[][] & { facts?: Map<number, PersonFacts> }> {
+    const out: PersonRow[][] & { facts?: Map<number, PersonFacts> } = lookups.map(() => []);
     if (!lookups.length) return out;
-    const query = prepared(this.orm, scope ? 'persons.byDocuments.scoped' : 'persons.byDocuments', () =>
+    const withFacts = wantsFacts(wanted) ? wanted : undefined;
+    const shape = `${scope ? 'scoped' : ''}${factsShape(withFacts)}`;
+    const exact = sql<boolean>`(${personIdentifiers.docType} = i.doc_type)`;
+    const query = prepared(this.orm, `persons.byDocuments:${shape}`, () =>
       this.orm
-        .selectDistinct({ idx: sql<number>`i.idx`, exact: sql<boolean>`(${personIdentifiers.docType} = i.doc_type)`, person: persons })
+        // One row per lookup, match kind and person (a person holding the number under two types of the
+        // family joins twice): distinct on the keys, not on every column of the row.
+        .selectDistinctOn([sql`i.idx`, exact, persons.id], {
+          idx: sql<number>`i.idx`,
+          exact,
+          person: persons,
+          facts: withFacts ? personFactsColumn(withFacts) : sql<null>`null::text`,
+        })
         .from(
           sql`unnest(${sql.placeholder('idx')}::int[], ${sql.placeholder('types')}::text[], ${sql.placeholder('numbers')}::text[], ${sql.placeholder('lifeCycle')}::int[]) as i(idx, doc_type, doc_number, life_cycle)`,
         )
@@ -94,7 +109,7 @@ export class PersonRepository {
         )
         .innerJoin(persons, eq(persons.id, personIdentifiers.personId))
         .where(and(eq(persons.status, 'active'), scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined))
-        .prepare(scope ? 'persons_by_documents_scoped' : 'persons_by_documents'),
+        .prepare(`persons_by_documents${shape.replace(/[^a-z]+/gi, '_')}`),
     );
     // Each lookup's family is the rest of the one life cycle: their union, with a per-lookup flag.
     const family = [...new Set(lookups.flatMap((l) => [...l.family, ...(l.family.length ? [l.type] : [])]))];
@@ -115,16 +130,23 @@ export class PersonRepository {
       if (seen.has(key)) continue;
       seen.add(key);
       out[Number(r.idx)]!.push(r.person);
+      if (withFacts && r.facts) (out.facts ??= new Map()).set(r.person.id, parsePersonFacts(r.facts, withFacts));
     }
     for (const list of out) list.sort((a, b) => a.id - b.id);
     return out;
   }
 
-  async list(filter: PersonFilter, page: PageRequest, scope?: TerritoryScope | null): Promise<Page<PersonRow>> {
+  async list(
+    filter: PersonFilter,
+    page: PageRequest,
+    scope?: TerritoryScope | null,
+    wanted?: PersonFactsWanted,
+  ): Promise<Page<PersonRow> & { facts?: Map<number, PersonFacts> }> {
+    const withFacts = wantsFacts(wanted) ? wanted : undefined;
     // One built query per combination of given filters (values are placeholders).
     const given = (Object.keys(filter) as (keyof PersonFilter)[]).filter((k) => filter[k] !== undefined).sort();
     const after = page.after !== undefined;
-    const shape = `persons.list:${given.join(',')}:${after ? 'after' : ''}:${scope ? 'scoped' : ''}`;
+    const shape = `persons.list:${given.join(',')}:${after ? 'after' : ''}:${scope ? 'scoped' : ''}${factsShape(withFacts)}`;
     const query = prepared(this.orm, shape, () => {
       const p = (name: keyof PersonFilter) => (given.includes(name) ? sql.placeholder(name) : undefined);
       const conditions = [
@@ -141,7 +163,7 @@ export class PersonRepository {
         after ? gt(persons.id, sql.placeholder('after')) : undefined,
       ];
       return this.orm
-        .select()
+        .select({ person: persons, facts: withFacts ? personFactsColumn(withFacts) : sql<null>`null::text` })
         .from(persons)
         .where(and(...conditions))
         .orderBy(asc(persons.id))
@@ -149,7 +171,16 @@ export class PersonRepository {
         .prepare(shape.replace(/[^a-z0-9]+/gi, '_'));
     });
     const rows = await query.execute({ ...filter, after: page.after, limit: page.first + 1, ...(scope ? scopeParams(scope) : {}) });
-    return toPage(rows, page.first);
+    const result: Page<PersonRow> & { facts?: Map<number, PersonFacts> } = toPage(
+      rows.map((r) => r.person),
+      page.first,
+    );
+    if (withFacts) {
+      // The rows past the page (the one that tells hasNextPage) are not primed: nothing reads them.
+      const onPage = new Set(result.items.map((p) => p.id));
+      result.facts = new Map(rows.filter((r) => r.facts && onPage.has(r.person.id)).map((r) => [r.person.id, parsePersonFacts(r.facts!, withFacts)]));
+    }
+    return result;
   }
 
   /**

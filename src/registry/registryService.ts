@@ -5,6 +5,7 @@ import { normalizeDocumentNumber } from '../domain/identity/documentNumber';
 import type { HouseholdFilter, HouseholdRepository, HouseholdRow } from './householdRepository';
 import type { PersonFilter, PersonRepository, PersonRow } from './personRepository';
 import type { TerritoryScope } from '../kernel';
+import type { PersonFacts, PersonFactsWanted } from './personFacts';
 
 /** The other types of a document's life cycle (RC/NUIP → TI → CC keep the number), or none. */
 function lifeCycleFamily(type: DocumentTypeCode): DocumentTypeCode[] {
@@ -42,11 +43,16 @@ export class RegistryService {
    * For documents of the NUIP life cycle (RC/NUIP → TI → CC) the same number under another type of
    * the cycle also matches, because the Registraduría keeps the number as the person grows up.
    */
-  async personsByDocument(type: DocumentTypeCode, number: string, scope?: TerritoryScope | null): Promise<PersonRow[]> {
+  async personsByDocument(
+    type: DocumentTypeCode,
+    number: string,
+    scope?: TerritoryScope | null,
+    wanted?: PersonFactsWanted,
+  ): Promise<PersonRow[] & { facts?: Map<number, PersonFacts> }> {
     const result = normalizeDocumentNumber(type, number);
     if (!result.ok) throw new AppError('BAD_USER_INPUT', `Not a valid ${type} document number: ${result.reason}.`, { field: 'number' });
-    const [found] = await this.persons.findByDocuments([{ type, number: result.value, family: lifeCycleFamily(type) }], scope);
-    return found ?? [];
+    const lookup = await this.persons.findByDocuments([{ type, number: result.value, family: lifeCycleFamily(type) }], scope, wanted);
+    return Object.assign(lookup[0] ?? [], { facts: lookup.facts });
   }
 
   /**
@@ -75,8 +81,14 @@ export class RegistryService {
     });
   }
 
-  async personByDocument(type: DocumentTypeCode, number: string, scope?: TerritoryScope | null): Promise<PersonRow | null> {
-    const found = await this.personsByDocument(type, number, scope);
+  /** `wanted`: the person's facts the operation selects, read in the same statement (personFacts.ts). */
+  async personByDocument(
+    type: DocumentTypeCode,
+    number: string,
+    scope?: TerritoryScope | null,
+    wanted?: PersonFactsWanted,
+  ): Promise<{ person: PersonRow; facts?: PersonFacts } | null> {
+    const found = await this.personsByDocument(type, number, scope, wanted);
     if (found.length > 1) {
       throw new AppError(
         'AMBIGUOUS_DOCUMENT',
@@ -84,11 +96,18 @@ export class RegistryService {
         { candidates: found.length },
       );
     }
-    return found[0] ?? null;
+    const person = found[0];
+    return person ? { person, facts: found.facts?.get(person.id) } : null;
   }
 
-  listPersons(filter: PersonFilter, first: number | undefined, after: string | undefined, scope?: TerritoryScope | null): Promise<Page<PersonRow>> {
-    return this.persons.list(this.normalizeTerritory(filter), this.page(first, after), scope);
+  listPersons(
+    filter: PersonFilter,
+    first: number | undefined,
+    after: string | undefined,
+    scope?: TerritoryScope | null,
+    wanted?: PersonFactsWanted,
+  ): Promise<Page<PersonRow> & { facts?: Map<number, PersonFacts> }> {
+    return this.persons.list(this.normalizeTerritory(filter), this.page(first, after), scope, wanted);
   }
 
   listHouseholds(filter: HouseholdFilter, first: number | undefined, after: string | undefined, scope?: TerritoryScope | null): Promise<Page<HouseholdRow>> {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
 import { encodeCursor } from '../../kernel';
 import type { RegistryContext } from './context';
 import { Allow, REGISTRY_ROLES, DocumentType, connection } from '../../graphql/shared';
@@ -8,6 +9,7 @@ import { Household } from './householdTypes';
 import { HouseholdFilter, PersonFilter } from './filterTypes';
 import { NODE_TYPE, Node } from './nodeTypes';
 import { Person } from './personTypes';
+import { personFactsAt, primePersonFacts } from './prefetch';
 import { DocumentInput, DocumentLookup, documentsCost } from './documentLookupTypes';
 
 @Resolver()
@@ -45,9 +47,12 @@ export class RegistryResolver {
     @Arg('type', () => DocumentType) type: keyof typeof DocumentType,
     @Arg('number', () => String) number: string,
     @Ctx() ctx: RegistryContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Person | null> {
-    const row = await ctx.services.registry.personByDocument(type, number, ctx.scope);
-    return row && toPerson(row);
+    const found = await ctx.services.registry.personByDocument(type, number, ctx.scope, personFactsAt(info, []));
+    if (!found) return null;
+    primePersonFacts(ctx.loaders, found.person.id, found.facts);
+    return toPerson(found.person);
   }
 
   @Allow(...REGISTRY_ROLES)
@@ -82,8 +87,10 @@ export class RegistryResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, capped by API_MAX_PAGE_SIZE).' }) first: number | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: RegistryContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<PersonConnection> {
-    const page = await ctx.services.registry.listPersons({ ...filter }, first, after, ctx.scope);
+    const page = await ctx.services.registry.listPersons({ ...filter }, first, after, ctx.scope, personFactsAt(info, ['edges', 'node']));
+    for (const [id, facts] of page.facts ?? []) primePersonFacts(ctx.loaders, id, facts);
     const f = { ...filter };
     return connection(
       page.items,
