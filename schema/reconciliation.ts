@@ -24,6 +24,8 @@ export const reviewReasonEnum = pgEnum('review_reason', [
   'MERGE_HELD_BY_BREAKER',
   /** A random sample of automatic links, so stewards' verdicts measure their precision. */
   'AUTO_LINK_AUDIT',
+  /** An earlier link may be wrong: a later record makes another person a better match for one linked record. */
+  'RELINK_CANDIDATE',
 ]);
 export const reviewStatusEnum = pgEnum('review_status', ['open', 'deferred', 'decided', 'stale']);
 export const reviewDecisionEnum = pgEnum('review_decision', ['SAME_PERSON', 'DIFFERENT_PERSONS', 'DEFER']);
@@ -134,6 +136,54 @@ export const mergeProposals = pgTable(
     createdAt,
   },
   (t) => [index('merge_proposals_run_idx').on(t.reconciliationRunId, t.status)],
+);
+
+/**
+ * Earlier links a run found in doubt: a record of the run matched an already-linked record of another
+ * person better than that record's own person does. Evaluated at the end of the batches (moved, put to
+ * a steward, or left), the moves applied under the circuit breaker with the merges.
+ */
+export const relinkProposals = pgTable(
+  'relink_proposals',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    reconciliationRunId: bigint('reconciliation_run_id', { mode: 'number' }).notNull(),
+    /** The linked record that may belong elsewhere. */
+    sourceEntityId: bigint('source_entity_id', { mode: 'number' }).notNull(),
+    fromPersonId: bigint('from_person_id', { mode: 'number' }).notNull(),
+    toPersonId: bigint('to_person_id', { mode: 'number' }).notNull(),
+    /** The record of the run that matched it. */
+    newcomerEntityId: bigint('newcomer_entity_id', { mode: 'number' }).notNull(),
+    /** proposed → accepted (to move) → applied | held; or review, refused, rejected, superseded. */
+    status: text('status').notNull().default('proposed'),
+    /** The relink.* rule that decided (decidingRule.ts). */
+    rule: text('rule'),
+    explanation: jsonb('explanation'),
+    createdAt,
+  },
+  (t) => [index('relink_proposals_run_idx').on(t.reconciliationRunId, t.status), index('relink_proposals_entity_idx').on(t.sourceEntityId)],
+);
+
+/** A record moved from one person to another (a relink): enough to put it back (`undoMove`). */
+export const recordMoves = pgTable(
+  'record_moves',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    sourceEntityId: bigint('source_entity_id', { mode: 'number' }).notNull(),
+    fromPersonId: bigint('from_person_id', { mode: 'number' }).notNull(),
+    toPersonId: bigint('to_person_id', { mode: 'number' }).notNull(),
+    kind: mergeKindEnum('kind').notNull(),
+    /** The record's entity_links row before the move, restored by an undo. */
+    previousLink: jsonb('previous_link').notNull(),
+    reconciliationRunId: bigint('reconciliation_run_id', { mode: 'number' }),
+    actor: text('actor').notNull(),
+    reason: text('reason').notNull(),
+    createdAt,
+    undoneAt: timestamp('undone_at', { withTimezone: true }),
+    undoneBy: text('undone_by'),
+    undoReason: text('undo_reason'),
+  },
+  (t) => [index('record_moves_entity_idx').on(t.sourceEntityId)],
 );
 
 export const reviewItems = pgTable(

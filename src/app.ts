@@ -12,6 +12,7 @@ import {
   MergeRepository,
   MergeService,
   ReconciliationRepository,
+  RelinkRepository,
   LinkageModelService,
   ReconciliationService,
   ReconciliationRunService,
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
     clients: new ClientRepository(db),
     reconciliation: new ReconciliationRepository(db),
     merges: new MergeRepository(db),
+    relinks: new RelinkRepository(db),
     golden,
     review: new ReviewRepository(db),
     linksExports: new LinksExportRepository(db),
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps) {
   const reconciliation = new ReconciliationService(
     repositories.reconciliation,
     merges,
+    repositories.relinks,
     repositories.golden,
     models,
     reference,

@@ -115,6 +115,10 @@ export class RecordRemovalService {
       await q(sql`update review_items i set status = 'stale', updated_at = now() where i.status in ('open', 'deferred')
         and (i.source_entity_id in (select id from removal_entities) or i.candidate_entity_id in (select id from removal_entities))`);
       await q(sql`delete from merge_proposals p where p.source_entity_id in (select id from removal_entities)`);
+      await q(
+        sql`delete from relink_proposals p where p.source_entity_id in (select id from removal_entities) or p.newcomer_entity_id in (select id from removal_entities)`,
+      );
+      await q(sql`delete from record_moves m where m.source_entity_id in (select id from removal_entities)`);
       await q(sql`update entity_links l set matched_entity_id = null where l.matched_entity_id in (select id from removal_entities)`);
       await q(sql`delete from entity_links l where l.source_entity_id in (select id from removal_entities)`);
       await q(sql`delete from entity_blocking_keys k where k.source_entity_id in (select id from removal_entities)`);

@@ -147,6 +147,7 @@ async function incrementalScope(run: Run, input: ComputeInput): Promise<void> {
         where l.reconciliation_run_id = ${r} and e.person_id is not null
       union select survivor_id from person_merges where reconciliation_run_id = ${r}
       union select merged_id from person_merges where reconciliation_run_id = ${r}
+      union select from_person_id from record_moves where reconciliation_run_id = ${r}
       on conflict do nothing`);
     await run(sql`insert into logro_scope_households
       select m.household_id from logro_scope_entities e join household_memberships m on m.source_entity_id = e.id
@@ -168,6 +169,8 @@ async function incrementalScope(run: Run, input: ComputeInput): Promise<void> {
     await run(sql`insert into logro_scope_persons
       select survivor_id from person_merges where created_at >= ${since}::timestamptz or undone_at >= ${since}::timestamptz
       union select merged_id from person_merges where created_at >= ${since}::timestamptz or undone_at >= ${since}::timestamptz
+      union select from_person_id from record_moves where created_at >= ${since}::timestamptz or undone_at >= ${since}::timestamptz
+      union select to_person_id from record_moves where created_at >= ${since}::timestamptz or undone_at >= ${since}::timestamptz
       on conflict do nothing`);
     // Nothing changed in the data, but LB 1 asks for another document from the 7th and the 18th birthday.
     const prev = input.previous.asOf;

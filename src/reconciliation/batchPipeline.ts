@@ -7,6 +7,7 @@ import type { GoldenRecordRepository, Survivorship } from './goldenRecordReposit
 import { BatchMatcher, type BatchResult, type MatchRecord, type Pins } from './matcher';
 import { prepareEntity } from './prepareEntity';
 import type { EntityRow, KeyWrite, LinkWrite, ReconciliationRepository, ReconciliationRunRow, ReviewWrite, StagedBatch } from './reconciliationRepository';
+import type { RelinkRepository, RelinkWrite } from './relinkRepository';
 
 /** A batch decided in stage 1, to be written in stage 2 (see runBatches). */
 /** A batch decided in stage 1, to be written in stage 2 (see runBatches). */
@@ -25,6 +26,8 @@ interface Plan {
   created: { entityId: number; personId: number }[];
   reviews: ReviewWrite[];
   merges: MergeWrite[];
+  /** Earlier links in doubt (weighed at the end of the batches). */
+  relinks: RelinkWrite[];
   changedLinked: EntityRow[];
   /** The batch's records with the persons they were given: candidates of the next batch before the commit. */
   assigned: (MatchRecord & { recordId: number; keys: BlockingKey[] })[];
@@ -49,6 +52,7 @@ const PREPARE_SLICE = 2_000;
 export class BatchPipeline {
   constructor(
     private readonly repo: ReconciliationRepository,
+    private readonly relinks: RelinkRepository,
     private readonly golden: GoldenRecordRepository,
     private readonly survivorship: Survivorship,
     private readonly rules: readonly BlockingRule[],
@@ -224,6 +228,7 @@ export class BatchPipeline {
         explanation: r.explanation,
       })),
       merges: result.merges.map((m) => ({ ...m, personA: resolve(m.personA), personB: resolve(m.personB) })).filter((m) => m.personA !== m.personB),
+      relinks: result.relinks.map((r) => ({ ...r, toPerson: resolve(r.toPerson) })),
       changedLinked,
       assigned: links.map((l) => ({
         entityId: l.entityId,
@@ -296,6 +301,7 @@ export class BatchPipeline {
       changedLinked.map((e) => e.id),
     );
     await this.repo.insertMergeProposals(tx, run.id, merges);
+    await this.relinks.insert(tx, run.id, plan.relinks);
     // Facts and the golden records of existing persons follow at the end of the run (derive).
     const createdReviews = await this.repo.insertReviewItems(tx, run.id, reviews);
     const blocking: Record<string, number> = {};

@@ -15,7 +15,8 @@ export {
   type RawEntity,
 } from './reconciliationRepository';
 export { MergeRepository } from './mergeRepository';
-export { MergeService, MergeConflictError, type Actor, type MergeRequest, type DetachRequest } from './mergeService';
+export { RelinkRepository } from './relinkRepository';
+export { MergeService, MergeConflictError, type Actor, type MergeRequest, type DetachRequest, type MoveRequest } from './mergeService';
 export { GoldenRecordRepository, survivorshipOf, type Survivorship } from './goldenRecordRepository';
 export { ReconciliationService, type ReconciliationHooks } from './reconciliationService';
 export { LinkageModelService, type LoadedModel } from './modelService';

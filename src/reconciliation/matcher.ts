@@ -111,10 +111,27 @@ export interface Explanation {
   contributions: Contribution[];
 }
 
+/**
+ * An earlier link in doubt: a record of the batch linked to an already-linked record of another
+ * person than the one the batch record was given. The engine weighs it at the end of the batches
+ * against all records of both persons (relinks.ts): moved, put to a steward, or left.
+ */
+export interface RelinkSuspect {
+  /** The already-linked record. */
+  entityId: number;
+  fromPerson: number;
+  /** The batch record's person (possibly provisional). */
+  toPerson: number;
+  newcomerEntityId: number;
+  score: number;
+  explanation: Explanation;
+}
+
 export interface BatchResult {
   assignments: Assignment[];
   reviews: ReviewProposal[];
   merges: MergeProposal[];
+  relinks: RelinkSuspect[];
   /** Distinct candidate pairs compared (each pair once, whatever the number of keys it shares). */
   pairsCompared: number;
   /** Candidate pairs each blocking rule generated (rule id → pairs; a pair sharing two keys counts for both rules). */
@@ -215,14 +232,27 @@ export class BatchMatcher {
    * `keysOf` returns a record's blocking keys when the caller already computed them.
    */
   match(pending: readonly MatchRecord[], pins: Pins = NO_PINS, keysOf?: (r: MatchRecord) => readonly BlockingKey[]): BatchResult {
-    const out: BatchResult = { assignments: [], reviews: [], merges: [], pairsCompared: 0, comparisonsByRule: {}, oversizedKeys: 0, patterns: new Map() };
+    const out: BatchResult = {
+      assignments: [],
+      reviews: [],
+      merges: [],
+      relinks: [],
+      pairsCompared: 0,
+      comparisonsByRule: {},
+      oversizedKeys: 0,
+      patterns: new Map(),
+    };
     const { model, decision } = this.opts;
     const vector = new Uint8Array(COMPARISON_COUNT);
     const scoreLike = { matchWeight: 0, probability: 0, modelVersion: model.version };
     const candidates = new Map<number, MatchRecord>();
     // Reused for every record (cleared, not reallocated): this loop runs a million times a run.
     const forbiddenPersons = new Set<number>();
+    /** Persons ruled out by a decision (one of their records is positively someone else), not by a pin. */
+    const ruledOut = new Set<number>();
     const perPerson = new Map<number, Scored>();
+    /** Earlier-linked records this one links to, by record: the relink suspects once it has its person. */
+    const earlierLinks = new Map<number, Scored>();
     const setApart = (p: number, q: number) => {
       if (p === q) return;
       (this.apart.get(p) ?? this.apart.set(p, new Set()).get(p)!).add(q);
@@ -251,6 +281,8 @@ export class BatchMatcher {
       }
 
       forbiddenPersons.clear();
+      ruledOut.clear();
+      earlierLinks.clear();
       for (const p of pins.cannotLinkPersons.get(r.entityId) ?? []) forbiddenPersons.add(p);
       const forbiddenEntities = pins.cannotLinkEntities.get(r.entityId);
       perPerson.clear();
@@ -258,9 +290,12 @@ export class BatchMatcher {
       let holder: Scored | null = null;
       const weigh = (a: PreparedRecord, c: MatchRecord, count: boolean): Decision | null => {
         const pid = c.personId!;
-        if (forbiddenPersons.has(pid)) return null;
+        // A person one of whose records is someone else is out, but its other records are still
+        // weighed (not counted as pairs): one of them may belong with this record's person instead.
+        const ruled = ruledOut.has(pid);
+        if (forbiddenPersons.has(pid) && !ruled) return null;
         compare(a, c.prepared, vector);
-        if (count) {
+        if (count && !ruled) {
           out.pairsCompared++;
           const pattern = encodePattern(vector);
           out.patterns.set(pattern, (out.patterns.get(pattern) ?? 0) + 1);
@@ -270,9 +305,12 @@ export class BatchMatcher {
         scoreLike.probability = probabilityFromWeight(w);
         const pin: StewardPin | null = forbiddenEntities?.has(c.entityId) ? 'distinct' : null;
         const d = decide(a, c.prepared, vector, scoreLike, decision, pin);
+        if (d.outcome === 'link' && !this.placed.has(c.entityId)) earlierLinks.set(c.entityId, { d, c, vector: vector.slice(), prepared: a });
+        if (ruled) return null;
         if (d.outcome === 'distinct') {
           // One positively different record in a person rules the whole person out.
           forbiddenPersons.add(pid);
+          ruledOut.add(pid);
           perPerson.delete(pid);
           return d;
         }
@@ -434,6 +472,7 @@ export class BatchMatcher {
           explanation,
         });
       };
+      const mergedWith = new Set<number>();
       for (const [other, v] of must.length ? links : ambiguous.length ? [] : links.slice(1)) {
         if (other === assignment.personId) continue;
         // A steward said records of these two persons are different people: never a merge proposal
@@ -452,6 +491,24 @@ export class BatchMatcher {
           continue;
         }
         out.merges.push({ personA: assignment.personId, personB: other, entityId: r.entityId, score: v.d.probability, explanation: explain(model, v) });
+        mergedWith.add(other);
+      }
+      // Earlier links in doubt: records of other persons this one links to, where no merge of the two
+      // persons is proposed (a merge answers the question for every record at once). Not for a record
+      // left ambiguous: it belongs to neither person yet.
+      if (!ambiguous.length) {
+        for (const v of earlierLinks.values()) {
+          const from = v.c.personId!;
+          if (from === assignment.personId || mergedWith.has(from)) continue;
+          out.relinks.push({
+            entityId: v.c.entityId,
+            fromPerson: from,
+            toPerson: assignment.personId,
+            newcomerEntityId: r.entityId,
+            score: v.d.probability,
+            explanation: explain(model, v),
+          });
+        }
       }
       // Ambiguous between persons: each of them goes to a steward, the explanation saying why.
       if (ambiguous.length) this.unresolved.set(assignment.personId, new Set(ambiguous.map(([p]) => p)));

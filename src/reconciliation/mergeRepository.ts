@@ -9,6 +9,26 @@ export interface LockedPerson {
   mergedIntoId: number | null;
 }
 
+export interface MoveRecord {
+  entityId: number;
+  fromPersonId: number;
+  toPersonId: number;
+  previousLink: Record<string, unknown>;
+  undoneAt: Date | null;
+}
+
+/** A record's link as a move writes it (the explanation of why it now belongs to the other person). */
+export interface MovedLink {
+  linkType: 'deterministic' | 'phonetic' | 'probabilistic' | 'steward';
+  reasons: readonly string[];
+  score: number | null;
+  matchWeight: number | null;
+  matchedEntityId: number | null;
+  contributions: unknown;
+  modelVersion: string | null;
+  runId: number | null;
+}
+
 export interface MergeRecord {
   survivorId: number;
   mergedId: number;
@@ -133,6 +153,116 @@ export class MergeRepository {
       orm,
       sql`update entity_links set link_type = 'steward', reasons = '{STEWARD_DETACHED}', score = null, match_weight = null, matched_entity_id = null,
         contributions = null, model_version = null, updated_at = now() where source_entity_id = any(${idArray(entityIds)})`,
+    );
+  }
+
+  /** A record's entity_links row as JSON (what a move keeps to put it back). */
+  async linkRow(orm: Orm, entityId: number): Promise<Record<string, unknown> | null> {
+    const [row] = await this.q<{ link: Record<string, unknown> }>(
+      orm,
+      sql`select to_jsonb(l) as link from entity_links l where l.source_entity_id = ${entityId}`,
+    );
+    return row?.link ?? null;
+  }
+
+  async writeLink(orm: Orm, entityId: number, l: MovedLink): Promise<void> {
+    await this.q(
+      orm,
+      sql`update entity_links set link_type = ${l.linkType}::link_type, reasons = ${`{${l.reasons.join(',')}}`}::text[], score = ${l.score},
+        match_weight = ${l.matchWeight}, matched_entity_id = ${l.matchedEntityId}, contributions = ${l.contributions === null ? null : JSON.stringify(l.contributions)}::jsonb,
+        model_version = ${l.modelVersion}, reconciliation_run_id = coalesce(${l.runId}, reconciliation_run_id), updated_at = now()
+        where source_entity_id = ${entityId}`,
+    );
+  }
+
+  /** Puts back a link row kept by a move (its columns as `linkRow` read them). */
+  async restoreLink(orm: Orm, entityId: number, previous: Record<string, unknown>): Promise<void> {
+    await this.q(
+      orm,
+      sql`update entity_links l set (link_type, reasons, score, match_weight, matched_entity_id, model_version, contributions, reconciliation_run_id) =
+          (select p.link_type, p.reasons, p.score, p.match_weight, p.matched_entity_id, p.model_version, p.contributions, p.reconciliation_run_id
+           from jsonb_populate_record(null::entity_links, ${JSON.stringify(previous)}::jsonb) p), updated_at = now()
+        where l.source_entity_id = ${entityId}`,
+    );
+  }
+
+  /** Whether a steward pinned the record apart from a record of the person. */
+  async entityPinnedApartFrom(orm: Orm, entityId: number, personId: number): Promise<boolean> {
+    const [row] = await this.q(
+      orm,
+      sql`select 1 from link_constraints lc join source_entities o on o.id = case when lc.entity_a_id = ${entityId} then lc.entity_b_id else lc.entity_a_id end
+        where lc.kind = 'cannot_link' and lc.revoked_at is null and (lc.entity_a_id = ${entityId} or lc.entity_b_id = ${entityId}) and o.person_id = ${personId}
+        limit 1`,
+    );
+    return Boolean(row);
+  }
+
+  async insertMove(
+    orm: Orm,
+    m: {
+      entityId: number;
+      fromPersonId: number;
+      toPersonId: number;
+      kind: 'automatic' | 'steward';
+      previousLink: unknown;
+      runId: number | null;
+      actor: string;
+      reason: string;
+    },
+  ): Promise<number> {
+    const [row] = await this.q<{ id: string }>(
+      orm,
+      sql`insert into record_moves (source_entity_id, from_person_id, to_person_id, kind, previous_link, reconciliation_run_id, actor, reason)
+        values (${m.entityId}, ${m.fromPersonId}, ${m.toPersonId}, ${m.kind}, ${JSON.stringify(m.previousLink)}::jsonb, ${m.runId}, ${m.actor}, ${m.reason}) returning id`,
+    );
+    return Number(row.id);
+  }
+
+  async lockMove(orm: Orm, moveId: number): Promise<MoveRecord | null> {
+    const [m] = await this.q<{
+      source_entity_id: string;
+      from_person_id: string;
+      to_person_id: string;
+      previous_link: Record<string, unknown>;
+      undone_at: Date | null;
+    }>(orm, sql`select source_entity_id, from_person_id, to_person_id, previous_link, undone_at from record_moves where id = ${moveId} for update`);
+    if (!m) return null;
+    return {
+      entityId: Number(m.source_entity_id),
+      fromPersonId: Number(m.from_person_id),
+      toPersonId: Number(m.to_person_id),
+      previousLink: m.previous_link,
+      undoneAt: m.undone_at,
+    };
+  }
+
+  async markMoveUndone(orm: Orm, moveId: number, actor: string, reason: string): Promise<void> {
+    await this.q(orm, sql`update record_moves set undone_at = now(), undone_by = ${actor}, undo_reason = ${reason} where id = ${moveId}`);
+  }
+
+  /** Open and deferred review items about the record (as the record in question or the candidate) are stale. */
+  async markEntityReviewItemsStale(orm: Orm, entityId: number): Promise<void> {
+    await this.q(
+      orm,
+      sql`update review_items set status = 'stale', updated_at = now(), version = version + 1
+        where status = any(${QUEUED}::review_status[]) and (source_entity_id = ${entityId} or candidate_entity_id = ${entityId})`,
+    );
+  }
+
+  /** Pins one record apart from every record of a person (a move undone: no run moves it there again). */
+  async pinEntityApart(orm: Orm, entityId: number, personId: number, actor: string, reason: string): Promise<void> {
+    await this.q(
+      orm,
+      sql`update link_constraints lc set revoked_at = now() from source_entities o
+        where lc.kind = 'must_link' and lc.revoked_at is null and o.person_id = ${personId}
+          and ((lc.entity_a_id = ${entityId} and lc.entity_b_id = o.id) or (lc.entity_b_id = ${entityId} and lc.entity_a_id = o.id))`,
+    );
+    await this.q(
+      orm,
+      sql`insert into link_constraints (kind, entity_a_id, entity_b_id, actor, reason)
+        select 'cannot_link', least(${entityId}::bigint, o.id), greatest(${entityId}::bigint, o.id), ${actor}, ${reason}
+        from source_entities o where o.person_id = ${personId} and o.id <> ${entityId}
+        on conflict do nothing`,
     );
   }
 

@@ -1,6 +1,6 @@
 import type { AuditWriter, Orm } from '../platform/db';
 import type { GoldenRecordRepository, Survivorship } from './goldenRecordRepository';
-import type { LockedPerson, MergeRepository } from './mergeRepository';
+import type { LockedPerson, MergeRepository, MovedLink } from './mergeRepository';
 
 export class MergeConflictError extends Error {
   constructor(
@@ -34,6 +34,17 @@ export interface DetachRequest extends Actor {
   entityIds: readonly number[];
   reason: string;
   decisionId?: number | null;
+}
+
+export interface MoveRequest extends Actor {
+  entityId: number;
+  fromPersonId: number;
+  toPersonId: number;
+  kind: 'automatic' | 'steward';
+  /** How the record now belongs to the other person. */
+  link: MovedLink;
+  reason: string;
+  runId?: number | null;
 }
 
 /**
@@ -123,6 +134,83 @@ export class MergeService {
       },
     ]);
     return newId;
+  }
+
+  /**
+   * Moves one record from its person to another (a relink: a later record showed it belongs there).
+   * Refused when either person is no longer active, the record is no longer in `fromPersonId`, or a
+   * steward pinned it apart from a record of the other person. The record's facts follow, both golden
+   * records are rebuilt, the record's open review items are stale, and the move row keeps the previous
+   * link so `undoMove` puts it back. Returns the move's id.
+   */
+  async moveRecord(tx: Orm, m: MoveRequest): Promise<number> {
+    const locked = await this.repo.lockPersons(tx, [m.fromPersonId, m.toPersonId]);
+    for (const id of [m.fromPersonId, m.toPersonId]) {
+      if (locked.get(id)?.status !== 'active')
+        throw new MergeConflictError('PERSON_NOT_ACTIVE', 'A person of this move is no longer active (merged meanwhile).');
+    }
+    if (await this.repo.entityPinnedApartFrom(tx, m.entityId, m.toPersonId)) {
+      throw new MergeConflictError('PINNED_APART', 'A steward decided that this record and a record of the other person are different persons.');
+    }
+    const previousLink = (await this.repo.linkRow(tx, m.entityId)) ?? {};
+    const moved = await this.repo.moveEntities(tx, [m.entityId], m.fromPersonId, m.toPersonId);
+    if (!moved.length) throw new MergeConflictError('SUPERSEDED', 'The record no longer belongs to the person it would move from.');
+    await this.repo.writeLink(tx, m.entityId, m.link);
+    await this.repo.markEntityReviewItemsStale(tx, m.entityId);
+    const moveId = await this.repo.insertMove(tx, { ...m, previousLink, runId: m.runId ?? null });
+    await this.golden.propagateLinks(tx, moved);
+    await this.golden.rebuild(tx, [m.fromPersonId, m.toPersonId], this.survivorship);
+    await this.audit.write(tx, [
+      {
+        actor: m.actor,
+        actorRole: m.actorRole,
+        requestId: m.requestId,
+        action: m.kind === 'automatic' ? 'person.relink.automatic' : 'person.relink',
+        subjectType: 'record_move',
+        subjectId: String(moveId),
+        personId: m.toPersonId,
+        reason: m.reason,
+        before: { personId: m.fromPersonId, record: m.entityId },
+        after: { personId: m.toPersonId, moveId, reasons: m.link.reasons },
+      },
+    ]);
+    return moveId;
+  }
+
+  /**
+   * Undoes a move: the record goes back to the person it came from (or the person that absorbed it
+   * since), with its previous link; both golden records are rebuilt; and the record is pinned apart
+   * from the records of the person it had moved to, so no later run moves it again.
+   */
+  async undoMove(tx: Orm, moveId: number, who: Actor | string, reason: string): Promise<{ fromPersonId: number; toPersonId: number }> {
+    const { actor, actorRole = null, requestId = null } = typeof who === 'string' ? { actor: who } : who;
+    const m = await this.repo.lockMove(tx, moveId);
+    if (!m) throw new MergeConflictError('MERGE_NOT_FOUND', 'No such move.');
+    if (m.undoneAt) throw new MergeConflictError('ALREADY_UNDONE', 'This move was already undone.');
+    const [back, here] = await this.currentPersons(tx, [m.fromPersonId, m.toPersonId]);
+    const moved = await this.repo.moveEntities(tx, [m.entityId], here, back);
+    if (!moved.length || back === here) throw new MergeConflictError('SUPERSEDED', 'The record was moved or merged again since.');
+    await this.repo.restoreLink(tx, m.entityId, m.previousLink);
+    await this.repo.markMoveUndone(tx, moveId, actor, reason);
+    await this.repo.pinEntityApart(tx, m.entityId, here, actor, reason);
+    await this.repo.markEntityReviewItemsStale(tx, m.entityId);
+    await this.golden.propagateLinks(tx, moved);
+    await this.golden.rebuild(tx, [back, here], this.survivorship);
+    await this.audit.write(tx, [
+      {
+        actor,
+        actorRole,
+        requestId,
+        action: 'person.relink.undo',
+        subjectType: 'record_move',
+        subjectId: String(moveId),
+        personId: back,
+        reason,
+        before: { personId: here, record: m.entityId },
+        after: { personId: back },
+      },
+    ]);
+    return { fromPersonId: back, toPersonId: here };
   }
 
   /**

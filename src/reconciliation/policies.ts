@@ -48,7 +48,9 @@ export function trainingSampleSizes(sample: number, linked: number): { pending: 
 export interface BreakerVerdict {
   /** Proposed merges of two persons that existed before the run started. */
   existingMerges: number;
-  /** existingMerges per record processed. */
+  /** Accepted moves of a record out of a person that existed before the run (relinks). */
+  moves: number;
+  /** (existingMerges + moves) per record processed. */
   rate: number;
   tripped: boolean;
 }
@@ -57,10 +59,13 @@ export interface BreakerVerdict {
  * The circuit breaker: automatic merges of persons that existed before the run are held for review
  * when there are at least `minMerges` of them and they exceed `maxRate` of the records processed (a
  * bad file or a bad model must not fuse a registry). Merges involving persons the run created are
- * ordinary linkage and never count.
+ * ordinary linkage and never count. Moving an earlier-linked record out of an existing person (a relink)
+ * changes that person as a merge does: it counts with them.
  */
 export function breakerVerdict(p: {
   proposals: readonly { personA: number; personB: number }[];
+  /** Accepted relinks: the person each record moves out of. */
+  moves?: readonly { fromPerson: number }[];
   /** Highest person id when the run started. */
   personsBefore: number;
   recordsProcessed: number;
@@ -68,14 +73,16 @@ export function breakerVerdict(p: {
   maxRate: number;
 }): BreakerVerdict {
   const existingMerges = p.proposals.filter((m) => m.personA <= p.personsBefore && m.personB <= p.personsBefore).length;
-  const rate = existingMerges / Math.max(1, p.recordsProcessed);
-  return { existingMerges, rate, tripped: existingMerges >= p.minMerges && rate > p.maxRate };
+  const moves = (p.moves ?? []).filter((m) => m.fromPerson <= p.personsBefore).length;
+  const rate = (existingMerges + moves) / Math.max(1, p.recordsProcessed);
+  return { existingMerges, moves, rate, tripped: existingMerges + moves >= p.minMerges && rate > p.maxRate };
 }
 
 /** The operator-facing reason of a run the breaker failed. */
 export function breakerReason(v: BreakerVerdict, recordsProcessed: number): string {
+  const moves = v.moves ? ` and ${v.moves} moves of linked records (RELINK_CANDIDATE)` : '';
   return (
-    `Circuit breaker: ${v.existingMerges} automatic merges of existing persons (${(v.rate * 100).toFixed(2)} % of ${recordsProcessed} records) ` +
+    `Circuit breaker: ${v.existingMerges} automatic merges of existing persons${moves} (${(v.rate * 100).toFixed(2)} % of ${recordsProcessed} records) ` +
     'exceed RECONCILE_MAX_AUTO_MERGE_RATE; they wait in the review queue (MERGE_HELD_BY_BREAKER).'
   );
 }

@@ -12,6 +12,8 @@ import type { MergeService } from './mergeService';
 import type { LinkageModelService } from './modelService';
 import type { PrepareContext } from './prepareEntity';
 import type { ReconciliationRepository, ReconciliationRunRow } from './reconciliationRepository';
+import type { RelinkRepository } from './relinkRepository';
+import { RelinkEvaluator } from './relinks';
 import { RunFinisher } from './runFinisher';
 import { ModelTraining } from './training';
 
@@ -35,6 +37,7 @@ export class ReconciliationService {
   private readonly training: ModelTraining;
   private readonly pipeline: BatchPipeline;
   private readonly finisher: RunFinisher;
+  private readonly relinks: RelinkEvaluator;
   readonly survivorship: Survivorship;
   /** Timings of the last run this instance advanced (bench and diagnostics). */
   lastTimings: RunTimings = {};
@@ -42,6 +45,7 @@ export class ReconciliationService {
   constructor(
     private readonly repo: ReconciliationRepository,
     merges: MergeService,
+    relinks: RelinkRepository,
     golden: GoldenRecordRepository,
     models: LinkageModelService,
     private readonly reference: ReferenceService,
@@ -55,8 +59,9 @@ export class ReconciliationService {
     this.rules = rules;
     this.survivorship = merges.survivorship;
     this.training = new ModelTraining(repo, models, rules, config);
-    this.pipeline = new BatchPipeline(repo, golden, this.survivorship, rules, ruleNames, decision, config);
-    this.finisher = new RunFinisher(repo, golden, merges, this.survivorship, config, clock);
+    this.pipeline = new BatchPipeline(repo, relinks, golden, this.survivorship, rules, ruleNames, decision, config);
+    this.relinks = new RelinkEvaluator(repo, relinks, decision);
+    this.finisher = new RunFinisher(repo, golden, merges, relinks, this.survivorship, config, clock);
   }
 
   /** Creates (or finds, for an import) a run and enqueues it. */
@@ -138,6 +143,8 @@ export class ReconciliationService {
       await this.repo.transition(runId, ['running'], 'running', { modelVersion: model.model.version });
       const state: RunState = { model, ctx, cache: new Map(), timings };
       await this.pipeline.runBatches(run, state, signal);
+      // Earlier links the batches found in doubt, weighed now that every record of the run is linked.
+      await this.relinks.evaluate(run, state);
       await this.repo.transition(runId, ['running'], 'merging');
       run = (await this.repo.findRun(runId))!;
     }

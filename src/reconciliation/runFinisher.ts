@@ -6,6 +6,8 @@ import type { GoldenRecordRepository, Survivorship } from './goldenRecordReposit
 import { MergeConflictError, type MergeService } from './mergeService';
 import { auditSampleSize, breakerReason, breakerVerdict } from './policies';
 import type { ReconciliationRepository, ReconciliationRunRow } from './reconciliationRepository';
+import type { RelinkRepository } from './relinkRepository';
+import { acceptedRelinks } from './relinks';
 
 const ACTOR = 'system:reconciliation';
 /** A run that processed at least this many records refreshes the planner statistics of what it rewrote. */
@@ -21,6 +23,7 @@ export class RunFinisher {
     private readonly repo: ReconciliationRepository,
     private readonly golden: GoldenRecordRepository,
     private readonly merges: MergeService,
+    private readonly relinks: RelinkRepository,
     private readonly survivorship: Survivorship,
     private readonly config: Pick<
       ReconcileConfig,
@@ -35,8 +38,10 @@ export class RunFinisher {
     if (run.recordsProcessed >= LARGE_RUN) await time(timings, 'analyze', () => this.repo.analyzeAfterLargeRun());
     const settings = run.settings as RunSettings;
     const proposals = await this.repo.proposals(run.id);
+    const moves = await acceptedRelinks(this.relinks, run.id);
     const verdict = breakerVerdict({
       proposals,
+      moves,
       personsBefore: settings.personsBefore,
       recordsProcessed: run.recordsProcessed,
       minMerges: this.config.RECONCILE_BREAKER_MIN_MERGES,
@@ -44,6 +49,7 @@ export class RunFinisher {
     });
     const { tripped } = verdict;
     let applied = 0;
+    let moved = 0;
     if (tripped) {
       await this.repo.transaction(async (tx) => {
         await this.repo.lock(tx);
@@ -65,8 +71,30 @@ export class RunFinisher {
           proposals.map((p) => p.id),
           'held',
         );
+        await this.repo.insertReviewItems(
+          tx,
+          run.id,
+          moves.map((m) => ({
+            reason: 'RELINK_CANDIDATE',
+            entityId: m.entityId,
+            personA: m.fromPerson,
+            personB: m.toPerson,
+            candidateEntityId: m.accepted.link.matchedEntityId,
+            score: m.accepted.link.score,
+            explanation: { tier: m.accepted.link.linkType, rule: 'relink.held_by_breaker', reasons: [...m.accepted.link.reasons, 'RELINK_HELD_BY_BREAKER'] },
+          })),
+        );
+        await this.relinks.setStatus(
+          tx,
+          moves.map((m) => m.id),
+          'held',
+          'relink.held_by_breaker',
+        );
       });
-      log.warn({ proposed: proposals.length, existing: verdict.existingMerges, rate: verdict.rate }, 'circuit breaker: automatic merges held for review');
+      log.warn(
+        { proposed: proposals.length, existing: verdict.existingMerges, moves: verdict.moves, rate: verdict.rate },
+        'circuit breaker: automatic merges held for review',
+      );
     } else {
       for (const p of proposals) {
         const ok = await this.repo.transaction(async (tx) => {
@@ -95,6 +123,7 @@ export class RunFinisher {
         });
         if (ok) applied++;
       }
+      moved = await this.applyMoves(run, moves);
     }
 
     // Household consistency: a linked person with current memberships in two households is a move
@@ -150,10 +179,46 @@ export class RunFinisher {
         newPersons: fresh.newPersons,
         reviewItems: fresh.reviewItems + extra,
         mergesApplied: applied,
+        recordsMoved: moved,
         tripped,
       },
       'reconciliation run finished',
     );
+  }
+
+  /**
+   * The accepted relinks, after the merges (persons resolved to their survivors): each record moves
+   * in its own transaction, re-checked there (still in its person, no steward pin against the other).
+   */
+  private async applyMoves(run: ReconciliationRunRow, moves: Awaited<ReturnType<typeof acceptedRelinks>>): Promise<number> {
+    let moved = 0;
+    for (const m of moves) {
+      const ok = await this.repo.transaction(async (tx) => {
+        await this.repo.lock(tx);
+        const [from, to] = await this.merges.currentPersons(tx, [m.fromPerson, m.toPerson]);
+        try {
+          if (from === to) throw new MergeConflictError('SUPERSEDED', 'The two persons are one now.');
+          await this.merges.moveRecord(tx, {
+            entityId: m.entityId,
+            fromPersonId: from,
+            toPersonId: to,
+            kind: 'automatic',
+            link: m.accepted.link,
+            actor: ACTOR,
+            reason: 'A later record brings deterministic evidence that this record belongs to another person.',
+            runId: run.id,
+          });
+          await this.relinks.setStatus(tx, [m.id], 'applied');
+          return true;
+        } catch (e) {
+          if (!(e instanceof MergeConflictError)) throw e;
+          await this.relinks.setStatus(tx, [m.id], 'superseded');
+          return false;
+        }
+      });
+      if (ok) moved++;
+    }
+    return moved;
   }
 
   /**

@@ -335,7 +335,34 @@ export class ReviewService {
     let mergeId: number | null = null;
     let pinsRevoked: number;
     let pinsCreated: number;
-    if (decision === 'SAME_PERSON') {
+    if (decision === 'SAME_PERSON' && item.reason === 'RELINK_CANDIDATE' && item.sourceEntityId !== null && item.candidateEntityId !== null) {
+      // One record, not two persons: it moves to the candidate's person, and is pinned there.
+      const from = placed.get(item.sourceEntityId)!;
+      const to = placed.get(item.candidateEntityId)!;
+      pinsRevoked = 0;
+      if (from !== to) {
+        // A steward's pin of this record apart from the candidate's person stands (moveRecord refuses).
+        await this.merges.moveRecord(tx, {
+          entityId: item.sourceEntityId,
+          fromPersonId: from,
+          toPersonId: to,
+          kind: 'steward',
+          link: {
+            linkType: 'steward',
+            reasons: ['STEWARD_PINNED_LINK'],
+            score: null,
+            matchWeight: null,
+            matchedEntityId: null,
+            contributions: null,
+            modelVersion: null,
+            runId: null,
+          },
+          reason,
+          ...who,
+        });
+      }
+      pinsCreated = await this.repo.pin(tx, 'must_link', pairs, pin);
+    } else if (decision === 'SAME_PERSON') {
       // A later "same person" decision revokes earlier "different persons" pins between them.
       pinsRevoked = await this.repo.revokePinsBetween(tx, 'cannot_link', a, b);
       mergeId = await this.merges.merge(tx, { survivorId: Math.min(a, b), mergedId: Math.max(a, b), kind: 'steward', reason, decisionId, ...who });

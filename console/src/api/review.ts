@@ -8,6 +8,7 @@ export const REASONS = [
   'LINKED_RECORD_CHANGED',
   'HOUSEHOLD_CHANGE',
   'AUTO_LINK_AUDIT',
+  'RELINK_CANDIDATE',
 ] as const;
 
 export const ReviewQueue = graphql(`

@@ -127,7 +127,9 @@ export type ReviewReason =
   /** Match probability between the review and link thresholds: are these two persons one? */
   | 'POSSIBLE_MATCH'
   /** Same household and birth date, names too close to tell twins from a duplicate. */
-  | 'POSSIBLE_TWINS';
+  | 'POSSIBLE_TWINS'
+  /** A later record makes another person a better match for a linked record: does the record belong with the candidate record? SAME_PERSON moves it there; DIFFERENT_PERSONS keeps it where it is. */
+  | 'RELINK_CANDIDATE';
 
 /** OPEN and DEFERRED items are the queue; STALE ones concern a person merged or changed since (the engine raises a new item if still in doubt). */
 export type ReviewStatus =

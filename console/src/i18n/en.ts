@@ -184,6 +184,7 @@ export const en: Catalogue<typeof es> = {
     LINKED_RECORD_CHANGED: 'Linked record changed',
     HOUSEHOLD_CHANGE: 'Household change',
     AUTO_LINK_AUDIT: 'Automatic link audit',
+    RELINK_CANDIDATE: 'Relink a linked record',
   },
   reasonQuestions: {
     POSSIBLE_MATCH: 'The match probability fell between the review and link thresholds: are these two persons one?',
@@ -193,6 +194,8 @@ export const en: Catalogue<typeof es> = {
     LINKED_RECORD_CHANGED: 'A linked record changed and no longer agrees with its person: does it still belong?',
     HOUSEHOLD_CHANGE: 'The person is in two households at once (a move or a split): is the newest membership the same person?',
     AUTO_LINK_AUDIT: 'A random sample of automatic links: your verdict measures their precision.',
+    RELINK_CANDIDATE:
+      'A later record makes another person a better match for an already linked record: does it belong with the candidate record? Same person moves it there; different persons keeps it where it is.',
   },
   decisions: { SAME_PERSON: 'Same person', DIFFERENT_PERSONS: 'Different persons', DEFER: 'Defer' },
   decisionHelp: {

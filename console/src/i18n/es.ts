@@ -181,6 +181,7 @@ export const es = {
     LINKED_RECORD_CHANGED: 'Registro enlazado cambió',
     HOUSEHOLD_CHANGE: 'Cambio de hogar',
     AUTO_LINK_AUDIT: 'Auditoría de enlace automático',
+    RELINK_CANDIDATE: 'Reubicar registro enlazado',
   },
   reasonQuestions: {
     POSSIBLE_MATCH: 'La probabilidad quedó entre los umbrales de revisión y de enlace: ¿son la misma persona?',
@@ -190,6 +191,8 @@ export const es = {
     LINKED_RECORD_CHANGED: 'Un registro enlazado cambió y ya no concuerda con su persona: ¿sigue siendo de ella?',
     HOUSEHOLD_CHANGE: 'La persona aparece en dos hogares a la vez (traslado o división): ¿la nueva pertenencia es la misma persona?',
     AUTO_LINK_AUDIT: 'Muestra al azar de los enlaces automáticos: su veredicto mide su precisión.',
+    RELINK_CANDIDATE:
+      'Un registro posterior hace de otra persona una mejor coincidencia para un registro ya enlazado: ¿el registro es de la persona del registro candidato? «Misma persona» lo traslada; «Personas distintas» lo deja donde está.',
   },
   decisions: { SAME_PERSON: 'Misma persona', DIFFERENT_PERSONS: 'Personas distintas', DEFER: 'Aplazar' },
   decisionHelp: {

@@ -93,6 +93,15 @@ export const REASON_CODES = [
    * either): the persons are not merged on that — their own records did not link — and a steward decides.
    */
   'MERGE_WITHOUT_DOCUMENT_EVIDENCE',
+  /**
+   * An earlier link moved: a later record brought deterministic evidence (the same document and names)
+   * that the record belongs to another person, where its own person held it on weaker evidence.
+   */
+  'RELINKED',
+  /** A later record makes another person a better match for a linked record, on evidence not strong enough to move it. */
+  'RELINK_CANDIDATE',
+  /** A move of a linked record held back by the circuit breaker with the run's merges. */
+  'RELINK_HELD_BY_BREAKER',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

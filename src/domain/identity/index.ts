@@ -19,3 +19,4 @@ export * from './em';
 export * from './decide';
 export * from './blocking';
 export * from './decidingRule';
+export * from './relink';

@@ -14,6 +14,10 @@ const reasonDescriptions: Record<ReviewReasonValue, { description: string }> = {
   LINKED_RECORD_CHANGED: { description: 'A linked record changed and no longer agrees with the rest of its person: does it still belong there?' },
   MERGE_HELD_BY_BREAKER: { description: 'An automatic merge of two existing persons held back by the circuit breaker.' },
   AUTO_LINK_AUDIT: { description: 'A random sample of automatic links: the verdicts measure their precision.' },
+  RELINK_CANDIDATE: {
+    description:
+      'A later record makes another person a better match for a linked record: does the record belong with the candidate record? SAME_PERSON moves it there; DIFFERENT_PERSONS keeps it where it is.',
+  },
 };
 registerEnumType(ReviewReason, {
   name: 'ReviewReason',

@@ -15,6 +15,10 @@ describe('decidingRule', () => {
     expect(decidingRule({ tier: 'guard', reasons: ['DIFFERENT_VALID_DOCUMENTS'] })).toBe('guard.namesake_conflicting_documents');
     expect(decidingRule({ tier: 'phonetic', reasons: ['PHONETIC_NAME_AND_BIRTH_DATE'] })).toBe('phonetic.no_document');
     expect(decidingRule({ tier: 'probabilistic', reasons: ['SCORE_ABOVE_LINK_THRESHOLD'], modelVersion: 'fs1-abc' })).toBe('model.fellegi_sunter(fs1-abc)');
+    // A moved earlier link, a relink put to a steward, one held by the breaker.
+    expect(decidingRule({ tier: 'deterministic', reasons: ['SAME_DOCUMENT', 'NAME_CHECK_PASSED', 'RELINKED'] })).toBe('relink.deterministic_evidence');
+    expect(decidingRule({ tier: 'phonetic', reasons: ['PHONETIC_NAME_AND_BIRTH_DATE', 'RELINK_CANDIDATE'] })).toBe('relink.weaker_evidence');
+    expect(decidingRule({ tier: 'deterministic', reasons: ['SAME_DOCUMENT', 'RELINKED', 'RELINK_HELD_BY_BREAKER'] })).toBe('relink.held_by_breaker');
     // A steward's pin wins over whatever else the reasons say.
     expect(decidingRule({ tier: 'steward', reasons: ['STEWARD_PINNED_LINK'] })).toBe('steward.same_person_pin');
     expect(decidingRule({ tier: 'probabilistic', reasons: ['SCORE_ABOVE_LINK_THRESHOLD', 'MERGE_PINNED_APART'], modelVersion: 'x' })).toBe(

@@ -113,6 +113,31 @@ describe('BatchMatcher', () => {
     expect(r.reviews).toEqual([]);
   });
 
+  it('notes an earlier-linked record of a ruled-out person that links to the record as a relink suspect', () => {
+    // Twin A without a document, and twin B's BDUA row ("DIANA", her TI) that joined A by names and birth date.
+    const m = matcher();
+    const hh = { householdKey: 'sisben:1-1' };
+    const twinA = person({ docType: null, docNumber: null, firstName: 'DIANA', secondName: 'MARCELA', birthDate: '2012-03-04' }, hh);
+    const bdua = person({ docType: 'TI', docNumber: '1012345678', firstName: 'DIANA', secondName: null, birthDate: '2012-03-04' });
+    m.addLinked([linked(1, 100, twinA), linked(2, 100, bdua)]);
+    // Twin B's own Sisbén row: same TI, in the household — twin A rules person 100 out.
+    const twinB = person({ docType: 'TI', docNumber: '1012345678', firstName: 'DIANA', secondName: 'CAROLINA', birthDate: '2012-03-04' }, hh);
+    const r = m.match([pending(3, twinB)]);
+    expect(r.assignments[0].linkType).toBe('new_person');
+    expect(r.relinks).toEqual([expect.objectContaining({ entityId: 2, fromPerson: 100, toPerson: r.assignments[0].personId, newcomerEntityId: 3 })]);
+    expect(r.relinks[0].explanation.rule).toBe('deterministic.same_document_same_names');
+    // Only the pairs that count are counted: those of the ruled-out person are not pairs compared.
+    expect(r.pairsCompared).toBeLessThanOrEqual(2);
+  });
+
+  it('notes no relink suspect when the record joins the person, or a merge of the two persons is proposed', () => {
+    const m = matcher();
+    m.addLinked([linked(1, 100, person()), linked(2, 200, person({ docType: 'TI' }))]);
+    const r = m.match([pending(3, person({ secondName: null }))]);
+    expect(r.merges).toHaveLength(1);
+    expect(r.relinks).toEqual([]);
+  });
+
   it('honours a cannot-link pin against a record (the whole person is ruled out) and a must-link pin', () => {
     const m = matcher();
     m.addLinked([linked(1, 100, person())]);

@@ -58,8 +58,15 @@ describe('breakerVerdict', () => {
 
   it('trips above the rate only with at least the minimum number of merges', () => {
     expect(breakerVerdict({ ...base, proposals: existing(2) }).tripped).toBe(false); // 0.2 %, but under the minimum
-    expect(breakerVerdict({ ...base, proposals: existing(3) })).toEqual({ existingMerges: 3, rate: 0.003, tripped: true });
+    expect(breakerVerdict({ ...base, proposals: existing(3) })).toEqual({ existingMerges: 3, moves: 0, rate: 0.003, tripped: true });
     expect(breakerVerdict({ ...base, recordsProcessed: 1_500, proposals: existing(3) }).tripped).toBe(false); // exactly the limit
+  });
+
+  it('counts moves of records out of existing persons (relinks) with the merges', () => {
+    const moves = [{ fromPerson: 7 }, { fromPerson: 150 }];
+    const v = breakerVerdict({ ...base, proposals: existing(2), moves });
+    expect(v).toEqual({ existingMerges: 2, moves: 1, rate: 0.003, tripped: true });
+    expect(breakerReason(v, 1_000)).toContain('and 1 moves of linked records');
   });
 
   it('a run that processed nothing does not divide by zero', () => {
