@@ -398,6 +398,16 @@ async function main() {
       console.log(`  ${r.reason.padEnd(22)} ${fmt(Number(r.items)).padStart(8)} items${truth}`);
     }
 
+    // Earlier links revisited: relink proposals by outcome and rule; for each, whether the truth puts
+    // the record with the newcomer that matched it (a move or a steward's "same" would be right).
+    const relinks = await db.rows<{ status: string; rule: string | null; n: string; right: string }>(sql`
+      select p.status, p.rule, count(*) as n, count(*) filter (where a.truth = b.truth) as right
+      from relink_proposals p join bench_eval a on a.id = p.source_entity_id join bench_eval b on b.id = p.newcomer_entity_id
+      group by 1, 2 order by 3 desc`);
+    console.log(
+      `\nrelink proposals (earlier links in doubt): ${relinks.map((r) => `${r.status} ${r.rule ?? ''} ${fmt(Number(r.n))} (record truly the newcomer's person: ${fmt(Number(r.right))})`).join('; ') || 'none'}`,
+    );
+
     // Where the errors are: noise tags of records split from their person, and of false merges.
     const show = Number(arg('errors') ?? 15);
     const missed = await db.rows<{ tag: string; n: string }>(sql`
