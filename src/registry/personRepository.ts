@@ -88,7 +88,11 @@ export class PersonRepository {
     const out: PersonRow[][] & { facts?: Map<number, PersonFacts> } = lookups.map(() => []);
     if (!lookups.length) return out;
     const withFacts = wantsFacts(wanted) ? wanted : undefined;
-    const shape = `${scope ? 'scoped' : ''}${factsShape(withFacts)}`;
+    // One lookup (personByDocument) reads it from a one-row VALUES: PostgreSQL then knows the row
+    // count in a generic plan and keeps one instead of planning the statement on every execution
+    // (planning was about 0.2 ms of its 0.25 ms; unnest of a parameter counts as 10 rows).
+    const single = lookups.length === 1;
+    const shape = `${single ? 'one' : ''}${scope ? 'scoped' : ''}${factsShape(withFacts)}`;
     const exact = sql<boolean>`(${personIdentifiers.docType} = i.doc_type)`;
     const query = prepared(this.orm, `persons.byDocuments:${shape}`, () =>
       this.orm
@@ -101,7 +105,9 @@ export class PersonRepository {
           facts: withFacts ? personFactsColumn(withFacts) : sql<null>`null::text`,
         })
         .from(
-          sql`unnest(${sql.placeholder('idx')}::int[], ${sql.placeholder('types')}::text[], ${sql.placeholder('numbers')}::text[], ${sql.placeholder('lifeCycle')}::int[]) as i(idx, doc_type, doc_number, life_cycle)`,
+          single
+            ? sql`(values (0, ${sql.placeholder('type')}::text, ${sql.placeholder('number')}::text, ${sql.placeholder('oneLifeCycle')}::int)) as i(idx, doc_type, doc_number, life_cycle)`
+            : sql`unnest(${sql.placeholder('idx')}::int[], ${sql.placeholder('types')}::text[], ${sql.placeholder('numbers')}::text[], ${sql.placeholder('lifeCycle')}::int[]) as i(idx, doc_type, doc_number, life_cycle)`,
         )
         .innerJoin(
           personIdentifiers,
@@ -113,11 +119,11 @@ export class PersonRepository {
     );
     // Each lookup's family is the rest of the one life cycle: their union, with a per-lookup flag.
     const family = [...new Set(lookups.flatMap((l) => [...l.family, ...(l.family.length ? [l.type] : [])]))];
+    const lifeCycle = lookups.map((l) => (l.family.length > 0 ? 1 : 0)); // ints: postgres.js sends a boolean array as one boolean
     const rows = await query.execute({
-      idx: lookups.map((_, i) => i),
-      types: lookups.map((l) => l.type),
-      numbers: lookups.map((l) => l.number),
-      lifeCycle: lookups.map((l) => (l.family.length > 0 ? 1 : 0)), // ints: postgres.js sends a boolean array as one boolean
+      ...(single
+        ? { type: lookups[0]!.type, number: lookups[0]!.number, oneLifeCycle: lifeCycle[0] }
+        : { idx: lookups.map((_, i) => i), types: lookups.map((l) => l.type), numbers: lookups.map((l) => l.number), lifeCycle }),
       family,
       ...(scope ? scopeParams(scope) : {}),
     });
