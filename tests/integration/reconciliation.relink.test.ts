@@ -286,3 +286,48 @@ describe('earlier links revisited', () => {
     expect(pinned.n).toBe(1);
   });
 });
+
+describe('moves under the circuit breaker', () => {
+  let db: TestDatabase;
+  let hub: TestHub;
+  afterAll(async () => {
+    await hub?.close();
+    await db?.drop();
+  });
+
+  it('holds the moves of a run the breaker trips, as review items, and moves nothing', async () => {
+    db = await createTestDatabase();
+    // Any move of a record out of an existing person trips it (one is over 0.0001 % of the records).
+    hub = await testHub()
+      .database(db.db)
+      .pipelineDefaults()
+      .config({ RECONCILE_BREAKER_MIN_MERGES: '1', RECONCILE_MAX_AUTO_MERGE_RATE: '0.000001' })
+      .workers(false)
+      .start();
+    const reconcile = async (runId: number | null | undefined) => {
+      await hub.rt.app.services.reconciliation.process(runId!);
+      return (await hub.rt.app.services.reconciliation.getRun(runId!))!;
+    };
+    const D = twins(1601, 'ORTIZ', 'MENA', '2014-02-02', '1014345600');
+    const HD: HouseholdSpec = { ficha: '500010001601', municipality: '05001', members: [MOTHER(1600, '43222111', 'MENA'), D.marcela] };
+    await reconcile((await hub.importContent('sisben_iv_personas_1.csv', sisbenFile([HD]), 'sisben')).reconciliationRunId);
+    await reconcile((await hub.importContent('10001-MS0031122024.TXT', bduaFile([{ person: D.carolinaBdua, household: HD }]), 'bdua')).reconciliationRunId);
+    const marcela = await personOf(db.db, 'sisben', sisbenKey(HD, 2));
+    expect(await personOf(db.db, 'bdua', bduaKey(D.carolinaBdua))).toBe(marcela);
+    const run = await reconcile(
+      (await hub.importContent('sisben_iv_personas_2.csv', sisbenFile([{ ...HD, members: [...HD.members, D.carolina] }]), 'sisben')).reconciliationRunId,
+    );
+    expect(run.state).toBe('failed');
+    expect(run.failureReason).toContain('1 moves of linked records');
+    expect(await personOf(db.db, 'bdua', bduaKey(D.carolinaBdua))).toBe(marcela);
+    const row = await entityOf(db.db, 'bdua', bduaKey(D.carolinaBdua));
+    const items = await db.db.rows<{ rule: string }>(
+      sql`select explanation->>'rule' as rule from review_items where reason = 'RELINK_CANDIDATE' and source_entity_id = ${row} and status = 'open'`,
+    );
+    expect(items).toEqual([{ rule: 'relink.held_by_breaker' }]);
+    const [held] = await db.db.rows<{ status: string }>(sql`select status from relink_proposals where source_entity_id = ${row}`);
+    expect(held.status).toBe('held');
+    const [moves] = await db.db.rows<{ n: number }>(sql`select count(*)::int as n from record_moves`);
+    expect(moves.n).toBe(0);
+  });
+});
