@@ -73,39 +73,17 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { clie
     },
     async copyFrom(table, columns, data) {
       const cols = columns.map((c) => `"${c}"`).join(', ');
-      const stream = await client.unsafe(`COPY ${table} (${cols}) FROM STDIN`).writable();
-      await new Promise<void>((resolve, reject) => {
-        let failed = false;
-        const fail = (e: unknown) => {
-          if (!failed) {
-            failed = true;
-            reject(e);
-          }
-        };
-        stream.on('error', fail);
-        stream.on('finish', () => !failed && resolve());
-        (async () => {
-          for await (const chunk of data) {
-            if (failed) return;
-            if (!stream.write(chunk)) {
-              // Listen for 'error' while waiting: a rejected row would otherwise hang here forever.
-              await new Promise<void>((res) => {
-                const done = () => {
-                  stream.off('drain', done);
-                  stream.off('error', done);
-                  res();
-                };
-                stream.on('drain', done);
-                stream.on('error', done);
-              });
-            }
-          }
-          stream.end();
-        })().catch((e) => {
-          stream.destroy(e as Error);
-          fail(e);
-        });
-      });
+      // On a reserved connection, followed by a query on it: the stream finishes at the COPY's
+      // CommandComplete, but its implicit transaction commits only at the Sync after it, so a
+      // statement sent at once on another pooled connection could miss the rows. The trailing
+      // query is answered after that commit.
+      const conn = await client.reserve();
+      try {
+        await copyInto(conn, table, cols, data);
+        await conn`select 1`;
+      } finally {
+        conn.release();
+      }
     },
     async *copyTo(query, options) {
       // A connection of its own, closed afterwards: postgres.js pauses its socket when a COPY
@@ -156,4 +134,41 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { clie
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/** Streams `data` into `table` with COPY … FROM STDIN on `conn`; resolves at the COPY's CommandComplete. */
+async function copyInto(conn: postgres.ReservedSql, table: string, cols: string, data: AsyncIterable<string | Uint8Array>): Promise<void> {
+  const stream = await conn.unsafe(`COPY ${table} (${cols}) FROM STDIN`).writable();
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (!failed) {
+        failed = true;
+        reject(e);
+      }
+    };
+    stream.on('error', fail);
+    stream.on('finish', () => !failed && resolve());
+    (async () => {
+      for await (const chunk of data) {
+        if (failed) return;
+        if (!stream.write(chunk)) {
+          // Listen for 'error' while waiting: a rejected row would otherwise hang here forever.
+          await new Promise<void>((res) => {
+            const done = () => {
+              stream.off('drain', done);
+              stream.off('error', done);
+              res();
+            };
+            stream.on('drain', done);
+            stream.on('error', done);
+          });
+        }
+      }
+      stream.end();
+    })().catch((e) => {
+      stream.destroy(e as Error);
+      fail(e);
+    });
+  });
 }
