@@ -169,6 +169,29 @@ export const householdLogroCounts = pgTable(
   (t) => [primaryKey({ columns: [t.municipalityCode, t.logro, t.state, t.sisbenGroup, t.displaced] })],
 );
 
+/**
+ * The territorial report's lines per municipality × logro (households POR ALCANZAR, ALCANZADO, SIN
+ * DATO, the demand by Sisbén group and displaced), re-derived from household_logro_counts for the
+ * municipalities a run touched: the report reads ~10k rows instead of grouping every cell.
+ */
+export const householdLogroReport = pgTable(
+  'household_logro_report',
+  {
+    municipalityCode: text('municipality_code').notNull(),
+    logro: smallint('logro').notNull(),
+    demand: integer('demand').notNull(),
+    reached: integer('reached').notNull(),
+    withoutData: integer('without_data').notNull(),
+    demandA: integer('demand_a').notNull(),
+    demandB: integer('demand_b').notNull(),
+    demandC: integer('demand_c').notNull(),
+    demandD: integer('demand_d').notNull(),
+    demandNoGroup: integer('demand_no_group').notNull(),
+    demandDisplaced: integer('demand_displaced').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.municipalityCode, t.logro] })],
+);
+
 /** Exports of the outcome layer (territorial report, households POR ALCANZAR): state rows with progress; the job writes the file. */
 export const logroExports = pgTable(
   'logro_exports',

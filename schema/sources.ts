@@ -55,6 +55,10 @@ export const sourceEntities = pgTable(
     index('source_entities_person_idx').on(t.personId),
     index('source_entities_doc_number_idx').on(t.docNumber),
     index('source_entities_changed_run_idx').on(t.changedRunId),
+    // The records a cut dropped (a logro run's scope after that cut), without a scan of every record.
+    index('source_entities_vanished_run_idx')
+      .on(t.vanishedRunId)
+      .where(sql`${t.vanishedRunId} is not null`),
     index('source_entities_match_pending_idx')
       .on(t.id)
       .where(sql`${t.matchPending}`),

@@ -25,7 +25,9 @@ export function isSensitive(n: number, threshold: number | null): boolean {
 export function suppressPartition(cells: readonly number[], threshold: number | null, totalPublished: boolean): boolean[] {
   const out = cells.map((n) => isSensitive(n, threshold));
   if (threshold == null || !totalPublished) return out;
-  if (out.filter(Boolean).length !== 1) return out;
+  let sensitive = 0;
+  for (const h of out) if (h) sensitive++;
+  if (sensitive !== 1) return out;
   let pick = -1;
   cells.forEach((n, i) => {
     if (!out[i] && n > 0 && (pick < 0 || n < cells[pick])) pick = i;

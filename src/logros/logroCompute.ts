@@ -126,7 +126,7 @@ async function createWorkTables(run: Run): Promise<void> {
 async function fullScope(run: Run): Promise<void> {
   await run(sql`insert into logro_scope_persons select id from persons where status = 'active'`);
   await run(sql`insert into logro_scope_households select id from households`);
-  await run(sql`truncate person_logro_counts, household_logro_counts`);
+  await run(sql`truncate person_logro_counts, household_logro_counts, household_logro_report`);
 }
 
 /** What the reconciliation run (and stewards since the last run) touched, a hogares cut's dwellings, ages crossing 7 or 18. */
@@ -331,6 +331,18 @@ async function rebuildCounts(run: Run): Promise<void> {
     from person_logros group by 1, 2, 3, 4, 5, 6`);
   await run(sql`insert into household_logro_counts
     select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from household_logros group by 1, 2, 3, 4, 5`);
+  await run(reportLinesSql(sql`true`));
+}
+
+/** The report's lines (household_logro_report) of the municipalities `where` selects, from the household counts. */
+function reportLinesSql(where: SQL): SQL {
+  const pending = sql`state = 'POR_ALCANZAR'`;
+  const sum = (cond: SQL) => sql`coalesce(sum(n) filter (where ${cond}), 0)`;
+  return sql`insert into household_logro_report
+    select municipality_code, logro, ${sum(pending)}, ${sum(sql`state = 'ALCANZADO'`)}, ${sum(sql`state = 'SIN_DATO'`)},
+      ${sum(sql`${pending} and sisben_group = 'A'`)}, ${sum(sql`${pending} and sisben_group = 'B'`)}, ${sum(sql`${pending} and sisben_group = 'C'`)},
+      ${sum(sql`${pending} and sisben_group = 'D'`)}, ${sum(sql`${pending} and sisben_group = ''`)}, ${sum(sql`${pending} and displaced`)}
+    from household_logro_counts where municipality_code <> '' and ${where} group by 1, 2`;
 }
 
 /** Incremental: the old rows' −1 (recorded before the upsert) and the new rows' +1. */
@@ -353,4 +365,8 @@ async function applyCountDeltas(run: Run): Promise<void> {
     on conflict (municipality_code, logro, state, sisben_group, displaced) do update set n = c.n + excluded.n`);
   await run(sql`delete from household_logro_counts c using (select distinct municipality_code, logro, state, sisben_group, displaced from logro_hh_count_delta) d
     where c.n = 0 and (c.municipality_code, c.logro, c.state, c.sisben_group, c.displaced) = (d.municipality_code, d.logro, d.state, d.sisben_group, d.displaced)`);
+  // The report's lines of the municipalities whose counts moved, derived again from their counts.
+  const touched = sql`municipality_code in (select distinct municipality_code from logro_hh_count_delta)`;
+  await run(sql`delete from household_logro_report where ${touched}`);
+  await run(reportLinesSql(touched));
 }

@@ -71,32 +71,27 @@ function scopeOn(scope: TerritoryScope | null): SQL {
 const territoryOf = (level: TerritoryLevel) =>
   level === 'national' ? sql`''` : level === 'department' ? sql`left(municipality_code, 2)` : sql`municipality_code`;
 
-/** Reads of the maintained aggregates (household_logro_counts, person_logro_counts): never the state tables. */
+/** Reads of the maintained aggregates (household_logro_report, household_logro_counts, person_logro_counts): never the state tables. */
 export class LogroReportRepository {
   constructor(private readonly db: Database) {}
 
   async report(filter: ReportFilter, scope: TerritoryScope | null): Promise<ReportRow[]> {
     const t = territoryOf(filter.level);
-    const where: SQL[] = [scopeOn(scope), sql`municipality_code <> ''`];
+    const where: SQL[] = [scopeOn(scope)];
     if (filter.department) where.push(sql`left(municipality_code, 2) = ${filter.department}`);
     if (filter.municipality) where.push(sql`municipality_code = ${filter.municipality}`);
     if (filter.logros?.length) where.push(sql`logro = any(${`{${filter.logros.join(',')}}`}::smallint[])`);
-    const pending = sql`state = 'POR_ALCANZAR'`;
+    // household_logro_report holds one line per municipality × logro (the runs keep it): ~10k rows to
+    // sum, not every cell of household_logro_counts. Sorted here: DIVIPOLA codes are digits, so code-point
+    // order is the collation's, without sorting text under a locale in the database.
     const rows = await this.db.rows<Record<string, string | number>>(
-      sql`select ${t} as territory, logro,
-          coalesce(sum(n) filter (where ${pending}), 0)::int as demand,
-          coalesce(sum(n) filter (where state = 'ALCANZADO'), 0)::int as reached,
-          coalesce(sum(n) filter (where state = 'SIN_DATO'), 0)::int as without_data,
-          coalesce(sum(n) filter (where ${pending} and sisben_group = 'A'), 0)::int as g_a,
-          coalesce(sum(n) filter (where ${pending} and sisben_group = 'B'), 0)::int as g_b,
-          coalesce(sum(n) filter (where ${pending} and sisben_group = 'C'), 0)::int as g_c,
-          coalesce(sum(n) filter (where ${pending} and sisben_group = 'D'), 0)::int as g_d,
-          coalesce(sum(n) filter (where ${pending} and sisben_group = ''), 0)::int as g_none,
-          coalesce(sum(n) filter (where ${pending} and displaced), 0)::int as displaced
-        from household_logro_counts where ${sql.join(where, sql` and `)}
-        group by 1, 2 order by 1, 2`,
+      sql`select ${t} as territory, logro, sum(demand)::int as demand, sum(reached)::int as reached, sum(without_data)::int as without_data,
+          sum(demand_a)::int as g_a, sum(demand_b)::int as g_b, sum(demand_c)::int as g_c, sum(demand_d)::int as g_d, sum(demand_no_group)::int as g_none,
+          sum(demand_displaced)::int as displaced
+        from household_logro_report where ${sql.join(where, sql` and `)}
+        group by 1, 2`,
     );
-    return rows.map((r) => ({
+    const lines = rows.map((r) => ({
       territory: String(r.territory),
       logro: Number(r.logro),
       demand: Number(r.demand),
@@ -105,6 +100,7 @@ export class LogroReportRepository {
       demandByGroup: { A: Number(r.g_a), B: Number(r.g_b), C: Number(r.g_c), D: Number(r.g_d), '': Number(r.g_none) },
       demandDisplaced: Number(r.displaced),
     }));
+    return lines.sort((a, b) => (a.territory < b.territory ? -1 : a.territory > b.territory ? 1 : a.logro - b.logro));
   }
 
   async counts(unit: 'persons' | 'households', filter: CountFilter, groupBy: readonly CountFacet[], scope: TerritoryScope | null): Promise<CountRow[]> {

@@ -87,7 +87,9 @@ export class LogroReportService {
       const byDeptLogro = new Map<string, ReportRow[]>();
       for (const r of rows) {
         const k = `${r.territory.slice(0, 2)}:${r.logro}`;
-        byDeptLogro.set(k, [...(byDeptLogro.get(k) ?? []), r]);
+        const group = byDeptLogro.get(k);
+        if (group) group.push(r);
+        else byDeptLogro.set(k, [r]);
       }
       for (const group of byDeptLogro.values()) {
         const total = group.reduce((s, r) => s + r.demand, 0);
@@ -99,17 +101,27 @@ export class LogroReportService {
         group.forEach((r, i) => s[i] && hiddenDemand.add(r));
       }
     }
+    // One lookup per territory, not per line (a municipality has a line per logro); the names are shared.
+    const places = new Map<string, { department: Territory | null; municipality: Territory | null }>();
+    for (const code of new Set([...rows.map((r) => r.territory), ...[...supply.keys()].map((k) => k.split(':')[0])])) {
+      places.set(code, await this.territoryOf(filter.level, code));
+    }
+    const place = (code: string) => places.get(code)!;
+    const allHidden = (n: number) => new Array<boolean>(n).fill(true);
     const lines: ReportLine[] = [];
     for (const r of rows) {
       const cupos = supply.get(`${r.territory}:${r.logro}`) ?? 0;
       const demandHidden = hiddenDemand.has(r);
-      const groupCells = GROUPS.map((g) => r.demandByGroup[g]);
+      const g = r.demandByGroup;
+      const groupCells = [g.A, g.B, g.C, g.D, g['']];
       const dispCells = [r.demandDisplaced, r.demand - r.demandDisplaced];
-      const groupHidden = demandHidden ? groupCells.map(() => true) : suppressPartition(groupCells, threshold, true);
-      const dispHidden = demandHidden ? [true, true] : suppressPartition(dispCells, threshold, true);
+      const groupHidden = demandHidden ? allHidden(5) : suppressPartition(groupCells, threshold, true);
+      const dispHidden = demandHidden ? allHidden(2) : suppressPartition(dispCells, threshold, true);
       const [displaced, notDisplaced] = discloseAll(dispCells, dispHidden);
+      const at = place(r.territory);
       lines.push({
-        ...(await this.territoryOf(filter.level, r.territory)),
+        department: at.department,
+        municipality: at.municipality,
         logro: r.logro,
         demand: demandHidden ? hidden() : exact(r.demand),
         supply: cupos,
@@ -122,13 +134,16 @@ export class LogroReportService {
       });
     }
     // Territories with offer and no household computed yet still show their supply.
+    const withDemand = new Set(rows.map((r) => `${r.territory}:${r.logro}`));
     for (const [key, cupos] of supply) {
       const [territory, logro] = key.split(':');
-      if (rows.some((r) => r.territory === territory && r.logro === Number(logro))) continue;
+      if (withDemand.has(key)) continue;
       if (filter.logros?.length && !filter.logros.includes(Number(logro))) continue;
       const zero = exact(0);
+      const at = place(territory);
       lines.push({
-        ...(await this.territoryOf(filter.level, territory)),
+        department: at.department,
+        municipality: at.municipality,
         logro: Number(logro),
         demand: zero,
         supply: cupos,
@@ -140,9 +155,13 @@ export class LogroReportService {
         demandNotDisplaced: zero,
       });
     }
-    lines.sort(
-      (a, b) => (a.municipality?.code ?? a.department?.code ?? '').localeCompare(b.municipality?.code ?? b.department?.code ?? '') || a.logro - b.logro,
-    );
+    // DIVIPOLA codes are digits: code-point order is their order, without localeCompare's cost (ICU, per comparison).
+    const codeOf = (l: ReportLine) => l.municipality?.code ?? l.department?.code ?? '';
+    lines.sort((a, b) => {
+      const x = codeOf(a);
+      const y = codeOf(b);
+      return x < y ? -1 : x > y ? 1 : a.logro - b.logro;
+    });
     return { level: filter.level, disclosureThreshold: threshold, lines };
   }
 
