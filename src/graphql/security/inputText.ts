@@ -40,17 +40,29 @@ function inValue(value: unknown, where: string, depth: number): ForbiddenText | 
   return null;
 }
 
-/** The first forbidden character in the request's variables or in the document's string literals, or null. */
-export function findForbiddenText(document: DocumentNode, variables: Record<string, unknown> | undefined | null): ForbiddenText | null {
-  for (const [name, value] of Object.entries(variables ?? {})) {
-    const hit = inValue(value, `$${name}`, 0);
-    if (hit) return hit;
-  }
+/**
+ * The literals' verdict per parsed document: Apollo's document store hands back the same (immutable)
+ * DocumentNode for a query text it has seen, so a repeated query is walked once.
+ */
+const literalVerdicts = new WeakMap<DocumentNode, ForbiddenText | null>();
+
+function inLiterals(document: DocumentNode): ForbiddenText | null {
+  if (literalVerdicts.has(document)) return literalVerdicts.get(document)!;
   let found: ForbiddenText | null = null;
   visit(document, {
     StringValue(node) {
       if (!found && FORBIDDEN.test(node.value)) found = { where: 'literal', codePoint: codePointOf(node.value) };
     },
   });
+  literalVerdicts.set(document, found);
   return found;
+}
+
+/** The first forbidden character in the request's variables or in the document's string literals, or null. */
+export function findForbiddenText(document: DocumentNode, variables: Record<string, unknown> | undefined | null): ForbiddenText | null {
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    const hit = inValue(value, `$${name}`, 0);
+    if (hit) return hit;
+  }
+  return inLiterals(document);
 }

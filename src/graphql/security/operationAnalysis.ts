@@ -50,6 +50,13 @@ export class OperationTooComplexError extends Error {}
  * Runs after validation (so fragment cycles are already refused; the walk still skips them) and
  * with the request's variables, so `first: $n` counts as n.
  */
+/**
+ * Analyses that read no variable (no `first: $n`, no list variable), per schema, operation node and
+ * limits: the same for every request of that document, and Apollo's document store hands back the
+ * same (immutable) nodes for a query text it has seen.
+ */
+const constantAnalyses = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, { limits: AnalysisLimits; analysis: OperationAnalysis }>>();
+
 export function analyzeOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -57,6 +64,23 @@ export function analyzeOperation(
   variables: Record<string, unknown> | undefined,
   limits: AnalysisLimits,
 ): OperationAnalysis {
+  let bySchema = constantAnalyses.get(schema);
+  if (!bySchema) constantAnalyses.set(schema, (bySchema = new WeakMap()));
+  const cached = bySchema.get(operation);
+  if (cached && cached.limits === limits) return cached.analysis;
+  const { analysis, readVariables } = analyze(schema, document, operation, variables, limits);
+  if (!readVariables) bySchema.set(operation, { limits, analysis });
+  return analysis;
+}
+
+function analyze(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  limits: AnalysisLimits,
+): { analysis: OperationAnalysis; readVariables: boolean } {
+  let readVariables = false;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const fields = new Map<string, SelectedField>();
@@ -80,7 +104,10 @@ export function analyzeOperation(
     const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
     let n: unknown = arg.defaultValue ?? limits.defaultPageSize;
     if (given?.kind === Kind.INT) n = Number(given.value);
-    else if (given?.kind === Kind.VARIABLE) n = variables?.[given.name.value] ?? n;
+    else if (given?.kind === Kind.VARIABLE) {
+      readVariables = true;
+      n = variables?.[given.name.value] ?? n;
+    }
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > limits.maxPageSize) {
       invalidFirst = true;
       return 0;
@@ -92,6 +119,7 @@ export function analyzeOperation(
   // like a page of that many, whether the list is literal or a variable.
   const listLength = (node: FieldNode, argName: string): number => {
     const given = node.arguments?.find((a) => a.name.value === argName)?.value;
+    if (given?.kind === Kind.VARIABLE) readVariables = true;
     const n = given?.kind === Kind.LIST ? given.values.length : given?.kind === Kind.VARIABLE ? variables?.[given.name.value] : 1;
     const len = Array.isArray(n) ? n.length : typeof n === 'number' ? n : 1;
     return Math.max(1, len);
@@ -163,8 +191,8 @@ export function analyzeOperation(
       : operation.operation === 'subscription'
         ? schema.getSubscriptionType()
         : schema.getQueryType();
-  if (!root) return { cost: 0, fields, invalidFirst };
+  if (!root) return { analysis: { cost: 0, fields, invalidFirst }, readVariables };
   const top = walk(operation.selectionSet, root, []);
   const cost = top.items + top.once;
-  return { cost, fields, invalidFirst };
+  return { analysis: { cost, fields, invalidFirst }, readVariables };
 }

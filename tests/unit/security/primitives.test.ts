@@ -4,7 +4,8 @@ import { maskValue } from '../../../src/graphql/security/policy';
 import { ConcurrencyGate, TokenBucketRateLimiter } from '../../../src/graphql/security/rateLimiter';
 import { findForbiddenText } from '../../../src/graphql/security/inputText';
 import { serializeError } from '../../../src/platform/logger';
-import { parse } from 'graphql';
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { analyzeOperation } from '../../../src/graphql/security/operationAnalysis';
 import { summarizeOutcome } from '../../../src/graphql/security/secureSchema';
 
 describe('tokens', () => {
@@ -109,6 +110,31 @@ describe('input text (issue 17.2)', () => {
     expect(findForbiddenText(doc, { a: { deep: [{ k: 'x\u0000' }] } })).toEqual({ where: '$a.deep[0].k', codePoint: 'U+0000' });
     expect(findForbiddenText(doc, { a: 'tab\there\nline\r\nñandú 😀' })).toBeNull();
     expect(findForbiddenText(parse('{ x(s: "a\\u0000") }'), {})).toEqual({ where: 'literal', codePoint: 'U+0000' });
+  });
+
+  it('a document seen before (its literals checked once) still has each request’s variables checked', () => {
+    const bad = parse('query($a: String) { x(s: "a\\u0001", t: $a) }');
+    expect(findForbiddenText(bad, { a: 'fine' })).toEqual({ where: 'literal', codePoint: 'U+0001' });
+    expect(findForbiddenText(bad, { a: 'fine' })).toEqual({ where: 'literal', codePoint: 'U+0001' });
+    expect(findForbiddenText(doc, { a: 'fine' })).toBeNull();
+    expect(findForbiddenText(doc, { a: 'x\u0000' })).toEqual({ where: '$a', codePoint: 'U+0000' });
+  });
+});
+
+describe('operation analysis per document', () => {
+  const schema = buildSchema('type Item { id: ID child: Item } type Query { items(first: Int): [Item] }');
+  const limits = { maxPageSize: 100, defaultPageSize: 20, maxVisits: 1000 };
+  const opOf = (d: ReturnType<typeof parse>) => d.definitions[0] as OperationDefinitionNode;
+
+  it('is reused for a document that reads no variable, and worked out again for one that does', () => {
+    const literal = parse('{ items(first: 5) { child { id } } }');
+    const a = analyzeOperation(schema, literal, opOf(literal), {}, limits);
+    expect(a.cost).toBe(6);
+    expect(analyzeOperation(schema, literal, opOf(literal), {}, limits)).toBe(a);
+    const variable = parse('query($n: Int) { items(first: $n) { child { id } } }');
+    expect(analyzeOperation(schema, variable, opOf(variable), { n: 5 }, limits).cost).toBe(6);
+    expect(analyzeOperation(schema, variable, opOf(variable), { n: 50 }, limits).cost).toBe(51);
+    expect(analyzeOperation(schema, variable, opOf(variable), { n: 500 }, limits).invalidFirst).toBe(true);
   });
 });
 
