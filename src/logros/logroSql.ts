@@ -243,16 +243,30 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage): SQL {
  * household evaluation of this run, which covers every household of every person in scope.
  */
 export function habitatPersonSql(logros: readonly number[]): SQL {
+  // Nearly everyone has one current household: their rows are its rows, with no sort of every person's
+  // rows to pick the worst; only persons in several households go through DISTINCT ON.
   return sql`insert into logro_person_eval (person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id)
-    select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null, e.evidence_dwelling_id
-    from logro_scope_persons s join persons p on p.id = s.person_id
-    cross join unnest(${arr(logros)}::smallint[]) as l(logro)
-    left join (
-      select distinct m.person_id, m.household_id
+    with ph as (
+      select m.person_id, min(m.household_id) as household_id, count(distinct m.household_id) as n
       from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
       where m.valid_to is null and h.status = 'active'
-    ) ph on ph.person_id = p.id
+      group by m.person_id
+    )
+    select p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null, e.evidence_dwelling_id
+    from logro_scope_persons s join persons p on p.id = s.person_id
+    cross join unnest(${arr(logros)}::smallint[]) as l(logro)
+    left join ph on ph.person_id = p.id
     left join logro_household_eval e on e.household_id = ph.household_id and e.logro = l.logro
-    where p.status = 'active'
-    order by p.id, l.logro, case e.state when 'POR_ALCANZAR' then 3 when 'SIN_DATO' then 2 when 'ALCANZADO' then 1 else 0 end desc, ph.household_id desc nulls last`;
+    where p.status = 'active' and coalesce(ph.n, 0) <= 1
+    union all
+    select * from (
+      select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null::bigint, e.evidence_dwelling_id
+      from ph join persons p on p.id = ph.person_id
+      cross join unnest(${arr(logros)}::smallint[]) as l(logro)
+      join household_memberships m on m.person_id = p.id and m.valid_to is null
+      join households h on h.id = m.household_id and h.status = 'active'
+      left join logro_household_eval e on e.household_id = m.household_id and e.logro = l.logro
+      where p.status = 'active' and ph.n > 1
+      order by p.id, l.logro, case e.state when 'POR_ALCANZAR' then 3 when 'SIN_DATO' then 2 when 'ALCANZADO' then 1 else 0 end desc, m.household_id desc nulls last
+    ) several`;
 }
