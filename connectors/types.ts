@@ -160,6 +160,23 @@ export interface ParseContext {
    * file's layout is known, so it may be set after the parse generator was created.
    */
   knownLines?: KnownLines;
+  /** Called once a delimited file's reading is decided (header, delimiter): what a parse of a later byte range of it needs. */
+  onReading?(reading: DelimitedReading): void;
+  /**
+   * Parse one byte range of a file (a parallel parse, src/imports/parallelParse.ts): `resume` continues
+   * the file at a physical line with the reading of its head; `lastLine` stops before any record that
+   * starts after that line (a record that starts before it is read to its end, past the range).
+   */
+  range?: { resume?: { reading: DelimitedReading; line: number }; lastLine: number | null };
+}
+
+/** How a delimited file is read, decided on its head: the layout, the delimiter and its first record (the header, or the first data row). */
+export interface DelimitedReading {
+  /** What the reading seeds line digests with (KnownLines.begin). */
+  text: string;
+  layoutId: string;
+  delimiter: string;
+  first: { line: number; lines: number; raw: string; fields: string[]; special: boolean; malformed?: 'UNTERMINATED_QUOTE' };
 }
 
 export interface KnownLines {

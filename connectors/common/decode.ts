@@ -157,10 +157,13 @@ export async function* decodeChunks(
   chunks: AsyncIterable<Uint8Array>,
   encoding: FileEncoding,
   onProgress?: (bytesRead: number) => void,
+  /** Where the chunks start in the file: a later byte range (a parallel parse) has no head to check and no byte-order mark. */
+  fromOffset = 0,
 ): AsyncGenerator<string, void, undefined> {
-  const decoder = new TextDecoder(encoding); // strips a UTF-8 BOM itself
-  let read = 0;
-  let first = true;
+  const atStart = fromOffset === 0;
+  const decoder = new TextDecoder(encoding, { ignoreBOM: !atStart }); // strips a UTF-8 BOM itself at the file's start
+  let read = fromOffset;
+  let first = atStart;
   for await (const chunk of chunks) {
     if (first && chunk.length >= 4) {
       checkHead(chunk.subarray(0, Math.min(HEAD_BYTES, chunk.length)));

@@ -98,24 +98,36 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
 ): AsyncGenerator<RowResult<R>, void, undefined> {
   const { layout } = spec;
   const it = text[Symbol.asyncIterator]();
-  const { head, done } = await readHead(it);
-  const headLines = head.split(/\r\n|\n|\r/).slice(0, HEAD_LINES);
-  if (!done && headLines.length > 1) headLines.pop();
-  if (headLines.every((l) => l.trim() === '')) {
-    if (done) throw new FileFormatError('EMPTY_FILE', 'The file has no data lines.');
-  }
+  // A later byte range of a file (a parallel parse) is read as the file's head decided; it starts on a record.
+  const resume = ctx.range?.resume ?? null;
+  const lastLine = ctx.range?.lastLine ?? null;
+  let head = '';
+  let done = false;
+  let delimiter: string | null;
+  if (resume) {
+    if (resume.reading.layoutId !== layout.id) throw new Error(`range resumed with layout ${resume.reading.layoutId}, parsed with ${layout.id}`);
+    delimiter = resume.reading.delimiter;
+  } else {
+    ({ head, done } = await readHead(it));
+    const headLines = head.split(/\r\n|\n|\r/).slice(0, HEAD_LINES);
+    if (!done && headLines.length > 1) headLines.pop();
+    if (headLines.every((l) => l.trim() === '')) {
+      if (done) throw new FileFormatError('EMPTY_FILE', 'The file has no data lines.');
+    }
 
-  const headerless = layout.header === 'none';
-  const delimiter = detectDelimiter(headLines, layout.delimiters, headerless ? layout.columnCount : undefined);
-  if (delimiter === null) {
-    throw new FileFormatError(
-      'NO_DELIMITER',
-      `No column delimiter found on the first line (expected ${layout.delimiters.map(delimiterName).join(', ')}; layout ${layout.id}).`,
-      1,
-    );
+    const headerless = layout.header === 'none';
+    delimiter = detectDelimiter(headLines, layout.delimiters, headerless ? layout.columnCount : undefined);
+    if (delimiter === null) {
+      throw new FileFormatError(
+        'NO_DELIMITER',
+        `No column delimiter found on the first line (expected ${layout.delimiters.map(delimiterName).join(', ')}; layout ${layout.id}).`,
+        1,
+      );
+    }
   }
+  const delim = delimiter;
 
-  const splitter = new RecordSplitter({ delimiter });
+  const splitter = new RecordSplitter({ delimiter: delim, firstLine: resume?.line });
   const stats = ctx.stats;
   let columns: ColumnMap | null = null;
   let mapper: RecordMapper<R> | null = null;
@@ -124,7 +136,7 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
   // The first records are held back until the structure check has seen enough of them.
   let pending: RawRecord[] | null = [];
 
-  const setup = (first: RawRecord): boolean => {
+  const setup = (first: RawRecord, resumed = false): boolean => {
     let isHeader = layout.header === 'required';
     if (layout.header === 'auto') {
       const m = headerMatch(layout, first.fields);
@@ -141,10 +153,18 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
       expected = columns.columnCount;
     }
     mapper = spec.createMapper(columns, ctx);
-    if (stats) stats.headerLines = isHeader ? first.lines : 0;
+    if (stats && !resumed) stats.headerLines = isHeader ? first.lines : 0;
     known = ctx.knownLines ?? null;
     // The same line text is the same record only under the same reading of the file.
-    known?.begin(`${layout.id}\u0000${delimiter}\u0000${expected}\u0000${isHeader ? first.raw : ''}`);
+    const reading = `${layout.id}\u0000${delim}\u0000${expected}\u0000${isHeader ? first.raw : ''}`;
+    known?.begin(reading);
+    if (!resumed)
+      ctx.onReading?.({
+        text: reading,
+        layoutId: layout.id,
+        delimiter: delim,
+        first: { line: first.line, lines: first.lines, raw: first.raw, fields: [...first.fields], special: first.special, malformed: first.malformed },
+      });
     return isHeader;
   };
 
@@ -157,7 +177,7 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
       const found = mostCommon(counts);
       throw new FileFormatError(
         'WRONG_COLUMN_COUNT',
-        `The file does not match layout ${layout.id}: expected ${expected} columns separated by ${delimiterName(delimiter)}, found ${found} on most of the first ${sample.length} records.`,
+        `The file does not match layout ${layout.id}: expected ${expected} columns separated by ${delimiterName(delim)}, found ${found} on most of the first ${sample.length} records.`,
         sample[0].line,
       );
     }
@@ -192,7 +212,7 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
    */
   const guessKey = (rec: RawRecord): string | null => {
     for (const d of layout.delimiters) {
-      if (d === delimiter || !rec.raw.includes(d)) continue;
+      if (d === delim || !rec.raw.includes(d)) continue;
       const fields = splitLine(rec.raw, d);
       if (!fitCount(fields, expected)) continue;
       const r = mapper!({ line: rec.line, lines: rec.lines, raw: rec.raw, special: rec.special, fields });
@@ -218,24 +238,25 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
     return held;
   };
 
-  let more = !done;
+  if (resume) {
+    setup({ ...resume.reading.first }, true);
+    pending = null; // the structure check is the head's
+  }
+  /** The range's records are read: the next one starts after its last line. */
+  const rangeDone = () => lastLine !== null && splitter.line > lastLine;
+
+  let more = resume ? true : !done;
   splitter.feed(head);
   while (true) {
+    if (rangeDone()) break;
     const rec = splitter.next(!more);
     if (rec === null) {
+      if (rangeDone()) break;
       if (more) {
         const n = await it.next();
         if (n.done) more = false;
         else splitter.feed(n.value);
         continue;
-      }
-      if (pending !== null) {
-        const held = hold(null);
-        if (held)
-          for (const r of held) {
-            const row = emitOne(r);
-            if (row) yield row;
-          }
       }
       break;
     }
@@ -250,6 +271,14 @@ export async function* parseDelimited<R extends { sourceKey: string } = Normaliz
     }
     const row = emitOne(rec);
     if (row) yield row;
+  }
+  if (pending !== null) {
+    const held = hold(null);
+    if (held)
+      for (const r of held) {
+        const row = emitOne(r);
+        if (row) yield row;
+      }
   }
   if (columns === null) throw new FileFormatError('EMPTY_FILE', 'The file has no data lines.');
   if (stats) {

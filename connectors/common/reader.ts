@@ -36,6 +36,8 @@ export interface ReaderOptions {
   maxRecordChars?: number;
   /** Longest physical line accepted (default 4 Mi characters); longer → FileFormatError LINE_TOO_LONG. */
   maxLineChars?: number;
+  /** Physical line number of the text's first line (1; more when a later byte range of a file is read). */
+  firstLine?: number;
 }
 
 export interface ReaderCounters {
@@ -103,6 +105,12 @@ export class RecordSplitter {
     this.maxQuotedLines = opts.maxQuotedLines ?? 20;
     this.maxRecordChars = opts.maxRecordChars ?? 256 * 1024;
     this.maxLineChars = opts.maxLineChars ?? 4 * 1024 * 1024;
+    this.nextLine = opts.firstLine ?? 1;
+  }
+
+  /** The physical line where the next record starts (or would start). */
+  get line(): number {
+    return this.nextLine;
   }
 
   /** Appends decoded text. Records are then taken one at a time with `next`. */

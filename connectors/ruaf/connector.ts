@@ -203,7 +203,9 @@ export function createRuafConnector(layouts: Layout | readonly Layout[] = RUAF_L
       const it = text[Symbol.asyncIterator]();
       const first = await it.next();
       const head = first.done ? '' : first.value;
-      const chosen = list.length === 1 ? list[0] : (chooseRuafLayout(head.split(/\r\n|\n|\r/, 20), list)?.layout ?? list[0]);
+      // A later byte range of the file is read with the layout its head chose.
+      const resumed = ctx.range?.resume ? list.find((l) => l.id === ctx.range!.resume!.reading.layoutId) : undefined;
+      const chosen = resumed ?? (list.length === 1 ? list[0] : (chooseRuafLayout(head.split(/\r\n|\n|\r/, 20), list)?.layout ?? list[0]));
       async function* replay(): AsyncGenerator<string, void, undefined> {
         if (!first.done) yield head;
         while (true) {

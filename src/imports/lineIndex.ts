@@ -33,6 +33,18 @@ export class LineIndex {
   private bom = 0;
   private ended = false;
 
+  /**
+   * `from`: where the bytes fed start in the file, and `firstLine` the physical line starting there —
+   * a later byte range of a file (a parallel parse) starts on a line of its own and has no byte-order mark.
+   */
+  constructor(from = 0, firstLine = 1) {
+    if (from > 0) {
+      this.bom = -1;
+      this.pos = this.lineStart = from;
+    }
+    this.first = firstLine;
+  }
+
   /** Feeds the file's next bytes (in order). */
   feed(chunk: Uint8Array): void {
     let i = 0;
@@ -115,6 +127,13 @@ export class LineIndex {
       this.ends = this.ends.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Where line `line` starts: an indexed line, or the one after the last line break read (not passed). */
+  startOf(line: number): number {
+    const k = this.head + line - this.first;
+    if (k < 0 || k > this.starts.length) throw new Error(`line ${line} is not indexed (at ${this.first})`);
+    return k < this.starts.length ? this.starts[k] : this.lineStart;
   }
 
   /** Passes the file's chunks through, feeding the index (and closing it at the end). */

@@ -43,6 +43,37 @@ function hashBytes(b: Uint8Array, start: number, end: number): number {
   return h >>> 0 || 1;
 }
 
+/**
+ * The line digests of a snapshot in shared memory, read by the parse workers (parallelParse.ts): a
+ * worker recognises a known line itself. `flags` is a copy taken when shared — the flags a worker reads
+ * (ACTIVE, OWN) do not change while a file is parsed; LOADED, which does, is checked again in order by
+ * the thread that stages.
+ */
+export interface SharedLines {
+  digests: Uint8Array;
+  slots: Int32Array;
+  flags: Uint8Array;
+  count: number;
+}
+
+function lineHash(d: Uint8Array, o: number): number {
+  return (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
+}
+
+/** The entry whose line digest is `d` (its first 16 bytes), or -1. */
+export function findLineIn(all: Uint8Array, slots: Int32Array, count: number, d: Uint8Array): number {
+  if (count === 0) return -1;
+  const mask = slots.length - 1;
+  for (let s = lineHash(d, 0) & mask; ; s = (s + 1) & mask) {
+    const e = slots[s];
+    if (e === 0) return -1;
+    const o = (e - 1) * 16;
+    let k = 0;
+    while (k < 16 && all[o + k] === d[k]) k++;
+    if (k === 16) return e - 1;
+  }
+}
+
 export interface SnapshotTally {
   /** Active records no row of the file names: they disappear (unless every absent record is held back). */
   absent: number;
@@ -63,8 +94,8 @@ export class SourceSnapshot {
   private lines = new Uint32Array(1024);
   private slots = new Int32Array(2048);
   /** Line digests (16 bytes an entry, see knownLines.ts) and their own slot table; empty until one is added. */
-  private lineDigests = new Uint8Array(1024 * 16);
-  private lineSlots = new Int32Array(0);
+  private lineDigests: Uint8Array<ArrayBufferLike> = new Uint8Array(1024 * 16);
+  private lineSlots: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private lineCount = 0;
   size = 0;
   /** What the source's other runs had written when the map was read (see ImportRepository.readSnapshot). */
@@ -92,10 +123,6 @@ export class SourceSnapshot {
     this.lineDigests = l;
   }
 
-  private static lineHash(d: Uint8Array, o: number): number {
-    return (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
-  }
-
   private addLine(i: number, line: Uint8Array): void {
     this.lineDigests.set(line.subarray(0, 16), i * 16);
     if ((this.lineCount + 1) * 2 > this.lineSlots.length) {
@@ -103,14 +130,14 @@ export class SourceSnapshot {
       const mask = slots.length - 1;
       for (const e of this.lineSlots) {
         if (e === 0) continue;
-        let s = SourceSnapshot.lineHash(this.lineDigests, (e - 1) * 16) & mask;
+        let s = lineHash(this.lineDigests, (e - 1) * 16) & mask;
         while (slots[s] !== 0) s = (s + 1) & mask;
         slots[s] = e;
       }
       this.lineSlots = slots;
     }
     const mask = this.lineSlots.length - 1;
-    let s = SourceSnapshot.lineHash(line, 0) & mask;
+    let s = lineHash(line, 0) & mask;
     while (this.lineSlots[s] !== 0) s = (s + 1) & mask;
     this.lineSlots[s] = i + 1;
     this.lineCount++;
@@ -123,17 +150,31 @@ export class SourceSnapshot {
 
   /** The entry whose current version was read from a line with this digest (16 bytes or more; the first 16 count), or -1. */
   findLine(d: Uint8Array): number {
-    if (this.lineCount === 0) return -1;
-    const mask = this.lineSlots.length - 1;
-    const all = this.lineDigests;
-    for (let s = SourceSnapshot.lineHash(d, 0) & mask; ; s = (s + 1) & mask) {
-      const e = this.lineSlots[s];
-      if (e === 0) return -1;
-      const o = (e - 1) * 16;
-      let k = 0;
-      while (k < 16 && all[o + k] === d[k]) k++;
-      if (k === 16) return e - 1;
+    return findLineIn(this.lineDigests, this.lineSlots, this.lineCount, d);
+  }
+
+  /**
+   * The line digests moved into shared memory (once; the map then reads them there too, so they are
+   * not held twice), with a shared copy of the flags. Call when the map is complete.
+   */
+  shareLines(): SharedLines {
+    if (!(this.lineDigests.buffer instanceof SharedArrayBuffer)) {
+      const used = this.lineCount ? this.size * 16 : 0;
+      const digests = new Uint8Array(new SharedArrayBuffer(Math.max(16, used)));
+      digests.set(this.lineDigests.subarray(0, used));
+      const slots = new Int32Array(new SharedArrayBuffer(Math.max(4, this.lineSlots.length * 4)));
+      slots.set(this.lineSlots);
+      this.lineDigests = digests;
+      this.lineSlots = this.lineSlots.length ? slots : new Int32Array(0);
     }
+    const flags = new Uint8Array(new SharedArrayBuffer(Math.max(1, this.size)));
+    flags.set(this.flagBits.subarray(0, this.size));
+    return {
+      digests: this.lineDigests,
+      slots: this.lineSlots.length ? this.lineSlots : new Int32Array(new SharedArrayBuffer(4)),
+      flags,
+      count: this.lineCount,
+    };
   }
 
   private rehash(): void {

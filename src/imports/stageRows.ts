@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { KnownLines, NormalizedRecord, RowIssue, RowResult } from '../../connectors/types';
 import { copyText, CopyBatcher, CopyBuffer } from '../platform/db/copyText';
-import type { ByteRange, LineIndex } from './lineIndex';
-import { lineDigest } from './knownLines';
+import type { ByteRange } from './lineIndex';
+import { lineDigest, lineSeed } from './knownLines';
 import { ACTIVE, LOADED, OWN, POSSIBLE, REJECTED, type SourceSnapshot } from './sourceSnapshot';
 import { COLUMNS_AFTER_KEY, COLUMNS_BEFORE_RECORD, RECORD_SEGMENTS } from './stagingSpec';
 
@@ -30,6 +30,24 @@ export interface StageCounters {
   snapshotDuplicates: number;
   snapshotDuplicateLines: number;
 }
+
+/**
+ * Consecutive lines a parse worker recognised by their digests (parallelParse.ts): `pairs` holds each
+ * one's line number and the snapshot entry it names. The worker could not know whether an earlier
+ * line of the file already loaded that record; staging checks it here, in file order.
+ */
+export interface KnownRun {
+  known: true;
+  pairs: Int32Array;
+}
+
+/** Where a record's lines are in the file (LineIndex, or the positions the parse workers send). */
+export interface LineRanges {
+  range(line: number, lines: number): ByteRange;
+  pass(line: number): void;
+}
+
+const isKnownRun = (r: RowResult | KnownRun): r is KnownRun => (r as KnownRun).known === true;
 
 export interface StagedParts {
   household: number;
@@ -303,9 +321,9 @@ export class IssueTally {
  */
 export function stageRows(
   runId: number,
-  rows: AsyncIterable<RowResult>,
+  rows: AsyncIterable<RowResult | KnownRun>,
   /** Byte positions of the file's lines (fed by the bytes the parser reads). */
-  index: LineIndex,
+  index: LineRanges,
   flushIssues: (copyText: string) => Promise<void>,
   onRow?: (c: StageCounters) => void | Promise<void>,
   /**
@@ -323,7 +341,15 @@ export function stageRows(
      */
     context?: string;
   },
-): { staged: AsyncGenerator<Uint8Array, void, undefined>; counters: StageCounters; keys: KeyFilter; tally: IssueTally; known: KnownLines } {
+): {
+  staged: AsyncGenerator<Uint8Array, void, undefined>;
+  counters: StageCounters;
+  keys: KeyFilter;
+  tally: IssueTally;
+  known: KnownLines;
+  /** The line digests' seed once the reading is known (null without a context): what the parse workers hash with. */
+  seed: () => string | null;
+} {
   const keys = new KeyFilter();
   const tally = new IssueTally();
   const counters: StageCounters = {
@@ -352,8 +378,7 @@ export function stageRows(
   let nextProgress = 0x4000;
   const known: KnownLines = {
     begin(reading) {
-      // Short (16 hex digits of the reading's digest): the seed is hashed with every line, and a header-long seed doubled the cost.
-      seed = delta?.context === undefined ? null : `${crypto.createHash('sha1').update(`${reading}\u0000${delta.context}`).digest('hex').slice(0, 16)}:`;
+      seed = delta?.context === undefined ? null : lineSeed(reading, delta.context);
     },
     /**
      * An unchanged line costs its digest and a lookup: the record it names is the one read from the
@@ -365,24 +390,59 @@ export function stageRows(
       if (seed === null || !snap?.hasLines) return false;
       const at = snap.findLine(lineDigest(seed, raw));
       if (at < 0 || (snap.flags(at) & (ACTIVE | OWN | LOADED)) !== ACTIVE) return false;
-      snap.mark(at, LOADED);
-      snap.setFirstLine(at, line);
-      counters.rowsTotal++;
-      counters.rowsLoaded++;
-      counters.loadedLines++;
-      counters.lastRowRejected = false;
-      // counters.parts is not counted: it serves only the first snapshot's bulk path, which stages every row (no snapshot, no known lines).
-      const k = Math.floor(ord++ / chunkSize);
-      counters.unchangedByChunk[k] = (counters.unchangedByChunk[k] ?? 0) + 1;
-      index.pass(line);
+      countKnown(snap, at, line);
       return true;
     },
   };
+  /** A known line counted unchanged: its record (active, not written by this run, not loaded yet) marked loaded at this line. */
+  const countKnown = (snapshot: SourceSnapshot, at: number, line: number) => {
+    snapshot.mark(at, LOADED);
+    snapshot.setFirstLine(at, line);
+    counters.rowsTotal++;
+    counters.rowsLoaded++;
+    counters.loadedLines++;
+    counters.lastRowRejected = false;
+    // counters.parts is not counted: it serves only the first snapshot's bulk path, which stages every row (no snapshot, no known lines).
+    const k = Math.floor(ord++ / chunkSize);
+    counters.unchangedByChunk[k] = (counters.unchangedByChunk[k] ?? 0) + 1;
+    index.pass(line);
+  };
+  const duplicateLine = (line: number, first: number) =>
+    `${runId}\t${line}\t(row)\tDUPLICATE_KEY\tThe record key of this row repeats line ${first} of the same file; only the first is loaded.\terror\n`;
   const issueLine = (i: RowIssue) => `${runId}\t${i.line}\t${copyText(i.field)}\t${copyText(i.code)}\t${copyText(i.message)}\t${i.severity}\n`;
 
   async function* staged(): AsyncGenerator<Uint8Array, void, undefined> {
     const batch = new CopyBuffer();
     for await (const r of rows) {
+      if (isKnownRun(r)) {
+        const pairs = r.pairs;
+        for (let i = 0; i < pairs.length; i += 2) {
+          const line = pairs[i];
+          const at = pairs[i + 1];
+          const f = snap ? snap.flags(at) : 0;
+          if ((f & (ACTIVE | OWN)) !== ACTIVE) throw new Error(`line ${line}: a known line names no active record of another run`);
+          if (!(f & LOADED)) {
+            countKnown(snap!, at, line);
+            continue;
+          }
+          // The line repeats an earlier line's record (parsed, it would be that record again): DUPLICATE_KEY, as below.
+          counters.rowsTotal++;
+          counters.rowsLoaded++;
+          counters.loadedLines++;
+          counters.lastRowRejected = false;
+          counters.snapshotDuplicates++;
+          counters.snapshotDuplicateLines++;
+          ord++;
+          index.pass(line);
+          const chunk = issues.push(duplicateLine(line, snap!.firstLine(at)));
+          if (chunk) await flushIssues(chunk);
+        }
+        if (onRow && counters.rowsTotal >= nextProgress) {
+          nextProgress = counters.rowsTotal + 0x4000;
+          await onRow(counters);
+        }
+        continue;
+      }
       counters.rowsTotal++;
       const lines = recordLines(r.raw);
       let full: Uint8Array | null = null;
@@ -408,9 +468,7 @@ export function stageRows(
           counters.snapshotDuplicates++;
           counters.snapshotDuplicateLines += lines;
           ord++;
-          const chunk = issues.push(
-            `${runId}\t${r.line}\t(row)\tDUPLICATE_KEY\tThe record key of this row repeats line ${snap!.firstLine(at)} of the same file; only the first is loaded.\terror\n`,
-          );
+          const chunk = issues.push(duplicateLine(r.line, snap!.firstLine(at)));
           if (chunk) await flushIssues(chunk);
         } else {
           snap!.mark(at, LOADED);
@@ -457,5 +515,5 @@ export function stageRows(
     if (lastIssues) await flushIssues(lastIssues);
   }
 
-  return { staged: staged(), counters, keys, tally, known };
+  return { staged: staged(), counters, keys, tally, known, seed: () => seed };
 }

@@ -132,6 +132,24 @@ export const configSchema = z.object({
    */
   IMPORT_MAX_DISAPPEARED_RATE: ratio.default(0.2),
   IMPORT_CHUNK_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+  /**
+   * Worker threads that parse a large nightly file in byte ranges (docs/imports.md); 0 (the default):
+   * one per core, at most 4; 1: parse in the importing thread (the workers add ~100 MB of peak RSS per
+   * million rows).
+   */
+  IMPORT_PARSE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  /** Smallest file parsed by worker threads (starting them costs about half a CPU second each). */
+  IMPORT_PARSE_PARALLEL_MIN_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(32 * 1024 * 1024),
+  /** Bytes of the file per range a worker parses. */
+  IMPORT_PARSE_RANGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .default(1024 * 1024),
   /** GraphQL hardening (see docs/security.md). Depth counts fragments flattened and introspection fields (15: what GraphiQL’s own introspection query needs). */
   API_MAX_DEPTH: z.coerce.number().int().min(2).max(64).default(15),
   API_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(100),
