@@ -300,9 +300,10 @@ export class BatchPipeline {
       run.id,
       changedLinked.map((e) => e.id),
     );
+    await this.derive(tx, plan);
+    lap('derive');
     await this.repo.insertMergeProposals(tx, run.id, merges);
     await this.relinks.insert(tx, run.id, plan.relinks);
-    // Facts and the golden records of existing persons follow at the end of the run (derive).
     const createdReviews = await this.repo.insertReviewItems(tx, run.id, reviews);
     const blocking: Record<string, number> = {};
     for (const [rule, n] of Object.entries(result.comparisonsByRule)) blocking[this.ruleNames.get(Number(rule)) ?? rule] = n;
@@ -320,6 +321,24 @@ export class BatchPipeline {
     // The records of this batch are the likeliest candidates of the next one (file order keeps
     // households and repeated rows together): keep their prepared form, and only theirs.
     state.cache = mine;
+  }
+
+  /**
+   * The batch's derived data, in its transaction (a committed batch leaves its persons current, and
+   * the run's end has nothing left to derive): the records' facts carry their persons, every existing
+   * person the batch gave records to (or re-examined a record of) has its golden record and
+   * identifiers rebuilt, and the persons it created get their identifiers.
+   */
+  private async derive(tx: Orm, plan: Plan): Promise<void> {
+    const records = [...plan.links.map((l) => l.entityId), ...plan.changedLinked.map((e) => e.id)];
+    await this.golden.propagateLinks(tx, records);
+    // A person created here was written from all its records of the batch: only identifiers are left.
+    const created = new Set(plan.reserved);
+    const touched = new Set<number>();
+    for (const l of plan.links) if (!created.has(l.personId)) touched.add(l.personId);
+    for (const e of plan.changedLinked) touched.add(e.personId!);
+    await this.golden.rebuild(tx, [...touched], this.survivorship);
+    await this.golden.rebuildIdentifiers(tx, plan.reserved);
   }
 
   /** One batch planned and written under the lock (records that changed after linking, vanished records, restarts). */

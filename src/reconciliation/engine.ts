@@ -36,6 +36,11 @@ export interface RunSettings {
   rules: string[];
   /** Highest person id when the run started: merges between persons up to it are merges of existing persons. */
   personsBefore: number;
+  /**
+   * Each batch derived its facts, golden records and identifiers in its own transaction (runs
+   * started before this existed derive at their end).
+   */
+  derivedInBatches?: boolean;
 }
 
 /** Wall-clock milliseconds per engine phase of one run (diagnostics; see docs/reconciliation.md). */

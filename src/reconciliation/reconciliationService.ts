@@ -127,6 +127,7 @@ export class ReconciliationService {
         reviewProbability: this.config.RECONCILE_REVIEW_PROBABILITY,
         rules: this.rules.map((r) => r.name),
         personsBefore: await this.repo.maxPersonId(),
+        derivedInBatches: true,
       };
       await this.repo.transition(runId, ['pending'], 'running', {
         startedAt: this.clock.now(),

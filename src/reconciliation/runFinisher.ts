@@ -222,13 +222,19 @@ export class RunFinisher {
   }
 
   /**
-   * End of the batches: every record the run linked carries its person onto its facts, every
-   * existing person it changed gets its golden record rebuilt, and the persons it created get their
-   * identifiers — in chunks, on two connections at
-   * once (chunks hold disjoint records or persons; the derive lock is shared between them and
-   * exclusive for steward decisions). Idempotent: a crash here redoes it on resume.
+   * End of the batches. Each batch derived its own records and persons in its transaction
+   * (batchPipeline.ts); what is left is the open review items' person versions. A run started
+   * before batches derived does it all here: every record the run linked carries its person onto
+   * its facts, every existing person it changed gets its golden record rebuilt, and the persons it
+   * created get their identifiers — in chunks, on two connections at once (chunks hold disjoint
+   * records or persons; the derive lock is shared between them and exclusive for steward
+   * decisions). Idempotent: a crash here redoes it on resume.
    */
   private async derive(run: ReconciliationRunRow, timings: RunTimings): Promise<void> {
+    if ((run.settings as RunSettings | null)?.derivedInBatches) {
+      await this.repo.refreshReviewVersions(run.id);
+      return;
+    }
     const chunk = Math.max(1_000, Math.min(this.config.RECONCILE_BATCH_SIZE, 20_000));
     const inParallel = async (ids: number[], work: (tx: Orm, part: number[]) => Promise<void>) => {
       let next = 0;

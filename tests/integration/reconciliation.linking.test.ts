@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bduaFile, bduaKey, ruvFile, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
-import { clusters, createTestDatabase, personOf, testHub, type TestDatabase, type TestHub } from '../harness';
+import { clusters, createTestDatabase, goldenDrift, personOf, testHub, type TestDatabase, type TestHub } from '../harness';
 
 /**
  * One family across Sisbén, BDUA and RUV, written in the real layouts and imported through the real
@@ -279,6 +279,12 @@ describe('a reconciliation run', () => {
         sql`select count(*)::int as n from pg_tables where schemaname = 'juntos_staging' and tablename like 'reconcile%'`,
       );
       expect(left.n).toBe(0);
+      // Each batch derived its persons in its own transaction: the runs' ends rebuilt nothing, and
+      // every person equals a rebuild from its records.
+      const phases = await t2.db.rows<{ timings: Record<string, number> }>(sql`select timings from reconciliation_runs order by id`);
+      expect(phases.length).toBe(3);
+      for (const p of phases) expect(Object.keys(p.timings)).not.toContain('golden');
+      expect(await goldenDrift(small.app)).toEqual([]);
     } finally {
       await small.close();
       await t2.drop();
