@@ -625,11 +625,13 @@ export class ReconciliationRepository {
   async applyStagedLinks(orm: Orm, runId: number, staged: StagedBatch, entityIds: readonly number[]): Promise<void> {
     if (!staged.links) return;
     const t = sql.raw(`${staged.table}_links`);
-    await this.q(
-      sql`update source_entities e set person_id = s.person_id, match_pending = false, updated_at = now()
-        from ${t} s where e.id = any(${bigints(entityIds)}) and e.id = s.entity_id`,
+    const [updated] = await this.q<{ n: number }>(
+      sql`with u as (update source_entities e set person_id = s.person_id, match_pending = false, updated_at = now()
+        from ${t} s where e.id = any(${bigints(entityIds)}) and e.id = s.entity_id returning 1) select count(*)::int as n from u`,
       orm,
     );
+    // A staged table read before its COPY was visible would silently link nothing: the batch fails instead.
+    if (updated.n !== staged.links) throw new Error(`internal: ${updated.n} of ${staged.links} staged links found`);
     await this.q(
       sql`insert into entity_links (source_entity_id, link_type, reasons, score, match_weight, matched_entity_id, model_version, contributions, reconciliation_run_id)
         select s.entity_id, s.link_type::link_type, s.reasons, s.score, s.match_weight, s.matched_entity_id, s.model_version, s.contributions, ${runId}
@@ -645,10 +647,12 @@ export class ReconciliationRepository {
   async applyStagedKeys(orm: Orm, staged: StagedBatch, staleFor: readonly number[]): Promise<void> {
     if (staleFor.length) await this.q(sql`delete from entity_blocking_keys where source_entity_id = any(${bigints(staleFor)})`, orm);
     if (staged.keys) {
-      await this.q(
-        sql`insert into entity_blocking_keys (rule, key, source_entity_id) select rule, key, source_entity_id from ${sql.raw(`${staged.table}_keys`)}`,
+      const [inserted] = await this.q<{ n: number }>(
+        sql`with i as (insert into entity_blocking_keys (rule, key, source_entity_id)
+          select rule, key, source_entity_id from ${sql.raw(`${staged.table}_keys`)} returning 1) select count(*)::int as n from i`,
         orm,
       );
+      if (inserted.n !== staged.keys) throw new Error(`internal: ${inserted.n} of ${staged.keys} staged blocking keys found`);
     }
     await this.dropStaged(orm, staged);
   }
