@@ -3,12 +3,12 @@
  * of how each person was formed (links, merges, competing values) and the links export. Other
  * features import only this file.
  */
-import { CompetingValueResolver, LinksExportResolver, PersonExplanationResolver, RecordLinkResolver } from './graphql/linksResolver';
+import { CompetingValueResolver, LinksExportResolver, PersonExplanationResolver, RecordLinkResolver, RecordMoveResolver } from './graphql/linksResolver';
 import { RecordComparisonResolver, ReviewResolver } from './graphql/reviewResolver';
 
 export { ReviewRepository, type ReviewItemRow, type ReviewReason, type ReviewStatus, type ReviewDecisionKind } from './reviewRepository';
 export { ReviewService } from './reviewService';
-export type { StewardActor, ClaimOutcome, ReleaseOutcome, DecideOutcome, UnmergeOutcome } from './outcomes';
+export type { StewardActor, ClaimOutcome, ReleaseOutcome, DecideOutcome, UnmergeOutcome, UndoMoveOutcome } from './outcomes';
 export { LinksExportRepository } from './linksExportRepository';
 export { LinksExportService, LINKS_CSV_HEADER } from './linksExportService';
 
@@ -22,6 +22,7 @@ export const stewardshipResolvers = [
   RecordComparisonResolver,
   PersonExplanationResolver,
   RecordLinkResolver,
+  RecordMoveResolver,
   CompetingValueResolver,
   LinksExportResolver,
 ] as const;

@@ -1,4 +1,4 @@
-import type { MergeRow, ReviewDecisionKind, ReviewDecisionRow, ReviewItemRow } from './reviewRepository';
+import type { MergeRow, MoveRow, ReviewDecisionKind, ReviewDecisionRow, ReviewItemRow } from './reviewRepository';
 
 /** Who acts: the API client (or CLI) as the audit log names it. */
 export interface StewardActor {
@@ -44,4 +44,11 @@ export type UnmergeOutcome =
   | NotFound
   | { kind: 'alreadyUndone'; merge: MergeRow }
   | { kind: 'superseded'; merge: MergeRow; laterMergeId: number | null }
+  | Conflict;
+
+export type UndoMoveOutcome =
+  | { kind: 'undone'; move: MoveRow; fromPersonId: number; toPersonId: number }
+  | NotFound
+  | { kind: 'alreadyUndone'; move: MoveRow }
+  | { kind: 'superseded'; move: MoveRow; message: string }
   | Conflict;

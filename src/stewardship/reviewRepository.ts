@@ -62,6 +62,24 @@ export interface EntityLinkRow {
   updatedAt: Date;
 }
 
+/** A single record moved from one person to another (a relink), kept so a steward can undo it. */
+export interface MoveRow {
+  id: number;
+  entityId: number;
+  fromPersonId: number;
+  toPersonId: number;
+  fromPublicId: string;
+  toPublicId: string;
+  kind: 'automatic' | 'steward';
+  /** The relink rule that accepted it (relink.deterministic_evidence); null for a steward's move. */
+  rule: string | null;
+  reconciliationRunId: number | null;
+  createdAt: Date;
+  undoneAt: Date | null;
+  undoneBy: string | null;
+  undoReason: string | null;
+}
+
 export interface MergeRow {
   id: number;
   survivorId: number;
@@ -155,6 +173,22 @@ const toMerge = (r: Raw): MergeRow => ({
   decisionId: num(r.decision_id),
   actor: r.actor,
   reason: r.reason,
+  createdAt: new Date(r.created_at),
+  undoneAt: r.undone_at ? new Date(r.undone_at) : null,
+  undoneBy: r.undone_by,
+  undoReason: r.undo_reason,
+});
+
+const toMove = (r: Raw): MoveRow => ({
+  id: Number(r.id),
+  entityId: Number(r.source_entity_id),
+  fromPersonId: Number(r.from_person_id),
+  toPersonId: Number(r.to_person_id),
+  fromPublicId: r.from_public_id,
+  toPublicId: r.to_public_id,
+  kind: r.kind,
+  rule: r.rule ?? null,
+  reconciliationRunId: num(r.reconciliation_run_id),
   createdAt: new Date(r.created_at),
   undoneAt: r.undone_at ? new Date(r.undone_at) : null,
   undoneBy: r.undone_by,
@@ -437,6 +471,28 @@ export class ReviewRepository {
   mergesBySurvivorIds(personIds: readonly number[]): Promise<MergeRow[]> {
     if (!personIds.length) return Promise.resolve([]);
     return this.mergeSelect(sql`m.survivor_id = any(${ids(personIds)})`);
+  }
+
+  // The rule lives on the relink proposal the run applied (record_moves keeps only the kind).
+  private moveSelect(where: SQL, orm: Orm = this.db.orm) {
+    return this.q(
+      sql`select m.*, pf.public_id::text as from_public_id, pt.public_id::text as to_public_id,
+          (select rp.rule from relink_proposals rp where rp.reconciliation_run_id = m.reconciliation_run_id
+             and rp.source_entity_id = m.source_entity_id and rp.status = 'applied' order by rp.id desc limit 1) as rule
+        from record_moves m join persons pf on pf.id = m.from_person_id join persons pt on pt.id = m.to_person_id
+        where ${where} order by m.id desc`,
+      orm,
+    ).then((rows) => rows.map(toMove));
+  }
+
+  /** Moves into or out of these persons (undone ones included: the history). */
+  movesByPersonIds(personIds: readonly number[]): Promise<MoveRow[]> {
+    if (!personIds.length) return Promise.resolve([]);
+    return this.moveSelect(sql`(m.from_person_id = any(${ids(personIds)}) or m.to_person_id = any(${ids(personIds)}))`);
+  }
+
+  async findMove(tx: Orm, moveId: number): Promise<MoveRow | null> {
+    return (await this.moveSelect(sql`m.id = ${moveId}`, tx))[0] ?? null;
   }
 
   async findMerge(tx: Orm, mergeId: number): Promise<MergeRow | null> {

@@ -17,7 +17,7 @@ import type {
 } from './reviewRepository';
 import type { ReferenceService } from '../registry';
 import { compareRecords, type RecordComparison } from './comparison';
-import type { ClaimOutcome, DecideOutcome, DecidedResult, ReleaseOutcome, StewardActor, UnmergeOutcome } from './outcomes';
+import type { ClaimOutcome, DecideOutcome, DecidedResult, ReleaseOutcome, StewardActor, UndoMoveOutcome, UnmergeOutcome } from './outcomes';
 
 export type ReviewConfig = Pick<Config, 'REVIEW_CLAIM_MINUTES' | 'API_MAX_PAGE_SIZE' | 'RECONCILE_LINK_PROBABILITY' | 'RECONCILE_REVIEW_PROBABILITY'>;
 
@@ -511,6 +511,30 @@ export class ReviewService {
         if (e.code === 'SUPERSEDED') return { kind: 'superseded', merge, laterMergeId: e.laterMergeId };
         if (e.code === 'ALREADY_UNDONE') return { kind: 'alreadyUndone', merge };
         if (e.code === 'MERGE_NOT_FOUND') return { kind: 'notFound', message: 'No such merge.' };
+        return { kind: 'conflict', item: null, message: e.message };
+      }
+    });
+  }
+
+  // --- undo a record move -----------------------------------------------------------------------
+
+  /** Undoes a relink (Person.recordMoves): the record goes back and is pinned apart, under the reconciliation lock. */
+  async undoRecordMove(moveId: number, reason: string, who: StewardActor, scope: TerritoryScope | null): Promise<UndoMoveOutcome> {
+    const why = reason.trim();
+    if (!why) throw new AppError('BAD_USER_INPUT', 'Undoing a move needs a reason.', { field: 'reason' });
+    return this.repo.transaction(async (tx): Promise<UndoMoveOutcome> => {
+      await this.engine.lock(tx);
+      const move = await this.repo.findMove(tx, moveId);
+      if (!move || !(await this.repo.personsInScope([move.fromPersonId, move.toPersonId], scope, tx))) return { kind: 'notFound', message: 'No such move.' };
+      if (move.undoneAt) return { kind: 'alreadyUndone', move };
+      try {
+        const r = await this.merges.undoMove(tx, move.id, who, why);
+        return { kind: 'undone', move: (await this.repo.findMove(tx, move.id))!, fromPersonId: r.fromPersonId, toPersonId: r.toPersonId };
+      } catch (e) {
+        if (!(e instanceof MergeConflictError)) throw e;
+        if (e.code === 'SUPERSEDED') return { kind: 'superseded', move, message: e.message };
+        if (e.code === 'ALREADY_UNDONE') return { kind: 'alreadyUndone', move };
+        if (e.code === 'MERGE_NOT_FOUND') return { kind: 'notFound', message: 'No such move.' };
         return { kind: 'conflict', item: null, message: e.message };
       }
     });

@@ -272,6 +272,8 @@ describe('roles on operations', () => {
     ['apiClients', '{ apiClients { id } }', ['admin']],
     ['reviewItems', '{ reviewItems(first: 1) { nodes { id } } }', ['steward', 'admin']],
     ['decideReviewItem', 'mutation { decideReviewItem(id: "999999", decision: DEFER, reason: "x", expectedVersion: 1) { __typename } }', ['steward', 'admin']],
+    ['undoRecordMove', 'mutation { undoRecordMove(moveId: "999999", reason: "x") { __typename } }', ['steward', 'admin']],
+    ['Person.recordMoves.undoReason', '{ persons(first: 1) { edges { node { recordMoves { id undoneAt undoReason undoneBy } } } } }', ['steward', 'admin']],
     ['reviewCounts', '{ reviewCounts { total } }', ['steward', 'admin']],
     ['reconciliationRuns', '{ reconciliationRuns(first: 1) { nodes { id } } }', ['steward', 'operator', 'admin']],
     ['schedules', '{ schedules { id } }', ['operator', 'admin']],

@@ -5,10 +5,10 @@ import { LinksExportService } from '../linksExportService';
 import type { StewardshipContext } from './context';
 import { Source, fromSourceEnum, toSourceEnum, Allow, OPERATION_ROLES, Sensitive, parseId } from '../../graphql/shared';
 import { sourceRecordOf, Person, SourceRecord } from '../../registry';
-import { CompetingValue, CompetingValues, LinksExport, PersonMerge, RecordLink } from './linksTypes';
+import { CompetingValue, CompetingValues, LinksExport, PersonMerge, RecordLink, RecordMove } from './linksTypes';
 import { ReconciliationRun, toReconciliationRun } from '../../reconciliation';
 import { ReviewItem, ReviewStatus } from './reviewTypes';
-import { toLinksExport, toPersonMerge, toRecordLink, toReviewItem } from './mappers';
+import { toLinksExport, toPersonMerge, toRecordLink, toRecordMove, toReviewItem } from './mappers';
 const nameOf = (e: EntityIdentityRow) => [e.firstName, e.secondName, e.firstSurname, e.secondSurname].filter(Boolean).join(' ') || null;
 const ATTRIBUTES: { attribute: string; value: (e: EntityIdentityRow) => string | null; winner: (p: Person) => number | null }[] = [
   { attribute: 'name', value: (e) => (e.firstName || e.firstSurname ? nameOf(e) : null), winner: (p) => p.nameSourceRecordId },
@@ -38,6 +38,14 @@ export class PersonExplanationResolver {
   @Sensitive('public')
   async merges(@Root() p: Person, @Ctx() ctx: StewardshipContext): Promise<PersonMerge[]> {
     return (await ctx.loaders.mergesBySurvivor.load(p.internalId)).map(toPersonMerge);
+  }
+
+  @FieldResolver(() => [RecordMove], {
+    description: 'Single records moved into or out of this person by a relink, newest first (undone ones included); undo with undoRecordMove(moveId).',
+  })
+  @Sensitive('public')
+  async recordMoves(@Root() p: Person, @Ctx() ctx: StewardshipContext): Promise<RecordMove[]> {
+    return (await ctx.loaders.movesByPerson.load(p.internalId)).map(toRecordMove);
   }
 
   @FieldResolver(() => [CompetingValues], { description: 'For each golden attribute, the value every linked record holds and which one won (survivorship).' })
@@ -93,6 +101,16 @@ export class RecordLinkResolver {
     if (l.runId === null) return null;
     const r = await ctx.loaders.reconciliationRunById.load(l.runId);
     return r && toReconciliationRun(r);
+  }
+}
+
+@Resolver(() => RecordMove)
+export class RecordMoveResolver {
+  @FieldResolver(() => SourceRecord, { nullable: true, description: 'The moved record (current version).' })
+  @Sensitive('public')
+  async record(@Root() m: RecordMove, @Ctx() ctx: StewardshipContext) {
+    const e = await ctx.loaders.entityById.load(m.entityId);
+    return e ? sourceRecordOf(e.currentRecordId, ctx) : null;
   }
 }
 

@@ -119,6 +119,54 @@ export class PersonMerge {
   undoReason!: string | null;
 }
 
+@ObjectType({ description: 'One source record moved from one person to another (a relink). Undo with undoRecordMove(moveId).' })
+@PersonalType()
+export class RecordMove {
+  @Field(() => ID, { description: 'Pass to undoRecordMove.' })
+  @Sensitive('public')
+  id!: string;
+
+  @Field(() => ID, { description: 'Public id of the person the record moved from.' })
+  @Sensitive('public')
+  fromPersonId!: string;
+
+  @Field(() => ID, { description: 'Public id of the person the record moved to.' })
+  @Sensitive('public')
+  toPersonId!: string;
+
+  @Field(() => String, { description: 'automatic or steward.' })
+  @Sensitive('public')
+  kind!: string;
+
+  @Field(() => String, { nullable: true, description: 'The relink rule that moved it (relink.deterministic_evidence); null for a steward’s move.' })
+  @Sensitive('public')
+  rule!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @Sensitive('public')
+  reconciliationRunId!: string | null;
+
+  @Field(() => DateTimeScalar)
+  @Sensitive('public')
+  movedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  @Sensitive('public')
+  undoneAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Who undid it. Stewards and admins only.' })
+  @Sensitive('public')
+  @Allow('steward', 'admin')
+  undoneBy!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was undone (a steward’s free text). Stewards and admins only.' })
+  @Sensitive('personal')
+  @Allow('steward', 'admin')
+  undoReason!: string | null;
+
+  entityId!: number;
+}
+
 @ObjectType({ description: 'The value one linked record holds for a golden attribute.' })
 @PersonalType()
 export class CompetingValue {

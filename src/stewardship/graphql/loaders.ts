@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { TerritoryScope } from '../../kernel';
 import { byId, groupBy } from '../../graphql/shared';
 import type { ReconciliationRunRow } from '../../reconciliation';
-import type { EntityIdentityRow, EntityLinkRow, MergeRow, ReviewDecisionRow, ReviewItemRow, ReviewRepository } from '../reviewRepository';
+import type { EntityIdentityRow, EntityLinkRow, MergeRow, MoveRow, ReviewDecisionRow, ReviewItemRow, ReviewRepository } from '../reviewRepository';
 
 /**
  * How persons were formed (links, merges, competing values) and what stewards are asked about them:
@@ -15,6 +15,10 @@ export function createStewardshipLoaders(repos: { review: ReviewRepository }, sc
     entityById: new DataLoader<number, EntityIdentityRow | null>(async (ids) => byId(ids, await repos.review.entities(ids), (r) => r.id)),
     entitiesByPerson: new DataLoader<number, EntityIdentityRow[]>(async (ids) => groupBy(ids, await repos.review.entitiesOfPersons(ids), personIdsNotNull)),
     mergesBySurvivor: new DataLoader<number, MergeRow[]>(async (ids) => groupBy(ids, await repos.review.mergesBySurvivorIds(ids), (r) => r.survivorId)),
+    movesByPerson: new DataLoader<number, MoveRow[]>(async (ids) => {
+      const rows = await repos.review.movesByPersonIds(ids);
+      return ids.map((id) => rows.filter((r) => r.fromPersonId === id || r.toPersonId === id));
+    }),
     mergedIdsByPerson: new DataLoader<number, { personId: number; publicId: string }[]>(async (ids) =>
       groupBy(ids, await repos.review.mergedIdsByPersonIds(ids), (r) => r.personId),
     ),

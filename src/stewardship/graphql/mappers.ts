@@ -1,8 +1,8 @@
 import { decidingRule } from '../../domain/identity';
 import type { LinksExportRow } from '../linksExportRepository';
-import type { EntityLinkRow, MergeRow, ReviewDecisionRow, ReviewItemRow } from '../reviewRepository';
+import type { EntityLinkRow, MergeRow, MoveRow, ReviewDecisionRow, ReviewItemRow } from '../reviewRepository';
 import { toSourceEnum } from '../../graphql/shared';
-import type { LinksExport, PersonMerge, RecordLink } from './linksTypes';
+import type { LinksExport, PersonMerge, RecordLink, RecordMove } from './linksTypes';
 import type { MatchExplanation, ReviewDecisionRecord, ReviewItem } from './reviewTypes';
 
 // Rows become plain objects shaped like the GraphQL classes; internal ids ride along unexposed.
@@ -90,6 +90,20 @@ export const toPersonMerge = (m: MergeRow): PersonMerge => ({
   undoneAt: m.undoneAt,
   undoneBy: m.undoneBy,
   undoReason: m.undoReason,
+});
+
+export const toRecordMove = (m: MoveRow): RecordMove => ({
+  id: String(m.id),
+  fromPersonId: m.fromPublicId,
+  toPersonId: m.toPublicId,
+  kind: m.kind,
+  rule: m.rule,
+  reconciliationRunId: m.reconciliationRunId === null ? null : String(m.reconciliationRunId),
+  movedAt: m.createdAt,
+  undoneAt: m.undoneAt,
+  undoneBy: m.undoneBy,
+  undoReason: m.undoReason,
+  entityId: m.entityId,
 });
 
 export const toLinksExport = (r: LinksExportRow): LinksExport => ({

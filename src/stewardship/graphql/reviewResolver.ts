@@ -1,7 +1,7 @@
 import { Arg, Ctx, Extensions, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid } from '../../kernel';
 import type { ReviewDecisionKind as DecisionKind, ReviewReason as Reason, ReviewStatus as Status } from '../reviewRepository';
-import type { ClaimOutcome, DecideOutcome, ReleaseOutcome, StewardActor, UnmergeOutcome } from '../outcomes';
+import type { ClaimOutcome, DecideOutcome, ReleaseOutcome, StewardActor, UndoMoveOutcome, UnmergeOutcome } from '../outcomes';
 import type { StewardshipContext } from './context';
 import { toPerson, Person, SourceRecord, sourceRecordOf, TOTAL_COUNT_COST } from '../../registry';
 import { Allow, DateTimeScalar, Sensitive, nodePage, parseId } from '../../graphql/shared';
@@ -19,6 +19,7 @@ import {
   ReviewReason,
   ReviewStatus,
   UnmergeResult,
+  UndoRecordMoveResult,
 } from './reviewTypes';
 import { RecordLink } from './linksTypes';
 import { toDecisionRecord, toExplanation, toRecordLink, toReviewItem } from './mappers';
@@ -198,6 +199,31 @@ export class ReviewResolver {
         return { kind: 'MergeAlreadyUndone' as const, mergeId: String(o.merge.id), undoneAt: o.merge.undoneAt };
       case 'superseded':
         return { kind: 'MergeSuperseded' as const, mergeId: String(o.merge.id), laterMergeId: o.laterMergeId === null ? null : String(o.laterMergeId) };
+      case 'conflict':
+        return { kind: 'Conflict' as const, item: null, currentVersion: null, message: o.message };
+      case 'notFound':
+        return { kind: 'NotFound' as const, message: o.message };
+    }
+  }
+
+  @Allow(...STEWARDS)
+  @Mutation(() => UndoRecordMoveResult, {
+    description: 'Undoes a move of one record between persons (Person.recordMoves): the record goes back and is pinned apart from the person it had moved to.',
+  })
+  async undoRecordMove(@Arg('moveId', () => ID) moveId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: StewardshipContext) {
+    const o: UndoMoveOutcome = await ctx.services.review.undoRecordMove(parseId(moveId, 'a valid moveId', 'moveId'), reason, actorOf(ctx), ctx.scope);
+    switch (o.kind) {
+      case 'undone':
+        return {
+          kind: 'RecordMoveUndone' as const,
+          moveId: String(o.move.id),
+          person: await personOf(ctx, o.fromPersonId),
+          movedFrom: await personOf(ctx, o.toPersonId),
+        };
+      case 'alreadyUndone':
+        return { kind: 'RecordMoveAlreadyUndone' as const, moveId: String(o.move.id), undoneAt: o.move.undoneAt };
+      case 'superseded':
+        return { kind: 'RecordMoveSuperseded' as const, moveId: String(o.move.id), message: o.message };
       case 'conflict':
         return { kind: 'Conflict' as const, item: null, currentVersion: null, message: o.message };
       case 'notFound':

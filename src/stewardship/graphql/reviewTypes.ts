@@ -548,6 +548,46 @@ export class MergeSuperseded {
   kind = 'MergeSuperseded' as const;
 }
 
+@ObjectType({ description: 'The move was undone: the record is back with the person it came from, pinned apart from the other.' })
+@PersonalType()
+export class RecordMoveUndone {
+  @Field(() => ID)
+  @Sensitive('public')
+  moveId!: string;
+
+  @Field(() => Person, { nullable: true, description: 'The person that holds the record again (null when outside your territory).' })
+  @Sensitive('personal')
+  person!: Person | null;
+
+  @Field(() => Person, { nullable: true, description: 'The person the record had moved to.' })
+  @Sensitive('personal')
+  movedFrom!: Person | null;
+
+  kind = 'RecordMoveUndone' as const;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'This move was already undone.' })
+export class RecordMoveAlreadyUndone {
+  @Field(() => ID)
+  moveId!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  undoneAt!: Date | null;
+
+  kind = 'RecordMoveAlreadyUndone' as const;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The record changed since: it was moved or merged again, so this move cannot be put back.' })
+export class RecordMoveSuperseded {
+  @Field(() => ID)
+  moveId!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  kind = 'RecordMoveSuperseded' as const;
+}
+
 type Kinded = { kind: string };
 const byKind = <T extends readonly (abstract new (...args: never[]) => Kinded)[]>(types: T) => {
   const names = new Map(types.map((t) => [t.name, t]));
@@ -570,3 +610,10 @@ export const ReleaseReviewItemResult = createUnionType({ name: 'ReleaseReviewIte
 
 const unmergeTypes = [Unmerged, MergeAlreadyUndone, MergeSuperseded, Conflict, NotFound] as const;
 export const UnmergeResult = createUnionType({ name: 'UnmergeResult', types: () => unmergeTypes, resolveType: byKind(unmergeTypes) });
+
+const undoMoveTypes = [RecordMoveUndone, RecordMoveAlreadyUndone, RecordMoveSuperseded, Conflict, NotFound] as const;
+export const UndoRecordMoveResult = createUnionType({
+  name: 'UndoRecordMoveResult',
+  types: () => undoMoveTypes,
+  resolveType: byKind(undoMoveTypes),
+});
