@@ -38,6 +38,12 @@ export function requestIdOf(req: Pick<IncomingMessage, 'headers'>, newId?: () =>
 
 export const graphqlError = (message: string, code: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
 
+/** A request over the in-flight cap (503, `Retry-After: 1`), on both /graphql paths. */
+export const SERVER_BUSY_BODY = graphqlError('The server is busy; retry shortly.', 'SERVER_BUSY', { retryAfterSeconds: 1 });
+
+/** Anything unexpected: masked, with the id the caller quotes when reporting it. */
+export const internalErrorBody = (correlationId: string) => graphqlError('Internal server error.', 'INTERNAL_SERVER_ERROR', { correlationId });
+
 /** Right after the body parser of /graphql: malformed, oversized or undecodable bodies. */
 export function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: HttpError, req, res, next) => {
@@ -60,7 +66,7 @@ export function finalErrorHandler(logger: Logger, newId: () => string): ErrorReq
     logger.error({ err, correlationId, status, method: req.method, path: req.path }, 'http request failed');
     if (res.headersSent) return void req.socket.destroy();
     if (status < 500) res.status(status).json(graphqlError('The request could not be processed.', 'BAD_REQUEST'));
-    else res.status(500).json(graphqlError('Internal server error.', 'INTERNAL_SERVER_ERROR', { correlationId }));
+    else res.status(500).json(internalErrorBody(correlationId));
   };
 }
 

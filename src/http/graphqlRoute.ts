@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../graphql/context';
 import type { ConcurrencyGate } from '../graphql/security/rateLimiter';
 import type { OpsMetrics } from '../ops';
 import type { Logger } from '../platform/logger';
-import { BODY_ERRORS, graphqlError, NOT_JSON_MESSAGE, requestIdOf, usableJsonBody } from './bodyErrors';
+import { BODY_ERRORS, graphqlError, internalErrorBody, NOT_JSON_MESSAGE, requestIdOf, SERVER_BUSY_BODY, usableJsonBody } from './bodyErrors';
 
 /** The body limit of /graphql, on both paths (Express's json parser gets the same). */
 export const GRAPHQL_BODY_LIMIT = 256 * 1024;
@@ -100,7 +100,7 @@ export function graphqlRoute(opts: GraphqlRouteOptions): (req: IncomingMessage, 
       // As the Express app's last handler: masked, with the request id to quote.
       const correlationId = requestIdOf(req) ?? newId();
       logger.error({ err, correlationId, status: 500, method: req.method, path: '/' }, 'http request failed');
-      send(res, 500, graphqlError('Internal server error.', 'INTERNAL_SERVER_ERROR', { correlationId }));
+      send(res, 500, internalErrorBody(correlationId));
     });
   };
 
@@ -120,12 +120,7 @@ export function graphqlRoute(opts: GraphqlRouteOptions): (req: IncomingMessage, 
     if (!release) {
       logger.warn({ requestId: requestIdOf(req), inFlight: gate.active }, 'graphql request refused: server busy');
       req.resume();
-      send(
-        res,
-        503,
-        { errors: [{ message: 'The server is busy; retry shortly.', extensions: { code: 'SERVER_BUSY', retryAfterSeconds: 1 } }] },
-        { 'retry-after': '1' },
-      );
+      send(res, 503, SERVER_BUSY_BODY, { 'retry-after': '1' });
       return true;
     }
     res.on('close', release);

@@ -19,7 +19,7 @@ import { AuditTrail } from '../graphql/shared';
 import { guardPlugin } from '../graphql/security/guardPlugin';
 import { documentLimitRules } from '../graphql/security/limits';
 import { ConcurrencyGate, TokenBucketRateLimiter, type RateLimiter } from '../graphql/security/rateLimiter';
-import { bodyErrorHandler, finalErrorHandler, requestIdOf, requireJsonBody } from './bodyErrors';
+import { bodyErrorHandler, finalErrorHandler, requestIdOf, requireJsonBody, SERVER_BUSY_BODY } from './bodyErrors';
 import { consoleRouter, type ConsoleOptions } from './console';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlMetrics, httpMetrics, metricsRoute } from './metrics';
@@ -231,11 +231,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
       const release = gate.tryEnter();
       if (!release) {
         logger.warn({ requestId: requestIdOf(req), inFlight: gate.active }, 'graphql request refused: server busy');
-        res
-          .status(503)
-          .set('retry-after', '1')
-          .type('application/json')
-          .json({ errors: [{ message: 'The server is busy; retry shortly.', extensions: { code: 'SERVER_BUSY', retryAfterSeconds: 1 } }] });
+        res.status(503).set('retry-after', '1').type('application/json').json(SERVER_BUSY_BODY);
         return;
       }
       res.on('close', release);

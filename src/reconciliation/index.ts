@@ -22,6 +22,7 @@ export { ReconciliationService, type ReconciliationHooks } from './reconciliatio
 export { LinkageModelService, type LoadedModel } from './modelService';
 export { ReconciliationRunService, measuredPrecision, type MeasuredPrecision, type StewardVerdicts } from './runService';
 export { prepareEntity } from './prepareEntity';
+export { stewardLink } from './matcher';
 export { engineRules } from './engine';
 
 // GraphQL

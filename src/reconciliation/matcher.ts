@@ -79,6 +79,19 @@ export interface Assignment {
   modelVersion: string | null;
 }
 
+/** The link a steward's decision makes: no score, no model, the pin as its reason. */
+export function stewardLink(): Omit<Assignment, 'entityId' | 'personId' | 'linkType'> & { linkType: 'steward' } {
+  return {
+    linkType: 'steward',
+    reasons: ['STEWARD_PINNED_LINK'],
+    score: null,
+    matchWeight: null,
+    matchedEntityId: null,
+    contributions: null,
+    modelVersion: null,
+  };
+}
+
 export interface ReviewProposal {
   reason: ReviewCategory;
   entityId: number;
@@ -385,17 +398,7 @@ export class BatchMatcher {
       let assignment: Assignment;
       if (must.length) {
         const target = Math.min(...must);
-        assignment = {
-          entityId: r.entityId,
-          personId: target,
-          linkType: 'steward',
-          reasons: ['STEWARD_PINNED_LINK'],
-          score: null,
-          matchWeight: null,
-          matchedEntityId: null,
-          contributions: null,
-          modelVersion: null,
-        };
+        assignment = { entityId: r.entityId, personId: target, ...stewardLink() };
       } else if (links.length && !ambiguous.length) {
         const [target, best] = links[0];
         assignment = {

@@ -4,7 +4,7 @@ import type { Config } from '../platform/config';
 import type { AuditWriter, Orm } from '../platform/db';
 import { AppError, checkPageSize, decodeCursor } from '../kernel';
 import type { ReconciliationRepository, LinkageModelService } from '../reconciliation';
-import { MergeConflictError, type MergeService } from '../reconciliation';
+import { MergeConflictError, stewardLink, type MergeService } from '../reconciliation';
 import type {
   EntityIdentityRow,
   ReviewCounts,
@@ -347,16 +347,7 @@ export class ReviewService {
           fromPersonId: from,
           toPersonId: to,
           kind: 'steward',
-          link: {
-            linkType: 'steward',
-            reasons: ['STEWARD_PINNED_LINK'],
-            score: null,
-            matchWeight: null,
-            matchedEntityId: null,
-            contributions: null,
-            modelVersion: null,
-            runId: null,
-          },
+          link: { ...stewardLink(), runId: null },
           reason,
           ...who,
         });
