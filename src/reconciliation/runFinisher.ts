@@ -97,14 +97,10 @@ export class RunFinisher {
       );
     } else {
       for (const p of proposals) {
-        const ok = await this.repo.transaction(async (tx) => {
-          await this.repo.lock(tx);
-          const [a, b] = await this.merges.currentPersons(tx, [p.personA, p.personB]);
-          if (a === b) {
-            await this.repo.setProposalStatus(tx, [p.id], 'superseded');
-            return false;
-          }
-          try {
+        const ok = await this.applyOne(
+          async (tx) => {
+            const [a, b] = await this.merges.currentPersons(tx, [p.personA, p.personB]);
+            if (a === b) return false;
             await this.merges.merge(tx, {
               survivorId: Math.min(a, b),
               mergedId: Math.max(a, b),
@@ -113,14 +109,10 @@ export class RunFinisher {
               reason: 'A record links to both persons.',
               runId: run.id,
             });
-            await this.repo.setProposalStatus(tx, [p.id], 'applied');
             return true;
-          } catch (e) {
-            if (!(e instanceof MergeConflictError)) throw e;
-            await this.repo.setProposalStatus(tx, [p.id], 'superseded');
-            return false;
-          }
-        });
+          },
+          (tx, status) => this.repo.setProposalStatus(tx, [p.id], status),
+        );
         if (ok) applied++;
       }
       moved = await this.applyMoves(run, moves);
@@ -193,11 +185,10 @@ export class RunFinisher {
   private async applyMoves(run: ReconciliationRunRow, moves: Awaited<ReturnType<typeof acceptedRelinks>>): Promise<number> {
     let moved = 0;
     for (const m of moves) {
-      const ok = await this.repo.transaction(async (tx) => {
-        await this.repo.lock(tx);
-        const [from, to] = await this.merges.currentPersons(tx, [m.fromPerson, m.toPerson]);
-        try {
-          if (from === to) throw new MergeConflictError('SUPERSEDED', 'The two persons are one now.');
+      const ok = await this.applyOne(
+        async (tx) => {
+          const [from, to] = await this.merges.currentPersons(tx, [m.fromPerson, m.toPerson]);
+          if (from === to) return false; // the two persons are one now
           await this.merges.moveRecord(tx, {
             entityId: m.entityId,
             fromPersonId: from,
@@ -208,17 +199,33 @@ export class RunFinisher {
             reason: 'A later record brings deterministic evidence that this record belongs to another person.',
             runId: run.id,
           });
-          await this.relinks.setStatus(tx, [m.id], 'applied');
           return true;
-        } catch (e) {
-          if (!(e instanceof MergeConflictError)) throw e;
-          await this.relinks.setStatus(tx, [m.id], 'superseded');
-          return false;
-        }
-      });
+        },
+        (tx, status) => this.relinks.setStatus(tx, [m.id], status),
+      );
       if (ok) moved++;
     }
     return moved;
+  }
+
+  /**
+   * One accepted merge or move in its own transaction under the engine lock. `act` returns false
+   * when the registry has moved on (the two persons are one now); a MergeConflictError means the
+   * same. Either way the proposal is marked superseded, in the same transaction; else applied.
+   */
+  private async applyOne(act: (tx: Orm) => Promise<boolean>, mark: (tx: Orm, status: 'applied' | 'superseded') => Promise<unknown>): Promise<boolean> {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.lock(tx);
+      let done: boolean;
+      try {
+        done = await act(tx);
+      } catch (e) {
+        if (!(e instanceof MergeConflictError)) throw e;
+        done = false;
+      }
+      await mark(tx, done ? 'applied' : 'superseded');
+      return done;
+    });
   }
 
   /**
