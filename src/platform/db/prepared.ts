@@ -1,6 +1,7 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { TerritoryScope } from '../../kernel';
 import type { Orm } from './types';
+import { installCompiledRowMapper } from './rowMapper';
 
 /**
  * Queries built once per database handle and shape, then executed with new parameters: building a
@@ -16,6 +17,7 @@ export function prepared<T>(orm: Orm, shape: string, build: () => T): T {
   let query = byShape.get(shape) as T | undefined;
   if (query === undefined) {
     query = build();
+    installCompiledRowMapper(query);
     byShape.set(shape, query);
   }
   return query;
