@@ -130,12 +130,17 @@ export class GoldenRecordRepository {
     if (!personIds.length) return;
     const ids = bigints([...new Set(personIds)]);
     await this.db.rows(
-      sql`with cur as (
-        select e.person_id, e.doc_type, e.doc_number, min(e.current_record_id) as source_record_id, count(*)::int as seen_count
-        from source_entities e
-        where e.person_id = any(${ids}) and e.doc_type is not null and e.doc_type <> 'SI' and e.doc_number is not null
-          and not exists (select 1 from entity_links l where l.source_entity_id = e.id and ${HELD_BY_ANOTHER} = any(l.reasons))
-        group by e.person_id, e.doc_type, e.doc_number),
+      // The links are read by primary key for these records only: a `not exists` on entity_links let
+      // the planner hash a sequential scan of every link (its filter looks selective), once per chunk.
+      sql`with r as materialized (
+        select e.id, e.person_id, e.doc_type, e.doc_number, e.current_record_id from source_entities e
+        where e.person_id = any(${ids}) and e.doc_type is not null and e.doc_type <> 'SI' and e.doc_number is not null),
+      held as materialized (select l.source_entity_id as id from entity_links l
+        where l.source_entity_id = any(array(select r.id from r)) and ${HELD_BY_ANOTHER} = any(l.reasons)),
+      cur as (
+        select r.person_id, r.doc_type, r.doc_number, min(r.current_record_id) as source_record_id, count(*)::int as seen_count
+        from r where not exists (select 1 from held h where h.id = r.id)
+        group by r.person_id, r.doc_type, r.doc_number),
       gone as (delete from person_identifiers i where i.person_id = any(${ids})
         and not exists (select 1 from cur where cur.person_id = i.person_id and cur.doc_type = i.doc_type and cur.doc_number = i.doc_number))
       insert into person_identifiers (person_id, doc_type, doc_number, source_record_id, seen_count)

@@ -142,6 +142,8 @@ const pgTextArray = (xs: readonly (string | null)[]) =>
   `{${xs.map((x) => (x === null ? 'NULL' : `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 const texts = (xs: readonly (string | null)[]) => sql`${pgTextArray(xs)}::text[]`;
 
+const byRuleAndKey = (a: { rule: number; key: string }, b: { rule: number; key: string }) => a.rule - b.rule || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 /** The reconciliation engine's database door. */
 export class ReconciliationRepository {
   constructor(private readonly db: Database) {}
@@ -460,14 +462,19 @@ export class ReconciliationRepository {
     if (!keys.length) return { rows: [], oversized: [] };
     const rows = await this.q<RawEntity & { rules: number[] | null; keys: string[] | null; oversized: string[] | null }>(
       sql`with wanted as (select distinct rule, key from unnest(${`{${keys.map((k) => k.rule).join(',')}}`}::smallint[], ${texts(keys.map((k) => k.key))}) as w(rule, key)),
-        hits as materialized (select w.rule, w.key, c.source_entity_id as id, count(*) over (partition by w.rule, w.key) as n
-          from wanted w cross join lateral (select k.source_entity_id from entity_blocking_keys k where k.rule = w.rule and k.key = w.key limit ${maxBlock + 1}) c),
-        found as (select h.id, array_agg(h.rule) as rules, array_agg(h.key) as keys from hits h where h.n <= ${maxBlock} group by h.id)
+        -- Each key's records as one array (its size says whether the block is oversized): no sort
+        -- of every hit by key, as a window count needed.
+        hits as materialized (select w.rule, w.key, c.ids
+          from wanted w cross join lateral (select array_agg(k.source_entity_id) as ids
+            from (select k.source_entity_id from entity_blocking_keys k where k.rule = w.rule and k.key = w.key limit ${maxBlock + 1}) k) c
+          where c.ids is not null),
+        found as (select u.id, array_agg(h.rule) as rules, array_agg(h.key) as keys
+          from hits h cross join lateral unnest(h.ids) as u(id) where cardinality(h.ids) <= ${maxBlock} group by u.id)
         select ${ENTITY_COLUMNS}, f.rules, f.keys, null::text[] as oversized
         from found f join source_entities e on e.id = f.id where e.person_id is not null
         union all
         select null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          array_agg(distinct h.rule || ':' || h.key) from hits h where h.n > ${maxBlock} having count(*) > 0`,
+          array_agg(distinct h.rule || ':' || h.key) from hits h where cardinality(h.ids) > ${maxBlock} having count(*) > 0`,
       orm,
     );
     const out: (EntityRow & { keys: { rule: number; key: string }[] })[] = [];
@@ -479,8 +486,12 @@ export class ReconciliationRepository {
       }
       const ks: { rule: number; key: string }[] = [];
       for (let i = 0; i < r.rules!.length; i++) ks.push({ rule: r.rules![i], key: r.keys![i] });
+      ks.sort(byRuleAndKey);
       out.push({ ...entityFromRow(r), keys: ks });
     }
+    // The order the matcher meets candidates in decides ties: one that does not depend on how the
+    // statement happened to aggregate (record ids, then each record's keys by rule and key).
+    out.sort((a, b) => a.id - b.id);
     return { rows: out, oversized };
   }
 
