@@ -88,4 +88,28 @@ describe('full run: rebuild of the state tables', () => {
     );
     expect(history[0].n).toBe(1);
   });
+
+  it('leaves the keys and indexes it dropped for the reload in place, and the history complete', async () => {
+    // The first run loaded the empty history without its keys too; later ones keep the history's.
+    const indexes = await hub.db.rows<{ name: string; def: string }>(sql`select indexname as name, indexdef as def from pg_indexes
+      where tablename in ('person_logros', 'household_logros', 'person_logro_history', 'household_logro_history') order by 1`);
+    expect(indexes.map((i) => i.name)).toEqual([
+      'household_logro_history_household_idx',
+      'household_logro_history_pkey',
+      'household_logros_household_id_logro_pk',
+      'household_logros_municipality_idx',
+      'person_logro_history_person_idx',
+      'person_logro_history_pkey',
+      'person_logros_person_id_logro_pk',
+    ]);
+    const [keys] = await hub.db.rows<{ n: number }>(sql`select count(*)::int as n from pg_constraint
+      where contype = 'p' and conrelid in ('person_logros'::regclass, 'household_logros'::regclass, 'person_logro_history'::regclass, 'household_logro_history'::regclass)`);
+    expect(keys.n).toBe(4);
+    const [left] = await hub.db.rows<{ n: number }>(sql`select count(*)::int as n from juntos_bulk_dropped`);
+    expect(left.n).toBe(0);
+    // Every current state has its first state in the history.
+    const [missing] = await hub.db.rows<{ n: number }>(sql`select count(*)::int as n from person_logros pl
+      where not exists (select 1 from person_logro_history h where h.person_id = pl.person_id and h.logro = pl.logro and h.previous_state is null)`);
+    expect(missing.n).toBe(0);
+  });
 });

@@ -57,6 +57,7 @@ describe('the runtime role', () => {
       `create table public.sneaky (x int)`,
       `create or replace function juntos_audit_chain() returns trigger language plpgsql as $$ begin return new; end $$`,
       `select juntos_bulk_drop_secondary(array['audit_events']::regclass[])`,
+      `select juntos_bulk_drop_keys(array['audit_events']::regclass[])`,
       `select juntos_analyze(array['pg_catalog.pg_class']::regclass[])`,
     ]) {
       expect([stmt, await sqlState(c.unsafe(stmt))]).toEqual([stmt, '42501']);

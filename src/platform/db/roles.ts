@@ -21,7 +21,7 @@ export function runtimeGrants(role: string, owner: string): string[] {
     `REVOKE ALL ON audit_events, audit_chain_head, juntos_bulk_dropped FROM ${r}`,
     `GRANT SELECT, INSERT ON audit_events TO ${r}`,
     `GRANT SELECT ON audit_chain_head, juntos_bulk_dropped TO ${r}`,
-    `GRANT EXECUTE ON FUNCTION juntos_bulk_drop_secondary(regclass[]), juntos_bulk_restore_secondary(), juntos_analyze(regclass[]) TO ${r}`,
+    `GRANT EXECUTE ON FUNCTION juntos_bulk_drop_secondary(regclass[]), juntos_bulk_drop_keys(regclass[]), juntos_bulk_restore_secondary(), juntos_analyze(regclass[]) TO ${r}`,
     // Startup checks for pending migrations without creating anything.
     `GRANT USAGE ON SCHEMA drizzle TO ${r}`,
     `GRANT SELECT ON drizzle.__drizzle_migrations TO ${r}`,
