@@ -186,13 +186,17 @@ export class GoldenRecordRepository {
   async propagateLinks(orm: Orm, entityIds: readonly number[]): Promise<void> {
     if (!entityIds.length) return;
     const ids = bigints(entityIds);
-    for (const table of ['affiliations', 'sisben_classifications', 'victim_registrations', 'household_memberships']) {
-      await this.db.rows(
-        sql`update ${sql.raw(table)} f set person_id = e.person_id
-          from source_entities e
-          where e.id = any(${ids}) and f.source_entity_id = any(${ids}) and f.source_entity_id = e.id and f.person_id is distinct from e.person_id`,
-        orm,
-      );
-    }
+    // One statement: the records' persons are read once for the four tables (a batch's records
+    // have facts in one or two of them), not once per table and round trip.
+    const update = (table: string) =>
+      sql`update ${sql.raw(table)} f set person_id = e.person_id from e
+        where f.source_entity_id = any(array(select e.id from e)) and f.source_entity_id = e.id and f.person_id is distinct from e.person_id`;
+    await this.db.rows(
+      sql`with e as materialized (select id, person_id from source_entities where id = any(${ids})),
+        a as (${update('affiliations')}), c as (${update('sisben_classifications')}),
+        v as (${update('victim_registrations')}), h as (${update('household_memberships')})
+        select 1`,
+      orm,
+    );
   }
 }
