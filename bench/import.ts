@@ -162,8 +162,8 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
     const before = await dbSizes(admin, url);
     const meter = new CpuMeter(admin, database);
     // Peak RSS of the import alone: sampled from submit until the run is finished.
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+    let peak = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
     const t = performance.now();
     const { run } = await rt.app.services.imports.submit(file, { source, requestedBy: 'bench' });
     const rssByState: Record<string, number> = {};
@@ -171,7 +171,7 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
     const poll = (async () => {
       while (polling) {
         const r = await rt.app.services.imports.getRun(run.id);
-        if (r) rssByState[r.state] = Math.max(rssByState[r.state] ?? 0, process.memoryUsage().rss);
+        if (r) rssByState[r.state] = Math.max(rssByState[r.state] ?? 0, process.memoryUsage.rss());
         await new Promise((res) => setTimeout(res, 50));
       }
     })();
@@ -277,7 +277,7 @@ async function one(rows: number): Promise<void> {
     const copyMs = psqlCopy(url, file);
     console.log(`psql \\copy into an unindexed table: ${secs(copyMs)} → ${fmt((rows / copyMs) * 1000)} rows/s`);
 
-    const rssBefore = process.memoryUsage().rss;
+    const rssBefore = process.memoryUsage.rss();
     const first = await importOnce(url, name, admin, file, chunk);
     printRun('initial import', first, bytes);
     console.log(`  ratio to psql \\copy: ${(first.ms / copyMs).toFixed(2)}`);
