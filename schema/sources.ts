@@ -53,7 +53,6 @@ export const sourceEntities = pgTable(
   (t) => [
     uniqueIndex('source_entities_source_key_uq').on(t.source, t.sourceKey),
     index('source_entities_person_idx').on(t.personId),
-    index('source_entities_doc_number_idx').on(t.docNumber),
     index('source_entities_changed_run_idx').on(t.changedRunId),
     // The records a cut dropped (a logro run's scope after that cut), without a scan of every record.
     index('source_entities_vanished_run_idx')
