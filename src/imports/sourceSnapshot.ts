@@ -2,9 +2,9 @@
  * The current key → content digest map of a source, held compactly in memory while a file is parsed
  * (issue 15, the nightly case): an unchanged row then costs a hash lookup and a digest comparison in
  * Node instead of a staged row in PostgreSQL, and the keys the file did not mention are the
- * candidates for disappearance. About 55 bytes a key (key bytes, a 16-byte digest, flags, first line,
- * hash and an open-addressing slot table at most half full): ~55 MB for a million records, instead of
- * the ~150 MB a `Map<string, …>` of the same keys takes.
+ * candidates for disappearance. About 80 bytes a key (key bytes, a 16-byte digest, flags, first line,
+ * hash, an open-addressing slot table at most half full, and the 16-byte line digest with its own
+ * table): ~80 MB for a million records, instead of the ~150 MB a `Map<string, …>` of the keys alone takes.
  */
 
 /** The record is active (not vanished) in the source. */
@@ -42,6 +42,11 @@ function hashBytes(b: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h >>> 0 || 1;
 }
+
+/** Scratch for fromBinaryCopy: one row's field offsets and lengths. */
+const fieldAt = new Int32Array(8);
+
+const sharedBytes = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
 
 /**
  * The line digests of a snapshot in shared memory, read by the parse workers (parallelParse.ts): a
@@ -87,14 +92,14 @@ export class SourceSnapshot {
   private arena = new Uint8Array(1 << 16);
   private arenaLen = 0;
   private starts = new Uint32Array(1024);
-  private ends = new Uint32Array(1024);
   private hashes = new Uint32Array(1024);
   private digests = new Uint8Array(1024 * 16);
   private flagBits = new Uint8Array(1024);
   private lines = new Uint32Array(1024);
   private slots = new Int32Array(2048);
   /** Line digests (16 bytes an entry, see knownLines.ts) and their own slot table; empty until one is added. */
-  private lineDigests: Uint8Array<ArrayBufferLike> = new Uint8Array(1024 * 16);
+  // Allocated in shared memory from the start: the parse workers read them where they are (shareLines copies nothing).
+  private lineDigests: Uint8Array<ArrayBufferLike> = sharedBytes(1024 * 16);
   private lineSlots: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private lineCount = 0;
   size = 0;
@@ -109,7 +114,6 @@ export class SourceSnapshot {
       return b;
     };
     this.starts = g32(this.starts);
-    this.ends = g32(this.ends);
     this.hashes = g32(this.hashes);
     this.lines = g32(this.lines);
     const f = new Uint8Array(cap);
@@ -118,7 +122,7 @@ export class SourceSnapshot {
     const d = new Uint8Array(cap * 16);
     d.set(this.digests);
     this.digests = d;
-    const l = new Uint8Array(cap * 16);
+    const l = sharedBytes(cap * 16);
     l.set(this.lineDigests);
     this.lineDigests = l;
   }
@@ -126,7 +130,7 @@ export class SourceSnapshot {
   private addLine(i: number, line: Uint8Array): void {
     this.lineDigests.set(line.subarray(0, 16), i * 16);
     if ((this.lineCount + 1) * 2 > this.lineSlots.length) {
-      const slots = new Int32Array(Math.max(2048, this.lineSlots.length * 2));
+      const slots = new Int32Array(new SharedArrayBuffer(Math.max(2048, this.lineSlots.length * 2) * 4));
       const mask = slots.length - 1;
       for (const e of this.lineSlots) {
         if (e === 0) continue;
@@ -154,19 +158,10 @@ export class SourceSnapshot {
   }
 
   /**
-   * The line digests moved into shared memory (once; the map then reads them there too, so they are
-   * not held twice), with a shared copy of the flags. Call when the map is complete.
+   * The line digests (already in shared memory: never held twice) with a shared copy of the flags, for
+   * the parse workers. Call when the map is complete.
    */
   shareLines(): SharedLines {
-    if (!(this.lineDigests.buffer instanceof SharedArrayBuffer)) {
-      const used = this.lineCount ? this.size * 16 : 0;
-      const digests = new Uint8Array(new SharedArrayBuffer(Math.max(16, used)));
-      digests.set(this.lineDigests.subarray(0, used));
-      const slots = new Int32Array(new SharedArrayBuffer(Math.max(4, this.lineSlots.length * 4)));
-      slots.set(this.lineSlots);
-      this.lineDigests = digests;
-      this.lineSlots = this.lineSlots.length ? slots : new Int32Array(0);
-    }
     const flags = new Uint8Array(new SharedArrayBuffer(Math.max(1, this.size)));
     flags.set(this.flagBits.subarray(0, this.size));
     return {
@@ -175,6 +170,19 @@ export class SourceSnapshot {
       flags,
       count: this.lineCount,
     };
+  }
+
+  /** Where entry i's key ends in the arena: keys are stored one after the other, so where the next one starts. */
+  private end(i: number): number {
+    return i + 1 < this.size ? this.starts[i + 1] : this.arenaLen;
+  }
+
+  /** Room for `more` key bytes: the arena grows by half (by doubling, ~17 MB of keys a million records could leave 16 MB unused). */
+  private reserve(more: number): void {
+    if (this.arenaLen + more <= this.arena.length) return;
+    const a = new Uint8Array(Math.max(Math.ceil(this.arena.length * 1.5), this.arenaLen + more));
+    a.set(this.arena.subarray(0, this.arenaLen));
+    this.arena = a;
   }
 
   private rehash(): void {
@@ -195,17 +203,12 @@ export class SourceSnapshot {
   add(key: Uint8Array, digest: Uint8Array | null, flags: number, line: Uint8Array | null = null): void {
     if (this.size === this.starts.length) this.grow();
     if ((this.size + 1) * 2 > this.slots.length) this.rehash();
-    if (this.arenaLen + key.length > this.arena.length) {
-      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLen + key.length));
-      a.set(this.arena.subarray(0, this.arenaLen));
-      this.arena = a;
-    }
+    this.reserve(key.length);
     const i = this.size++;
     this.arena.set(key, this.arenaLen);
     this.starts[i] = this.arenaLen;
     this.arenaLen += key.length;
-    this.ends[i] = this.arenaLen;
-    const h = hashBytes(this.arena, this.starts[i], this.ends[i]);
+    const h = hashBytes(this.arena, this.starts[i], this.arenaLen);
     this.hashes[i] = h;
     if (digest && digest.length === 16) this.digests.set(digest, i * 16);
     else flags |= NO_DIGEST;
@@ -215,6 +218,40 @@ export class SourceSnapshot {
     while (this.slots[s] !== 0) s = (s + 1) & mask;
     this.slots[s] = i + 1;
     if (line && line.length >= 16) this.addLine(i, line);
+  }
+
+  /**
+   * `add` from offsets into a received buffer: the key's `keyLen` bytes at `keyAt`, a 16-byte digest at
+   * `digestAt` and a line digest at `lineAt` (-1: none), copied without a view per field.
+   */
+  private addAt(b: Uint8Array, keyAt: number, keyLen: number, digestAt: number, flags: number, lineAt: number): void {
+    if (this.size === this.starts.length) this.grow();
+    if ((this.size + 1) * 2 > this.slots.length) this.rehash();
+    this.reserve(keyLen);
+    const i = this.size++;
+    const arena = this.arena;
+    const start = this.arenaLen;
+    let h = 0x811c9dc5 | 0;
+    for (let k = 0; k < keyLen; k++) {
+      const c = b[keyAt + k];
+      arena[start + k] = c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    h = h >>> 0 || 1;
+    this.starts[i] = start;
+    this.arenaLen = start + keyLen;
+    this.hashes[i] = h;
+    if (digestAt >= 0) {
+      const d = this.digests;
+      const o = i * 16;
+      for (let k = 0; k < 16; k++) d[o + k] = b[digestAt + k];
+    } else flags |= NO_DIGEST;
+    this.flagBits[i] = flags;
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = i + 1;
+    if (lineAt >= 0) this.addLine(i, b.subarray(lineAt, lineAt + 16));
   }
 
   /** The entry of a key, or -1. */
@@ -234,7 +271,7 @@ export class SourceSnapshot {
       const i = e - 1;
       if (this.hashes[i] !== h) continue;
       const start = this.starts[i];
-      const len = this.ends[i] - start;
+      const len = this.end(i) - start;
       if (bytes) {
         if (len === bytes.length && Buffer.compare(bytes, a.subarray(start, start + len)) === 0) return i;
         continue;
@@ -281,7 +318,7 @@ export class SourceSnapshot {
   }
 
   key(i: number): string {
-    return Buffer.from(this.arena.buffer, this.arena.byteOffset + this.starts[i], this.ends[i] - this.starts[i]).toString('utf8');
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset + this.starts[i], this.end(i) - this.starts[i]).toString('utf8');
   }
 
   /** Counts after the whole file was read. */
@@ -315,63 +352,76 @@ export class SourceSnapshot {
   /**
    * Reads `COPY (select key text, digest bytea, flags int2, line digest bytea …) TO STDOUT (format binary)`. A row
    * with a null key carries the fingerprint (as its digest column's text).
+   *
+   * Parsed in place: a row's fields are read at their offsets in the received bytes and copied straight
+   * into the map's arrays. A Buffer per field and a concatenation per received piece cost ~3 s of the
+   * staging thread per million records, before any line of the file could be compared.
    */
   static async fromBinaryCopy(chunks: AsyncIterable<Uint8Array>): Promise<SourceSnapshot> {
     const snap = new SourceSnapshot();
-    let buf: Buffer = Buffer.alloc(0);
+    // The unread tail of the previous piece (a row cut between two pieces), joined to the next one.
+    let tail: Uint8Array | null = null;
     let headerDone = false;
     let ended = false;
     for await (const chunk of chunks) {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (ended) continue;
+      if (ended) continue; // read to its end all the same: leaving a COPY early would leave the connection mid-protocol
+      let buf: Uint8Array = chunk;
+      if (tail) {
+        buf = new Uint8Array(tail.length + chunk.length);
+        buf.set(tail);
+        buf.set(chunk, tail.length);
+        tail = null;
+      }
+      const n = buf.length;
+      const i32 = (o: number) => (buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3] | 0;
       let p = 0;
       if (!headerDone) {
-        if (buf.length < 19) continue;
-        const ext = buf.readUInt32BE(15);
-        if (buf.length < 19 + ext) continue;
-        p = 19 + ext;
+        if (n < 19 || n < 19 + i32(15)) {
+          tail = new Uint8Array(buf);
+          continue;
+        }
+        p = 19 + i32(15);
         headerDone = true;
       }
-      for (;;) {
-        const t = p;
-        if (buf.length - p < 2) break;
-        const n = buf.readInt16BE(p);
-        p += 2;
-        if (n === -1) {
+      while (n - p >= 2) {
+        const count = (((buf[p] << 8) | buf[p + 1]) << 16) >> 16;
+        if (count === -1) {
           ended = true;
           break;
         }
-        const fields: (Buffer | null)[] = [];
+        let q = p + 2;
         let complete = true;
-        for (let f = 0; f < n; f++) {
-          if (buf.length - p < 4) {
+        // [offset, length] of the key, digest, flags and line digest fields (length -1: null).
+        const at = fieldAt;
+        at.fill(-1);
+        for (let f = 0; f < count; f++) {
+          if (n - q < 4) {
             complete = false;
             break;
           }
-          const len = buf.readInt32BE(p);
-          p += 4;
-          if (len === -1) {
-            fields.push(null);
-            continue;
-          }
-          if (buf.length - p < len) {
+          const len = i32(q);
+          q += 4;
+          if (len > 0 && n - q < len) {
             complete = false;
             break;
           }
-          fields.push(buf.subarray(p, p + len));
-          p += len;
+          if (f < 4) {
+            at[2 * f] = q;
+            at[2 * f + 1] = len;
+          }
+          if (len > 0) q += len;
         }
-        if (!complete) {
-          p = t;
-          break;
+        if (!complete) break;
+        p = q;
+        if (at[1] < 0) {
+          snap.fingerprint = at[3] > 0 ? Buffer.from(buf.buffer, buf.byteOffset + at[2], at[3]).toString('utf8') : '';
+          continue;
         }
-        const [key, digest, flags, line] = fields;
-        if (key === null) snap.fingerprint = digest ? digest.toString('utf8') : '';
-        else snap.add(key!, digest, flags ? flags.readInt16BE(0) : 0, line ?? null);
+        const flags = at[5] >= 2 ? (((buf[at[4]] << 8) | buf[at[4] + 1]) << 16) >> 16 : 0;
+        snap.addAt(buf, at[0], at[1], at[3] === 16 ? at[2] : -1, flags, at[7] >= 16 ? at[6] : -1);
       }
-      // Keep only the unread tail (a copy: the chunk's memory is released).
-      // After the trailer the stream is read to its end all the same: leaving a COPY early would leave the connection mid-protocol.
-      buf = ended ? Buffer.alloc(0) : p < buf.length ? Buffer.from(buf.subarray(p)) : Buffer.alloc(0);
+      // Keep only the unread tail (a copy: the piece's memory is released).
+      if (!ended && p < n) tail = new Uint8Array(buf.subarray(p));
     }
     return snap;
   }

@@ -42,7 +42,10 @@ async function* readAll(stream: NodeJS.ReadableStream): AsyncGenerator<Uint8Arra
     notify();
   });
   for (;;) {
-    while (queue.length) yield queue.shift()!;
+    // What arrived since the last wake-up, as one piece: a binary COPY sends every row as a message of
+    // its own (~60 bytes for a key → digest row), and a piece per row cost more than its parsing.
+    if (queue.length) yield queue.length === 1 ? queue.pop()! : Buffer.concat(queue.splice(0));
+    if (queue.length) continue;
     if (failure) throw failure;
     if (done) return;
     await new Promise<void>((r) => (wake = r));
