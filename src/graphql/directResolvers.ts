@@ -1,4 +1,4 @@
-import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { isAbstractType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 
 /** A class as type-graphql's metadata holds it. */
@@ -19,6 +19,11 @@ type AnyClass = abstract new (...args: never[]) => unknown;
  *   scalar or enum @Arg values (no input classes, no validation, no middleware), it is called
  *   directly with the same values; the parent is passed as it is, which is the same thing for the
  *   data classes this applies to (no methods, accessors or initialised properties on the class).
+ *
+ * - An interface's or union's own `resolveType` is wrapped by type-graphql in an async function, so
+ *   every abstract value costs a promise; graphql-jit (jitExecutor.ts) does not await it at all.
+ *   Here it is called directly, and a class it returns is mapped to its type's name as
+ *   type-graphql does (a promise it returns is still followed, by graphql-js only).
  *
  * Anything else keeps type-graphql's resolver. The access layer (security/secureSchema.ts) wraps
  * whatever resolver a field ends up with, so nothing here changes a guard. Must run before it.
@@ -46,7 +51,26 @@ export function installDirectResolvers(schema: GraphQLSchema): GraphQLSchema {
       if (meta && meta.name === meta.schemaName && !meta.middlewares?.length && !meta.roles) field.resolve = undefined;
     }
   }
+  const abstractTypes: { name: string; resolveType?: unknown }[] = [...storage.interfaceTypes, ...storage.unions];
+  for (const meta of abstractTypes) {
+    const type = schema.getType(meta.name);
+    if (typeof meta.resolveType === 'function' && isAbstractType(type)) type.resolveType = directResolveType(meta.resolveType as RawResolveType, classByName);
+  }
   return schema;
+}
+
+type RawResolveType = (...args: Parameters<GraphQLTypeResolver<unknown, unknown>>) => unknown;
+
+function directResolveType(resolveType: RawResolveType, classByName: Map<string, AnyClass>): GraphQLTypeResolver<unknown, unknown> {
+  const nameOf = (resolved: unknown): string | undefined => {
+    if (!resolved || typeof resolved === 'string') return (resolved as string | null | undefined) ?? undefined;
+    for (const [name, cls] of classByName) if (cls === resolved) return name;
+    return undefined;
+  };
+  return (value, ctx, info, abstractType) => {
+    const resolved = resolveType(value, ctx, info, abstractType);
+    return resolved instanceof Promise ? resolved.then(nameOf) : nameOf(resolved);
+  };
 }
 
 type FieldResolverMeta = ReturnType<typeof getMetadataStorage>['fieldResolvers'][number];

@@ -26,11 +26,14 @@ import { graphqlMetrics, httpMetrics, metricsRoute } from './metrics';
 import { queueDashboard } from './queueDashboard';
 import { cruceDownloadRoute } from './cruceDownload';
 import { GRAPHQL_BODY_LIMIT, graphqlRoute } from './graphqlRoute';
+import { jitGateway, type JitStats } from '../graphql/jitExecutor';
 
 export interface HttpServer {
   url: string;
   server: http.Server;
   apollo: ApolloServer<GraphQLContext>;
+  /** Which executor served the queries so far (tests check the compiled path is the one taken). */
+  executor: JitStats;
   close(): Promise<void>;
 }
 
@@ -96,8 +99,10 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   // Requests are dispatched below: the fast /graphql path first, then the Express app.
   const server = http.createServer();
 
+  const { gateway, stats: executor } = jitGateway(await buildApiSchema(), { enabled: config.API_EXECUTOR === 'jit' });
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildApiSchema(),
+    // The schema comes through a gateway only to execute with the hub's executor (jitExecutor.ts).
+    gateway,
     // Hardening (docs/security.md): every setting explicit, whatever Apollo's defaults become.
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
@@ -257,6 +262,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     url,
     server,
     apollo,
+    executor,
     async close() {
       await apollo.stop();
     },

@@ -165,6 +165,12 @@ export const configSchema = z.object({
    * allowance, and never less than API_MAX_COST (so the largest admissible query can run).
    */
   API_RATE_BURST: z.coerce.number().int().min(1).max(100_000_000).optional(),
+  /**
+   * How queries are executed: `jit` compiles a query document seen twice with graphql-jit (same
+   * resolvers and guards; src/graphql/jitExecutor.ts says what stays on graphql-js), `graphql-js`
+   * executes every operation with graphql-js.
+   */
+  API_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
   /** GraphQL requests one API process handles at once, all clients together; beyond it → 503 SERVER_BUSY. */
   API_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(16),
   /**
