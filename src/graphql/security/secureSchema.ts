@@ -139,21 +139,25 @@ function wrapField(type: GraphQLObjectType, field: AnyField): void {
     return;
   }
 
-  // The field's policy compiled once, at schema build: what each role gets of it.
-  const byRole = new Map<Role, Disclosure>(ROLES.map((r) => [r, allow && !allow.includes(r) ? 'denied' : level ? disclosureFor(level, r) : 'full']));
-  field.resolve = (source, args, ctx, info) => {
-    const role = ctx?.principal?.role;
-    if (!role) throw unauthenticated();
-    const disclosure = byRole.get(role) ?? 'denied';
-    if (disclosure === 'denied') throw forbidden(coord);
-    if (!leaf) {
-      checkDeadline(ctx.deadline);
-      return resolve(source, args, ctx, info);
-    }
-    if (disclosure === 'full') return resolve(source, args, ctx, info);
+  // The field's policy compiled once, at schema build: each role's resolver, so a value costs the
+  // role's function and nothing decided again (a households page passes ~700 identifiers through here).
+  type Resolver = GraphQLFieldResolver<unknown, GraphQLContext>;
+  const refuse: Resolver = () => {
+    throw forbidden(coord);
+  };
+  const composite: Resolver = (source, args, ctx, info) => {
+    checkDeadline(ctx.deadline);
+    return resolve(source, args, ctx, info);
+  };
+  const mask = (value: unknown) =>
+    value == null ? value : Array.isArray(value) ? value.map((v) => (v == null ? v : maskValue(String(v)))) : maskValue(String(value));
+  const masked: Resolver = (source, args, ctx, info) => {
+    const out = resolve(source, args, ctx, info);
+    return out instanceof Promise ? out.then(mask) : mask(out);
+  };
+  const audited: Resolver = (source, args, ctx, info) => {
     const disclose = (value: unknown) => {
       if (value == null) return value;
-      if (disclosure === 'masked') return Array.isArray(value) ? value.map((v) => (v == null ? v : maskValue(String(v)))) : maskValue(String(value));
       const subjects = subjectOf ? subjectOf(source, ctx) : { subjectType: type.name, subjectId: null, personId: null };
       const record = (s: AuditSubject | readonly AuditSubject[]) => {
         const list = Array.isArray(s) ? (s as readonly AuditSubject[]) : [s as AuditSubject];
@@ -165,6 +169,15 @@ function wrapField(type: GraphQLObjectType, field: AnyField): void {
     };
     const out = resolve(source, args, ctx, info);
     return out instanceof Promise ? out.then(disclose) : disclose(out);
+  };
+  const forDisclosure = (d: Disclosure): Resolver => (d === 'denied' ? refuse : !leaf ? composite : d === 'full' ? resolve : d === 'masked' ? masked : audited);
+  const byRole = new Map<Role, Resolver>(
+    ROLES.map((r) => [r, forDisclosure(allow && !allow.includes(r) ? 'denied' : level ? disclosureFor(level, r) : 'full')]),
+  );
+  field.resolve = (source, args, ctx, info) => {
+    const role = ctx?.principal?.role;
+    if (!role) throw unauthenticated();
+    return (byRole.get(role) ?? refuse)(source, args, ctx, info);
   };
 }
 
