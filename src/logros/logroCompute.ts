@@ -1,11 +1,22 @@
 /**
- * One logro run's computation, inside the run's transaction: scope → one INSERT … SELECT per rule into
- * the evaluation tables → the state tables written (full: rebuilt; incremental: upserted) with history
- * → households → maintained aggregates. The rules' SQL is in logroSql.ts.
+ * One logro run's computation, inside the run's transaction: scope → one SELECT per rule, written
+ * (full) straight into the emptied state tables with their history and counts, or (incremental) into
+ * the evaluation tables and then upserted with history and count deltas → households the same way →
+ * the report's lines. The rules' SQL is in logroSql.ts.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Coverage } from './evaluators';
-import { habitatHouseholdSql, habitatPersonSql, householdCombineSql, lb13Sql, lb1Sql, lb3Sql, lb45Sql } from './logroSql';
+import {
+  HOUSEHOLD_RULE_COLS,
+  PERSON_RULE_COLS,
+  habitatHouseholdSql,
+  habitatPersonSql,
+  householdCombineSql,
+  lb13Sql,
+  lb1Sql,
+  lb3Sql,
+  lb45Sql,
+} from './logroSql';
 import { HOUSEHOLD_LOGROS, PERSON_LOGROS, type RuleSet } from './rules';
 
 export interface ComputeInput {
@@ -82,21 +93,42 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
   const [{ n: persons }] = await run(sql`select count(*)::int as n from logro_scope_persons`);
   await run(sql`analyze logro_scope_persons`);
 
-  await timed('lb1', () => run(lb1Sql(input.rules, input.asOf)));
-  await timed('lb3', () => run(lb3Sql(input.rules, input.coverage)));
-  await timed('lb13', () => run(lb13Sql(input.rules, input.coverage)));
-  await timed('lb45', () => run(lb45Sql(input.rules, input.coverage)));
-  await timed('habitat_persons', () => run(habitatPersonSql(HOUSEHOLD_LOGROS)));
-  await run(sql`analyze logro_person_eval`);
-
+  // Each rule with the logros its rows carry (a full run reads only those of the old rows).
+  const personRules: [string, SQL, readonly number[]][] = [
+    ['lb1', lb1Sql(input.rules, input.asOf), [1]],
+    ['lb3', lb3Sql(input.rules, input.coverage), [3]],
+    ['lb13', lb13Sql(input.rules, input.coverage), [13]],
+    ['lb45', lb45Sql(input.rules, input.coverage), [45]],
+    ['habitat_persons', habitatPersonSql(HOUSEHOLD_LOGROS), HOUSEHOLD_LOGROS],
+  ];
   let changes = 0;
-  changes += await timed('persons_write', () => (full ? rebuildPersonStates(run, input) : upsertPersonStates(run, input)));
-  await timed('households', () => run(householdCombineSql(PERSON_LOGROS)));
-  await run(sql`analyze logro_household_eval`);
-  const [{ n: households }] = await run(sql`select count(*)::int as n from logro_scope_households`);
-  changes += await timed('households_write', () => (full ? rebuildHouseholdStates(run, input) : upsertHouseholdStates(run, input)));
+  if (full) {
+    const carry = await timed('persons_prepare', () => prepareRebuild(run, 'person_logros', 'person_logro_history'));
+    for (const [name, select, logros] of personRules) changes += await timed(name, () => writePersonRows(run, input, select, logros, carry));
+    // Before the households are combined, which read the persons' states by key.
+    await timed('persons_keys', () => run(sql`select juntos_bulk_restore_secondary()`));
+  } else {
+    for (const [name, select] of personRules) await timed(name, () => run(sql`insert into logro_person_eval (${sql.raw(PERSON_RULE_COLS)}) ${select}`));
+    await run(sql`analyze logro_person_eval`);
+    changes += await timed('persons_write', () => upsertPersonStates(run, input));
+  }
 
-  await timed('aggregates', () => (full ? rebuildCounts(run) : applyCountDeltas(run)));
+  if (full) {
+    const carry = await timed('households_prepare', () => prepareRebuild(run, 'household_logros', 'household_logro_history'));
+    changes += await timed('habitat_households_write', () =>
+      writeHouseholdRows(run, input, sql`select ${sql.raw(HOUSEHOLD_RULE_COLS)} from logro_household_eval`, HOUSEHOLD_LOGROS, carry),
+    );
+    changes += await timed('households', () => writeHouseholdRows(run, input, householdCombineSql(PERSON_LOGROS), PERSON_LOGROS, carry));
+    await timed('households_keys', () => run(sql`select juntos_bulk_restore_secondary()`));
+  } else {
+    await timed('households', () => run(sql`insert into logro_household_eval (${sql.raw(HOUSEHOLD_RULE_COLS)}) ${householdCombineSql(PERSON_LOGROS)}`));
+    await run(sql`analyze logro_household_eval`);
+    changes += await timed('households_write', () => upsertHouseholdStates(run, input));
+  }
+  const [{ n: households }] = await run(sql`select count(*)::int as n from logro_scope_households`);
+
+  // A full run counted its rows as it wrote them; the report's lines are derived from those counts.
+  await timed('aggregates', () => (full ? run(reportLinesSql(sql`true`)).then(() => undefined) : applyCountDeltas(run)));
   if (full) {
     // The state tables were rewritten: without fresh statistics the next incremental run's joins on
     // a few thousand persons plan as if every row matched and scan the whole tables.
@@ -189,83 +221,120 @@ async function incrementalScope(run: Run, input: ComputeInput): Promise<void> {
 }
 
 /**
- * A full run rewrites every person's states: instead of an upsert per row (an index probe and a new
- * tuple version for each of ~9 rows per person), the table is truncated and reloaded in key order
- * from the evaluation. Same result as the upsert: a row whose compared columns did not change is
- * carried as it was (decided_run_id, evaluated_run_id and updated_at included); a changed row keeps
- * decided_run_id unless its state changed. What a row carries is kept beforehand in a narrow table of
- * the old rows that are evaluated again (empty on the first run). Rows of persons no longer active
- * (merged) are not evaluated and go with the truncate. The history is then read from the reloaded
- * table: a row decided by this run is a state change (or a first state), and the table is in key
- * order, so the history index grows at its end. TRUNCATE holds an exclusive lock until the run
- * commits: readers of person_logros wait for the end of a full run (first run, rule change,
- * operator) instead of seeing it half-written.
+ * A full run rewrites every state: instead of an upsert per row (an index probe and a new tuple
+ * version for each of ~9 rows per person) into an evaluation table reloaded later, the state table is
+ * emptied (TRUNCATE) and each rule's SELECT is written straight into it, its history and its
+ * aggregate counts from that same pass (writePersonRows). Same result as the upsert: a row whose
+ * compared columns did not change is carried as it was (decided_run_id, evaluated_run_id and
+ * updated_at included); a changed row keeps decided_run_id unless its state changed. What the old
+ * rows carried is copied beforehand into a temporary table keyed by (logro, subject) — nothing on the
+ * first run, when the table is empty. Rows of persons no longer active (merged) are not evaluated and
+ * go with the truncate. TRUNCATE holds an exclusive lock until the run commits: readers of the state
+ * tables wait for the end of a full run (first run, rule change, operator) instead of seeing it
+ * half-written. Returns whether there were old rows to carry.
  */
-async function rebuildPersonStates(run: Run, input: ComputeInput): Promise<number> {
+async function prepareRebuild(
+  run: Run,
+  table: 'person_logros' | 'household_logros',
+  history: 'person_logro_history' | 'household_logro_history',
+): Promise<boolean> {
+  const t = sql.raw(table);
+  const subject = sql.raw(table === 'person_logros' ? 'person_id' : 'household_id');
+  const old = sql.raw(table === 'person_logros' ? 'logro_person_old' : 'logro_household_old');
+  const [{ carry }] = await run(sql`select exists (select 1 from ${t}) as carry`);
+  if (carry) {
+    await run(sql`create temp table ${old} on commit drop as select * from ${t}`);
+    // Keyed: each rule's left join reads one logro's rows by key, whatever the estimates say.
+    await run(sql`alter table ${old} add primary key (logro, ${subject})`);
+    await run(sql`analyze ${old}`);
+  }
+  await run(sql`truncate ${t}`);
+  await dropKeys(run, table, history);
+  return Boolean(carry);
+}
+
+/**
+ * What a rewritten row carries from the old one (alias k) given its new values: the runs and
+ * updated_at of an unchanged row, decided_run_id of a row whose state did not change. `same` lists
+ * the compared columns, new values first. Without old rows (first run) every row is a first state.
+ */
+function carried(runId: number, carry: boolean, same: SQL): SQL {
+  const r = sql`${runId}::bigint`;
+  if (!carry) return sql`null::logro_state as previous_state, ${r} as decided_run_id, ${r} as evaluated_run_id, now() as updated_at`;
+  return sql`k.state as previous_state, case when ${same} or k.state = e.state then k.decided_run_id else ${r} end as decided_run_id,
+    case when ${same} then k.evaluated_run_id else ${r} end as evaluated_run_id, case when ${same} then k.updated_at else now() end as updated_at`;
+}
+
+/**
+ * The join's bound on the old rows' logros when a rule yields several (a single logro is a constant
+ * the planner carries to the old table already; repeating it would only skew the row estimate).
+ */
+function logroBound(logros: readonly number[]): SQL {
+  return logros.length > 1 ? sql`and k.logro = any(${`{${logros.join(',')}}`}::smallint[])` : sql``;
+}
+
+/**
+ * One person rule's rows written straight into person_logros (truncated, keyless: prepareRebuild),
+ * with the history of the rows this run decided (a state change or a first state) and the
+ * person_logro_counts cells of its logros, all from one materialized pass over the rule's rows.
+ * Returns the history rows written.
+ */
+async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logros: readonly number[], carry: boolean): Promise<number> {
   const v = input.rules.version;
-  // Keyed: the history's join below must stay a key lookup whatever the (stale) estimates say.
-  await run(sql`create temp table logro_person_carry (person_id bigint, logro smallint, state logro_state, decided_run_id bigint, evaluated_run_id bigint,
-    updated_at timestamptz, same boolean, primary key (person_id, logro)) on commit drop`);
-  await run(sql`insert into logro_person_carry
-    select c.person_id, c.logro, c.state, c.decided_run_id, c.evaluated_run_id, c.updated_at,
-      (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.rule_version, c.municipality_code, c.sisben_group, c.displaced, c.health_state)
-        is not distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, p.municipality_code,
-          p.sisben_group, p.is_displaced, p.health_state) as same
-    from person_logros c join logro_person_eval e on e.person_id = c.person_id and e.logro = c.logro join persons p on p.id = c.person_id`);
-  await run(sql`analyze logro_person_carry`);
-  await run(sql`truncate person_logros`);
-  await dropKeys(run, 'person_logros', 'person_logro_history');
-  await run(sql`insert into person_logros (${PERSON_COLS})
-    select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text,
-      case when k.same or k.state = e.state then k.decided_run_id else ${input.runId}::bigint end,
-      case when k.same then k.evaluated_run_id else ${input.runId}::bigint end,
-      p.municipality_code, p.sisben_group, p.is_displaced, p.health_state,
-      case when k.same then k.updated_at else now() end
-    from logro_person_eval e join persons p on p.id = e.person_id
-    left join logro_person_carry k on k.person_id = e.person_id and k.logro = e.logro
-    order by e.person_id, e.logro`);
-  const [h] =
-    await run(sql`with ins as (insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
-      rule_version, logro_run_id)
-    select pl.person_id, pl.logro, k.state, pl.state, pl.reason, pl.evidence_record_id, pl.evidence_dwelling_id, ${v}, ${input.runId}
-    from person_logros pl left join logro_person_carry k on k.person_id = pl.person_id and k.logro = pl.logro
-    where pl.decided_run_id = ${input.runId} returning 1) select count(*)::int as n from ins`);
-  // Before the households read the persons' states by key.
-  await run(sql`select juntos_bulk_restore_secondary()`);
+  const same = sql`(e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, p.municipality_code, p.sisben_group,
+      p.is_displaced, p.health_state)
+    is not distinct from (k.state, k.reason, k.details, k.evidence_record_id, k.evidence_dwelling_id, k.rule_version, k.municipality_code,
+      k.sisben_group, k.displaced, k.health_state)`;
+  // The bound keeps the old rows of other logros out of the join (a hash of the whole table otherwise).
+  const old = carry ? sql`left join logro_person_old k on k.logro = e.logro and k.person_id = e.person_id ${logroBound(logros)}` : sql``;
+  const [h] = await run(sql`with x as materialized (
+      select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, p.municipality_code, p.sisben_group,
+        p.is_displaced as displaced, p.health_state, ${carried(input.runId, carry, same)}
+      from (${select}) as e(${sql.raw(PERSON_RULE_COLS)}) join persons p on p.id = e.person_id ${old}
+    ), w as (
+      insert into person_logros (${PERSON_COLS})
+      select person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, ${v}::text, decided_run_id, evaluated_run_id,
+        municipality_code, sisben_group, displaced, health_state, updated_at
+      from x
+    ), c as (
+      insert into person_logro_counts
+      select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), count(*)
+      from x group by 1, 2, 3, 4, 5, 6
+    ), h as (
+      insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
+      select person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
+      from x where decided_run_id = ${input.runId} returning 1
+    ) select count(*)::int as n from h`);
   return Number(h.n);
 }
 
-/** The households' counterpart of rebuildPersonStates (same carry-over rules). */
-async function rebuildHouseholdStates(run: Run, input: ComputeInput): Promise<number> {
+/** The households' counterpart of writePersonRows, for the habitability rows (logro_household_eval) and the combination. */
+async function writeHouseholdRows(run: Run, input: ComputeInput, select: SQL, logros: readonly number[], carry: boolean): Promise<number> {
   const v = input.rules.version;
-  await run(sql`create temp table logro_household_carry (household_id bigint, logro smallint, state logro_state, decided_run_id bigint, evaluated_run_id bigint,
-    updated_at timestamptz, same boolean, primary key (household_id, logro)) on commit drop`);
-  await run(sql`insert into logro_household_carry
-    select c.household_id, c.logro, c.state, c.decided_run_id, c.evaluated_run_id, c.updated_at,
-      (c.state, c.reason, c.details, c.evidence_record_id, c.evidence_dwelling_id, c.members_applicable, c.members_reached, c.members_pending,
-        c.members_without_data, c.rule_version, c.municipality_code, c.sisben_group, c.displaced)
-      is not distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
-        e.members_pending, e.members_without_data, ${v}::text, h.municipality_code, h.sisben_group, e.displaced) as same
-    from household_logros c join logro_household_eval e on e.household_id = c.household_id and e.logro = c.logro join households h on h.id = c.household_id`);
-  await run(sql`analyze logro_household_carry`);
-  await run(sql`truncate household_logros`);
-  await dropKeys(run, 'household_logros', 'household_logro_history');
-  await run(sql`insert into household_logros (${HOUSEHOLD_COLS})
-    select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
-      e.members_pending, e.members_without_data, ${v}::text,
-      case when k.same or k.state = e.state then k.decided_run_id else ${input.runId}::bigint end,
-      case when k.same then k.evaluated_run_id else ${input.runId}::bigint end,
-      h.municipality_code, h.sisben_group, e.displaced,
-      case when k.same then k.updated_at else now() end
-    from logro_household_eval e join households h on h.id = e.household_id
-    left join logro_household_carry k on k.household_id = e.household_id and k.logro = e.logro
-    order by e.household_id, e.logro`);
-  const [h] = await run(sql`with ins as (insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id,
-      evidence_dwelling_id, rule_version, logro_run_id)
-    select hl.household_id, hl.logro, k.state, hl.state, hl.reason, hl.evidence_record_id, hl.evidence_dwelling_id, ${v}, ${input.runId}
-    from household_logros hl left join logro_household_carry k on k.household_id = hl.household_id and k.logro = hl.logro
-    where hl.decided_run_id = ${input.runId} returning 1) select count(*)::int as n from ins`);
-  await run(sql`select juntos_bulk_restore_secondary()`);
+  const same = sql`(e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
+      e.members_pending, e.members_without_data, ${v}::text, hh.municipality_code, hh.sisben_group, e.displaced)
+    is not distinct from (k.state, k.reason, k.details, k.evidence_record_id, k.evidence_dwelling_id, k.members_applicable, k.members_reached,
+      k.members_pending, k.members_without_data, k.rule_version, k.municipality_code, k.sisben_group, k.displaced)`;
+  const old = carry ? sql`left join logro_household_old k on k.logro = e.logro and k.household_id = e.household_id ${logroBound(logros)}` : sql``;
+  const [h] = await run(sql`with x as materialized (
+      select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable,
+        e.members_reached, e.members_pending, e.members_without_data, hh.municipality_code, hh.sisben_group, e.displaced,
+        ${carried(input.runId, carry, same)}
+      from (${select}) as e(${sql.raw(HOUSEHOLD_RULE_COLS)}) join households hh on hh.id = e.household_id ${old}
+    ), w as (
+      insert into household_logros (${HOUSEHOLD_COLS})
+      select household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached,
+        members_pending, members_without_data, ${v}::text, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at
+      from x
+    ), c as (
+      insert into household_logro_counts
+      select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from x group by 1, 2, 3, 4, 5
+    ), h as (
+      insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
+        rule_version, logro_run_id)
+      select household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
+      from x where decided_run_id = ${input.runId} returning 1
+    ) select count(*)::int as n from h`);
   return Number(h.n);
 }
 
@@ -344,16 +413,6 @@ async function upsertHouseholdStates(run: Run, input: ComputeInput): Promise<num
         excluded.members_reached, excluded.members_pending, excluded.members_without_data, excluded.rule_version, excluded.municipality_code,
         excluded.sisben_group, excluded.displaced)`);
   return Number(h.n);
-}
-
-/** Full: the aggregates rebuilt by one GROUP BY of each final state table. */
-async function rebuildCounts(run: Run): Promise<void> {
-  await run(sql`insert into person_logro_counts
-    select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), count(*)
-    from person_logros group by 1, 2, 3, 4, 5, 6`);
-  await run(sql`insert into household_logro_counts
-    select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from household_logros group by 1, 2, 3, 4, 5`);
-  await run(reportLinesSql(sql`true`));
 }
 
 /** The report's lines (household_logro_report) of the municipalities `where` selects, from the household counts. */

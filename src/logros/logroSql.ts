@@ -1,12 +1,20 @@
 /**
- * The logro rules, set-based: one INSERT … SELECT per rule over the persons in `logro_scope_persons`
- * into `logro_person_eval`, then the household combination. The pure functions in evaluators.ts are
+ * The logro rules, set-based: one SELECT per rule over the persons in `logro_scope_persons`, with the
+ * columns of `PERSON_RULE_COLS` (the household combination: `HOUSEHOLD_RULE_COLS`). logroCompute.ts
+ * decides where its rows go: an incremental run into the evaluation tables, a full run straight into
+ * the state tables. The pure functions in evaluators.ts are
  * the specification (tests assert both give the same states on the same fixtures); keep the two in
  * step: same order of conditions, same reason codes, same evidence record.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Coverage } from './evaluators';
 import type { RuleSet } from './rules';
+
+/** The columns every person rule's SELECT yields, in this order. */
+export const PERSON_RULE_COLS = 'person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id';
+/** The columns of the household combination's SELECT and of logro_household_eval's rows, in this order. */
+export const HOUSEHOLD_RULE_COLS =
+  'household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached, members_pending, members_without_data, displaced';
 
 /** A text[] bind ('{a,b}'): the values are codes from the rule set, never user input. */
 const arr = (xs: readonly (string | number)[]) => `{${xs.join(',')}}`;
@@ -16,15 +24,15 @@ const age = (asOf: string, col: SQL) => sql`extract(year from age(${asOf}::date,
 
 export function lb1Sql(rules: RuleSet, asOf: string): SQL {
   const r = rules.lb1;
-  return sql`insert into logro_person_eval (person_id, logro, state, reason, details, evidence_record_id)
-    select p.id, 1,
+  return sql`select p.id as person_id, 1::smallint as logro,
       (case when d.person_id is null then 'POR_ALCANZAR' when d.for_age is not null then 'ALCANZADO'
             when d.foreign_doc is not null then 'ALCANZADO' when p.birth_date is null then 'SIN_DATO' else 'POR_ALCANZAR' end)::logro_state,
       case when d.person_id is null then 'NO_DOCUMENT' when d.for_age is not null then 'DOCUMENT_FOR_AGE'
            when d.foreign_doc is not null then 'FOREIGN_DOCUMENT' when p.birth_date is null then 'NO_BIRTH_DATE' else 'DOCUMENT_NOT_FOR_AGE' end,
-      null,
+      null::text[],
       case when d.person_id is null then p.name_source_record_id when d.for_age is not null then d.for_age
-           when d.foreign_doc is not null then d.foreign_doc when p.birth_date is null then d.any_doc else p.birth_date_source_record_id end
+           when d.foreign_doc is not null then d.foreign_doc when p.birth_date is null then d.any_doc else p.birth_date_source_record_id end,
+      null::bigint
     from logro_scope_persons s join persons p on p.id = s.person_id
     left join (
       select i.person_id, min(i.source_record_id) as any_doc,
@@ -42,14 +50,13 @@ export function lb1Sql(rules: RuleSet, asOf: string): SQL {
 
 export function lb13Sql(rules: RuleSet, coverage: Coverage): SQL {
   const r = rules.lb13;
-  return sql`insert into logro_person_eval (person_id, logro, state, reason, details, evidence_record_id)
-    select p.id, 13,
+  return sql`select p.id as person_id, 13::smallint as logro,
       (case when a.reach is not null then 'ALCANZADO' when a.dead is not null then 'NO_APLICA' when a.any_rec is not null then 'POR_ALCANZAR'
             when ${coverage.health}::boolean then 'POR_ALCANZAR' else 'SIN_DATO' end)::logro_state,
       case when a.reach is not null then 'ACTIVE_AFFILIATION' when a.dead is not null then 'DECEASED' when a.any_rec is not null then 'AFFILIATION_NOT_ACTIVE'
            when ${coverage.health}::boolean then 'NO_AFFILIATION' else 'NO_HEALTH_SOURCE' end,
-      null,
-      coalesce(a.reach, a.dead, a.any_rec)
+      null::text[],
+      coalesce(a.reach, a.dead, a.any_rec), null::bigint
     from logro_scope_persons s join persons p on p.id = s.person_id
     left join (
       select a.person_id,
@@ -64,11 +71,10 @@ export function lb13Sql(rules: RuleSet, coverage: Coverage): SQL {
 }
 
 export function lb45Sql(rules: RuleSet, coverage: Coverage): SQL {
-  return sql`insert into logro_person_eval (person_id, logro, state, reason, details, evidence_record_id)
-    select p.id, 45,
+  return sql`select p.id as person_id, 45::smallint as logro,
       (case when v.rec is not null then 'POR_ALCANZAR' when ${coverage.victims}::boolean then 'NO_APLICA' else 'SIN_DATO' end)::logro_state,
       case when v.rec is not null then 'DISPLACED' when ${coverage.victims}::boolean then 'NOT_DISPLACED' else 'NO_VICTIMS_SOURCE' end,
-      null, v.rec
+      null::text[], v.rec, null::bigint
     from logro_scope_persons s join persons p on p.id = s.person_id
     left join (
       select v.person_id, max(v.source_record_id) as rec
@@ -81,8 +87,7 @@ export function lb45Sql(rules: RuleSet, coverage: Coverage): SQL {
 
 export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
   const ph = sql`${arr(rules.lb1.placeholderTypes)}::text[]`;
-  return sql`insert into logro_person_eval (person_id, logro, state, reason, details, evidence_record_id)
-    with sis as (
+  return sql`with sis as (
       select e.person_id, e.current_record_id as rec, e.doc_type, e.doc_number, e.first_name, e.second_name, e.first_surname, e.second_surname, e.birth_date
       from logro_scope_persons s join source_entities e on e.person_id = s.person_id
       where e.source = 'sisben' and e.status = 'active'
@@ -119,11 +124,11 @@ export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
       select distinct on (person_id) person_id, rec, state, reason, diffs from per_record
       order by person_id, case state when 'POR_ALCANZAR' then 3 when 'SIN_DATO' then 2 else 1 end desc, rec desc
     )
-    select w.person_id, 3, w.state::logro_state, w.reason, case when w.reason = 'SISBEN_DIFFERS' then w.diffs end, w.rec from worst w
+    select w.person_id, 3::smallint as logro, w.state::logro_state, w.reason, case when w.reason = 'SISBEN_DIFFERS' then w.diffs end, w.rec, null::bigint from worst w
     union all
-    select r.person_id, 3,
+    select r.person_id, 3::smallint,
       (case when ${coverage.sisben}::boolean then 'POR_ALCANZAR' else 'SIN_DATO' end)::logro_state,
-      case when ${coverage.sisben}::boolean then 'NOT_IN_SISBEN' else 'NO_SISBEN_SOURCE' end, null, null
+      case when ${coverage.sisben}::boolean then 'NOT_IN_SISBEN' else 'NO_SISBEN_SOURCE' end, null, null, null
     from ref r where not exists (select 1 from sis s where s.person_id = r.person_id)`;
 }
 
@@ -132,14 +137,12 @@ export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
  * has reached it; POR ALCANZAR wins over SIN DATO (evaluators.ts `combineHousehold`).
  */
 export function householdCombineSql(logros: readonly number[]): SQL {
-  return sql`insert into logro_household_eval (household_id, logro, state, reason, details, evidence_record_id,
-      members_applicable, members_reached, members_pending, members_without_data, displaced)
-    select h.id, l.logro,
+  return sql`select h.id as household_id, l.logro,
       (case when coalesce(a.members, 0) = 0 then 'SIN_DATO' when a.applicable = 0 then 'NO_APLICA' when a.pending > 0 then 'POR_ALCANZAR'
             when a.nodata > 0 then 'SIN_DATO' else 'ALCANZADO' end)::logro_state,
       case when coalesce(a.members, 0) = 0 then 'NO_MEMBERS' when a.applicable = 0 then 'NOT_APPLICABLE_TO_MEMBERS' when a.pending > 0 then 'MEMBERS_PENDING'
            when a.nodata > 0 then 'MEMBERS_WITHOUT_DATA' else 'ALL_MEMBERS_REACHED' end,
-      null, null,
+      null::text[], null::bigint, null::bigint,
       coalesce(a.applicable, 0), coalesce(a.reached, 0), coalesce(a.pending, 0), coalesce(a.nodata, 0), coalesce(d.displaced, false)
     from logro_scope_households sh join households h on h.id = sh.household_id
     cross join unnest(${arr(logros)}::smallint[]) as l(logro)
@@ -245,14 +248,14 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage): SQL {
 export function habitatPersonSql(logros: readonly number[]): SQL {
   // Nearly everyone has one current household: their rows are its rows, with no sort of every person's
   // rows to pick the worst; only persons in several households go through DISTINCT ON.
-  return sql`insert into logro_person_eval (person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id)
-    with ph as (
+  return sql`with ph as (
       select m.person_id, min(m.household_id) as household_id, count(distinct m.household_id) as n
       from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
       where m.valid_to is null and h.status = 'active'
       group by m.person_id
     )
-    select p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null, e.evidence_dwelling_id
+    select p.id as person_id, l.logro, coalesce(e.state, 'SIN_DATO') as state, coalesce(e.reason, 'NO_HOUSEHOLD') as reason, e.details,
+      null::bigint as evidence_record_id, e.evidence_dwelling_id
     from logro_scope_persons s join persons p on p.id = s.person_id
     cross join unnest(${arr(logros)}::smallint[]) as l(logro)
     left join ph on ph.person_id = p.id

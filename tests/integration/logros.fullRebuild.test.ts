@@ -36,6 +36,22 @@ async function snapshot(table: 'person_logros' | 'household_logros'): Promise<Sn
     updated_at::text as updated from ${sql.raw(table)} order by 1, 2`);
 }
 
+/** The kept counts must be what a GROUP BY of the state tables says (a full run counts its rows as it writes them). */
+async function expectCountsOfStates() {
+  const persons = sql`select coalesce(municipality_code, '') as m, logro, state, coalesce(sisben_group, '') as g, displaced, coalesce(health_state::text, '') as h,
+    count(*)::int as n from person_logros group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`;
+  const kept = sql`select municipality_code as m, logro, state, sisben_group as g, displaced, health_state as h, n from person_logro_counts order by 1, 2, 3, 4, 5, 6`;
+  const expectedPersons = await hub.db.rows(persons);
+  expect(expectedPersons.length).toBeGreaterThan(0);
+  expect(await hub.db.rows(kept)).toEqual(expectedPersons);
+  const households = sql`select municipality_code::text as m, logro, state, coalesce(sisben_group, '') as g, displaced, count(*)::int as n
+    from household_logros group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`;
+  const keptHouseholds = sql`select municipality_code as m, logro, state, sisben_group as g, displaced, n from household_logro_counts order by 1, 2, 3, 4, 5`;
+  const expectedHouseholds = await hub.db.rows(households);
+  expect(expectedHouseholds.length).toBeGreaterThan(0);
+  expect(await hub.db.rows(keptHouseholds)).toEqual(expectedHouseholds);
+}
+
 async function runFull() {
   const run = await hub.app.services.logros.requestFull('manual');
   return (await hub.app.services.logros.process(run.id))!;
@@ -64,6 +80,30 @@ describe('full run: rebuild of the state tables', () => {
     expect(second.changes).toBe(0);
     expect(await snapshot('person_logros')).toEqual(persons);
     expect(await snapshot('household_logros')).toEqual(households);
+    await expectCountsOfStates();
+  });
+
+  it('a row that changed but kept its state keeps its decided run; it is evaluated anew and writes no history', async () => {
+    const before = await snapshot('person_logros');
+    const a = String(seeded.persons.get('a')!.id);
+    await hub.db.rows(sql`update persons set sisben_group = 'B' where id = ${Number(a)}`);
+    const run = await runFull();
+    expect(run.state).toBe('done');
+    expect(run.changes).toBe(0);
+    const after = await snapshot('person_logros');
+    expect(after.length).toBe(before.length);
+    for (const row of after) {
+      const old = before.find((r) => r.id === row.id && r.logro === row.logro)!;
+      if (row.id === a) {
+        expect([row.state, row.decided, row.evaluated]).toEqual([old.state, old.decided, String(run.id)]);
+        expect(row.updated).not.toBe(old.updated);
+      } else {
+        expect(row).toEqual(old);
+      }
+    }
+    const [h] = await hub.db.rows<{ n: number }>(sql`select count(*)::int as n from person_logro_history where logro_run_id = ${run.id}`);
+    expect(h.n).toBe(0);
+    await expectCountsOfStates();
   });
 
   it('a changed affiliation decides that state anew; the others keep their runs', async () => {
@@ -87,6 +127,7 @@ describe('full run: rebuild of the state tables', () => {
       sql`select count(*)::int as n from person_logro_history where logro_run_id = ${third.id} and person_id = ${b} and logro = 13 and previous_state = 'ALCANZADO'`,
     );
     expect(history[0].n).toBe(1);
+    await expectCountsOfStates();
   });
 
   it('leaves the keys and indexes it dropped for the reload in place, and the history complete', async () => {
