@@ -18,7 +18,7 @@ import {
   type RowResult,
 } from '../../connectors';
 import { LineIndex } from './lineIndex';
-import { lineDigest, lineSeed } from './knownLines';
+import { lineDigestInto, lineSeed } from './knownLines';
 import { ACTIVE, findLineIn, OWN, type SharedLines } from './sourceSnapshot';
 import type { PersonSourceName } from '../kernel';
 import type { ParseInit, RangeTask, WorkerReply } from './parallelParse';
@@ -70,13 +70,14 @@ async function parseRange(task: RangeTask): Promise<void> {
     ats = [];
   };
   let seed: string | null = null;
+  const digest = new Uint8Array(16);
   const knownLines: KnownLines = {
     begin(reading) {
       seed = init.context === null ? null : lineSeed(reading, init.context);
     },
     known(raw, line) {
       if (seed === null || lines === null || lines.count === 0) return false;
-      const at = findLineIn(lines.digests, lines.slots, lines.count, lineDigest(seed, raw));
+      const at = findLineIn(lines.digests, lines.slots, lines.count, lineDigestInto(seed, raw, digest));
       // LOADED is not checked here: the staging thread does, in file order.
       if (at < 0 || (lines.flags[at] & (ACTIVE | OWN)) !== ACTIVE) return false;
       order.push(0);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { KnownLines, NormalizedRecord, RowIssue, RowResult } from '../../connectors/types';
 import { copyText, CopyBatcher, CopyBuffer } from '../platform/db/copyText';
 import type { ByteRange } from './lineIndex';
-import { lineDigest, lineSeed } from './knownLines';
+import { lineDigest, lineDigestInto, lineSeed } from './knownLines';
 import { ACTIVE, LOADED, OWN, POSSIBLE, REJECTED, type SourceSnapshot } from './sourceSnapshot';
 import { COLUMNS_AFTER_KEY, COLUMNS_BEFORE_RECORD, RECORD_SEGMENTS } from './stagingSpec';
 
@@ -376,6 +376,7 @@ export function stageRows(
   let seed: string | null = null;
   let ord = 0;
   let nextProgress = 0x4000;
+  const digestOut = new Uint8Array(16);
   const known: KnownLines = {
     begin(reading) {
       seed = delta?.context === undefined ? null : lineSeed(reading, delta.context);
@@ -388,7 +389,7 @@ export function stageRows(
      */
     known(raw, line) {
       if (seed === null || !snap?.hasLines) return false;
-      const at = snap.findLine(lineDigest(seed, raw));
+      const at = snap.findLine(lineDigestInto(seed, raw, digestOut));
       if (at < 0 || (snap.flags(at) & (ACTIVE | OWN | LOADED)) !== ACTIVE) return false;
       countKnown(snap, at, line);
       return true;
