@@ -70,7 +70,6 @@ export const persons = pgTable(
     index('persons_department_id_idx').on(t.departmentCode, t.id),
     index('persons_municipality_id_idx').on(t.municipalityCode, t.id),
     index('persons_sisben_group_id_idx').on(t.sisbenGroup, t.id),
-    index('persons_health_state_id_idx').on(t.healthState, t.id),
     index('persons_displaced_id_idx')
       .on(t.id)
       .where(sql`${t.isDisplaced}`),

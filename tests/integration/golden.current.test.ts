@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bduaFile, bduaKey, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
 import { goldenDrift, personOf, testHub, type ApiHub } from '../harness';
+import { survivorshipOf } from '../../src/reconciliation';
 
 /**
  * Issue 17, finding 1: golden records follow their sources. After a changed extract, a
@@ -57,6 +58,42 @@ afterAll(async () => {
 describe('golden records after a changed extract', () => {
   it('start equal to a rebuild', async () => {
     expect(await goldenDrift(hub.app)).toEqual([]);
+  });
+
+  it('a rebuild that changes a person’s health state is heap-only: no index of persons holds it, and pages keep room for it', async () => {
+    // Issue 15: a registry's first health records change the health state of nearly every person;
+    // an index on it (or a full page) made each rebuild insert into every index of persons.
+    const id = (await personOf(hub.db, 'bdua', bduaKey(people[0])))!;
+    class Rollback extends Error {}
+    await hub.db.orm
+      .transaction(async (tx) => {
+        await hub.db.rows(sql`update affiliations set state = 'SUSPENDIDO' where person_id = ${id}`, tx);
+        // The backend's counters include earlier transactions it has not reported yet: a difference
+        // within this transaction (nothing is reported in the middle of one).
+        const counters = sql`pg_stat_get_xact_tuples_updated('persons'::regclass)::int as updated, pg_stat_get_xact_tuples_hot_updated('persons'::regclass)::int as hot`;
+        const [before] = await hub.db.rows<{ updated: number; hot: number }>(sql`select ${counters}`, tx);
+        await hub.app.repositories.golden.rebuild(tx, [id], survivorshipOf(hub.app.config));
+        const [after] = await hub.db.rows<{ health_state: string; updated: number; hot: number }>(
+          sql`select p.health_state, ${counters} from persons p where p.id = ${id}`,
+          tx,
+        );
+        expect({ health_state: after.health_state, updated: after.updated - before.updated, hot: after.hot - before.hot }).toEqual({
+          health_state: 'SUSPENDIDO',
+          updated: 1,
+          hot: 1,
+        });
+        throw new Rollback();
+      })
+      .catch((e) => {
+        if (!(e instanceof Rollback)) throw e;
+      });
+    const options = await hub.db.rows<{ t: string; o: string[] }>(
+      sql`select relname as t, reloptions as o from pg_class where oid in ('persons'::regclass, 'person_identifiers'::regclass) order by 1`,
+    );
+    expect(options).toEqual([
+      { t: 'person_identifiers', o: ['fillfactor=50'] },
+      { t: 'persons', o: ['fillfactor=50'] },
+    ]);
   });
 
   it('a changed record, a new Sisbén group and a move rebuild their persons (golden, group, territory, provenance)', async () => {
