@@ -25,9 +25,10 @@
  *                      database NAME (a template; nothing else measured)
  *   --from-base NAME   starts from a copy of NAME (migrations applied on top), reconciles what is pending
  *   --files-only       generates the files (cached) and stops: generation need not hold the bench lock
- *   --digest           prints a digest per table of what reconciliation writes (surrogate ids included,
- *                      timestamps and timings left out): two runs from one base leave the same registry
- *                      exactly when every digest agrees
+ *   --digest           prints a digest per table of what reconciliation writes: every column but the
+ *                      table's own id, timestamps, timings and the random public ids of new persons (the
+ *                      ids rows refer to are kept), so that runs from two bases imported apart compare:
+ *                      they leave the same registry exactly when every digest agrees
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -389,11 +390,11 @@ async function main() {
     for (const p of phases) console.log(`  ${p.label.padEnd(18)} ${secs(p.ms).padStart(9)}  ${p.extra ?? ''}`);
     console.log(`  reconciliation total ${secs(reconMs)}`);
     if (flag('digest')) {
-      console.log('\ndigests (rows:md5 of every column but timestamps and timings, surrogate ids included):');
+      console.log('\ndigests (rows:md5 of every column but the own id, timestamps, timings and public ids):');
       for (const table of DIGEST_TABLES) {
         const cols = await db.rows<{ c: string }>(
           sql`select quote_ident(column_name) as c from information_schema.columns where table_schema = 'public' and table_name = ${table}
-            and column_name not like '%\\_at' and column_name not in ('timings') order by ordinal_position`,
+            and column_name not like '%\\_at' and column_name not in ('id', 'timings', 'public_id') order by ordinal_position`,
         );
         const list = sql.raw(cols.map((c) => c.c).join(', '));
         const [d] = await db.rows<{ n: string; h: string | null }>(
