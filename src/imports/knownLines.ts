@@ -19,7 +19,7 @@
  * reported again), and a multi-line quoted record always is.
  */
 import crypto from 'node:crypto';
-import { sha1Into } from './sha1';
+import { createSHA1 } from 'hash-wasm';
 
 /** Bump when what a connector reads from a line changes (mapping, normalization, checks). */
 export const READING_VERSION = 1;
@@ -31,11 +31,31 @@ export const lineDigest: (seed: string, raw: string) => Buffer = oneShot
   ? (seed, raw) => oneShot('sha1', seed + raw, 'buffer')
   : (seed, raw) => crypto.createHash('sha1').update(seed).update(raw).digest();
 
+// hash-wasm's SHA-1 (WebAssembly), one reusable instance per thread: a `crypto.hash` call cost
+// ~2.5-3 µs a line, mostly the call into C++ and its Buffer, not the ~100 bytes. Compiling the module
+// is asynchronous, hence the top-level await (every importer is an ES module: the main thread and the
+// parse workers alike).
+const hasher = await createSHA1();
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(4096);
+
 /**
  * The same 16 bytes as `lineDigest`, written into `out` (reused by the caller): what recognising a
- * known line costs per line of a nightly file, without a hashing call into C++ nor a Buffer per line.
+ * known line costs per line of a nightly file. The text is encoded into a reused buffer (UTF-8, lone
+ * surrogates as U+FFFD, as `Buffer.from` does) and hashed in one update. The concatenation is encoded
+ * as one text (not the two parts apart) so that a surrogate pair across the seam is the same as in
+ * `seed + raw`.
  */
-export const lineDigestInto = (seed: string, raw: string, out: Uint8Array): Uint8Array => sha1Into(seed, raw, out);
+export const lineDigestInto = (seed: string, raw: string, out: Uint8Array): Uint8Array => {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  const max = (seed.length + raw.length) * 3;
+  if (scratch.length < max) scratch = new Uint8Array(Math.max(max, scratch.length * 2));
+  const len = encoder.encodeInto(seed + raw, scratch).written;
+  hasher.init();
+  hasher.update(scratch.subarray(0, len));
+  out.set(hasher.digest('binary').subarray(0, 16));
+  return out;
+};
 
 /** What a line's reading depends on beyond the file: the reference data and the month of "today". */
 export function readingContext(today: string, municipalities: ReadonlySet<string>): string {
