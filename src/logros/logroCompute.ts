@@ -344,12 +344,16 @@ async function writeHouseholdRows(run: Run, input: ComputeInput, select: SQL, lo
  * their history in 6.1 s instead of 8.3–10.0 s; the households in 2.7 s instead of 4.9 s). The history
  * table's keys go too only while it is empty (the first run, when every row is a first state): once it
  * holds earlier runs, rebuilding its indexes would cost more than the few changes a later full run
- * appends. Dropping a key needs ownership: the owner's function does it (migration 0022) and
- * juntos_bulk_restore_secondary re-adds what it dropped in this transaction.
+ * appends. The counts' keys go too: text and enum columns compared under the collation, they cost
+ * more kept cell by cell than the state rows they count (migration 0025). Dropping a key needs
+ * ownership: the owner's function does it (migration 0022) and juntos_bulk_restore_secondary re-adds
+ * what it dropped in this transaction.
  */
 async function dropKeys(run: Run, table: 'person_logros' | 'household_logros', history: 'person_logro_history' | 'household_logro_history'): Promise<void> {
   const [{ empty }] = await run(sql`select not exists (select 1 from ${sql.raw(history)}) as empty`);
-  const tables = empty ? [table, history] : [table];
+  // The counts were truncated with the scope (fullScope) and are written by the same statements.
+  const counts = table === 'person_logros' ? 'person_logro_counts' : 'household_logro_counts';
+  const tables = empty ? [table, counts, history] : [table, counts];
   await run(sql`select juntos_bulk_drop_keys(${`{${tables.join(',')}}`}::regclass[])`);
 }
 

@@ -144,8 +144,9 @@ describe('full run: rebuild of the state tables', () => {
       'person_logros_person_id_logro_pk',
     ]);
     const [keys] = await hub.db.rows<{ n: number }>(sql`select count(*)::int as n from pg_constraint
-      where contype = 'p' and conrelid in ('person_logros'::regclass, 'household_logros'::regclass, 'person_logro_history'::regclass, 'household_logro_history'::regclass)`);
-    expect(keys.n).toBe(4);
+      where contype = 'p' and conrelid in ('person_logros'::regclass, 'household_logros'::regclass, 'person_logro_history'::regclass,
+        'household_logro_history'::regclass, 'person_logro_counts'::regclass, 'household_logro_counts'::regclass)`);
+    expect(keys.n).toBe(6);
     const [left] = await hub.db.rows<{ n: number }>(sql`select count(*)::int as n from juntos_bulk_dropped`);
     expect(left.n).toBe(0);
     // Every current state has its first state in the history.
