@@ -594,6 +594,21 @@ export class ImportRepository {
       await q(sql`set local work_mem = '128MB'`);
       const [exists] = await q<{ ok: boolean }>(sql`select to_regclass(${`${table}_gone`}) is not null as ok`);
       if (!exists.ok) {
+        // A nightly file stages only its few added and changed rows (delta staging): then each of them,
+        // and each absent key, looks its record up by the (source, source_key) index. Costed by default,
+        // the planner read all the source's records instead (a hash join over a scan of source_entities:
+        // ~0.5 s per million records for 15,000 staged rows, and as much for the absent keys). Plans only:
+        // the rows are the same either way.
+        const unchanged = delta?.unchangedByChunk.reduce((a, n) => a + n, 0) ?? 0;
+        let byIndex = false;
+        if (unchanged > 0) {
+          const [staged] = await q<{ n: number }>(sql`select count(*)::int as n from ${t} where ord is not null`);
+          byIndex = staged.n * 20 <= unchanged;
+        }
+        if (byIndex) {
+          await q(sql`set local enable_hashjoin = off`);
+          await q(sql`set local enable_mergejoin = off`);
+        }
         await q(sql`drop table if exists ${changes}`);
         await q(sql`create unlogged table ${changes} as
           select s.*, e.id as entity_id, case when e.id is null or e.status = 'vanished' then 'added' else 'changed' end as kind,
@@ -607,9 +622,21 @@ export class ImportRepository {
         // Chunks never touch them, so the set holds until the disappearance step. Created last: its
         // presence means the plan is complete. Empty when unreadable rows might be any record's
         // (`holdAll`): they are held back, not vanished.
-        await q(sql`create unlogged table ${gone} as
-          select e.id from source_entities e where e.source = ${source} and e.status = 'active'
-            and ${absent} and ${holdAll ? sql`false` : sql`true`}`);
+        // With delta staging, from the absent keys (each named once: the map's keys are unique).
+        await q(
+          sql`create unlogged table ${gone} as ${
+            delta && !holdAll
+              ? sql`select e.id from ${sql.raw(absentTable(table))} a join source_entities e on e.source = ${source} and e.source_key = a.source_key
+                where e.status = 'active'`
+              : sql`select e.id from source_entities e where e.source = ${source} and e.status = 'active'
+                and ${absent} and ${holdAll ? sql`false` : sql`true`}`
+          }`,
+        );
+        if (byIndex) {
+          // The counts below scan the source's records anyway: back to the planner's own choice.
+          await q(sql`set local enable_hashjoin = on`);
+          await q(sql`set local enable_mergejoin = on`);
+        }
       }
       const rows = await q<{ k: number; n: number }>(
         sql`select (ord / ${chunkSize})::int as k, count(*)::int as n from ${t} where ord is not null and not dup group by 1`,
