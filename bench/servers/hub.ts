@@ -29,8 +29,8 @@ if (!process.send) console.log(`${http.url}/graphql`);
 process.on('message', (m: { type?: string }) => {
   if (m?.type === 'stats') reply({ type: 'stats', queries: db.stats.queries });
   // Which executor served the bench's operations (src/graphql/jitExecutor.ts), on stderr at the end.
-  if (m?.type === 'stop') process.stderr.write(`hub executor: ${JSON.stringify(http.executor)}\n`);
   if (m?.type === 'stop') {
+    process.stderr.write(`hub executor: ${JSON.stringify(http.executor)}\n`);
     void (async () => {
       await http.close();
       await runtime.close(500);

@@ -51,21 +51,21 @@ export function installDirectResolvers(schema: GraphQLSchema): GraphQLSchema {
       if (meta && meta.name === meta.schemaName && !meta.middlewares?.length && !meta.roles) field.resolve = undefined;
     }
   }
+  const nameByClass = new Map<unknown, string>([...classByName].map(([name, cls]) => [cls, name]));
   const abstractTypes: { name: string; resolveType?: unknown }[] = [...storage.interfaceTypes, ...storage.unions];
   for (const meta of abstractTypes) {
     const type = schema.getType(meta.name);
-    if (typeof meta.resolveType === 'function' && isAbstractType(type)) type.resolveType = directResolveType(meta.resolveType as RawResolveType, classByName);
+    if (typeof meta.resolveType === 'function' && isAbstractType(type)) type.resolveType = directResolveType(meta.resolveType as RawResolveType, nameByClass);
   }
   return schema;
 }
 
 type RawResolveType = (...args: Parameters<GraphQLTypeResolver<unknown, unknown>>) => unknown;
 
-function directResolveType(resolveType: RawResolveType, classByName: Map<string, AnyClass>): GraphQLTypeResolver<unknown, unknown> {
+function directResolveType(resolveType: RawResolveType, nameByClass: ReadonlyMap<unknown, string>): GraphQLTypeResolver<unknown, unknown> {
   const nameOf = (resolved: unknown): string | undefined => {
     if (!resolved || typeof resolved === 'string') return (resolved as string | null | undefined) ?? undefined;
-    for (const [name, cls] of classByName) if (cls === resolved) return name;
-    return undefined;
+    return nameByClass.get(resolved);
   };
   return (value, ctx, info, abstractType) => {
     const resolved = resolveType(value, ctx, info, abstractType);

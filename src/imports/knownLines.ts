@@ -24,13 +24,6 @@ import { createSHA1 } from 'hash-wasm';
 /** Bump when what a connector reads from a line changes (mapping, normalization, checks). */
 export const READING_VERSION = 1;
 
-const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
-
-/** 16 bytes (the first of a SHA-1) of the seeded line text. */
-export const lineDigest: (seed: string, raw: string) => Buffer = oneShot
-  ? (seed, raw) => oneShot('sha1', seed + raw, 'buffer')
-  : (seed, raw) => crypto.createHash('sha1').update(seed).update(raw).digest();
-
 // hash-wasm's SHA-1 (WebAssembly), one reusable instance per thread: a `crypto.hash` call cost
 // ~2.5-3 µs a line, mostly the call into C++ and its Buffer, not the ~100 bytes. Compiling the module
 // is asynchronous, hence the top-level await (every importer is an ES module: the main thread and the
@@ -56,6 +49,9 @@ export const lineDigestInto = (seed: string, raw: string, out: Uint8Array): Uint
   out.set(hasher.digest('binary').subarray(0, 16));
   return out;
 };
+
+/** 16 bytes (the first of a SHA-1) of the seeded line text, in a Buffer of its own (the stored `line_hash`). */
+export const lineDigest = (seed: string, raw: string): Buffer => Buffer.from(lineDigestInto(seed, raw, new Uint8Array(16)));
 
 /** What a line's reading depends on beyond the file: the reference data and the month of "today". */
 export function readingContext(today: string, municipalities: ReadonlySet<string>): string {
