@@ -374,8 +374,9 @@ async function main(): Promise<void> {
   const { writeFile } = await import('node:fs/promises');
   await writeFile(o.expected ?? `${o.out}.expected.json`, JSON.stringify(expected, null, 1));
   const { errors, duplicates, repaired, changes, ...summary } = expected;
-  console.log(
-    JSON.stringify(
+  // The generator's own output (counts only, no personal data): the summary a script run prints.
+  process.stdout.write(
+    `${JSON.stringify(
       {
         ...summary,
         duplicates: duplicates.length,
@@ -385,7 +386,7 @@ async function main(): Promise<void> {
       },
       null,
       2,
-    ),
+    )}\n`,
   );
 }
 
