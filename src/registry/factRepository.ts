@@ -1,10 +1,16 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import { affiliations, importRuns, personIdentifiers, sisbenClassifications, sourceEntities, sourceRecords, victimRegistrations } from '../../schema';
 import type { Orm } from '../platform/db';
 import { anyOf, prepared } from '../platform/db/prepared';
 
-export type IdentifierRow = typeof personIdentifiers.$inferSelect;
-export type AffiliationRow = typeof affiliations.$inferSelect;
+// A document's and an affiliation's columns as they are read (the loaders and the facts read with
+// a person, src/registry/personFacts.ts): every column but the row's timestamp, which no reader
+// returns (a string and a Date per row, decoded and thrown away).
+const { createdAt: _identifierCreatedAt, ...IDENTIFIER_COLUMNS } = getTableColumns(personIdentifiers);
+const { updatedAt: _affiliationUpdatedAt, ...AFFILIATION_COLUMNS } = getTableColumns(affiliations);
+export { AFFILIATION_COLUMNS, IDENTIFIER_COLUMNS };
+export type IdentifierRow = Omit<typeof personIdentifiers.$inferSelect, 'createdAt'>;
+export type AffiliationRow = Omit<typeof affiliations.$inferSelect, 'updatedAt'>;
 export type SisbenRow = typeof sisbenClassifications.$inferSelect;
 export type VictimRow = typeof victimRegistrations.$inferSelect;
 export interface SourceRecordView {
@@ -56,7 +62,7 @@ export class FactRepository {
     if (!personIds.length) return Promise.resolve([]);
     return prepared(this.orm, 'facts.identifiersByPersonIds', () =>
       this.orm
-        .select()
+        .select(IDENTIFIER_COLUMNS)
         .from(personIdentifiers)
         .where(anyOf(personIdentifiers.personId, 'ids'))
         .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id))
@@ -68,7 +74,7 @@ export class FactRepository {
     if (!personIds.length) return Promise.resolve([]);
     return prepared(this.orm, 'facts.affiliationsByPersonIds', () =>
       this.orm
-        .select()
+        .select(AFFILIATION_COLUMNS)
         .from(affiliations)
         .where(anyOf(affiliations.personId, 'ids'))
         .orderBy(asc(affiliations.personId), asc(affiliations.subsystem), asc(affiliations.id))

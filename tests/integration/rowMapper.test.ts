@@ -1,9 +1,9 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affiliations, householdMemberships, households, personIdentifiers, persons } from '../../schema';
-import { FactRepository } from '../../src/registry/factRepository';
-import { HouseholdRepository } from '../../src/registry/householdRepository';
-import { PersonRepository } from '../../src/registry/personRepository';
+import { AFFILIATION_COLUMNS, FactRepository, IDENTIFIER_COLUMNS } from '../../src/registry/factRepository';
+import { HOUSEHOLD_COLUMNS, HouseholdRepository, MEMBERSHIP_COLUMNS } from '../../src/registry/householdRepository';
+import { PERSON_COLUMNS, PersonRepository } from '../../src/registry/personRepository';
 import { installCompiledRowMapper } from '../../src/platform/db/rowMapper';
 import { seedRegistry } from '../harness/factories/registry';
 import { createTestDatabase, type TestDatabase } from '../harness';
@@ -12,7 +12,8 @@ import { createTestDatabase, type TestDatabase } from '../harness';
  * Built queries map their rows with a mapper compiled once (src/platform/db/rowMapper.ts) instead of
  * drizzle's per-row `mapResultRow`: the rows must be drizzle's, key for key and value for value
  * (Dates, bigints as numbers, enums, dates as text, JSON), and selections it cannot be sure of keep
- * drizzle's mapper.
+ * drizzle's mapper. The registry reads select every column but the rows' timestamps (nothing that
+ * reads them returns those): the reference is drizzle's select of the same columns.
  */
 let t: TestDatabase;
 let ids: number[];
@@ -38,21 +39,22 @@ describe('compiled row mapper', () => {
     expect(ids.length).toBeGreaterThan(0);
 
     const got = await personRepo.findByIds(ids);
-    const want = await orm.select().from(persons).where(inArray(persons.id, ids));
+    const want = await orm.select(PERSON_COLUMNS).from(persons).where(inArray(persons.id, ids));
     const sort = <T extends { id: number }>(rows: T[]) => [...rows].sort((a, b) => a.id - b.id);
     expect(sort(got)).toEqual(sort(want));
     expect(keysInOrder(got)).toEqual(keysInOrder(want));
-    expect(got[0]!.createdAt).toBeInstanceOf(Date);
+    expect(got[0]).not.toHaveProperty('createdAt');
+    expect(got[0]).not.toHaveProperty('updatedAt');
 
     const page = await personRepo.list({}, { first: 50 }, null, { identifiers: true });
     expect(page.items).toEqual(sort(want));
 
     const hh = await householdRepo.list({}, { first: 50 }, null);
-    expect(hh.items).toEqual(await orm.select().from(households).where(eq(households.status, 'active')).orderBy(asc(households.id)));
+    expect(hh.items).toEqual(await orm.select(HOUSEHOLD_COLUMNS).from(households).where(eq(households.status, 'active')).orderBy(asc(households.id)));
     const hIds = hh.items.map((h) => h.id);
     expect(await householdRepo.membershipsByPersonIds(ids)).toEqual(
       await orm
-        .select()
+        .select(MEMBERSHIP_COLUMNS)
         .from(householdMemberships)
         .where(inArray(householdMemberships.personId, ids))
         .orderBy(asc(householdMemberships.personId), asc(householdMemberships.id)),
@@ -61,7 +63,7 @@ describe('compiled row mapper', () => {
     const idRows = await facts.identifiersByPersonIds(ids);
     expect(idRows).toEqual(
       await orm
-        .select()
+        .select(IDENTIFIER_COLUMNS)
         .from(personIdentifiers)
         .where(inArray(personIdentifiers.personId, ids))
         .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id)),
@@ -69,7 +71,7 @@ describe('compiled row mapper', () => {
     expect(keysInOrder(idRows)).toEqual(
       keysInOrder(
         await orm
-          .select()
+          .select(IDENTIFIER_COLUMNS)
           .from(personIdentifiers)
           .where(inArray(personIdentifiers.personId, ids))
           .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id)),
@@ -77,11 +79,20 @@ describe('compiled row mapper', () => {
     );
     expect(await facts.affiliationsByPersonIds(ids)).toEqual(
       await orm
-        .select()
+        .select(AFFILIATION_COLUMNS)
         .from(affiliations)
         .where(inArray(affiliations.personId, ids))
         .orderBy(asc(affiliations.personId), asc(affiliations.subsystem), asc(affiliations.id)),
     );
+  });
+
+  it('decodes timestamps as drizzle does (whole rows of a built query)', async () => {
+    const q = t.db.orm.select().from(persons).where(inArray(persons.id, ids)).orderBy(asc(persons.id)).prepare('row_mapper_whole_rows');
+    installCompiledRowMapper(q);
+    expect((q as unknown as { customResultMapper?: unknown }).customResultMapper).toBeTypeOf('function');
+    const got = await q.execute();
+    expect(got).toEqual(await t.db.orm.select().from(persons).where(inArray(persons.id, ids)).orderBy(asc(persons.id)));
+    expect(got[0]!.createdAt).toBeInstanceOf(Date);
   });
 
   it('keeps drizzle’s mapper where an outer join may null an object', async () => {
