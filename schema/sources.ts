@@ -87,8 +87,13 @@ export const sourceRecords = pgTable(
     byteLength: integer('byte_length'),
     /** Records imported before the archive existed keep their copy of the line; new records leave it null. */
     raw: text('raw'),
-    /** The connector's normalized record (connectors/types.ts NormalizedRecord). */
-    normalized: jsonb('normalized').notNull(),
+    /**
+     * The connector's normalized record (connectors/types.ts NormalizedRecord), kept only by records
+     * written before 0026 (and those imported before the archive existed, which have no file to
+     * re-read). New records leave it null: their values are re-derived from the archived line with
+     * the run's connector and checked against `content_hash` (src/imports/recordValues.ts).
+     */
+    normalized: jsonb('normalized'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('source_records_entity_idx').on(t.sourceEntityId), uniqueIndex('source_records_run_line_uq').on(t.importRunId, t.lineNo)],

@@ -3,7 +3,7 @@ import type { Config } from './platform/config';
 import { AuditWriter, type Database } from './platform/db';
 import type { Logger } from './platform/logger';
 import { FactRepository, HouseholdRepository, PersonRepository, ReferenceRepository, ReferenceService, RegistryService } from './registry';
-import { ImportRepository, ImportService, RecordRemovalService } from './imports';
+import { ImportRepository, ImportService, RecordRemovalService, RecordValues } from './imports';
 import { AuditChainService, AuditRepository, ClientRepository, AuditService, ClientService } from './access';
 import type { OpsJobQueue, ScheduleSpec } from './platform/queue';
 import { OpsRepository, ScheduleService, createOpsServices } from './ops';
@@ -130,6 +130,8 @@ export function createApp(deps: AppDeps) {
   const services = {
     registry,
     archive,
+    // A source record's normalized values, re-derived from its archived line (source_records keeps no copy).
+    recordValues: new RecordValues(archive, () => reference.municipalityCodes()),
     reference,
     reconciliation,
     imports,

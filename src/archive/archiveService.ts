@@ -11,6 +11,22 @@ export interface LineLocation {
   length: number;
 }
 
+/**
+ * A record whose normalized values are re-derived from its archived line (src/imports
+ * recordValues.ts): where the line is, the run's source and file name (a connector reads both), the
+ * line's number, and what the values are checked against (key and content digest).
+ */
+export interface RecordLocation extends LineLocation {
+  source: string;
+  fileName: string;
+  line: number;
+  sourceKey: string;
+  /** The record's content digest as stored (hex). */
+  contentHash: string;
+  /** When the record was imported: the connector's "today" (dates after it are refused). */
+  importedAt: Date;
+}
+
 export interface VerifyReport {
   /** Archived files the database knows, checked against their hash. */
   checked: number;
@@ -54,8 +70,17 @@ export class ArchiveService {
 
   /** The raw line(s) of a record, decoded as its file was; ARCHIVE_MISSING / ARCHIVE_CORRUPT when the archive cannot give them. */
   async rawLine(at: LineLocation): Promise<string> {
-    const bytes = await this.store.read(at.sha256, at.offset, at.length);
-    return new TextDecoder(at.encoding === 'utf-8' ? 'utf-8' : 'windows-1252').decode(bytes);
+    return new TextDecoder(at.encoding === 'utf-8' ? 'utf-8' : 'windows-1252').decode(await this.lineBytes(at));
+  }
+
+  /** The bytes of a record's line(s), from the verified file (what rawLine decodes and recordValues re-parses). */
+  lineBytes(at: LineLocation): Promise<Buffer> {
+    return this.store.read(at.sha256, at.offset, at.length);
+  }
+
+  /** A verified archived file from its start (its head decides how its lines are read); typed errors as rawLine. */
+  fileBytes(sha256: string): Promise<AsyncIterable<Buffer>> {
+    return this.store.stream(sha256);
   }
 
   /** Rehashes every archived file the database knows and reports what is missing, altered or unknown. */

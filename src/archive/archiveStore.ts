@@ -153,6 +153,12 @@ export class ArchiveStore {
     await this.verify(sha256);
   }
 
+  /** The whole verified archived file, streamed (a record's values are re-derived with its file's head). */
+  async stream(sha256: string, highWaterMark = 64 * 1024): Promise<AsyncIterable<Buffer>> {
+    await this.ensureVerified(sha256);
+    return createReadStream(this.pathOf(sha256), { highWaterMark }) as AsyncIterable<Buffer>;
+  }
+
   /** Bytes [offset, offset + length) of a verified archived file. */
   async read(sha256: string, offset: number, length: number): Promise<Buffer> {
     await this.ensureVerified(sha256);

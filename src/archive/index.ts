@@ -5,7 +5,7 @@
  * Other features import only this file.
  */
 export { ArchiveStore, ArchiveError } from './archiveStore';
-export { ArchiveService, type LineLocation, type VerifyReport, type GcReport } from './archiveService';
+export { ArchiveService, type LineLocation, type RecordLocation, type VerifyReport, type GcReport } from './archiveService';
 
 /** The archive directory: ARCHIVE_DIR, or DATA_DIR/archive. */
 export const archiveDir = (config: { ARCHIVE_DIR?: string; DATA_DIR: string }): string =>

@@ -684,9 +684,9 @@ export class ImportRepository {
       const c: ChunkCounts = { added: k.added, changed: k.changed, unchanged: total - k.added - k.changed };
 
       if (c.added + c.changed > 0) {
-        await q(sql`insert into source_records (id, source, source_entity_id, import_run_id, line_no, source_key, content_hash, byte_offset, byte_length, normalized)
+        await q(sql`insert into source_records (id, source, source_entity_id, import_run_id, line_no, source_key, content_hash, byte_offset, byte_length)
           overriding system value
-          select record_id, ${src}, new_entity_id, ${run.id}, line, source_key, content_hash, byte_offset, byte_length, record::jsonb from chunk order by ord`);
+          select record_id, ${src}, new_entity_id, ${run.id}, line, source_key, content_hash, byte_offset, byte_length from chunk order by ord`);
         await q(sql`insert into source_entities (id, source, source_key, current_record_id, content_hash, line_hash, status, first_seen_run_id,
             changed_run_id, doc_type, doc_number, first_name, second_name, first_surname, second_surname, birth_date, sex,
             municipality_code, household_key)
@@ -851,9 +851,9 @@ export class ImportRepository {
           from ${rows}
           returning id)
         select ((id - ${eb}) / ${plan.chunkSize})::int as k, count(*)::int as n from ins group by 1`);
-      await q(sql`insert into source_records (id, source, source_entity_id, import_run_id, line_no, source_key, content_hash, byte_offset, byte_length, normalized)
+      await q(sql`insert into source_records (id, source, source_entity_id, import_run_id, line_no, source_key, content_hash, byte_offset, byte_length)
         overriding system value
-        select ${rb} + ord, ${src}, ${eb} + ord, ${run.id}, line, source_key, content_hash, byte_offset, byte_length, record::jsonb
+        select ${rb} + ord, ${src}, ${eb} + ord, ${run.id}, line, source_key, content_hash, byte_offset, byte_length
         from ${rows}`);
 
       if (plan.parts.household) {

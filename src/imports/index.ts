@@ -26,6 +26,7 @@ export {
   type ImportTimings,
 } from './runSummary';
 export { RecordRemovalService, type RemovalReport, type RemovalScope } from './recordRemoval';
+export { RecordValues } from './recordValues';
 export { fileChunks, inspectFile, decodeFile, parseFile, loadLayout, type ParseFileOptions } from './registryFiles';
 
 // GraphQL

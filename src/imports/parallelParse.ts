@@ -130,15 +130,23 @@ export async function* planRanges(path: string, size: number, rangeBytes: number
  * side effect), or null when the connector is not a delimited one or refuses the file — the parse in
  * one thread then says why, as always.
  */
-export async function probeReading(
+export function probeReading(
   init: Pick<ParseInit, 'path' | 'encoding' | 'source' | 'fileName' | 'today' | 'municipalities'>,
 ): Promise<DelimitedReading | null> {
-  let reading: DelimitedReading | null = null;
   const chunks = createReadStream(init.path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
+  return readingOf(chunks, { ...init, municipalities: new Set(init.municipalities) });
+}
+
+/** probeReading over a file's bytes from its start (an archived file: recordValues.ts). */
+export async function readingOf(
+  chunks: AsyncIterable<Uint8Array>,
+  init: Pick<ParseInit, 'encoding' | 'source' | 'fileName' | 'today'> & { municipalities: ReadonlySet<string> },
+): Promise<DelimitedReading | null> {
+  let reading: DelimitedReading | null = null;
   const rows = getConnector(init.source).parse(decodeChunks(chunks, init.encoding), {
     fileName: init.fileName,
     today: init.today,
-    municipalities: new Set(init.municipalities),
+    municipalities: init.municipalities,
     onReading: (r) => void (reading = r),
   });
   try {

@@ -61,124 +61,36 @@ const N = '\\N';
 // eslint-disable-next-line no-control-regex -- control characters are what COPY and JSON must escape
 const SPECIAL = /["\\\u0000-\u001f]/;
 
-/**
- * Per-value encoder shared by the JSON text and the COPY columns: one regex test per value decides
- * both. `json()` returns the JSON literal and leaves the COPY text in `copy`.
- */
-class Encoder {
-  copy = N;
-  /** JSON escaping put a backslash into the JSON text: the text then needs COPY escaping too. */
-  escaped = false;
-
-  json(v: string | null | undefined): string {
-    if (v == null) {
-      this.copy = N;
-      return 'null';
-    }
-    if (!SPECIAL.test(v)) {
-      this.copy = v;
-      return `"${v}"`;
-    }
-    this.copy = copyText(v);
-    this.escaped = true;
-    return JSON.stringify(v);
-  }
-
-  num(v: number | null | undefined): string {
-    if (v == null) {
-      this.copy = N;
-      return 'null';
-    }
-    return (this.copy = String(v));
-  }
-}
-
-/** The record's segments with their JSON keys written once (the encoder below runs per row). */
-const SEGMENTS = RECORD_SEGMENTS.map((s) =>
-  s.kind === 'scalar'
-    ? { ...s, key: `,"${s.field}":` }
-    : {
-        ...s,
-        open: `,"${s.part}":{`,
-        keys: s.fields.map((f, i) => `${i ? ',' : ''}"${f.field}":`),
-        /** The part's columns when the record lacks it. */
-        empty: `\t${N}`.repeat(s.fields.length),
-      },
-);
+/** COPY text of a text column (also the digest's spelling of it). */
+const text = (v: string | null | undefined) => (v == null ? N : SPECIAL.test(v) ? copyText(v) : v);
+const num = (v: number | null | undefined) => (v == null ? N : String(v));
 
 type Part = Record<string, string | number | null | undefined>;
 
-/**
- * One staged row in COPY text format, in the order of STAGING_COLUMNS (stagingSpec.ts): the record's
- * key, digest, where its line is in the file and normalized JSON (for source_records), then the typed columns the
- * set-based apply reads without touching JSON. The JSON is written here rather than by
- * JSON.stringify, and the digest taken over the typed columns (see `digest`): together they cost a
- * third of JSON.stringify + MD5 of its text. Equal records give equal text, so an unchanged record
- * is recognized by its digest alone.
- */
-export function stagedLine(ord: number, line: number, lines: number, at: ByteRange, r: NormalizedRecord, lineHash: string | null = null): string {
-  const e = new Encoder();
-  let json = `{"sourceKey":${e.json(r.sourceKey)}`;
-  const key = e.copy;
-  let cols = '';
-  for (const s of SEGMENTS) {
-    if (s.kind === 'scalar') {
-      json += s.key + e.json(r[s.field]);
-      cols += `\t${e.copy}`;
-      continue;
-    }
-    const part = r[s.part] as Part | null | undefined;
-    if (!part) {
-      cols += s.empty;
-      continue;
-    }
-    json += s.open;
-    for (let i = 0; i < s.fields.length; i++) {
-      const f = s.fields[i];
-      const v = part[f.field];
-      json += s.keys[i] + (f.kind === 'num' ? e.num(v as number | null | undefined) : e.json(v as string | null | undefined));
-      cols += `\t${e.copy}`;
-    }
-    json += '}';
-  }
-  let extra = '';
-  if (r.extra) {
-    let first = true;
-    extra = '{';
-    for (const k in r.extra) {
-      extra += `${first ? '' : ','}${e.json(k)}:${e.json(r.extra[k])}`;
-      first = false;
-    }
-    extra += '}';
-    json += `,"extra":${extra}`;
-  }
-  json += '}';
-  // The typed columns hold every field of the record but the key (equal by construction) and the
-  // extras: their digest is the record's content digest, over a third of the JSON's length.
-  const hash = digest(`${cols}\t${extra}`);
-  return `${ord}\t${line}\t${lines}\t${key}\t\\\\x${hash}\t${lineHash ? `\\\\x${lineHash}` : N}\t${at.offset}\t${at.length}\t${e.escaped ? copyText(json) : json}${cols}\n`;
-}
+/** The part's columns when the record lacks it. */
+const EMPTY = RECORD_SEGMENTS.map((s) => (s.kind === 'scalar' ? '' : `\t${N}`.repeat(s.fields.length)));
 
 /**
- * The content digest stagedLine writes for a record, without building its JSON or COPY line: what a
- * row costs when the source's snapshot says it is unchanged (SourceSnapshot).
+ * The record's typed columns as COPY text (each after a tab, in the order of RECORD_SEGMENTS) and its
+ * extras as JSON text (empty when it has none): what the staging row carries after its bookkeeping
+ * columns, and what its content digest is taken over.
  */
-export function recordDigest(r: NormalizedRecord): string {
+function typedColumns(r: NormalizedRecord): { cols: string; extra: string } {
   let cols = '';
-  const text = (v: string | null | undefined) => (v == null ? N : SPECIAL.test(v) ? copyText(v) : v);
-  for (const s of SEGMENTS) {
+  for (let k = 0; k < RECORD_SEGMENTS.length; k++) {
+    const s = RECORD_SEGMENTS[k];
     if (s.kind === 'scalar') {
       cols += `\t${text(r[s.field])}`;
       continue;
     }
     const part = r[s.part] as Part | null | undefined;
     if (!part) {
-      cols += s.empty;
+      cols += EMPTY[k];
       continue;
     }
     for (const f of s.fields) {
       const v = part[f.field];
-      cols += `\t${f.kind === 'num' ? (v == null ? N : String(v)) : text(v as string | null | undefined)}`;
+      cols += `\t${f.kind === 'num' ? num(v as number | null | undefined) : text(v as string | null | undefined)}`;
     }
   }
   let extra = '';
@@ -191,7 +103,60 @@ export function recordDigest(r: NormalizedRecord): string {
     }
     extra += '}';
   }
+  return { cols, extra };
+}
+
+/**
+ * One staged row in COPY text format, in the order of STAGING_COLUMNS (stagingSpec.ts): the record's
+ * key, digest and where its line is in the file (for source_records), then the typed columns the
+ * set-based apply reads. No JSON copy of the record (issue 15: source_records no longer stores its
+ * normalized values; recordValues.ts re-derives them from the archived line), so `record` stays null
+ * for a loaded row. The digest is taken over the typed columns and the extras (see `digest`); equal
+ * records give equal text, so an unchanged record is recognized by its digest alone.
+ */
+export function stagedLine(ord: number, line: number, lines: number, at: ByteRange, r: NormalizedRecord, lineHash: string | null = null): string {
+  const { cols, extra } = typedColumns(r);
+  // The typed columns hold every field of the record but the key (equal by construction) and the
+  // extras: their digest is the record's content digest. Unchanged by issue 15's narrowing, so
+  // records staged before it keep matching.
+  const hash = digest(`${cols}\t${extra}`);
+  return `${ord}\t${line}\t${lines}\t${text(r.sourceKey)}\t\\\\x${hash}\t${lineHash ? `\\\\x${lineHash}` : N}\t${at.offset}\t${at.length}\t${N}${cols}\n`;
+}
+
+/**
+ * The content digest stagedLine writes for a record, without building its COPY line: what a row costs
+ * when the source's snapshot says it is unchanged (SourceSnapshot), and what a record re-derived
+ * from its archived line is checked against (recordValues.ts).
+ */
+export function recordDigest(r: NormalizedRecord): string {
+  const { cols, extra } = typedColumns(r);
   return digest(`${cols}\t${extra}`);
+}
+
+/**
+ * The record as `source_records.normalized` held it (the JSON stagedLine wrote before issue 15): the
+ * key, every field of every part the record has (null when unset), the extras. What
+ * SourceRecord.normalized answers for a record whose values are re-derived.
+ */
+export function normalizedValues(r: NormalizedRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = { sourceKey: r.sourceKey };
+  for (const s of RECORD_SEGMENTS) {
+    if (s.kind === 'scalar') {
+      out[s.field] = r[s.field] ?? null;
+      continue;
+    }
+    const part = r[s.part] as Part | null | undefined;
+    if (!part) continue;
+    const values: Record<string, unknown> = {};
+    for (const f of s.fields) values[f.field] = part[f.field] ?? null;
+    out[s.part] = values;
+  }
+  if (r.extra) {
+    const extra: Record<string, string | null> = {};
+    for (const k in r.extra) extra[k] = r.extra[k] ?? null;
+    out.extra = extra;
+  }
+  return out;
 }
 
 const jsonText = (v: string | null | undefined) => (v == null ? 'null' : SPECIAL.test(v) ? JSON.stringify(v) : `"${v}"`);

@@ -83,7 +83,7 @@ export type Segment =
   | { kind: 'scalar'; field: 'municipalityCode'; column: string; type: string }
   | { kind: 'part'; part: 'identity' | 'household' | 'sisben' | 'affiliation' | 'victim'; required: boolean; fields: readonly FieldColumn<string>[] };
 
-/** The record's typed columns in order (after the four bookkeeping columns and the raw line and JSON). */
+/** The record's typed columns in order (after the bookkeeping columns of HEAD_COLUMNS below). */
 export const RECORD_SEGMENTS: readonly Segment[] = [
   { kind: 'part', part: 'identity', required: true, fields: IDENTITY_COLUMNS },
   { kind: 'scalar', field: 'municipalityCode', column: 'municipality_code', type: 'char(5)' },
@@ -97,8 +97,9 @@ export const RECORD_SEGMENTS: readonly Segment[] = [
  * Bookkeeping first: the loaded row's order number (null for a rejected row, which is staged only
  * so that its record is not counted as disappeared), its physical line(s), the record's key and
  * content digest, where its line is in the file (byte offset and length: the archived file is the
- * raw line's provenance, src/archive) and the normalized JSON (kept as the record's version). For a
- * rejected row `record` is null, or POSSIBLE_KEY_MARK when its key was only guessed (stageRows.ts).
+ * raw line's provenance, src/archive, and its values are re-derived from it, recordValues.ts), and
+ * `record`: null, or POSSIBLE_KEY_MARK for a rejected row whose key was only guessed (stageRows.ts).
+ * (It held the record's normalized JSON until issue 15 stopped storing it in source_records.)
  */
 const HEAD_COLUMNS = [
   { column: 'ord', type: 'integer' },

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'ARCHIVE_MISSING',
   /** An archived file no longer hashes to the SHA-256 it was received with. */
   'ARCHIVE_CORRUPT',
+  /** A record's values re-derived from its archived line no longer match its stored content digest (the connector or reference data changed). */
+  'RECORD_VALUES_CHANGED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,5 +1,6 @@
-import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { affiliations, importRuns, personIdentifiers, sisbenClassifications, sourceEntities, sourceRecords, victimRegistrations } from '../../schema';
+import type { RecordLocation } from '../archive';
 import type { Orm } from '../platform/db';
 import { anyOf, prepared } from '../platform/db/prepared';
 
@@ -22,7 +23,10 @@ export interface SourceRecordView {
   lineNo: number;
   /** Only for records imported before the archive existed; otherwise the line is read from the archive. */
   raw: string | null;
+  /** Only for records written before 0026 (or without an archived file); otherwise re-derived from the archived line. */
   normalized: unknown;
+  /** The record's content digest (hex): what re-derived values are checked against. */
+  contentHash: string;
   importRunId: number;
   fileName: string;
   /** The run's file in the archive, its encoding, and where the record's line is in it. */
@@ -32,6 +36,26 @@ export interface SourceRecordView {
   byteLength: number | null;
   entityStatus: 'active' | 'vanished';
   createdAt: Date;
+}
+
+/**
+ * Where a record's normalized values are re-derived from (its archived line, its run's source and
+ * file, its key and digest), or null when it keeps a copy (written before 0026) or has no archived line.
+ */
+export function valuesLocation(r: SourceRecordView): RecordLocation | null {
+  if (r.normalized !== null || r.byteOffset === null || r.byteLength === null) return null;
+  return {
+    sha256: r.sha256,
+    encoding: r.encoding,
+    offset: r.byteOffset,
+    length: r.byteLength,
+    source: r.source,
+    fileName: r.fileName,
+    line: r.lineNo,
+    sourceKey: r.sourceKey,
+    contentHash: r.contentHash,
+    importedAt: r.createdAt,
+  };
 }
 
 /** Columns of a SourceRecordView: a record version with its entity's person and status and its file. */
@@ -44,6 +68,7 @@ export const SOURCE_RECORD_VIEW = {
   lineNo: sourceRecords.lineNo,
   raw: sourceRecords.raw,
   normalized: sourceRecords.normalized,
+  contentHash: sql<string>`encode(${sourceRecords.contentHash}, 'hex')`,
   importRunId: sourceRecords.importRunId,
   fileName: importRuns.fileName,
   sha256: importRuns.sha256,

@@ -23,6 +23,7 @@ export { HouseholdRepository, type HouseholdRow, type MembershipRow, type Househ
 export {
   FactRepository,
   SOURCE_RECORD_VIEW,
+  valuesLocation,
   type SourceRecordView,
   type IdentifierRow,
   type AffiliationRow,

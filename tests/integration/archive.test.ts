@@ -11,13 +11,17 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, getConnector, type NormalizedRecord } from '../../connectors';
 import { ArchiveStore } from '../../src/archive';
+import { parseFile } from '../../src/imports';
+import { municipalityCodes } from '../../src/synthetic';
 import { bearer, testHub, type ApiHub } from '../harness';
 
 let hub: ApiHub;
 let archiveDir: string;
 let steward: string;
-const runs: { sha256: string; path: string; encoding: 'utf-8' | 'windows-1252' }[] = [];
+let admin: string;
+const runs: { sha256: string; path: string; encoding: 'utf-8' | 'windows-1252'; source: 'sisben' | 'bdua'; name: string }[] = [];
 
 const linesOf = (bytes: Buffer, encoding: string) =>
   (encoding === 'utf-8' ? bytes.toString('utf8') : iconv.decode(bytes, 'win1252')).replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
@@ -26,6 +30,7 @@ beforeAll(async () => {
   archiveDir = await mkdtemp(join(tmpdir(), 'juntos-archive-'));
   hub = await testHub().config({ ARCHIVE_DIR: archiveDir, IMPORT_CHUNK_SIZE: '50' }).workers().http().start();
   steward = await hub.token('steward');
+  admin = await hub.token('admin');
   // A UTF-8 Sisbén file with a byte-order mark and CRLF, and a Windows-1252 BDUA file (bulk and chunked paths).
   for (const [name, opts] of [
     ['sisben_archivo.csv', { source: 'sisben', rows: 120, seed: 81, eol: 'crlf', bom: true }],
@@ -34,7 +39,7 @@ beforeAll(async () => {
     const g = await hub.generate(name, opts);
     const run = await hub.importFile(g.path, opts.source);
     expect(run.state).toBe('done');
-    runs.push({ sha256: run.sha256, path: g.path, encoding: g.expected.encoding });
+    runs.push({ sha256: run.sha256, path: g.path, encoding: g.expected.encoding, source: opts.source, name });
   }
 });
 afterAll(async () => {
@@ -99,6 +104,68 @@ describe('the archive of received files', () => {
     expect(audit).toHaveLength(records.length);
   });
 
+  it('normalized values are not stored: SourceRecord.normalized and the dossier re-derive the connector’s values from the archived line (audited)', async () => {
+    const [stored] = await hub.db.rows<{ n: number }>(sql`select count(*)::int as n from source_records where normalized is not null`);
+    expect(stored.n).toBe(0);
+    // The connector's own normalization of each file, by physical line.
+    const byLine = new Map<string, NormalizedRecord>();
+    for (const r of runs) {
+      const ctx = { fileName: r.name, today: new Date().toISOString().slice(0, 10), municipalities: municipalityCodes() };
+      for (const row of await collect(parseFile(r.path, getConnector(r.source), ctx, { encoding: r.encoding })))
+        if (row.ok) byLine.set(`${r.source.toUpperCase()}:${row.line}`, JSON.parse(JSON.stringify(row.record)));
+    }
+    // Persons of both files (the bulk path wrote the Sisbén records, the chunked path the BDUA ones).
+    const persons = await hub.db.rows<{ public_id: string; id: string }>(
+      sql`(select p.public_id, p.id from persons p join source_entities e on e.person_id = p.id where e.source = 'sisben' order by p.id limit 2)
+        union all (select p.public_id, p.id from persons p join source_entities e on e.person_id = p.id where e.source = 'bdua' order by p.id limit 2)`,
+    );
+    const seen = new Set<string>();
+    for (const p of persons) {
+      const res = await hub.gql<{ person: { sourceRecords: { source: string; line: number; normalized: unknown }[] } }>(
+        `query($id: ID!) { person(id: $id) { sourceRecords { source line normalized } } }`,
+        { id: p.public_id },
+        bearer(steward),
+      );
+      expect(res.errors).toBeUndefined();
+      const records = res.data!.person.sourceRecords;
+      expect(records.length).toBeGreaterThan(0);
+      for (const s of records) {
+        seen.add(s.source);
+        expect(s.normalized).toEqual(byLine.get(`${s.source}:${s.line}`));
+      }
+      const audit = await hub.db.rows(sql`select 1 from audit_events where person_id = ${p.id} and field = 'SourceRecord.normalized'`);
+      expect(audit).toHaveLength(records.length);
+
+      // The titular's dossier: every stored version, the same values.
+      const d = await hub.gql<{ personDossier: { sourceRecords: { source: string; line: number; normalized: unknown }[] } }>(
+        `query($id: ID!) { personDossier(id: $id) { sourceRecords { source line normalized } } }`,
+        { id: p.public_id },
+        bearer(admin),
+      );
+      expect(d.errors).toBeUndefined();
+      expect(d.data!.personDossier.sourceRecords.length).toBeGreaterThanOrEqual(records.length);
+      for (const s of d.data!.personDossier.sourceRecords) expect(s.normalized).toEqual(byLine.get(`${s.source}:${s.line}`));
+    }
+    expect(seen).toEqual(new Set(['SISBEN', 'BDUA']));
+  });
+
+  it('values that no longer match the record’s content digest are RECORD_VALUES_CHANGED, never other values', async () => {
+    const [r] = await hub.db.rows<{ id: string; public_id: string; h: Buffer }>(
+      sql`select s.id, p.public_id, s.content_hash as h from source_records s join source_entities e on e.id = s.source_entity_id
+        join persons p on p.id = e.person_id where s.source = 'sisben' order by s.id limit 1`,
+    );
+    // As if the connector now read that line otherwise: the digest stored at import no longer matches.
+    await hub.db.rows(sql`update source_records set content_hash = ${Buffer.alloc(16)} where id = ${r.id}`);
+    try {
+      const res = await hub.gql(`query($id: ID!) { person(id: $id) { sourceRecords { source normalized } } }`, { id: r.public_id }, bearer(steward));
+      expect(res.errors?.map((e) => e.extensions?.code)).toContain('RECORD_VALUES_CHANGED');
+    } finally {
+      await hub.db.rows(sql`update source_records set content_hash = ${r.h} where id = ${r.id}`);
+    }
+    const ok = await hub.gql(`query($id: ID!) { person(id: $id) { sourceRecords { source normalized } } }`, { id: r.public_id }, bearer(steward));
+    expect(ok.errors).toBeUndefined();
+  });
+
   it('an altered archive file is ARCHIVE_CORRUPT, a missing one ARCHIVE_MISSING; archive verify reports both', async () => {
     const [p] = await hub.db.rows<{ public_id: string }>(
       sql`select p.public_id from persons p join source_entities e on e.person_id = p.id where e.source = 'sisben' order by p.id limit 1`,
@@ -113,6 +180,9 @@ describe('the archive of received files', () => {
     const corrupt = await rawOf(p.public_id);
     expect(corrupt.errors?.[0]?.extensions?.code).toBe('ARCHIVE_CORRUPT');
     expect(JSON.stringify(corrupt.errors)).not.toContain(original.subarray(200, 230).toString('utf8'));
+    // The normalized values come from the same verified file: the same typed error.
+    const corruptValues = await hub.gql(`query($id: ID!) { person(id: $id) { sourceRecords { normalized } } }`, { id: p.public_id }, bearer(steward));
+    expect(corruptValues.errors?.[0]?.extensions?.code).toBe('ARCHIVE_CORRUPT');
 
     const bdua = store.pathOf(runs[1].sha256);
     const bduaBytes = await readFile(bdua);
@@ -129,6 +199,9 @@ describe('the archive of received files', () => {
     );
     const missing = await hub.gql(`query($id: ID!) { person(id: $id) { sourceRecords { source raw } } }`, { id: b.public_id }, bearer(steward));
     expect(missing.errors?.map((e) => e.extensions?.code)).toContain('ARCHIVE_MISSING');
+    const missingValues = await hub.gql(`query($id: ID!) { person(id: $id) { sourceRecords { source normalized } } }`, { id: b.public_id }, bearer(steward));
+    expect(missingValues.errors?.map((e) => e.extensions?.code)).toContain('ARCHIVE_MISSING');
+    expect(missingValues.errors?.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
 
     // Restored from the backup: intact again.
     await writeFile(sisben, original);

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PersonSourceName as SourceName } from '../../src/kernel';
+import { valuesLocation } from '../../src/registry';
 import { testHub, type TestHub } from '../harness';
 
 const COMMON = 'bad-date:4,future-date:2,unknown-municipality:3,wrong-columns:2,undecodable:2,missing-name:3,bad-document:2,duplicate-line:3,mojibake:2';
@@ -84,12 +85,16 @@ describe.each([
       const all = Array.from({ length: expected.dataLines }, (_, i) => firstLine + i);
       expect(lines.map((l) => l.line_no)).toEqual(all.filter((l) => !rejected.has(l)));
 
-      // Double-encoded surnames come out repaired.
+      // Double-encoded surnames come out repaired (in the record's entity, and in its values re-derived from the archived line).
       for (const r of expected.repaired) {
-        const [row] = await h.db.rows<{ s: string }>(
-          sql`select normalized->'identity'->>'firstSurname' as s from source_records where import_run_id = ${run.id} and line_no = ${r.line}`,
+        const [row] = await h.db.rows<{ s: string; id: number }>(
+          sql`select e.first_surname as s, r.id::int from source_records r join source_entities e on e.id = r.source_entity_id
+            where r.import_run_id = ${run.id} and r.line_no = ${r.line}`,
         );
         expect(row.s).toBe(r.value);
+        const [view] = await h.app.repositories.facts.sourceRecordsByIds([row.id]);
+        const values = (await h.app.services.recordValues.normalized(valuesLocation(view)!)) as { identity: { firstSurname: string } };
+        expect(values.identity.firstSurname).toBe(r.value);
       }
     });
   }

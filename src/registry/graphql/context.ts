@@ -1,4 +1,4 @@
-import type { ArchiveService } from '../../archive';
+import type { ArchiveService, RecordLocation } from '../../archive';
 import type { RequestContext } from '../../graphql/shared';
 import type { ReferenceService } from '../referenceService';
 import type { RegistryService } from '../registryService';
@@ -6,7 +6,13 @@ import type { RegistryLoaders } from './loaders';
 
 /** What the registry's resolvers use of a request: its services and loaders. */
 export interface RegistryContext extends RequestContext {
-  services: { registry: RegistryService; reference: ReferenceService; archive: ArchiveService };
+  services: {
+    registry: RegistryService;
+    reference: ReferenceService;
+    archive: ArchiveService;
+    /** Re-derives a record's normalized values from its archived line (src/imports RecordValues). */
+    recordValues: { normalized(at: RecordLocation): Promise<unknown> };
+  };
   /** Per-request loaders with the caller's territory scope baked in: resolve persons only through them. */
   loaders: RegistryLoaders;
 }

@@ -1,10 +1,10 @@
 import type { HouseholdRow, MembershipRow } from '../householdRepository';
 import type { PersonRow } from '../personRepository';
-import type { AffiliationRow, IdentifierRow, SisbenRow, SourceRecordView, VictimRow } from '../factRepository';
+import { valuesLocation, type AffiliationRow, type IdentifierRow, type SisbenRow, type SourceRecordView, type VictimRow } from '../factRepository';
 import { toSourceEnum } from '../../graphql/shared';
 import type { Household, HouseholdMember } from './householdTypes';
 import type { Affiliation, Identifier, Person, SisbenClassification, VictimRegistration } from './personTypes';
-import type { SourceRecord } from './sourceRecordTypes';
+import type { SourceRecord, ValuesSource } from './sourceRecordTypes';
 
 // Rows become plain objects shaped like the GraphQL classes; internal ids ride along unexposed.
 
@@ -101,6 +101,12 @@ export const toVictimRegistration = (r: VictimRow, eventLabel: (code: number) =>
   sourceRecordId: r.sourceRecordId,
 });
 
+/** A record's values: its copy (written before 0026), else where they are re-derived from. */
+const valuesOf = (r: SourceRecordView): ValuesSource => {
+  const at = valuesLocation(r);
+  return at ? { derived: at } : { stored: r.normalized };
+};
+
 export const toSourceRecord = (r: SourceRecordView): SourceRecord => ({
   id: String(r.id),
   source: toSourceEnum(r.source),
@@ -110,10 +116,10 @@ export const toSourceRecord = (r: SourceRecordView): SourceRecord => ({
   status: r.entityStatus,
   importedAt: r.createdAt,
   sourceKey: r.sourceKey,
-  normalized: r.normalized,
   rawAt:
     r.raw !== null || r.byteOffset === null || r.byteLength === null
       ? { copy: r.raw ?? '' }
       : { archived: { sha256: r.sha256, encoding: r.encoding, offset: r.byteOffset, length: r.byteLength } },
+  valuesAt: valuesOf(r),
   personId: r.personId,
 });

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RegistryContext } from './context';
-import { Subsystem, Sensitive } from '../../graphql/shared';
+import { JSONScalar, Subsystem, Sensitive } from '../../graphql/shared';
 import { toAffiliation, toHousehold, toIdentifier, toMember, toPerson, toSisben, toSourceRecord, toVictimRegistration } from './mappers';
 import { Household, HouseholdMember } from './householdTypes';
 import { Affiliation, GoldenValue, Identifier, Municipality, Person, SisbenClassification, SourceRecord, VictimRegistration } from './personTypes';
@@ -213,5 +213,16 @@ export class SourceRecordResolver {
   @Sensitive('raw')
   async raw(@Root() r: SourceRecord, @Ctx() ctx: RegistryContext): Promise<string> {
     return 'copy' in r.rawAt ? r.rawAt.copy : ctx.services.archive.rawLine(r.rawAt.archived);
+  }
+
+  /**
+   * Re-derived from the archived line with the run's connector (issue 15: source_records keeps no copy
+   * since 0026), checked against the record's content digest: the values imported, or
+   * ARCHIVE_MISSING / ARCHIVE_CORRUPT / RECORD_VALUES_CHANGED. Records written before keep their copy.
+   */
+  @FieldResolver(() => JSONScalar, { description: "The connector's normalized values for this row (re-derived from the archived line)." })
+  @Sensitive('raw')
+  async normalized(@Root() r: SourceRecord, @Ctx() ctx: RegistryContext): Promise<unknown> {
+    return 'stored' in r.valuesAt ? r.valuesAt.stored : ctx.services.recordValues.normalized(r.valuesAt.derived);
   }
 }

@@ -1,9 +1,15 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { RecordStatus, Source, DateTimeScalar, JSONScalar, PersonalType, Sensitive } from '../../graphql/shared';
-import type { LineLocation } from '../../archive';
+import { RecordStatus, Source, DateTimeScalar, PersonalType, Sensitive } from '../../graphql/shared';
+import type { LineLocation, RecordLocation } from '../../archive';
 
 /** A record's raw line: a legacy copy (records imported before the archive existed), or its place in the archive. */
 export type RawLineSource = { copy: string } | { archived: LineLocation };
+
+/**
+ * A record's normalized values: the copy records written before 0026 keep, or where to re-derive them
+ * (its archived line, read with the run's connector and checked against its content digest).
+ */
+export type ValuesSource = { stored: unknown } | { derived: RecordLocation };
 
 @ObjectType({ description: 'An imported row: where a value came from (provenance).' })
 @PersonalType<SourceRecord>({ auditSubject: (r) => ({ subjectType: 'source_record', subjectId: r.id, personId: r.personId }) })
@@ -40,12 +46,11 @@ export class SourceRecord {
   @Sensitive('identifier')
   sourceKey!: string;
 
-  @Field(() => JSONScalar, { description: "The connector's normalized values for this row." })
-  @Sensitive('raw')
-  normalized!: unknown;
-
   /** Where the raw line is (resolved by SourceRecordResolver.raw from the archive); not a field. */
   rawAt!: RawLineSource;
+
+  /** Where the normalized values are (resolved by SourceRecordResolver.normalized); not a field. */
+  valuesAt!: ValuesSource;
 
   personId!: number | null;
 }

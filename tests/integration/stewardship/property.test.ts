@@ -42,10 +42,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('unmerge' as const), pick: fc.nat() }),
 );
 
-/** Content digest of every source record, by id (raw line, normalized values, key, run, line). */
+/** Content digest of every source record, by id (raw line or where it is, normalized values when kept, key, run, line). */
 async function records(): Promise<Map<string, string>> {
   const rows = await t.db.rows<{ id: string; d: string }>(
-    sql`select id, md5(source || '|' || source_entity_id || '|' || import_run_id || '|' || line_no || '|' || source_key || '|' || encode(content_hash, 'hex') || '|' || raw || '|' || normalized::text) as d
+    sql`select id, md5(source || '|' || source_entity_id || '|' || import_run_id || '|' || line_no || '|' || source_key || '|' || encode(content_hash, 'hex') || '|' || coalesce(raw, '') || '|' || coalesce(byte_offset || ':' || byte_length, '') || '|' || coalesce(normalized::text, '')) as d
       from source_records order by id`,
   );
   return new Map(rows.map((r) => [r.id, r.d]));

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { NormalizedRecord } from '../../../connectors/types';
 import { ACTIVE, LOADED, OWN, POSSIBLE, REJECTED, SourceSnapshot } from '../../../src/imports/sourceSnapshot';
 import { lineDigest } from '../../../src/imports/knownLines';
-import { recordDigest, stagedLine } from '../../../src/imports/stageRows';
+import { normalizedValues, recordDigest, stagedLine } from '../../../src/imports/stageRows';
+import before0026 from './fixtures/staged-before-0026.json';
 import { copyText } from '../../../src/platform/db/copyText';
 
 const text = fc.oneof(fc.string(), fc.constantFrom('a\tb', 'c\\d', '"q"', 'ñandú', 'x\ny', '\u0001'), fc.constant('plain'));
@@ -61,6 +62,30 @@ describe('recordDigest', () => {
     expect(recordDigest({ ...r, identity: { firstName: 'Ana ' } } as unknown as NormalizedRecord)).not.toBe(d);
     expect(recordDigest({ ...r, extra: { a: 'c' } })).not.toBe(d);
     expect(recordDigest({ ...r, municipalityCode: null })).not.toBe(d);
+  });
+});
+
+/**
+ * Records and the staged lines main wrote for them before 0026 (fast-check sample, seed 20261203, of
+ * records with every part, special characters, null and unset values, extras): produced by the
+ * stagedLine of e05c4e4, whose ninth column was the record's normalized JSON for source_records.
+ */
+const BEFORE = before0026 as unknown as { record: NormalizedRecord; line: string; normalized: unknown }[];
+
+describe('staged lines without the normalized JSON (issue 15, 0026)', () => {
+  it('are the lines staged before, but for the dropped JSON column: same key, digest, place and typed columns', () => {
+    expect(BEFORE.length).toBe(40);
+    for (const b of BEFORE) {
+      const old = b.line.slice(0, -1).split('\t');
+      old[8] = '\\N';
+      expect(stagedLine(7, 3, 1, { offset: 11, length: 42 }, b.record, 'ab'.repeat(16))).toBe(old.join('\t') + '\n');
+      // A record staged before keeps its digest: a nightly after the upgrade finds it unchanged.
+      expect(recordDigest(b.record)).toBe(stagedDigest(b.line));
+    }
+  });
+
+  it('normalizedValues gives back the JSON source_records.normalized held, value for value', () => {
+    for (const b of BEFORE) expect(normalizedValues(b.record)).toStrictEqual(b.normalized);
   });
 });
 
