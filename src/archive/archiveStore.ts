@@ -38,6 +38,7 @@ interface Verified {
 
 export class ArchiveStore {
   private readonly verified = new Map<string, Verified>();
+  private readonly hashing = new Map<string, Promise<void>>();
 
   constructor(readonly dir: string) {}
 
@@ -144,13 +145,22 @@ export class ArchiveStore {
     this.verified.set(sha256, { size: before.size, mtimeMs: before.mtimeMs, ino: before.ino });
   }
 
-  /** Verifies the file unless this process already did and it has not changed on disk since. */
+  /**
+   * Verifies the file unless this process already did and it has not changed on disk since. Reads
+   * that arrive while it is being hashed wait for that one hash (a page of records of one file
+   * would otherwise hash it once per record).
+   */
   private async ensureVerified(sha256: string): Promise<void> {
     const known = this.verified.get(sha256);
     const now = await stat(this.pathOf(sha256)).catch(() => null);
     if (!now?.isFile()) throw this.missing(sha256);
     if (known && known.size === now.size && known.mtimeMs === now.mtimeMs && known.ino === now.ino) return;
-    await this.verify(sha256);
+    let hashing = this.hashing.get(sha256);
+    if (!hashing) {
+      hashing = this.verify(sha256).finally(() => this.hashing.delete(sha256));
+      this.hashing.set(sha256, hashing);
+    }
+    await hashing;
   }
 
   /** The whole verified archived file, streamed (a record's values are re-derived with its file's head). */
