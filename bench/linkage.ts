@@ -29,6 +29,7 @@
  *                      database NAME (a template; nothing else measured)
  *   --from-base NAME   starts from a copy of NAME (migrations applied on top), reconciles what is pending
  *   --files-only       generates the files (cached) and stops: generation need not hold the bench lock
+ *   --f1-only          stops after precision, recall and F1 (no review, error or per-class breakdown)
  *   --digest           prints a digest per table of what reconciliation writes: every column but the
  *                      table's own id, timestamps, timings and the random public ids of new persons (the
  *                      ids rows refer to are kept), so that runs from two bases imported apart compare:
@@ -66,14 +67,16 @@ function progress(msg: string): void {
 }
 
 /**
- * Polls `status` every 2 s while a long phase runs and prints it when it changes, or every 30 s
- * when it does not, so that a slow phase is seen as slow and a stuck one as stuck. `status` reads
- * a row or two on a connection of its own (a few buffer accesses, next to the millions measured).
+ * Polls `status` every 2 s while a long phase runs and prints it: at once when its state (the text
+ * before the first comma) changes, at most every 10 s when only its counts move, every 30 s when
+ * nothing does — so that a slow phase is seen as slow and a stuck one as stuck. `status` reads a row
+ * or two on a connection of its own (a few buffer accesses, next to the millions measured).
  */
 function watch(label: string, status: () => Promise<string>): () => void {
   const started = performance.now();
   let last = '';
   let printed = 0;
+  const stateOf = (s: string) => s.split(',')[0];
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
@@ -81,7 +84,8 @@ function watch(label: string, status: () => Promise<string>): () => void {
     status()
       .then((s) => {
         const now = performance.now();
-        if (s !== last || now - printed >= 30_000) {
+        const due = stateOf(s) !== stateOf(last) || (s !== last && now - printed >= 10_000) || now - printed >= 30_000;
+        if (due) {
           progress(`${label}: ${s} (${secs(now - started)} in)`);
           last = s;
           printed = now;
@@ -254,7 +258,8 @@ function watchReconciliation(
     for (const k of fresh) seen.add(k);
     // A phase's time is added when it ends: a name appearing here is a phase finished for the first time.
     if (fresh.length) progress(`reconcile ${source}: first finished: ${fresh.join(', ')}`);
-    return `${r.state}, ${fmt(r.records_processed)} / ${fmt(r.records_pending)} records`;
+    // The records done are in the batch lines: the status is the state alone.
+    return r.state;
   });
 }
 
@@ -576,6 +581,14 @@ async function main() {
     console.log(`\nquality (pairwise, ${fmt(metrics.records)} records of ${fmt(metrics.persons)} true persons in ${fmt(metrics.clusters)} predicted persons):`);
     console.log(`  precision ${metrics.precision.toFixed(5)}  recall ${metrics.recall.toFixed(5)}  F1 ${metrics.f1.toFixed(5)}`);
     console.log(`  true pairs ${fmt(tt)}, predicted pairs ${fmt(pp)}, correct ${fmt(tp)}`);
+    // --f1-only: an A/B's sides need the same F1 (and digests), not the per-class breakdown, which
+    // takes minutes at 1M and would lengthen the bench-lock hold.
+    if (flag('f1-only')) {
+      console.log(
+        `RESULT ${JSON.stringify({ persons: manifest.persons, records: metrics.records, precision: +metrics.precision.toFixed(5), recall: +metrics.recall.toFixed(5), f1: +metrics.f1.toFixed(5), reconcileSeconds: +(reconMs / 1000).toFixed(1), peakRssMb: Math.round(peakPipeline / 1048576) })}`,
+      );
+      return;
+    }
 
     const reviews = await db.rows<{ reason: string; items: string; records: string }>(sql`select reason::text, count(*) as items,
         count(distinct source_entity_id) as records from review_items where status = 'open' group by reason order by 2 desc`);
