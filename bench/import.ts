@@ -12,6 +12,8 @@
  *             (1 % changed, 0.5 % removed, 0.5 % added) and time that too (the nightly case)
  * --chunk N   IMPORT_CHUNK_SIZE
  * --keep      keep the database (its name is printed)
+ * --values N  afterwards, re-derive the normalized values of N random source records from the archive
+ *             (SourceRecord.normalized's path since 0026) and time it: the first read, then per record
  *
  * IMPORT_PARSE_THREADS, IMPORT_PARSE_PARALLEL_MIN_BYTES and IMPORT_PARSE_RANGE_BYTES are read from the
  * environment (parse on every core, docs/imports.md).
@@ -31,6 +33,7 @@ import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import type { SourceName } from '../src/kernel';
+import { valuesLocation } from '../src/registry';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
 
 const ADMIN_URL = TEST_PG_ADMIN_URL;
@@ -216,6 +219,35 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
   }
 }
 
+/**
+ * The cost of a record's normalized values now that they are re-derived from the archived line
+ * (src/imports/recordValues.ts): `n` random records, read one at a time as a resolver would. The
+ * first read also verifies the archived file (a full SHA-256 of it, once per process) and parses its head.
+ */
+async function valuesRead(url: string, n: number): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: url, ARCHIVE_DIR: BENCH_ARCHIVE });
+  const db = createPostgresDatabase({ url, poolMax: 2 });
+  const rt = await startRuntime({ config, db, logger: createLogger({ level: 'silent' }), workers: false });
+  try {
+    const ids = await db.rows<{ id: number }>(sql`select id::int as id from source_records order by random() limit ${n}`);
+    const views = await rt.app.repositories.facts.sourceRecordsByIds(ids.map((r) => r.id));
+    const at = views.map((v) => valuesLocation(v)).filter((v) => v !== null);
+    if (at.length < 2) return void console.log('  normalized values: stored (records written before 0026), nothing re-derived');
+    let t = performance.now();
+    await rt.app.services.recordValues.normalized(at[0]);
+    const firstMs = performance.now() - t;
+    t = performance.now();
+    for (const a of at.slice(1)) await rt.app.services.recordValues.normalized(a);
+    const each = (performance.now() - t) / (at.length - 1);
+    console.log(
+      `  normalized values re-derived from the archive: first read ${secs(firstMs)} (verifies the file, reads its head), then ${(each * 1000).toFixed(0)} µs a record (${fmt(at.length - 1)} random records, one at a time)`,
+    );
+  } finally {
+    await rt.close(500);
+    await db.close();
+  }
+}
+
 /** Database size, current WAL position and each table's total size (indexes and TOAST included). */
 async function dbSizes(admin: postgres.Sql, url: string): Promise<{ database: number; lsn: number; tables: Map<string, number> }> {
   const db = postgres(url, { onnotice: () => {}, max: 1 });
@@ -298,6 +330,8 @@ async function one(rows: number): Promise<void> {
         growthMb: Math.round(second.growth.bytes / 1048576),
       };
     }
+    const values = Number(arg('values') ?? 0);
+    if (values > 0) await valuesRead(url, values);
     const stats = createPostgresDatabase({ url, poolMax: 1 });
     const [sizes] = await stats.rows<Record<string, string>>(sql`select pg_size_pretty(pg_database_size(current_database())) as database`);
     await stats.close();

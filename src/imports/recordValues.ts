@@ -19,6 +19,7 @@ const READINGS_KEPT = 64;
 
 export class RecordValues {
   private readonly readings = new Map<string, Promise<DelimitedReading>>();
+  private municipalities?: Promise<ReadonlySet<string>>;
 
   constructor(
     private readonly archive: ArchiveService,
@@ -34,7 +35,12 @@ export class RecordValues {
   async record(at: RecordLocation): Promise<NormalizedRecord> {
     const source = at.source as PersonSourceName;
     const encoding: FileEncoding = at.encoding === 'utf-8' ? 'utf-8' : 'windows-1252';
-    const base = { fileName: at.fileName, today: at.importedAt.toISOString().slice(0, 10), municipalities: await this.municipalityCodes() };
+    // Reference data changes only with a migration (ReferenceService): one set per process, not one per record.
+    this.municipalities ??= this.municipalityCodes().catch((e: unknown) => {
+      this.municipalities = undefined;
+      throw e;
+    });
+    const base = { fileName: at.fileName, today: at.importedAt.toISOString().slice(0, 10), municipalities: await this.municipalities };
     const reading = await this.readingFor(at.sha256, source, encoding, base);
     const bytes = await this.archive.lineBytes(at);
     const rows = getConnector(source).parse(
