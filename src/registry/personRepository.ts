@@ -40,42 +40,16 @@ export interface DocumentLookup {
 export class PersonRepository {
   constructor(private readonly orm: Orm) {}
 
-  /**
-   * Persons by internal id, within the scope. With `wanted`, their documents, affiliations and
-   * memberships come in the same statement (`facts`, keyed by person id: the loaders' rows), as the
-   * persons page and personByDocument read them.
-   */
-  async findByIds(
-    ids: readonly number[],
-    scope?: TerritoryScope | null,
-    wanted?: PersonFactsWanted,
-  ): Promise<PersonRow[] & { facts?: Map<number, PersonFacts> }> {
+  async findByIds(ids: readonly number[], scope?: TerritoryScope | null): Promise<PersonRow[]> {
     if (!ids.length) return [];
-    const withFacts = wantsFacts(wanted) ? wanted : undefined;
-    const where = () => and(anyOf(persons.id, 'ids'), scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined);
-    const params = { ids: [...ids], ...(scope ? scopeParams(scope) : {}) };
-    if (!withFacts) {
-      const query = prepared(this.orm, scope ? 'persons.byIds.scoped' : 'persons.byIds', () =>
-        this.orm
-          .select(PERSON_COLUMNS)
-          .from(persons)
-          .where(where())
-          .prepare(scope ? 'persons_by_ids_scoped' : 'persons_by_ids'),
-      );
-      return query.execute(params);
-    }
-    const shape = `persons.byIds${scope ? '.scoped' : ''}${factsShape(withFacts)}`;
-    const query = prepared(this.orm, shape, () =>
+    const query = prepared(this.orm, scope ? 'persons.byIds.scoped' : 'persons.byIds', () =>
       this.orm
-        .select({ person: PERSON_COLUMNS, facts: personFactsColumn(withFacts) })
+        .select(PERSON_COLUMNS)
         .from(persons)
-        .where(where())
-        .prepare(shape.replace(/[^a-z]+/gi, '_')),
+        .where(and(anyOf(persons.id, 'ids'), scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined))
+        .prepare(scope ? 'persons_by_ids_scoped' : 'persons_by_ids'),
     );
-    const rows = await query.execute(params);
-    const out: PersonRow[] & { facts?: Map<number, PersonFacts> } = rows.map((r) => r.person);
-    out.facts = new Map(rows.map((r) => [r.person.id, parsePersonFacts(r.facts, withFacts)]));
-    return out;
+    return query.execute({ ids: [...ids], ...(scope ? scopeParams(scope) : {}) });
   }
 
   /**

@@ -131,52 +131,6 @@ describe('facts read with the person', () => {
     expect(page.statements).toBe(1);
   });
 
-  it('are the loaders’ rows when read with persons by id (the households page’s members)', async () => {
-    const { persons, facts, households } = api.app.repositories;
-    const ids = seed.persons.map((p) => p.id);
-    const rows = await persons.findByIds(ids, null, { identifiers: true, affiliations: true, memberships: true });
-    expect(rows.map((r) => r.id).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
-    const byId = <T extends { id: number }>(list: T[]) => [...list].sort((a, b) => a.id - b.id);
-    expect(byId(rows)).toEqual(byId(await persons.findByIds(ids, null)));
-    const [identifiers, affiliations, memberships] = await Promise.all([
-      facts.identifiersByPersonIds(ids),
-      facts.affiliationsByPersonIds(ids),
-      households.membershipsByPersonIds(ids),
-    ]);
-    for (const id of ids) {
-      expect(rows.facts?.get(id)).toEqual({
-        identifiers: identifiers.filter((r) => r.personId === id),
-        affiliations: affiliations.filter((r) => r.personId === id),
-        memberships: memberships.filter((r) => r.personId === id),
-      });
-    }
-    // Out of scope: neither the person nor its facts.
-    const scoped = await persons.findByIds(ids, { departments: ['05'], municipalities: [] }, { identifiers: true });
-    expect(scoped.length).toBeGreaterThan(0);
-    expect(scoped.length).toBeLessThan(ids.length);
-    expect([...(scoped.facts?.keys() ?? [])].sort()).toEqual(scoped.map((r) => r.id).sort());
-  });
-
-  it.each([
-    ['a reader (masked numbers)', () => bearer(reader)],
-    ['an admin (full numbers, audited)', () => ({})],
-  ])('the households page answers as household(id:) does, for %s; the members’ facts in the persons’ statement', async (_who, headers) => {
-    const audited = Object.keys(headers()).length === 0 ? 1 : 0;
-    const MEMBERS = `id members { role { code label } order person { ${FACTS} } }`;
-    const page = await statementsOf(`{ households(first: 10) { edges { node { ${MEMBERS} } } } }`, {}, headers());
-    // households, their memberships, the persons with their facts; `household { id }` under the
-    // persons' memberships is the household loader's.
-    expect(page.statements).toBe(4 + audited);
-    const nodes = page.data.households.edges.map((e: any) => e.node);
-    expect(nodes.length).toBeGreaterThan(0);
-    expect(nodes.flatMap((n: any) => n.members).length).toBeGreaterThan(0);
-    for (const node of nodes) {
-      const direct = await api.gql(`query($id: ID!) { household(id: $id) { ${MEMBERS} } }`, { id: node.id }, headers());
-      expect(direct.errors).toBeUndefined();
-      expect(node).toEqual(direct.data.household);
-    }
-  });
-
   it('are not read when not selected', async () => {
     const p = seed.persons[0]!;
     const res = await statementsOf(

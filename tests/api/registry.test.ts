@@ -306,10 +306,9 @@ describe('households connection', () => {
           expect(res.data.households.edges[first - 1].node.members).toHaveLength(4);
           counts.push(extra.db.stats.queries - before);
         }
-        // households page + memberships + persons with their identifiers and affiliations (read in
-        // the persons' statement: src/registry/personFacts.ts; municipalities are cached in memory)
-        // + one INSERT of every audited identifier read.
-        expect(counts).toEqual([4, 4]);
+        // households page + memberships + persons + identifiers + affiliations (municipalities are
+        // cached in memory) + one INSERT of every audited identifier read.
+        expect(counts).toEqual([6, 6]);
       } finally {
         await api2.close();
       }

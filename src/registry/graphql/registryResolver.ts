@@ -115,11 +115,7 @@ export class RegistryResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20, capped by API_MAX_PAGE_SIZE).' }) first: number | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: RegistryContext,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<HouseholdConnection> {
-    // The members' persons are loaded by id (HouseholdMember.person, the scope check of members):
-    // their documents, affiliations and memberships, when selected, come in that statement.
-    ctx.loaders.personFacts.wanted = personFactsAt(info, ['edges', 'node', 'members', 'person']);
     const page = await ctx.services.registry.listHouseholds({ ...filter }, first, after, ctx.scope);
     const f = { ...filter };
     return connection(
