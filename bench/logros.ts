@@ -10,12 +10,15 @@
  *   3. the national territorial report (every municipality × logro, and per department) answered by
  *      the service from the maintained aggregates, as readers get it (disclosure control on): p50/p99.
  *
- *   npx tsx bench/logros.ts [--persons 1000000] [--reports 200] [--keep] [--again] [--digest]
+ *   npx tsx bench/logros.ts [--persons 1000000] [--reports 200] [--keep] [--again] [--digest] [--fillfactor 100]
  *
  * --again adds a second full run after the incremental one, over the states already computed (what a
  * rule change or an operator's recompute does: every row compared with the old one). --digest prints
  * an md5 of every state, history, count and report table after each run, to compare two versions of
- * the code on the same generated registry (timestamps enter as the run that wrote them).
+ * the code on the same generated registry (timestamps enter as the run that wrote them). --fillfactor N
+ * sets persons' and person_identifiers' fillfactor to N after the registry is generated and rewrites
+ * both tables compactly (VACUUM FULL), to compare migration 0024's 50 with the default 100 on equal
+ * terms (without the rewrite, the generator's updates would leave a fillfactor 100 table half dead).
  *
  * Targets (issue 12): from scratch ≤ 60 s for 1,000,000 persons, incremental ≤ 10 s, report < 200 ms.
  * Not part of the tests.
@@ -39,6 +42,7 @@ const reports = Number(arg('reports') ?? 200);
 const keep = process.argv.includes('--keep');
 const again = process.argv.includes('--again');
 const digest = process.argv.includes('--digest');
+const fillfactor = arg('fillfactor') == null ? null : Number(arg('fillfactor'));
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -72,6 +76,15 @@ async function main() {
       sql`select (select count(*) from persons)::int as persons, (select count(*) from households)::int as households`,
     );
     console.log(`registry: ${fmt(persons)} persons in ${fmt(households)} households, generated in SQL in ${secs(performance.now() - t0)}`);
+    if (fillfactor != null) {
+      if (!Number.isInteger(fillfactor) || fillfactor < 10 || fillfactor > 100) throw new Error('--fillfactor takes an integer from 10 to 100');
+      for (const t of ['persons', 'person_identifiers']) {
+        await db.rows(sql.raw(`alter table ${t} set (fillfactor = ${fillfactor})`));
+        await db.rows(sql.raw(`vacuum (full, analyze) ${t}`));
+      }
+      const [{ size }] = await db.rows<{ size: string }>(sql`select pg_size_pretty(pg_relation_size('persons')) as size`);
+      console.log(`persons and person_identifiers rewritten with fillfactor ${fillfactor} (persons heap ${size})`);
+    }
 
     // 1. From scratch.
     const full = await app.services.logros.requestFull('manual');

@@ -75,7 +75,7 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
   // Habitability first, per household (the dwelling decides); its members share it.
   await timed('habitat_households', async () => {
     await run(sql`analyze logro_scope_households`);
-    await run(habitatHouseholdSql(input.rules, input.coverage));
+    await run(habitatHouseholdSql(input.rules, input.coverage, full));
     if (full) return;
     // A household whose dwelling decision changed changes every member's state: its members join the
     // scope, and their other households too (a member takes the worst of them).
@@ -99,12 +99,16 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
     ['lb3', lb3Sql(input.rules, input.coverage), [3]],
     ['lb13', lb13Sql(input.rules, input.coverage), [13]],
     ['lb45', lb45Sql(input.rules, input.coverage), [45]],
-    ['habitat_persons', habitatPersonSql(HOUSEHOLD_LOGROS), HOUSEHOLD_LOGROS],
+    ['habitat_persons', habitatPersonSql(HOUSEHOLD_LOGROS, full), HOUSEHOLD_LOGROS],
   ];
   let changes = 0;
   if (full) {
     const carry = await timed('persons_prepare', () => prepareRebuild(run, 'person_logros', 'person_logro_history'));
-    for (const [name, select, logros] of personRules) changes += await timed(name, () => writePersonRows(run, input, select, logros, carry));
+    for (const [name, select, logros] of personRules) {
+      // The households combine the person logros: their members' states are tallied in the same pass.
+      const tally = logros.every((l) => (PERSON_LOGROS as readonly number[]).includes(l));
+      changes += await timed(name, () => writePersonRows(run, input, select, logros, carry, tally));
+    }
     // Before the households are combined, which read the persons' states by key.
     await timed('persons_keys', () => run(sql`select juntos_bulk_restore_secondary()`));
   } else {
@@ -118,7 +122,7 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
     changes += await timed('habitat_households_write', () =>
       writeHouseholdRows(run, input, sql`select ${sql.raw(HOUSEHOLD_RULE_COLS)} from logro_household_eval`, HOUSEHOLD_LOGROS, carry),
     );
-    changes += await timed('households', () => writeHouseholdRows(run, input, householdCombineSql(PERSON_LOGROS), PERSON_LOGROS, carry));
+    changes += await timed('households', () => writeHouseholdRows(run, input, householdCombineSql(PERSON_LOGROS, true), PERSON_LOGROS, carry));
     await timed('households_keys', () => run(sql`select juntos_bulk_restore_secondary()`));
   } else {
     await timed('households', () => run(sql`insert into logro_household_eval (${sql.raw(HOUSEHOLD_RULE_COLS)}) ${householdCombineSql(PERSON_LOGROS)}`));
@@ -156,10 +160,21 @@ async function createWorkTables(run: Run): Promise<void> {
   );
 }
 
-/** Full: every active person and every household (the state tables and aggregates are rebuilt from nothing). */
+/**
+ * Full: every active person and every household (the state tables and aggregates are rebuilt from
+ * nothing), and every household's current members once (logro_members): the dwelling rules count them
+ * and the person rules tally their states per household as they write them (logro_member_tally), so
+ * that combining the households reads neither the memberships again nor every person's states back.
+ */
 async function fullScope(run: Run): Promise<void> {
   await run(sql`insert into logro_scope_persons select id from persons where status = 'active'`);
   await run(sql`insert into logro_scope_households select id from households`);
+  await run(sql`create temp table logro_members on commit drop as
+    select distinct m.household_id, m.person_id, p.is_displaced from household_memberships m join persons p on p.id = m.person_id
+    where m.valid_to is null and p.status = 'active'`);
+  await run(sql`analyze logro_members`);
+  await run(sql`create temp table logro_member_tally (household_id bigint not null, logro smallint not null, members int, applicable int, reached int,
+    pending int, nodata int) on commit drop`);
   await run(sql`truncate person_logro_counts, household_logro_counts, household_logro_report`);
 }
 
@@ -276,10 +291,10 @@ function logroBound(logros: readonly number[]): SQL {
 /**
  * One person rule's rows written straight into person_logros (truncated, keyless: prepareRebuild),
  * with the history of the rows this run decided (a state change or a first state) and the
- * person_logro_counts cells of its logros, all from one materialized pass over the rule's rows.
- * Returns the history rows written.
+ * person_logro_counts cells of its logros, all from one materialized pass over the rule's rows
+ * (`tally`: and the members' states per household, logro_member_tally). Returns the history rows written.
  */
-async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logros: readonly number[], carry: boolean): Promise<number> {
+async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logros: readonly number[], carry: boolean, tally: boolean): Promise<number> {
   const v = input.rules.version;
   const same = sql`(e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, p.municipality_code, p.sisben_group,
       p.is_displaced, p.health_state)
@@ -300,7 +315,16 @@ async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logro
       insert into person_logro_counts
       select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), count(*)
       from x group by 1, 2, 3, 4, 5, 6
-    ), h as (
+    )${
+      tally
+        ? sql`, t as (
+      insert into logro_member_tally
+      select mm.household_id, x.logro, count(*), count(*) filter (where x.state <> 'NO_APLICA'), count(*) filter (where x.state = 'ALCANZADO'),
+        count(*) filter (where x.state = 'POR_ALCANZAR'), count(*) filter (where x.state = 'SIN_DATO')
+      from x join logro_members mm on mm.person_id = x.person_id group by 1, 2
+    )`
+        : sql``
+    }, h as (
       insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
       select person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
       from x where decided_run_id = ${input.runId} returning 1
@@ -438,8 +462,10 @@ async function applyCountDeltas(run: Run): Promise<void> {
   await run(sql`insert into person_logro_counts as c
     select municipality_code, logro, state, sisben_group, displaced, health_state, sum(n) from logro_count_delta group by 1, 2, 3, 4, 5, 6 having sum(n) <> 0
     on conflict (municipality_code, logro, state, sisben_group, displaced, health_state) do update set n = c.n + excluded.n`);
-  // Only the cells this run touched can have dropped to zero.
-  await run(sql`delete from person_logro_counts c using (select distinct municipality_code, logro, state, sisben_group, displaced, health_state from logro_count_delta) d
+  // Only the cells this run lowered can have dropped to zero: most cells it touched got back what they
+  // lost (a person re-evaluated to the same state), and probing each of them cost more than the upsert.
+  await run(sql`delete from person_logro_counts c using (select municipality_code, logro, state, sisben_group, displaced, health_state from logro_count_delta
+      group by 1, 2, 3, 4, 5, 6 having sum(n) < 0) d
     where c.n = 0 and (c.municipality_code, c.logro, c.state, c.sisben_group, c.displaced, c.health_state)
       = (d.municipality_code, d.logro, d.state, d.sisben_group, d.displaced, d.health_state)`);
   await run(sql`insert into logro_hh_count_delta
@@ -448,10 +474,13 @@ async function applyCountDeltas(run: Run): Promise<void> {
   await run(sql`insert into household_logro_counts as c
     select municipality_code, logro, state, sisben_group, displaced, sum(n) from logro_hh_count_delta group by 1, 2, 3, 4, 5 having sum(n) <> 0
     on conflict (municipality_code, logro, state, sisben_group, displaced) do update set n = c.n + excluded.n`);
-  await run(sql`delete from household_logro_counts c using (select distinct municipality_code, logro, state, sisben_group, displaced from logro_hh_count_delta) d
+  await run(sql`delete from household_logro_counts c using (select municipality_code, logro, state, sisben_group, displaced from logro_hh_count_delta
+      group by 1, 2, 3, 4, 5 having sum(n) < 0) d
     where c.n = 0 and (c.municipality_code, c.logro, c.state, c.sisben_group, c.displaced) = (d.municipality_code, d.logro, d.state, d.sisben_group, d.displaced)`);
-  // The report's lines of the municipalities whose counts moved, derived again from their counts.
-  const touched = sql`municipality_code in (select distinct municipality_code from logro_hh_count_delta)`;
+  // The report's lines of the municipalities whose counts moved, derived again from their counts (a
+  // municipality whose every touched cell got back what it lost keeps its lines as they are).
+  const touched = sql`municipality_code in (select municipality_code from logro_hh_count_delta
+    group by municipality_code, logro, state, sisben_group, displaced having sum(n) <> 0)`;
   await run(sql`delete from household_logro_report where ${touched}`);
   await run(reportLinesSql(touched));
 }

@@ -136,7 +136,25 @@ export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
  * The household combination over the members' current states: every member to whom the logro applies
  * has reached it; POR ALCANZAR wins over SIN DATO (evaluators.ts `combineHousehold`).
  */
-export function householdCombineSql(logros: readonly number[]): SQL {
+export function householdCombineSql(logros: readonly number[], tallied = false): SQL {
+  // A full run tallied the members' states per household as it wrote them (logro_member_tally, from
+  // logro_members): the same counts without reading every person's states back.
+  const members = tallied
+    ? sql`select household_id, logro, members, applicable, reached, pending, nodata from logro_member_tally`
+    : sql`select m.household_id, pl.logro, count(*) as members,
+        count(*) filter (where pl.state <> 'NO_APLICA') as applicable, count(*) filter (where pl.state = 'ALCANZADO') as reached,
+        count(*) filter (where pl.state = 'POR_ALCANZAR') as pending, count(*) filter (where pl.state = 'SIN_DATO') as nodata
+      from (select distinct m.household_id, m.person_id from logro_scope_households s2 join household_memberships m on m.household_id = s2.household_id
+            where m.valid_to is null and m.person_id is not null) m
+      join persons p on p.id = m.person_id and p.status = 'active'
+      join person_logros pl on pl.person_id = m.person_id and pl.logro = any(${arr(logros)}::smallint[])
+      group by m.household_id, pl.logro`;
+  const displaced = tallied
+    ? sql`select household_id, bool_or(is_displaced) as displaced from logro_members group by household_id`
+    : sql`select m.household_id, bool_or(p.is_displaced) as displaced
+      from logro_scope_households s3 join household_memberships m on m.household_id = s3.household_id join persons p on p.id = m.person_id
+      where m.valid_to is null and p.status = 'active'
+      group by m.household_id`;
   return sql`select h.id as household_id, l.logro,
       (case when coalesce(a.members, 0) = 0 then 'SIN_DATO' when a.applicable = 0 then 'NO_APLICA' when a.pending > 0 then 'POR_ALCANZAR'
             when a.nodata > 0 then 'SIN_DATO' else 'ALCANZADO' end)::logro_state,
@@ -146,31 +164,18 @@ export function householdCombineSql(logros: readonly number[]): SQL {
       coalesce(a.applicable, 0), coalesce(a.reached, 0), coalesce(a.pending, 0), coalesce(a.nodata, 0), coalesce(d.displaced, false)
     from logro_scope_households sh join households h on h.id = sh.household_id
     cross join unnest(${arr(logros)}::smallint[]) as l(logro)
-    left join (
-      select m.household_id, pl.logro, count(*) as members,
-        count(*) filter (where pl.state <> 'NO_APLICA') as applicable, count(*) filter (where pl.state = 'ALCANZADO') as reached,
-        count(*) filter (where pl.state = 'POR_ALCANZAR') as pending, count(*) filter (where pl.state = 'SIN_DATO') as nodata
-      from (select distinct m.household_id, m.person_id from logro_scope_households s2 join household_memberships m on m.household_id = s2.household_id
-            where m.valid_to is null and m.person_id is not null) m
-      join persons p on p.id = m.person_id and p.status = 'active'
-      join person_logros pl on pl.person_id = m.person_id and pl.logro = any(${arr(logros)}::smallint[])
-      group by m.household_id, pl.logro
-    ) a on a.household_id = h.id and a.logro = l.logro
-    left join (
-      select m.household_id, bool_or(p.is_displaced) as displaced
-      from logro_scope_households s3 join household_memberships m on m.household_id = s3.household_id join persons p on p.id = m.person_id
-      where m.valid_to is null and p.status = 'active'
-      group by m.household_id
-    ) d on d.household_id = h.id
+    left join (${members}) a on a.household_id = h.id and a.logro = l.logro
+    left join (${displaced}) d on d.household_id = h.id
     where h.status = 'active'`;
 }
 
 /**
  * Habitability (LB 24, 26, 28, 29, 32) per household in scope, from its current dwelling record
  * (evaluators.ts `evaluateHabitat`): one pass over the households, five rows each. A household joins
- * its dwelling by key (`households.source = 'sisben'`, `source_key` = `ficha-hogar`).
+ * its dwelling by key (`households.source = 'sisben'`, `source_key` = `ficha-hogar`). `members`: a full
+ * run's `logro_members` (every current member of every household) gives the member counts.
  */
-export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage): SQL {
+export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage, members = false): SQL {
   const r = rules.habitat;
   const ints = (xs: readonly number[]) => sql`${arr(xs)}::int[]`;
   const ev = sql`d.dwelling_id`;
@@ -191,12 +196,14 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage): SQL {
         v.water_source, coalesce(m.members, 0) as members, coalesce(m.displaced, false) as displaced
       from logro_scope_households s join households h on h.id = s.household_id
       left join sisben_hogares v on h.source = 'sisben' and v.source_key = h.source_key and v.is_current and v.status = 'active'
-      left join (
-        select m.household_id, count(distinct m.person_id) as members, bool_or(p.is_displaced) as displaced
+      left join (${
+        members
+          ? sql`select household_id, count(*) as members, bool_or(is_displaced) as displaced from logro_members group by household_id`
+          : sql`select m.household_id, count(distinct m.person_id) as members, bool_or(p.is_displaced) as displaced
         from logro_scope_households s2 join household_memberships m on m.household_id = s2.household_id join persons p on p.id = m.person_id
         where m.valid_to is null and p.status = 'active'
-        group by m.household_id
-      ) m on m.household_id = h.id
+        group by m.household_id`
+      }) m on m.household_id = h.id
       where h.status = 'active' and not exists (select 1 from logro_household_eval e where e.household_id = h.id and e.logro = 24)
     ), parts as materialized (
       -- Materialized: each part is read by several logros below; inlined, it would be recomputed for each.
@@ -245,9 +252,43 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage): SQL {
  * several current households → the worst, then the newest household; none → SIN DATO. Reads the
  * household evaluation of this run, which covers every household of every person in scope.
  */
-export function habitatPersonSql(logros: readonly number[]): SQL {
-  // Nearly everyone has one current household: their rows are its rows, with no sort of every person's
-  // rows to pick the worst; only persons in several households go through DISTINCT ON.
+export function habitatPersonSql(logros: readonly number[], full = false): SQL {
+  if (!full) return habitatPersonByLogroSql(logros);
+  return sql`with ph as (
+      select m.person_id, min(m.household_id) as household_id, count(distinct m.household_id) as n
+      from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
+      where m.valid_to is null and h.status = 'active'
+      group by m.person_id
+    )
+    select p.id as person_id, e.logro, e.state, e.reason, e.details, null::bigint as evidence_record_id, e.evidence_dwelling_id
+    from logro_scope_persons s join persons p on p.id = s.person_id
+    join ph on ph.person_id = p.id and ph.n = 1
+    join logro_household_eval e on e.household_id = ph.household_id and e.logro = any(${arr(logros)}::smallint[])
+    where p.status = 'active'
+    union all
+    select p.id, l.logro, 'SIN_DATO'::logro_state, 'NO_HOUSEHOLD', null::text[], null::bigint, null::bigint
+    from logro_scope_persons s join persons p on p.id = s.person_id
+    cross join unnest(${arr(logros)}::smallint[]) as l(logro)
+    where p.status = 'active' and not exists (select 1 from ph where ph.person_id = p.id)
+    union all
+    select * from (
+      select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null::bigint, e.evidence_dwelling_id
+      from ph join persons p on p.id = ph.person_id
+      cross join unnest(${arr(logros)}::smallint[]) as l(logro)
+      join household_memberships m on m.person_id = p.id and m.valid_to is null
+      join households h on h.id = m.household_id and h.status = 'active'
+      left join logro_household_eval e on e.household_id = m.household_id and e.logro = l.logro
+      where p.status = 'active' and ph.n > 1
+      order by p.id, l.logro, case e.state when 'POR_ALCANZAR' then 3 when 'SIN_DATO' then 2 when 'ALCANZADO' then 1 else 0 end desc, m.household_id desc nulls last
+    ) several`;
+}
+
+/**
+ * The incremental run's per-person habitability (a few thousand persons, read by key): the five logros
+ * of every person joined to the evaluation on (household, logro). At the scale of a full run the
+ * planner sorted every person's rows for that join; the full run joins by household instead (above).
+ */
+function habitatPersonByLogroSql(logros: readonly number[]): SQL {
   return sql`with ph as (
       select m.person_id, min(m.household_id) as household_id, count(distinct m.household_id) as n
       from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
