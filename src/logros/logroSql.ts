@@ -247,31 +247,17 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage, members 
     from x`;
 }
 
-/**
- * Every person in scope shares the state of its household's dwelling (evaluators.ts `personHabitat`):
- * several current households → the worst, then the newest household; none → SIN DATO. Reads the
- * household evaluation of this run, which covers every household of every person in scope.
- */
-export function habitatPersonSql(logros: readonly number[], full = false): SQL {
-  if (!full) return habitatPersonByLogroSql(logros);
-  return sql`with ph as (
+/** Each scoped person's active households: the first one and how many (the CTE both habitability forms start from). */
+const PERSON_HOUSEHOLDS = sql`with ph as (
       select m.person_id, min(m.household_id) as household_id, count(distinct m.household_id) as n
       from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
       where m.valid_to is null and h.status = 'active'
       group by m.person_id
-    )
-    select p.id as person_id, e.logro, e.state, e.reason, e.details, null::bigint as evidence_record_id, e.evidence_dwelling_id
-    from logro_scope_persons s join persons p on p.id = s.person_id
-    join ph on ph.person_id = p.id and ph.n = 1
-    join logro_household_eval e on e.household_id = ph.household_id and e.logro = any(${arr(logros)}::smallint[])
-    where p.status = 'active'
-    union all
-    select p.id, l.logro, 'SIN_DATO'::logro_state, 'NO_HOUSEHOLD', null::text[], null::bigint, null::bigint
-    from logro_scope_persons s join persons p on p.id = s.person_id
-    cross join unnest(${arr(logros)}::smallint[]) as l(logro)
-    where p.status = 'active' and not exists (select 1 from ph where ph.person_id = p.id)
-    union all
-    select * from (
+    )`;
+
+/** A person in several active households takes the worst state among them (POR ALCANZAR first). */
+function severalHouseholdsSql(logros: readonly number[]): SQL {
+  return sql`select * from (
       select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null::bigint, e.evidence_dwelling_id
       from ph join persons p on p.id = ph.person_id
       cross join unnest(${arr(logros)}::smallint[]) as l(logro)
@@ -284,17 +270,34 @@ export function habitatPersonSql(logros: readonly number[], full = false): SQL {
 }
 
 /**
+ * Every person in scope shares the state of its household's dwelling (evaluators.ts `personHabitat`):
+ * several current households → the worst, then the newest household; none → SIN DATO. Reads the
+ * household evaluation of this run, which covers every household of every person in scope.
+ */
+export function habitatPersonSql(logros: readonly number[], full = false): SQL {
+  if (!full) return habitatPersonByLogroSql(logros);
+  return sql`${PERSON_HOUSEHOLDS}
+    select p.id as person_id, e.logro, e.state, e.reason, e.details, null::bigint as evidence_record_id, e.evidence_dwelling_id
+    from logro_scope_persons s join persons p on p.id = s.person_id
+    join ph on ph.person_id = p.id and ph.n = 1
+    join logro_household_eval e on e.household_id = ph.household_id and e.logro = any(${arr(logros)}::smallint[])
+    where p.status = 'active'
+    union all
+    select p.id, l.logro, 'SIN_DATO'::logro_state, 'NO_HOUSEHOLD', null::text[], null::bigint, null::bigint
+    from logro_scope_persons s join persons p on p.id = s.person_id
+    cross join unnest(${arr(logros)}::smallint[]) as l(logro)
+    where p.status = 'active' and not exists (select 1 from ph where ph.person_id = p.id)
+    union all
+    ${severalHouseholdsSql(logros)}`;
+}
+
+/**
  * The incremental run's per-person habitability (a few thousand persons, read by key): the five logros
  * of every person joined to the evaluation on (household, logro). At the scale of a full run the
  * planner sorted every person's rows for that join; the full run joins by household instead (above).
  */
 function habitatPersonByLogroSql(logros: readonly number[]): SQL {
-  return sql`with ph as (
-      select m.person_id, min(m.household_id) as household_id, count(distinct m.household_id) as n
-      from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
-      where m.valid_to is null and h.status = 'active'
-      group by m.person_id
-    )
+  return sql`${PERSON_HOUSEHOLDS}
     select p.id as person_id, l.logro, coalesce(e.state, 'SIN_DATO') as state, coalesce(e.reason, 'NO_HOUSEHOLD') as reason, e.details,
       null::bigint as evidence_record_id, e.evidence_dwelling_id
     from logro_scope_persons s join persons p on p.id = s.person_id
@@ -303,14 +306,5 @@ function habitatPersonByLogroSql(logros: readonly number[]): SQL {
     left join logro_household_eval e on e.household_id = ph.household_id and e.logro = l.logro
     where p.status = 'active' and coalesce(ph.n, 0) <= 1
     union all
-    select * from (
-      select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null::bigint, e.evidence_dwelling_id
-      from ph join persons p on p.id = ph.person_id
-      cross join unnest(${arr(logros)}::smallint[]) as l(logro)
-      join household_memberships m on m.person_id = p.id and m.valid_to is null
-      join households h on h.id = m.household_id and h.status = 'active'
-      left join logro_household_eval e on e.household_id = m.household_id and e.logro = l.logro
-      where p.status = 'active' and ph.n > 1
-      order by p.id, l.logro, case e.state when 'POR_ALCANZAR' then 3 when 'SIN_DATO' then 2 when 'ALCANZADO' then 1 else 0 end desc, m.household_id desc nulls last
-    ) several`;
+    ${severalHouseholdsSql(logros)}`;
 }
