@@ -5,6 +5,7 @@
  * the report's lines. The rules' SQL is in logroSql.ts.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { analyzeStaleSql } from '../platform/db';
 import type { Coverage } from './evaluators';
 import {
   HOUSEHOLD_RULE_COLS,
@@ -42,27 +43,23 @@ export interface ComputeResult {
 
 type Run = (s: SQL) => Promise<Record<string, unknown>[]>;
 
-/** The registry tables the rules read (what a full run makes sure has planner statistics). */
-const SOURCE_TABLES = sql.raw(
-  [
-    'persons',
-    'person_identifiers',
-    'person_merges',
-    'household_memberships',
-    'households',
-    'source_entities',
-    'source_records',
-    'sisben_hogares',
-    'affiliations',
-    'victim_registrations',
-    'entity_links',
-    'record_moves',
-    'person_logros',
-    'household_logros',
-  ]
-    .map((t) => `'${t}'`)
-    .join(', '),
-);
+/** The registry tables the rules read (each run makes sure they have planner statistics). */
+const SOURCE_TABLES = [
+  'persons',
+  'person_identifiers',
+  'person_merges',
+  'household_memberships',
+  'households',
+  'source_entities',
+  'source_records',
+  'sisben_hogares',
+  'affiliations',
+  'victim_registrations',
+  'entity_links',
+  'record_moves',
+  'person_logros',
+  'household_logros',
+];
 
 const PERSON_COLS = sql.raw(`person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, rule_version, decided_run_id,
   evaluated_run_id, municipality_code, sisben_group, displaced, health_state, updated_at`);
@@ -91,13 +88,10 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
     // default random_page_cost the planner prefers hashing the whole state table to probing its key.
     if (!full) await run(sql`set local random_page_cost = 1.1`);
   }
-  // Tables just loaded have no or stale statistics (autovacuum analyzes them only a minute or more
-  // later): planned blind, the rules' joins became nested loops — two minutes for a first import of
-  // 20,000 persons instead of five seconds. Each run analyzes, as autovacuum would, the tables it reads
-  // that were never analyzed or changed by a fifth since (a nightly cut changes far less; none then).
-  await run(sql`select juntos_analyze(coalesce(array_agg(relid::regclass), '{}')) from pg_stat_user_tables
-      where schemaname = 'public' and relname in (${SOURCE_TABLES})
-        and (greatest(last_analyze, last_autoanalyze) is null or n_mod_since_analyze > greatest(1000, n_live_tup / 5))`);
+  // Tables just loaded have no or stale statistics: planned blind, the rules' joins became nested
+  // loops — two minutes for a first import of 20,000 persons instead of five seconds. A nightly cut
+  // changes far less than analyzeStaleSql's fifth: nothing is analyzed then.
+  await run(analyzeStaleSql(SOURCE_TABLES));
   await createWorkTables(run);
 
   await timed('scope', () => (full ? fullScope(run) : incrementalScope(run, input)));

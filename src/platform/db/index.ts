@@ -9,6 +9,7 @@ import type { Database } from './types';
 
 export type { Database, Orm } from './types';
 export { AuditWriter, type AuditEntry } from './auditWriter';
+export { analyzeStaleSql } from './analyze';
 export { MigrationsPendingError, grantRuntimeRole, runtimeGrants } from './roles';
 
 /**
