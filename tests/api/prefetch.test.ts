@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import type { DocumentTypeCode } from '../../src/domain/reference/documentTypes';
 import { seedRegistry, type SeededRegistry } from '../harness/factories/registry';
 import { bearer, createTestDatabase, testHub, waitFor, type ApiHub, type TestDatabase } from '../harness';
@@ -140,5 +141,58 @@ describe('facts read with the person', () => {
     );
     expect(res.statements).toBe(1);
     expect(res.data.personByDocument.id).toBe(p.publicId);
+  });
+});
+
+describe('a households page reads its members ahead', () => {
+  // The members' persons, documents and affiliations are read by the page's resolver and carried on
+  // the objects (src/registry/graphql/prefetch.ts); household(id:) reads the same through the loaders.
+  const HOUSEHOLD = `id sisbenFicha members { role { code label } order validFrom validTo person { ${FACTS}
+    all: affiliations(includeVanished: true) { subsystem status } health: affiliations(subsystem: SALUD) { state } } }`;
+
+  beforeAll(async () => {
+    // One member of a household in Antioquia moves to Amazonas, outside the reader's scope: the
+    // reader's page leaves that member out, as the loaders' path does.
+    const [moved] = await t.db.rows<{ household_id: number }>(sql`
+          update persons p set municipality_code = '91001' from household_memberships m join households h on h.id = m.household_id
+          where m.person_id = p.id and m.valid_to is null and h.department_code = '05' and p.municipality_code <> '91001'
+              and p.id = (select min(m2.person_id) from household_memberships m2 where m2.household_id = h.id)
+              and h.id = (select min(h2.id) from households h2 where h2.department_code = '05')
+          returning m.household_id`);
+    expect(moved).toBeDefined();
+  });
+
+  it.each([
+    ['a reader (masked numbers, a member outside its scope)', () => bearer(reader)],
+    ['an admin (full numbers, audited)', () => ({})],
+  ])('answers as household(id:) does, for %s', async (_who, headers) => {
+    const page = await statementsOf(`{ households(first: 50) { edges { node { ${HOUSEHOLD} } } } }`, {}, headers());
+    const nodes = page.data.households.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    const sizes = new Set<number>();
+    for (const node of nodes) {
+      const direct = await api.gql(`query($id: ID!) { household(id: $id) { ${HOUSEHOLD} } }`, { id: node.id }, headers());
+      expect(direct.errors).toBeUndefined();
+      expect(node).toEqual(direct.data.household);
+      sizes.add(node.members.length);
+      for (const m of node.members) expect(m.person.identifiers.length).toBeGreaterThan(0);
+    }
+    // The reader's moved member is left out (2 of 3); the admin sees all three.
+    expect([...sizes].sort()).toEqual(Object.keys(headers()).length ? [2, 3] : [3]);
+  });
+
+  it('the bench selection: households, memberships, then persons, documents and affiliations at once', async () => {
+    const page = await statementsOf(
+      `{ households(first: 100) { edges { node { id zone sisbenGroup municipality { name }
+        members { role { label } person { id fullName birthDate identifiers { type number } affiliations { subsystem administratorCode regime state } } } } }
+        pageInfo { hasNextPage endCursor } } }`,
+      {},
+      bearer(reader),
+    );
+    expect(page.data.households.edges.length).toBeGreaterThan(0);
+    expect(page.statements).toBe(5);
+    const onlyMembers = await statementsOf(`{ households(first: 100) { edges { node { id members { order } } } } }`, {}, bearer(reader));
+    // The scope still needs the persons (a member outside it is left out).
+    expect(onlyMembers.statements).toBe(3);
   });
 });

@@ -1,9 +1,37 @@
 import DataLoader from 'dataloader';
 import type { TerritoryScope } from '../../kernel';
 import { byId, groupBy } from '../../graphql/shared';
-import type { FactRepository, SourceRecordView } from '../factRepository';
+import type { AffiliationRow, FactRepository, IdentifierRow, SourceRecordView } from '../factRepository';
 import type { HouseholdRepository, HouseholdRow, MembershipRow } from '../householdRepository';
 import type { PersonRepository, PersonRow } from '../personRepository';
+
+/** What a households page reads of its members: their persons, and the persons' documents and affiliations. */
+export interface HouseholdMembersWanted {
+  person: boolean;
+  identifiers: boolean;
+  affiliations: boolean;
+}
+
+/** A households page's members and what the operation reads of them (householdMembers below). */
+export interface HouseholdPageMembers {
+  /** Per requested household, in its order: the current members the `members` field returns (inside the scope). */
+  members: MembershipRow[][];
+  /** The members' persons (inside the scope), when wanted or needed for the scope. */
+  persons: Map<number, PersonRow>;
+  identifiers?: Map<number, IdentifierRow[]>;
+  affiliations?: Map<number, AffiliationRow[]>;
+}
+
+const groupByKey = <R>(rows: readonly R[], keyOf: (r: R) => number): Map<number, R[]> => {
+  const m = new Map<number, R[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+};
 
 export interface RegistryLoaderRepositories {
   persons: PersonRepository;
@@ -18,12 +46,40 @@ export interface RegistryLoaderRepositories {
  */
 export function createRegistryLoaders(repos: RegistryLoaderRepositories, scope: TerritoryScope | null) {
   const personIdsNotNull = (r: { personId: number | null }) => r.personId as number;
+  const membersByHousehold = new DataLoader<number, MembershipRow[]>(async (ids) =>
+    groupBy(ids, await repos.households.membershipsByHouseholdIds(ids), (r) => r.householdId),
+  );
+  /**
+   * A households page's members with their persons, documents and affiliations, read ahead by the
+   * page's resolver: the loaders' statements (memberships, then persons, documents and
+   * affiliations at once), not one DataLoader round per level with a promise per value. The
+   * members are those `Household.members` returns: with a scope, only members whose person is
+   * inside it (as `withinScope` through the scoped person loader).
+   */
+  const householdMembers = async (householdIds: readonly number[], want: HouseholdMembersWanted): Promise<HouseholdPageMembers> => {
+    const rows = householdIds.length ? await repos.households.membershipsByHouseholdIds(householdIds) : [];
+    const byHousehold = groupBy(householdIds, rows, (r) => r.householdId);
+    // The household's audit subjects (a ficha read) come from this loader: no second read.
+    householdIds.forEach((id, i) => membersByHousehold.prime(id, byHousehold[i]!));
+    const personIds = [...new Set(rows.map(personIdsNotNull))];
+    const [persons, identifiers, affiliations] = await Promise.all([
+      want.person || scope ? repos.persons.findByIds(personIds, scope) : [],
+      want.identifiers ? repos.facts.identifiersByPersonIds(personIds) : undefined,
+      want.affiliations ? repos.facts.affiliationsByPersonIds(personIds) : undefined,
+    ]);
+    const personMap = new Map(persons.map((p) => [p.id, p]));
+    return {
+      members: scope ? byHousehold.map((list) => list.filter((m) => personMap.has(m.personId!))) : byHousehold,
+      persons: personMap,
+      identifiers: identifiers && groupByKey(identifiers, (r) => r.personId),
+      affiliations: affiliations && groupByKey(affiliations, personIdsNotNull),
+    };
+  };
   return {
+    householdMembers,
     personById: new DataLoader<number, PersonRow | null>(async (ids) => byId(ids, await repos.persons.findByIds(ids, scope), (r) => r.id)),
     householdById: new DataLoader<number, HouseholdRow | null>(async (ids) => byId(ids, await repos.households.findByIds(ids, scope), (r) => r.id)),
-    membersByHousehold: new DataLoader<number, MembershipRow[]>(async (ids) =>
-      groupBy(ids, await repos.households.membershipsByHouseholdIds(ids), (r) => r.householdId),
-    ),
+    membersByHousehold,
     membershipsByPerson: new DataLoader<number, MembershipRow[]>(async (ids) =>
       groupBy(ids, await repos.households.membershipsByPersonIds(ids), personIdsNotNull),
     ),

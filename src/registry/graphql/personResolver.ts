@@ -5,6 +5,25 @@ import { toAffiliation, toHousehold, toIdentifier, toMember, toPerson, toSisben,
 import { Household, HouseholdMember } from './householdTypes';
 import { Affiliation, GoldenValue, Identifier, Municipality, Person, SisbenClassification, SourceRecord, VictimRegistration } from './personTypes';
 import { sourceRecordOf, withinScope } from './scope';
+import { PREFETCHED_FACTS, PREFETCHED_MEMBERS, PREFETCHED_PERSON } from './prefetch';
+import type { AffiliationRow, IdentifierRow } from '../factRepository';
+
+/** Objects a page's resolver read ahead for (prefetch.ts): their lists, resolved without a promise. */
+type WithFacts = Person & { [PREFETCHED_FACTS]?: { identifiers?: IdentifierRow[]; affiliations?: AffiliationRow[] } };
+type WithMembers = Household & { [PREFETCHED_MEMBERS]?: HouseholdMember[] };
+type WithPerson = HouseholdMember & { [PREFETCHED_PERSON]?: Person | null };
+
+function pickAffiliations(rows: AffiliationRow[], subsystem: string | undefined, includeVanished: boolean | undefined): Affiliation[] {
+  const out: Affiliation[] = [];
+  for (const r of rows) if ((includeVanished || r.status === 'active') && (!subsystem || r.subsystem === subsystem)) out.push(toAffiliation(r));
+  return out;
+}
+
+async function loadMembers(h: Household, ctx: RegistryContext): Promise<HouseholdMember[]> {
+  // Members living outside the caller's territory are left out (not just their person edge).
+  const rows = await withinScope(ctx, await ctx.loaders.membersByHousehold.load(h.internalId), (m) => m.personId);
+  return rows.map((m) => toMember(m, ctx.services.reference.kinshipLabel));
+}
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -23,21 +42,24 @@ export class PersonResolver {
 
   @FieldResolver(() => [Identifier])
   @Sensitive('identifier')
-  async identifiers(@Root() p: Person, @Ctx() ctx: RegistryContext): Promise<Identifier[]> {
-    return (await ctx.loaders.identifiersByPerson.load(p.internalId)).map(toIdentifier);
+  identifiers(@Root() p: Person, @Ctx() ctx: RegistryContext): Identifier[] | Promise<Identifier[]> {
+    const ahead = (p as WithFacts)[PREFETCHED_FACTS]?.identifiers;
+    if (ahead) return ahead.map(toIdentifier);
+    return ctx.loaders.identifiersByPerson.load(p.internalId).then((rows) => rows.map(toIdentifier));
   }
 
   @FieldResolver(() => [Affiliation])
   @Sensitive('personal')
-  async affiliations(
+  affiliations(
     @Root() p: Person,
     @Ctx() ctx: RegistryContext,
     @Arg('subsystem', () => Subsystem, { nullable: true }) subsystem?: string,
     @Arg('includeVanished', () => Boolean, { defaultValue: false, description: 'Include records no longer in their source.' })
     includeVanished?: boolean,
-  ): Promise<Affiliation[]> {
-    const rows = await ctx.loaders.affiliationsByPerson.load(p.internalId);
-    return rows.filter((r) => (includeVanished || r.status === 'active') && (!subsystem || r.subsystem === subsystem)).map(toAffiliation);
+  ): Affiliation[] | Promise<Affiliation[]> {
+    const ahead = (p as WithFacts)[PREFETCHED_FACTS]?.affiliations;
+    if (ahead) return pickAffiliations(ahead, subsystem, includeVanished);
+    return ctx.loaders.affiliationsByPerson.load(p.internalId).then((rows) => pickAffiliations(rows, subsystem, includeVanished));
   }
 
   @FieldResolver(() => SisbenClassification, { nullable: true, description: 'Current Sisbén IV classification.' })
@@ -167,10 +189,8 @@ export class HouseholdResolver {
 
   @FieldResolver(() => [HouseholdMember], { description: 'Current members (linked persons), in household order.' })
   @Sensitive('personal')
-  async members(@Root() h: Household, @Ctx() ctx: RegistryContext): Promise<HouseholdMember[]> {
-    // Members living outside the caller's territory are left out (not just their person edge).
-    const rows = await withinScope(ctx, await ctx.loaders.membersByHousehold.load(h.internalId), (m) => m.personId);
-    return rows.map((m) => toMember(m, ctx.services.reference.kinshipLabel));
+  members(@Root() h: Household, @Ctx() ctx: RegistryContext): HouseholdMember[] | Promise<HouseholdMember[]> {
+    return (h as WithMembers)[PREFETCHED_MEMBERS] ?? loadMembers(h, ctx);
   }
 
   @FieldResolver(() => SourceRecord, { nullable: true })
@@ -184,9 +204,10 @@ export class HouseholdResolver {
 export class HouseholdMemberResolver {
   @FieldResolver(() => Person, { nullable: true, description: 'null when the person is outside the caller’s territory.' })
   @Sensitive('personal')
-  async person(@Root() m: HouseholdMember, @Ctx() ctx: RegistryContext): Promise<Person | null> {
-    const p = await ctx.loaders.personById.load(m.personId);
-    return p && toPerson(p);
+  person(@Root() m: HouseholdMember, @Ctx() ctx: RegistryContext): Person | null | Promise<Person | null> {
+    const ahead = (m as WithPerson)[PREFETCHED_PERSON];
+    if (ahead !== undefined) return ahead;
+    return ctx.loaders.personById.load(m.personId).then((p) => p && toPerson(p));
   }
 
   @FieldResolver(() => Household, { nullable: true })

@@ -1,6 +1,6 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { PersonFacts, PersonFactsWanted } from '../personFacts';
-import type { RegistryLoaders } from './loaders';
+import type { HouseholdMembersWanted, RegistryLoaders } from './loaders';
 
 /**
  * The names of the fields selected at `path` below the resolving field (fragments expanded; a
@@ -37,3 +37,21 @@ export function primePersonFacts(loaders: RegistryLoaders, personId: number, fac
   if (facts.affiliations) loaders.affiliationsByPerson.prime(personId, facts.affiliations);
   if (facts.memberships) loaders.membershipsByPerson.prime(personId, facts.memberships);
 }
+
+/** What a households page reads of its members, from the operation's selection (below `edges.node`). */
+export function householdMembersAt(info: GraphQLResolveInfo, path: readonly string[]): HouseholdMembersWanted | undefined {
+  if (!selectedFieldNames(info, path).has('members')) return undefined;
+  if (!selectedFieldNames(info, [...path, 'members']).has('person')) return { person: false, identifiers: false, affiliations: false };
+  const facts = selectedFieldNames(info, [...path, 'members', 'person']);
+  return { person: true, identifiers: facts.has('identifiers'), affiliations: facts.has('affiliations') };
+}
+
+/**
+ * Lists read ahead, carried on the objects they belong to (symbol keys: never serialized, never a
+ * GraphQL field). A field resolver finding one returns it synchronously (no DataLoader round, no
+ * promise per value); without one it reads through the request's loaders as before. The values are
+ * the loaders' rows (same statements, same scope), so the answers and their guards are the same.
+ */
+export const PREFETCHED_MEMBERS = Symbol('prefetchedMembers');
+export const PREFETCHED_PERSON = Symbol('prefetchedPerson');
+export const PREFETCHED_FACTS = Symbol('prefetchedFacts');
