@@ -22,8 +22,12 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Files are isolated by database and queue prefix, so they may run in parallel.
+    // Files are isolated by database and queue prefix, so they may run in parallel. Vitest's default
+    // (one worker fewer than the cores) runs one file at a time on a 2-core CI machine, while most
+    // files spend their time waiting on child processes, PostgreSQL and Redis: three at once halves
+    // the suite there. TEST_MAX_WORKERS overrides it (1 to debug one file at a time).
     fileParallelism: true,
+    maxWorkers: Number(process.env.TEST_MAX_WORKERS ?? 3),
     projects: [
       {
         extends: true,

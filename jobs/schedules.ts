@@ -73,7 +73,10 @@ export function startScheduleKeeper(opts: { queue: OpsJobQueue; config: Schedule
       const missing = await ensureSchedules(opts.queue, opts.config);
       if (missing.length) {
         opts.logger.warn({ missing }, 'job schedulers were missing (Redis lost its data?): declared again; sweeping now');
+        const started = Date.now();
         await opts.sweep();
+        // The operator (and the Redis-loss test) can tell the repair finished, and what it cost.
+        opts.logger.warn({ sweepMs: Date.now() - started }, 'sweep after lost schedulers done: unfinished runs have their jobs again');
       }
     } catch (e) {
       opts.logger.warn({ err: { message: (e as Error).message } }, 'schedule check failed (queue unavailable?); will try again');
