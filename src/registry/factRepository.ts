@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { affiliations, importRuns, personIdentifiers, sisbenClassifications, sourceEntities, sourceRecords, victimRegistrations } from '../../schema';
 import type { RecordLocation } from '../archive';
 import type { Orm } from '../platform/db';
-import { anyOf, prepared } from '../platform/db/prepared';
+import { anyOf, pickColumns, prepared } from '../platform/db/prepared';
 
 // A document's and an affiliation's columns as they are read (the loaders and the facts read with
 // a person, src/registry/personFacts.ts): every column but the row's timestamp, which no reader
@@ -83,27 +83,31 @@ export const SOURCE_RECORD_VIEW = {
 export class FactRepository {
   constructor(private readonly orm: Orm) {}
 
-  identifiersByPersonIds(personIds: readonly number[]): Promise<IdentifierRow[]> {
+  /** With `columns`, only those of each row (the others absent): for a caller that returns no other. */
+  identifiersByPersonIds(personIds: readonly number[], columns?: readonly (keyof IdentifierRow)[]): Promise<IdentifierRow[]> {
     if (!personIds.length) return Promise.resolve([]);
-    return prepared(this.orm, 'facts.identifiersByPersonIds', () =>
+    const picked = pickColumns(IDENTIFIER_COLUMNS, columns);
+    return prepared(this.orm, `facts.identifiersByPersonIds${picked.shape}`, () =>
       this.orm
-        .select(IDENTIFIER_COLUMNS)
+        .select(picked.columns)
         .from(personIdentifiers)
         .where(anyOf(personIdentifiers.personId, 'ids'))
         .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id))
-        .prepare('facts_identifiersByPersonIds'),
+        .prepare(`facts_identifiersByPersonIds${picked.shape.replace(/[^a-z0-9]+/gi, '_')}`),
     ).execute({ ids: [...personIds] });
   }
 
-  affiliationsByPersonIds(personIds: readonly number[]): Promise<AffiliationRow[]> {
+  /** With `columns`, only those of each row (the others absent): for a caller that returns no other. */
+  affiliationsByPersonIds(personIds: readonly number[], columns?: readonly (keyof AffiliationRow)[]): Promise<AffiliationRow[]> {
     if (!personIds.length) return Promise.resolve([]);
-    return prepared(this.orm, 'facts.affiliationsByPersonIds', () =>
+    const picked = pickColumns(AFFILIATION_COLUMNS, columns);
+    return prepared(this.orm, `facts.affiliationsByPersonIds${picked.shape}`, () =>
       this.orm
-        .select(AFFILIATION_COLUMNS)
+        .select(picked.columns)
         .from(affiliations)
         .where(anyOf(affiliations.personId, 'ids'))
         .orderBy(asc(affiliations.personId), asc(affiliations.subsystem), asc(affiliations.id))
-        .prepare('facts_affiliationsByPersonIds'),
+        .prepare(`facts_affiliationsByPersonIds${picked.shape.replace(/[^a-z0-9]+/gi, '_')}`),
     ).execute({ ids: [...personIds] });
   }
 

@@ -6,7 +6,7 @@ import type { AffiliationState, Subsystem } from '../domain/reference/affiliatio
 import type { SisbenGroup } from '../domain/reference/sisben';
 import { toPage, type Page, type PageRequest } from '../kernel';
 import { scopeCondition } from '../platform/db/territory';
-import { anyOf, prepared, scopeParams, scopePlaceholders } from '../platform/db/prepared';
+import { anyOf, pickColumns, prepared, scopeParams, scopePlaceholders } from '../platform/db/prepared';
 import type { TerritoryScope } from '../kernel';
 import { factsShape, parsePersonFacts, personFactsColumn, wantsFacts, type PersonFacts, type PersonFactsWanted } from './personFacts';
 
@@ -40,14 +40,17 @@ export interface DocumentLookup {
 export class PersonRepository {
   constructor(private readonly orm: Orm) {}
 
-  async findByIds(ids: readonly number[], scope?: TerritoryScope | null): Promise<PersonRow[]> {
+  /** With `columns`, only those of each row (the others absent): for a caller that returns no other. */
+  async findByIds(ids: readonly number[], scope?: TerritoryScope | null, columns?: readonly (keyof PersonRow)[]): Promise<PersonRow[]> {
     if (!ids.length) return [];
-    const query = prepared(this.orm, scope ? 'persons.byIds.scoped' : 'persons.byIds', () =>
+    const picked = pickColumns(PERSON_COLUMNS, columns);
+    const shape = `${scope ? 'persons.byIds.scoped' : 'persons.byIds'}${picked.shape}`;
+    const query = prepared(this.orm, shape, () =>
       this.orm
-        .select(PERSON_COLUMNS)
+        .select(picked.columns)
         .from(persons)
         .where(and(anyOf(persons.id, 'ids'), scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined))
-        .prepare(scope ? 'persons_by_ids_scoped' : 'persons_by_ids'),
+        .prepare(`${scope ? 'persons_by_ids_scoped' : 'persons_by_ids'}${picked.shape.replace(/[^a-z0-9]+/gi, '_')}`),
     );
     return query.execute({ ids: [...ids], ...(scope ? scopeParams(scope) : {}) });
   }

@@ -195,4 +195,15 @@ describe('a households page reads its members ahead', () => {
     // The scope still needs the persons (a member outside it is left out).
     expect(onlyMembers.statements).toBe(3);
   });
+
+  it('reads whole rows when a selected field is not in the column maps, with the same answers', async () => {
+    // provenance and sourceRecord read columns the maps do not list: every column is read.
+    const MEMBER = `members { person { id provenance { field value } affiliations { state municipality { name } sourceRecord { id } } } }`;
+    const page = await statementsOf(`{ households(first: 50) { edges { node { id ${MEMBER} } } } }`, {}, bearer(reader));
+    for (const node of page.data.households.edges.map((e: any) => e.node)) {
+      const direct = await api.gql(`query($id: ID!) { household(id: $id) { id ${MEMBER} } }`, { id: node.id }, bearer(reader));
+      expect(node).toEqual(direct.data.household);
+      for (const m of node.members) expect(m.person.provenance.find((v: any) => v.field === 'name').value).toBeTruthy();
+    }
+  });
 });

@@ -35,3 +35,15 @@ export const scopePlaceholders = (departmentColumn: AnyColumn, municipalityColum
   sql`(${anyOf(departmentColumn, 'scopeDepartments', 'text')} or ${anyOf(municipalityColumn, 'scopeMunicipalities', 'text')})`;
 
 export const scopeParams = (scope: TerritoryScope) => ({ scopeDepartments: [...scope.departments], scopeMunicipalities: [...scope.municipalities] });
+
+/**
+ * Some of a select's columns (kept in the select's order) and a shape key for them, for a built
+ * query that reads only what its caller will return: each column read is a value postgres.js
+ * decodes and the row mapper copies. Without `keys`, all of them (and an empty key).
+ */
+export function pickColumns<C extends Record<string, unknown>>(all: C, keys: readonly string[] | undefined): { columns: C; shape: string } {
+  if (!keys) return { columns: all, shape: '' };
+  const wanted = new Set(keys);
+  const picked = Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k)));
+  return { columns: picked as C, shape: `:${Object.keys(picked).join(',')}` };
+}

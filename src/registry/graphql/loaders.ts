@@ -10,6 +10,13 @@ export interface HouseholdMembersWanted {
   person: boolean;
   identifiers: boolean;
   affiliations: boolean;
+  /**
+   * The columns the selection reads of each (undefined: all). Such rows stay with the page: they
+   * are never primed into a loader, which always holds whole rows.
+   */
+  personColumns?: (keyof PersonRow)[];
+  identifierColumns?: (keyof IdentifierRow)[];
+  affiliationColumns?: (keyof AffiliationRow)[];
 }
 
 /** A households page's members and what the operation reads of them (householdMembers below). */
@@ -63,9 +70,9 @@ export function createRegistryLoaders(repos: RegistryLoaderRepositories, scope: 
     householdIds.forEach((id, i) => membersByHousehold.prime(id, byHousehold[i]!));
     const personIds = [...new Set(rows.map(personIdsNotNull))];
     const [persons, identifiers, affiliations] = await Promise.all([
-      want.person || scope ? repos.persons.findByIds(personIds, scope) : [],
-      want.identifiers ? repos.facts.identifiersByPersonIds(personIds) : undefined,
-      want.affiliations ? repos.facts.affiliationsByPersonIds(personIds) : undefined,
+      want.person || scope ? repos.persons.findByIds(personIds, scope, want.person ? want.personColumns : ['id']) : [],
+      want.identifiers ? repos.facts.identifiersByPersonIds(personIds, want.identifierColumns) : undefined,
+      want.affiliations ? repos.facts.affiliationsByPersonIds(personIds, want.affiliationColumns) : undefined,
     ]);
     const personMap = new Map(persons.map((p) => [p.id, p]));
     return {

@@ -1,5 +1,7 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { PersonFacts, PersonFactsWanted } from '../personFacts';
+import type { AffiliationRow, IdentifierRow } from '../factRepository';
+import type { PersonRow } from '../personRepository';
 import type { HouseholdMembersWanted, RegistryLoaders } from './loaders';
 
 /**
@@ -42,9 +44,65 @@ export function primePersonFacts(loaders: RegistryLoaders, personId: number, fac
 export function householdMembersAt(info: GraphQLResolveInfo, path: readonly string[]): HouseholdMembersWanted | undefined {
   if (!selectedFieldNames(info, path).has('members')) return undefined;
   if (!selectedFieldNames(info, [...path, 'members']).has('person')) return { person: false, identifiers: false, affiliations: false };
-  const facts = selectedFieldNames(info, [...path, 'members', 'person']);
-  return { person: true, identifiers: facts.has('identifiers'), affiliations: facts.has('affiliations') };
+  const at = [...path, 'members', 'person'];
+  const facts = selectedFieldNames(info, at);
+  return {
+    person: true,
+    identifiers: facts.has('identifiers'),
+    affiliations: facts.has('affiliations'),
+    personColumns: columnsFor(facts, PERSON_FIELD_COLUMNS, ['id', 'publicId']),
+    identifierColumns: facts.has('identifiers')
+      ? columnsFor(selectedFieldNames(info, [...at, 'identifiers']), IDENTIFIER_FIELD_COLUMNS, ['personId', 'docType'])
+      : undefined,
+    affiliationColumns: facts.has('affiliations')
+      ? columnsFor(selectedFieldNames(info, [...at, 'affiliations']), AFFILIATION_FIELD_COLUMNS, ['personId', 'status', 'subsystem', 'source'])
+      : undefined,
+  };
 }
+
+/**
+ * The row columns a selection of an object's fields reads (its mapper's and field resolvers'
+ * inputs), plus those its list's resolver and guards always read (ids, the affiliations' filter and
+ * source, which their mapper converts, the documents' audit subject); undefined (every column) when a selected field is not listed, so
+ * a field added later reads the whole row until it is.
+ */
+function columnsFor<K extends string>(
+  fields: ReadonlySet<string>,
+  map: Readonly<Record<string, readonly K[]>>,
+  always: readonly NoInfer<K>[],
+): K[] | undefined {
+  const out = new Set<K>(always);
+  for (const f of fields) {
+    const cols = Object.hasOwn(map, f) ? map[f] : undefined;
+    if (!cols) return undefined;
+    for (const c of cols) out.add(c);
+  }
+  return [...out];
+}
+
+type Own<T> = Extract<keyof T, string>;
+const self = <K extends string>(...names: K[]) => Object.fromEntries(names.map((n) => [n, [n]])) as Record<K, K[]>;
+const NAMES = ['firstName', 'secondName', 'firstSurname', 'secondSurname'] as const;
+/** Person fields (personTypes.ts, personResolver.ts) → the PersonRow columns toPerson and their resolvers read. */
+const PERSON_FIELD_COLUMNS: Record<string, Own<PersonRow>[]> = {
+  __typename: [],
+  id: ['publicId'],
+  ...self('firstName', 'secondName', 'firstSurname', 'secondSurname', 'birthDate', 'sex', 'sisbenGroup', 'sisbenSubgroup'),
+  ...self('isVictim', 'isDisplaced', 'healthState'),
+  fullName: [...NAMES],
+  municipality: ['municipalityCode'],
+  // Read through the loaders by the person's internal id (always read).
+  identifiers: [],
+  affiliations: [],
+  households: [],
+};
+const IDENTIFIER_FIELD_COLUMNS: Record<string, Own<IdentifierRow>[]> = { __typename: [], type: ['docType'], number: ['docNumber'], seenCount: ['seenCount'] };
+const AFFILIATION_FIELD_COLUMNS: Record<string, Own<AffiliationRow>[]> = {
+  __typename: [],
+  ...self('subsystem', 'source', 'administratorCode', 'administratorName', 'regime', 'affiliateType', 'state', 'stateCode'),
+  ...self('startDate', 'endDate', 'program', 'status'),
+  municipality: ['municipalityCode'],
+};
 
 /**
  * Lists read ahead, carried on the objects they belong to (symbol keys: never serialized, never a
