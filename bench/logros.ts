@@ -10,7 +10,7 @@
  *   3. the national territorial report (every municipality × logro, and per department) answered by
  *      the service from the maintained aggregates, as readers get it (disclosure control on): p50/p99.
  *
- *   npx tsx bench/logros.ts [--persons 1000000] [--reports 200] [--keep] [--again] [--digest] [--fillfactor 100]
+ *   npx tsx bench/logros.ts [--persons 1000000] [--reports 200] [--keep] [--again] [--digest] [--fillfactor 100] [--explain 1000]
  *
  * --again adds a second full run after the incremental one, over the states already computed (what a
  * rule change or an operator's recompute does: every row compared with the old one). --digest prints
@@ -19,6 +19,9 @@
  * sets persons' and person_identifiers' fillfactor to N after the registry is generated and rewrites
  * both tables compactly (VACUUM FULL), to compare migration 0024's 50 with the default 100 on equal
  * terms (without the rewrite, the generator's updates would leave a fillfactor 100 table half dead).
+ * --explain MS loads auto_explain on the bench's connection (a superuser's, as TEST_PG_ADMIN_URL's):
+ * the plan with actual times of every statement of the runs over MS ms goes to the server log, under
+ * the backend pid the bench prints (the timing instrumentation slows the runs: profile, do not time).
  *
  * Targets (issue 12): from scratch ≤ 60 s for 1,000,000 persons, incremental ≤ 10 s, report < 200 ms.
  * Not part of the tests.
@@ -43,6 +46,7 @@ const keep = process.argv.includes('--keep');
 const again = process.argv.includes('--again');
 const digest = process.argv.includes('--digest');
 const fillfactor = arg('fillfactor') == null ? null : Number(arg('fillfactor'));
+const explainMs = arg('explain') == null ? null : Number(arg('explain'));
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -84,6 +88,15 @@ async function main() {
       }
       const [{ size }] = await db.rows<{ size: string }>(sql`select pg_size_pretty(pg_relation_size('persons')) as size`);
       console.log(`persons and person_identifiers rewritten with fillfactor ${fillfactor} (persons heap ${size})`);
+    }
+
+    if (explainMs != null) {
+      await db.rows(sql`load 'auto_explain'`);
+      await db.rows(sql.raw(`set auto_explain.log_min_duration = ${Math.max(0, Math.round(explainMs))}`));
+      await db.rows(sql`set auto_explain.log_analyze = on`);
+      await db.rows(sql`set auto_explain.log_buffers = on`);
+      const [{ pid }] = await db.rows<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+      console.log(`auto_explain: plans of statements over ${explainMs} ms in the server log under backend pid ${pid}`);
     }
 
     // 1. From scratch.

@@ -99,10 +99,11 @@ export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
       select p.id as person_id, p.first_name, p.second_name, p.first_surname, p.second_surname, p.birth_date,
         coalesce(nr.source::text, '') <> 'sisben' and (p.first_name is not null or p.first_surname is not null) as ref_name,
         coalesce(br.source::text, '') <> 'sisben' and p.birth_date is not null as ref_birth,
-        exists (select 1 from other_docs o where o.person_id = p.id) as ref_doc
+        od.person_id is not null as ref_doc
       from logro_scope_persons s join persons p on p.id = s.person_id
       left join source_records nr on nr.id = p.name_source_record_id
       left join source_records br on br.id = p.birth_date_source_record_id
+      left join (select distinct person_id from other_docs) od on od.person_id = p.id
       where p.status = 'active'
     ), per_record as (
       select s.person_id, s.rec, x.diffs,
@@ -113,11 +114,13 @@ export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
              when s.doc_number is null or s.doc_type is null or s.doc_type = any(${ph}) then 'SISBEN_WITHOUT_DOCUMENT'
              when cardinality(x.diffs) > 0 then 'SISBEN_DIFFERS' else 'SISBEN_MATCHES' end as reason
       from sis s join ref r on r.person_id = s.person_id
+      -- other_docs is distinct: at most one row, the Sisbén document among the other sources' (a join,
+      -- not an EXISTS inside the array, which the planner copied into state, reason and details).
+      left join other_docs o on o.person_id = s.person_id and o.doc_type = s.doc_type and o.doc_number = s.doc_number
       cross join lateral (select array_remove(array[
         case when r.ref_name and (s.first_name is distinct from r.first_name or s.second_name is distinct from r.second_name
           or s.first_surname is distinct from r.first_surname or s.second_surname is distinct from r.second_surname) then 'name' end,
-        case when r.ref_doc and not exists (select 1 from other_docs o where o.person_id = s.person_id and o.doc_type = s.doc_type and o.doc_number = s.doc_number)
-          then 'document' end,
+        case when r.ref_doc and o.person_id is null then 'document' end,
         case when r.ref_birth and s.birth_date is distinct from r.birth_date then 'birthDate' end
       ]::text[], null) as diffs) x
     ), worst as (
