@@ -11,6 +11,7 @@
  *      the service from the maintained aggregates, as readers get it (disclosure control on): p50/p99.
  *
  *   npx tsx bench/logros.ts [--persons 1000000] [--reports 200] [--keep] [--again] [--digest] [--fillfactor 100] [--explain 1000]
+ *     [--registry NAME]
  *
  * --again adds a second full run after the incremental one, over the states already computed (what a
  * rule change or an operator's recompute does: every row compared with the old one). --digest prints
@@ -19,7 +20,10 @@
  * sets persons' and person_identifiers' fillfactor to N after the registry is generated and rewrites
  * both tables compactly (VACUUM FULL), to compare migration 0024's 50 with the default 100 on equal
  * terms (without the rewrite, the generator's updates would leave a fillfactor 100 table half dead).
- * --explain MS loads auto_explain on the bench's connection (a superuser's, as TEST_PG_ADMIN_URL's):
+ * --registry NAME generates the registry once into database NAME (kept; drop it when done) and runs on a
+ * copy of it (CREATE DATABASE … TEMPLATE), or copies it if NAME exists already: both sides of an A/B
+ * start from the same registry without generating it twice (--persons and --fillfactor apply when it
+ * is generated). --explain MS loads auto_explain on the bench's connection (a superuser's, as TEST_PG_ADMIN_URL's):
  * the plan with actual times of every statement of the runs over MS ms goes to the server log, under
  * the backend pid the bench prints (the timing instrumentation slows the runs: profile, do not time).
  *
@@ -47,6 +51,7 @@ const again = process.argv.includes('--again');
 const digest = process.argv.includes('--digest');
 const fillfactor = arg('fillfactor') == null ? null : Number(arg('fillfactor'));
 const explainMs = arg('explain') == null ? null : Number(arg('explain'));
+const registry = arg('registry');
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -59,36 +64,66 @@ async function main() {
   );
   const name = `juntos_bench_logros_${process.pid}`;
   const admin = postgres(TEST_PG_ADMIN_URL, { onnotice: () => {}, max: 1 });
-  await admin.unsafe(`create database "${name}"`);
-  const u = new URL(TEST_PG_ADMIN_URL);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const urlOf = (db: string) => {
+    const u = new URL(TEST_PG_ADMIN_URL);
+    u.pathname = `/${db}`;
+    return u.toString();
+  };
+  const url = urlOf(name);
   // Migrations need two connections (one holds the advisory lock); the bench then uses one, because
   // the generator builds temporary tables that later statements read.
-  const migrator = createPostgresDatabase({ url, poolMax: 2 });
-  await migrator.migrate();
-  await migrator.close();
+  const migrate = async (target: string) => {
+    const migrator = createPostgresDatabase({ url: urlOf(target), poolMax: 2 });
+    await migrator.migrate();
+    await migrator.close();
+  };
+  /** The registry generated into `target` (fresh, migrated), with --fillfactor applied. */
+  const fill = async (target: string) => {
+    const gen = createPostgresDatabase({ url: urlOf(target), poolMax: 1 });
+    try {
+      const t0 = performance.now();
+      await generate(gen.rows.bind(gen), personsWanted);
+      const [{ persons, households }] = await gen.rows<{ persons: number; households: number }>(
+        sql`select (select count(*) from persons)::int as persons, (select count(*) from households)::int as households`,
+      );
+      console.log(`registry: ${fmt(persons)} persons in ${fmt(households)} households, generated in SQL in ${secs(performance.now() - t0)}`);
+      if (fillfactor != null) {
+        if (!Number.isInteger(fillfactor) || fillfactor < 10 || fillfactor > 100) throw new Error('--fillfactor takes an integer from 10 to 100');
+        for (const t of ['persons', 'person_identifiers']) {
+          await gen.rows(sql.raw(`alter table ${t} set (fillfactor = ${fillfactor})`));
+          await gen.rows(sql.raw(`vacuum (full, analyze) ${t}`));
+        }
+        const [{ size }] = await gen.rows<{ size: string }>(sql`select pg_size_pretty(pg_relation_size('persons')) as size`);
+        console.log(`persons and person_identifiers rewritten with fillfactor ${fillfactor} (persons heap ${size})`);
+      }
+    } finally {
+      await gen.close();
+    }
+  };
+  if (registry != null) {
+    // One generated registry for both sides of an A/B: each run starts from a copy of it.
+    if (!/^[a-z0-9_]+$/.test(registry)) throw new Error('--registry takes a database name of a-z, 0-9 and _');
+    const [exists] = await admin`select 1 from pg_database where datname = ${registry}`;
+    if (!exists) {
+      await admin.unsafe(`create database "${registry}"`);
+      await migrate(registry);
+      await fill(registry);
+      console.log(`registry kept in database ${registry} (drop it when done)`);
+    } else console.log(`registry copied from database ${registry}`);
+    const t0 = performance.now();
+    await admin.unsafe(`create database "${name}" template "${registry}"`);
+    console.log(`copied in ${secs(performance.now() - t0)}`);
+    await migrate(name);
+  } else {
+    await admin.unsafe(`create database "${name}"`);
+    await migrate(name);
+    await fill(name);
+  }
   const db = createPostgresDatabase({ url, poolMax: 1 });
   try {
     const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: url });
     const logger = createLogger({ level: 'silent' });
     const app = createApp({ config, db, logger, queue: new InlineJobQueue(logger) });
-
-    const t0 = performance.now();
-    await generate(db.rows.bind(db), personsWanted);
-    const [{ persons, households }] = await db.rows<{ persons: number; households: number }>(
-      sql`select (select count(*) from persons)::int as persons, (select count(*) from households)::int as households`,
-    );
-    console.log(`registry: ${fmt(persons)} persons in ${fmt(households)} households, generated in SQL in ${secs(performance.now() - t0)}`);
-    if (fillfactor != null) {
-      if (!Number.isInteger(fillfactor) || fillfactor < 10 || fillfactor > 100) throw new Error('--fillfactor takes an integer from 10 to 100');
-      for (const t of ['persons', 'person_identifiers']) {
-        await db.rows(sql.raw(`alter table ${t} set (fillfactor = ${fillfactor})`));
-        await db.rows(sql.raw(`vacuum (full, analyze) ${t}`));
-      }
-      const [{ size }] = await db.rows<{ size: string }>(sql`select pg_size_pretty(pg_relation_size('persons')) as size`);
-      console.log(`persons and person_identifiers rewritten with fillfactor ${fillfactor} (persons heap ${size})`);
-    }
 
     if (explainMs != null) {
       await db.rows(sql`load 'auto_explain'`);
