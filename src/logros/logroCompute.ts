@@ -118,10 +118,10 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
 
   // Each rule with the logros its rows carry (a full run reads only those of the old rows).
   const personRules: [string, SQL, readonly number[]][] = [
-    ['lb1', lb1Sql(input.rules, input.asOf), [1]],
-    ['lb3', lb3Sql(input.rules, input.coverage), [3]],
-    ['lb13', lb13Sql(input.rules, input.coverage), [13]],
-    ['lb45', lb45Sql(input.rules, input.coverage), [45]],
+    ['lb1', lb1Sql(input.rules, input.asOf, full), [1]],
+    ['lb3', lb3Sql(input.rules, input.coverage, full), [3]],
+    ['lb13', lb13Sql(input.rules, input.coverage, full), [13]],
+    ['lb45', lb45Sql(input.rules, input.coverage, full), [45]],
     ['habitat_persons', habitatPersonSql(HOUSEHOLD_LOGROS, full), HOUSEHOLD_LOGROS],
   ];
   let changes = 0;
@@ -169,7 +169,8 @@ async function createWorkTables(run: Run): Promise<void> {
   await run(sql`create temp table logro_scope_households (household_id bigint primary key) on commit drop`);
   const evalCols = sql`logro smallint not null, state logro_state not null, reason text not null, details text[], evidence_record_id bigint,
     evidence_dwelling_id bigint`;
-  await run(sql`create temp table logro_person_eval (person_id bigint not null, ${evalCols}) on commit drop`);
+  await run(sql`create temp table logro_person_eval (person_id bigint not null, ${evalCols}, municipality_code char(5), sisben_group char(1),
+    displaced boolean, health_state affiliation_state) on commit drop`);
   await run(
     sql`create temp table logro_household_eval (household_id bigint not null, ${evalCols}, members_applicable int, members_reached int,
       members_pending int, members_without_data int, displaced boolean) on commit drop`,
@@ -319,16 +320,16 @@ function logroBound(logros: readonly number[]): SQL {
  */
 async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logros: readonly number[], carry: boolean, tally: boolean): Promise<number> {
   const v = input.rules.version;
-  const same = sql`(e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, p.municipality_code, p.sisben_group,
-      p.is_displaced, p.health_state)
+  const same = sql`(e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, e.municipality_code, e.sisben_group,
+      e.displaced, e.health_state)
     is not distinct from (k.state, k.reason, k.details, k.evidence_record_id, k.evidence_dwelling_id, k.rule_version, k.municipality_code,
       k.sisben_group, k.displaced, k.health_state)`;
   // The bound keeps the old rows of other logros out of the join (a hash of the whole table otherwise).
   const old = carry ? sql`left join logro_person_old k on k.logro = e.logro and k.person_id = e.person_id ${logroBound(logros)}` : sql``;
   const [h] = await run(sql`with x as materialized (
-      select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, p.municipality_code, p.sisben_group,
-        p.is_displaced as displaced, p.health_state, ${carried(input.runId, carry, same)}
-      from (${select}) as e(${sql.raw(PERSON_RULE_COLS)}) join persons p on p.id = e.person_id ${old}
+      select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.municipality_code, e.sisben_group,
+        e.displaced, e.health_state, ${carried(input.runId, carry, same)}
+      from (${select}) as e(${sql.raw(PERSON_RULE_COLS)}) ${old}
     ), w as (
       insert into person_logros (${PERSON_COLS})
       select person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, ${v}::text, decided_run_id, evaluated_run_id,

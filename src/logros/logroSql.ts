@@ -10,8 +10,24 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Coverage } from './evaluators';
 import type { RuleSet } from './rules';
 
-/** The columns every person rule's SELECT yields, in this order. */
-export const PERSON_RULE_COLS = 'person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id';
+/**
+ * The columns every person rule's SELECT yields, in this order: the state and its evidence, then the
+ * person's attributes the state rows and counts carry (taken from the rule's own read of `persons`, so
+ * that writing the rows needs no second join with it).
+ */
+export const PERSON_RULE_COLS =
+  'person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, municipality_code, sisben_group, displaced, health_state';
+/** The person attributes of PERSON_RULE_COLS, from `persons p`. */
+const ATTRS = sql`p.municipality_code, p.sisben_group, p.is_displaced, p.health_state`;
+
+/**
+ * The persons a rule evaluates, as `p`: those in scope; in a full run, whose scope is every active
+ * person, `persons` itself (each rule keeps only active ones), without a join with the scope.
+ */
+const inScope = (full: boolean) => (full ? sql`persons p` : sql`logro_scope_persons s join persons p on p.id = s.person_id`);
+/** `table alias` restricted to the persons in scope by `col` (a full run: the whole table; the rule's join with `p` keeps the active). */
+const scoped = (full: boolean, table: string, alias: string, col = 'person_id') =>
+  full ? sql.raw(`${table} ${alias}`) : sql.raw(`logro_scope_persons s2 join ${table} ${alias} on ${alias}.${col} = s2.person_id`);
 /** The columns of the household combination's SELECT and of logro_household_eval's rows, in this order. */
 export const HOUSEHOLD_RULE_COLS =
   'household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached, members_pending, members_without_data, displaced';
@@ -22,7 +38,7 @@ const arr = (xs: readonly (string | number)[]) => `{${xs.join(',')}}`;
 /** Full years on the as-of date, as the TypeScript `ageOn`. */
 const age = (asOf: string, col: SQL) => sql`extract(year from age(${asOf}::date, ${col}))`;
 
-export function lb1Sql(rules: RuleSet, asOf: string): SQL {
+export function lb1Sql(rules: RuleSet, asOf: string, full = false): SQL {
   const r = rules.lb1;
   return sql`select p.id as person_id, 1::smallint as logro,
       (case when d.person_id is null then 'POR_ALCANZAR' when d.for_age is not null then 'ALCANZADO'
@@ -32,8 +48,8 @@ export function lb1Sql(rules: RuleSet, asOf: string): SQL {
       null::text[],
       case when d.person_id is null then p.name_source_record_id when d.for_age is not null then d.for_age
            when d.foreign_doc is not null then d.foreign_doc when p.birth_date is null then d.any_doc else p.birth_date_source_record_id end,
-      null::bigint
-    from logro_scope_persons s join persons p on p.id = s.person_id
+      null::bigint, ${ATTRS}
+    from ${inScope(full)}
     left join (
       select i.person_id, min(i.source_record_id) as any_doc,
         min(i.source_record_id) filter (where i.doc_type = any(${arr(r.foreignTypes)}::text[])) as foreign_doc,
@@ -41,14 +57,14 @@ export function lb1Sql(rules: RuleSet, asOf: string): SQL {
           case when ${age(asOf, sql`pp.birth_date`)} < ${r.rcUnder} then ${arr(r.rcTypes)}::text[]
                when ${age(asOf, sql`pp.birth_date`)} < ${r.ccFrom} then ${arr(r.tiTypes)}::text[]
                else ${arr(r.ccTypes)}::text[] end)) as for_age
-      from logro_scope_persons s2 join person_identifiers i on i.person_id = s2.person_id join persons pp on pp.id = i.person_id
+      from ${scoped(full, 'person_identifiers', 'i')} join persons pp on pp.id = i.person_id
       where not (i.doc_type = any(${arr(r.placeholderTypes)}::text[]))
       group by i.person_id
     ) d on d.person_id = p.id
     where p.status = 'active'`;
 }
 
-export function lb13Sql(rules: RuleSet, coverage: Coverage): SQL {
+export function lb13Sql(rules: RuleSet, coverage: Coverage, full = false): SQL {
   const r = rules.lb13;
   return sql`select p.id as person_id, 13::smallint as logro,
       (case when a.reach is not null then 'ALCANZADO' when a.dead is not null then 'NO_APLICA' when a.any_rec is not null then 'POR_ALCANZAR'
@@ -56,57 +72,57 @@ export function lb13Sql(rules: RuleSet, coverage: Coverage): SQL {
       case when a.reach is not null then 'ACTIVE_AFFILIATION' when a.dead is not null then 'DECEASED' when a.any_rec is not null then 'AFFILIATION_NOT_ACTIVE'
            when ${coverage.health}::boolean then 'NO_AFFILIATION' else 'NO_HEALTH_SOURCE' end,
       null::text[],
-      coalesce(a.reach, a.dead, a.any_rec), null::bigint
-    from logro_scope_persons s join persons p on p.id = s.person_id
+      coalesce(a.reach, a.dead, a.any_rec), null::bigint, ${ATTRS}
+    from ${inScope(full)}
     left join (
       select a.person_id,
         max(a.source_record_id) filter (where a.state::text = any(${arr(r.reachingStates)}::text[])) as reach,
         max(a.source_record_id) filter (where a.state::text = any(${arr(r.deceasedStates)}::text[])) as dead,
         max(a.source_record_id) as any_rec
-      from logro_scope_persons s2 join affiliations a on a.person_id = s2.person_id
+      from ${scoped(full, 'affiliations', 'a')}
       where a.status = 'active' and a.subsystem = 'SALUD' and a.source::text = any(${arr(r.sources)}::text[])
       group by a.person_id
     ) a on a.person_id = p.id
     where p.status = 'active'`;
 }
 
-export function lb45Sql(rules: RuleSet, coverage: Coverage): SQL {
+export function lb45Sql(rules: RuleSet, coverage: Coverage, full = false): SQL {
   return sql`select p.id as person_id, 45::smallint as logro,
       (case when v.rec is not null then 'POR_ALCANZAR' when ${coverage.victims}::boolean then 'NO_APLICA' else 'SIN_DATO' end)::logro_state,
       case when v.rec is not null then 'DISPLACED' when ${coverage.victims}::boolean then 'NOT_DISPLACED' else 'NO_VICTIMS_SOURCE' end,
-      null::text[], v.rec, null::bigint
-    from logro_scope_persons s join persons p on p.id = s.person_id
+      null::text[], v.rec, null::bigint, ${ATTRS}
+    from ${inScope(full)}
     left join (
       select v.person_id, max(v.source_record_id) as rec
-      from logro_scope_persons s2 join victim_registrations v on v.person_id = s2.person_id
+      from ${scoped(full, 'victim_registrations', 'v')}
       where v.status = 'active' and v.event_code = ${rules.lb45.displacementEventCode}
       group by v.person_id
     ) v on v.person_id = p.id
     where p.status = 'active'`;
 }
 
-export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
+export function lb3Sql(rules: RuleSet, coverage: Coverage, full = false): SQL {
   const ph = sql`${arr(rules.lb1.placeholderTypes)}::text[]`;
   return sql`with sis as (
       select e.person_id, e.current_record_id as rec, e.doc_type, e.doc_number, e.first_name, e.second_name, e.first_surname, e.second_surname, e.birth_date
-      from logro_scope_persons s join source_entities e on e.person_id = s.person_id
-      where e.source = 'sisben' and e.status = 'active'
+      from ${scoped(full, 'source_entities', 'e')}
+      where e.source = 'sisben' and e.status = 'active' and e.person_id is not null
     ), other_docs as (
       select distinct e.person_id, e.doc_type, e.doc_number
-      from logro_scope_persons s join source_entities e on e.person_id = s.person_id
-      where e.source <> 'sisben' and e.status = 'active' and e.doc_type is not null and e.doc_number is not null and not (e.doc_type = any(${ph}))
+      from ${scoped(full, 'source_entities', 'e')}
+      where e.person_id is not null and e.source <> 'sisben' and e.status = 'active' and e.doc_type is not null and e.doc_number is not null and not (e.doc_type = any(${ph}))
     ), ref as (
-      select p.id as person_id, p.first_name, p.second_name, p.first_surname, p.second_surname, p.birth_date,
+      select p.id as person_id, p.first_name, p.second_name, p.first_surname, p.second_surname, p.birth_date, ${ATTRS},
         coalesce(nr.source::text, '') <> 'sisben' and (p.first_name is not null or p.first_surname is not null) as ref_name,
         coalesce(br.source::text, '') <> 'sisben' and p.birth_date is not null as ref_birth,
         od.person_id is not null as ref_doc
-      from logro_scope_persons s join persons p on p.id = s.person_id
+      from ${inScope(full)}
       left join source_records nr on nr.id = p.name_source_record_id
       left join source_records br on br.id = p.birth_date_source_record_id
       left join (select distinct person_id from other_docs) od on od.person_id = p.id
       where p.status = 'active'
     ), per_record as (
-      select s.person_id, s.rec, x.diffs,
+      select s.person_id, s.rec, x.diffs, r.municipality_code, r.sisben_group, r.is_displaced, r.health_state,
         case when not (r.ref_name or r.ref_birth or r.ref_doc) then 'SIN_DATO'
              when s.doc_number is null or s.doc_type is null or s.doc_type = any(${ph}) then 'POR_ALCANZAR'
              when cardinality(x.diffs) > 0 then 'POR_ALCANZAR' else 'ALCANZADO' end as state,
@@ -124,14 +140,17 @@ export function lb3Sql(rules: RuleSet, coverage: Coverage): SQL {
         case when r.ref_birth and s.birth_date is distinct from r.birth_date then 'birthDate' end
       ]::text[], null) as diffs) x
     ), worst as (
-      select distinct on (person_id) person_id, rec, state, reason, diffs from per_record
+      select distinct on (person_id) person_id, rec, state, reason, diffs, municipality_code, sisben_group, is_displaced, health_state from per_record
       order by person_id, case state when 'POR_ALCANZAR' then 3 when 'SIN_DATO' then 2 else 1 end desc, rec desc
     )
-    select w.person_id, 3::smallint as logro, w.state::logro_state, w.reason, case when w.reason = 'SISBEN_DIFFERS' then w.diffs end, w.rec, null::bigint from worst w
+    select w.person_id, 3::smallint as logro, w.state::logro_state, w.reason, case when w.reason = 'SISBEN_DIFFERS' then w.diffs end, w.rec, null::bigint,
+      w.municipality_code, w.sisben_group, w.is_displaced, w.health_state
+    from worst w
     union all
     select r.person_id, 3::smallint,
       (case when ${coverage.sisben}::boolean then 'POR_ALCANZAR' else 'SIN_DATO' end)::logro_state,
-      case when ${coverage.sisben}::boolean then 'NOT_IN_SISBEN' else 'NO_SISBEN_SOURCE' end, null, null, null
+      case when ${coverage.sisben}::boolean then 'NOT_IN_SISBEN' else 'NO_SISBEN_SOURCE' end, null, null, null,
+      r.municipality_code, r.sisben_group, r.is_displaced, r.health_state
     from ref r where not exists (select 1 from sis s where s.person_id = r.person_id)`;
 }
 
@@ -251,17 +270,18 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage, members 
 }
 
 /** Each scoped person's active households: the first one and how many (the CTE both habitability forms start from). */
-const PERSON_HOUSEHOLDS = sql`with ph as (
+const personHouseholds = (full: boolean) => sql`with ph as (
       select m.person_id, min(m.household_id) as household_id, count(distinct m.household_id) as n
-      from logro_scope_persons s2 join household_memberships m on m.person_id = s2.person_id join households h on h.id = m.household_id
-      where m.valid_to is null and h.status = 'active'
+      from ${scoped(full, 'household_memberships', 'm')} join households h on h.id = m.household_id
+      where m.valid_to is null and h.status = 'active' and m.person_id is not null
       group by m.person_id
     )`;
 
 /** A person in several active households takes the worst state among them (POR ALCANZAR first). */
 function severalHouseholdsSql(logros: readonly number[]): SQL {
   return sql`select * from (
-      select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null::bigint, e.evidence_dwelling_id
+      select distinct on (p.id, l.logro) p.id, l.logro, coalesce(e.state, 'SIN_DATO'), coalesce(e.reason, 'NO_HOUSEHOLD'), e.details, null::bigint, e.evidence_dwelling_id,
+        ${ATTRS}
       from ph join persons p on p.id = ph.person_id
       cross join unnest(${arr(logros)}::smallint[]) as l(logro)
       join household_memberships m on m.person_id = p.id and m.valid_to is null
@@ -279,15 +299,15 @@ function severalHouseholdsSql(logros: readonly number[]): SQL {
  */
 export function habitatPersonSql(logros: readonly number[], full = false): SQL {
   if (!full) return habitatPersonByLogroSql(logros);
-  return sql`${PERSON_HOUSEHOLDS}
-    select p.id as person_id, e.logro, e.state, e.reason, e.details, null::bigint as evidence_record_id, e.evidence_dwelling_id
-    from logro_scope_persons s join persons p on p.id = s.person_id
+  return sql`${personHouseholds(true)}
+    select p.id as person_id, e.logro, e.state, e.reason, e.details, null::bigint as evidence_record_id, e.evidence_dwelling_id, ${ATTRS}
+    from persons p
     join ph on ph.person_id = p.id and ph.n = 1
     join logro_household_eval e on e.household_id = ph.household_id and e.logro = any(${arr(logros)}::smallint[])
     where p.status = 'active'
     union all
-    select p.id, l.logro, 'SIN_DATO'::logro_state, 'NO_HOUSEHOLD', null::text[], null::bigint, null::bigint
-    from logro_scope_persons s join persons p on p.id = s.person_id
+    select p.id, l.logro, 'SIN_DATO'::logro_state, 'NO_HOUSEHOLD', null::text[], null::bigint, null::bigint, ${ATTRS}
+    from persons p
     cross join unnest(${arr(logros)}::smallint[]) as l(logro)
     where p.status = 'active' and not exists (select 1 from ph where ph.person_id = p.id)
     union all
@@ -300,9 +320,9 @@ export function habitatPersonSql(logros: readonly number[], full = false): SQL {
  * planner sorted every person's rows for that join; the full run joins by household instead (above).
  */
 function habitatPersonByLogroSql(logros: readonly number[]): SQL {
-  return sql`${PERSON_HOUSEHOLDS}
+  return sql`${personHouseholds(false)}
     select p.id as person_id, l.logro, coalesce(e.state, 'SIN_DATO') as state, coalesce(e.reason, 'NO_HOUSEHOLD') as reason, e.details,
-      null::bigint as evidence_record_id, e.evidence_dwelling_id
+      null::bigint as evidence_record_id, e.evidence_dwelling_id, ${ATTRS}
     from logro_scope_persons s join persons p on p.id = s.person_id
     cross join unnest(${arr(logros)}::smallint[]) as l(logro)
     left join ph on ph.person_id = p.id
