@@ -113,8 +113,11 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
       on conflict do nothing`);
     await run(habitatHouseholdSql(input.rules, input.coverage));
   });
-  const [{ n: persons }] = await run(sql`select count(*)::int as n from logro_scope_persons`);
-  await run(sql`analyze logro_scope_persons`);
+  // A full run's scope is every active person: its rules read persons directly (logroSql.ts inScope).
+  const [{ n: persons }] = await run(
+    full ? sql`select count(*)::int as n from persons where status = 'active'` : sql`select count(*)::int as n from logro_scope_persons`,
+  );
+  if (!full) await run(sql`analyze logro_scope_persons`);
 
   // Each rule with the logros its rows carry (a full run reads only those of the old rows).
   const personRules: [string, SQL, readonly number[]][] = [
@@ -185,13 +188,13 @@ async function createWorkTables(run: Run): Promise<void> {
 }
 
 /**
- * Full: every active person and every household (the state tables and aggregates are rebuilt from
- * nothing), and every household's current members once (logro_members): the dwelling rules count them
+ * Full: every active person (the rules read persons itself) and every household (the state tables and
+ * aggregates are rebuilt from nothing), and every household's current members once (logro_members): the dwelling rules count them
  * and the person rules tally their states per household as they write them (logro_member_tally), so
  * that combining the households reads neither the memberships again nor every person's states back.
  */
 async function fullScope(run: Run): Promise<void> {
-  await run(sql`insert into logro_scope_persons select id from persons where status = 'active'`);
+  // Every active person is in scope: the rules of a full run read persons itself (logro_scope_persons stays empty).
   await run(sql`insert into logro_scope_households select id from households`);
   await run(sql`create temp table logro_members on commit drop as
     select distinct m.household_id, m.person_id, p.is_displaced from household_memberships m join persons p on p.id = m.person_id

@@ -1,5 +1,6 @@
 /**
- * The logro rules, set-based: one SELECT per rule over the persons in `logro_scope_persons`, with the
+ * The logro rules, set-based: one SELECT per rule over the persons in `logro_scope_persons` (a full
+ * run: every active person, read from `persons` itself), with the
  * columns of `PERSON_RULE_COLS` (the household combination: `HOUSEHOLD_RULE_COLS`). logroCompute.ts
  * decides where its rows go: an incremental run into the evaluation tables, a full run straight into
  * the state tables. The pure functions in evaluators.ts are
