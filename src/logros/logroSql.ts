@@ -227,7 +227,9 @@ export function habitatHouseholdSql(rules: RuleSet, coverage: Coverage, members 
         where m.valid_to is null and p.status = 'active'
         group by m.household_id`
       }) m on m.household_id = h.id
-      where h.status = 'active' and not exists (select 1 from logro_household_eval e where e.household_id = h.id and e.logro = 24)
+      -- The incremental run calls this twice (the second time for the households its first pass added); a
+      -- full run once, over an empty evaluation.
+      where h.status = 'active' ${members ? sql`` : sql`and not exists (select 1 from logro_household_eval e where e.household_id = h.id and e.logro = 24)`}
     ), parts as materialized (
       -- Materialized: each part is read by several logros below; inlined, it would be recomputed for each.
       select d.*, ${water} as w, ${waterField} as wf, ${sanitation} as sa, ${sanitationField} as sf from d
