@@ -412,7 +412,7 @@ export class ImportService {
           await timed('apply', () => this.tables.apply(run!, log));
           run = (await this.repo.findRun(runId))!;
         } else {
-          await timed('apply', () => this.apply(run!, log, signal));
+          await timed('apply', () => this.apply(run!, log, signal, timed));
           run = (await this.repo.findRun(runId))!;
         }
         if (run.state === 'staged' && !isTableSource(run.source)) {
@@ -576,7 +576,7 @@ export class ImportService {
     const { snapshot, counters, keys, tally } = await timed('stage', async () => {
       try {
         // The source's key → digest map: unchanged rows are compared here and never staged (issue 15).
-        const snapshot = await this.repo.readSnapshot(source, runId);
+        const snapshot = await timed('stageMap', () => this.repo.readSnapshot(source, runId));
         const context = readingContext(ctx.today, ctx.municipalities);
         const lineRanges: LineRanges = {
           range: (line, lines) => (parallel ? parallel.ranges : index).range(line, lines),
@@ -819,7 +819,12 @@ export class ImportService {
    * transaction, see ImportRepository.bulkLoad); otherwise chunk by chunk, each chunk and its
    * done-mark in one transaction, skipping chunks a previous attempt applied.
    */
-  private async apply(run: ImportRunRow, log: Logger, signal?: AbortSignal) {
+  private async apply(
+    run: ImportRunRow,
+    log: Logger,
+    signal?: AbortSignal,
+    timed: <T>(phase: keyof ImportTimings, fn: () => Promise<T>) => Promise<T> = (_phase, fn) => fn(),
+  ) {
     const size = this.config.IMPORT_CHUNK_SIZE;
     const done = await this.repo.appliedChunks(run.id);
     const { staged } = readRunSummary(run.summary);
@@ -833,7 +838,7 @@ export class ImportService {
         }
       }
     }
-    const plan = await this.repo.planChanges(run.id, run.source, size, holdsAll(staged?.unreadable), staged?.delta);
+    const plan = await timed('plan', () => this.repo.planChanges(run.id, run.source, size, holdsAll(staged?.unreadable), staged?.delta));
     // The guard weighs every absent record, held back or not: a file cut in half still fails.
     const limits = this.limitsOf(run);
     if (done.size === 0 && this.massDisappearance({ active: plan.active, disappeared: plan.absent }, limits)) {

@@ -22,8 +22,13 @@ export type LineAccounting = z.infer<typeof lineAccountingSchema>;
 
 export const stagedPartsSchema = z.object({ household: count, sisben: count, affiliation: count, victim: count });
 
-/** Phase durations, in milliseconds, accumulated over the run's attempts. */
-export const importTimingsSchema = z.object({ stage: z.number(), prepare: z.number(), apply: z.number(), disappear: z.number(), finish: z.number() }).partial();
+/**
+ * Phase durations, in milliseconds, accumulated over the run's attempts. `stageMap` (reading the
+ * source's key → digest map) is part of `stage`, `plan` (the chunked apply's plan) part of `apply`.
+ */
+export const importTimingsSchema = z
+  .object({ stage: z.number(), stageMap: z.number(), prepare: z.number(), apply: z.number(), plan: z.number(), disappear: z.number(), finish: z.number() })
+  .partial();
 export type ImportTimings = z.infer<typeof importTimingsSchema>;
 
 /** The reconciliation part of a run's nightly summary (`summary.reconciliation`). */
