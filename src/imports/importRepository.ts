@@ -962,8 +962,15 @@ export class ImportRepository {
       await q(
         sql`update household_memberships m set valid_to = current_date, updated_at = now() from gone g where m.source_entity_id = g.id and m.valid_to is null`,
       );
+      // Households left without a current member vanish. Only a household one of this run's records was
+      // or is a member of can have become empty: memberships end only here and in this run's chunks (a
+      // changed record that moved), both for records this run wrote or vanished; a steward's removal
+      // sweeps the households it touches itself (recordRemoval.ts). So the sweep looks at those
+      // households, by index, instead of every active household of the source.
       await q(sql`update households h set status = 'vanished', updated_at = now()
-        where h.source = ${run.source} and h.status = 'active'
+        where h.id in (select m.household_id from household_memberships m
+            where m.source_entity_id in (select id from gone union all select e.id from source_entities e where e.changed_run_id = ${run.id}))
+          and h.source = ${run.source} and h.status = 'active'
           and not exists (select 1 from household_memberships m where m.household_id = h.id and m.valid_to is null)`);
       // Their persons lose these records' values and facts in the same transaction.
       const persons = await this.linkedPersons(q, sql`select id from gone`);

@@ -135,6 +135,11 @@ export class RecordRemovalService {
         await q(sql`update sisben_classifications c set household_id = null where c.household_id in (${empty})`);
         await q(sql`update review_items i set household_id = null where i.household_id in (${empty})`);
         await q(sql`delete from households h where h.id in (${empty})`);
+        // One left with only ended memberships (its other members vanished earlier) vanishes, as an
+        // import's disappearance step would: that step only sweeps the households its own records touch.
+        await q(sql`update households h set status = 'vanished', updated_at = now()
+          where h.id = any(${bigints([...new Set(touchedHouseholds)])}) and h.status = 'active'
+            and not exists (select 1 from household_memberships m where m.household_id = h.id and m.valid_to is null)`);
       }
       if (table) await q(sql`delete from ${sql.raw(table)} where ${scope.kind === 'run' ? sql`import_run_id = ${scope.runId}` : sql`true`}`);
       await q(sql`delete from source_records r where r.source_entity_id in (select id from removal_entities)`);
