@@ -141,8 +141,13 @@ export class GoldenRecordRepository {
         select r.person_id, r.doc_type, r.doc_number, min(r.current_record_id) as source_record_id, count(*)::int as seen_count
         from r where not exists (select 1 from held h where h.id = r.id)
         group by r.person_id, r.doc_type, r.doc_number),
-      gone as (delete from person_identifiers i where i.person_id = any(${ids})
-        and not exists (select 1 from cur where cur.person_id = i.person_id and cur.doc_type = i.doc_type and cur.doc_number = i.doc_number))
+      -- The persons' current identifiers, read person by person through the (person, type, number)
+      -- key: with the id list as a constant the planner chose a sequential scan of every identifier
+      -- (its filter is cheap per row), once per chunk — a cost that grew with the registry.
+      old as materialized (select i.id, i.person_id, i.doc_type, i.doc_number
+        from unnest(${ids}) as p(id) cross join lateral (select i.id, i.person_id, i.doc_type, i.doc_number from person_identifiers i where i.person_id = p.id) i),
+      gone as (delete from person_identifiers i where i.id = any(array(select o.id from old o
+          where not exists (select 1 from cur where cur.person_id = o.person_id and cur.doc_type = o.doc_type and cur.doc_number = o.doc_number))))
       insert into person_identifiers (person_id, doc_type, doc_number, source_record_id, seen_count)
       select person_id, doc_type, doc_number, source_record_id, seen_count from cur
       on conflict (person_id, doc_type, doc_number) do update set source_record_id = excluded.source_record_id, seen_count = excluded.seen_count

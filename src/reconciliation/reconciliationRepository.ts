@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { UNFINISHED_RECONCILIATION_STATES, reconciliationRuns, type ReconciliationState } from '../../schema';
 import type { SourceName } from '../kernel';
-import type { Database, Orm } from '../platform/db';
+import { analyzeStaleSql, type Database, type Orm } from '../platform/db';
 import { CopyBuffer, copyText } from '../platform/db/copyText';
 
 /** Pseudo-random but data-determined order of records: a hash of (source, source key), ties by the key itself. */
@@ -87,6 +87,19 @@ async function* copyLines<T>(rows: readonly T[], line: (row: T) => string): Asyn
   const rest = out.take();
   if (rest) yield rest;
 }
+
+/** The tables a run reads and rewrites whose planner statistics it keeps fresh ({@link ReconciliationRepository.analyzeStale}). */
+const RECONCILIATION_TABLES = [
+  'source_entities',
+  'entity_links',
+  'entity_blocking_keys',
+  'persons',
+  'person_identifiers',
+  'affiliations',
+  'sisben_classifications',
+  'victim_registrations',
+  'household_memberships',
+];
 
 /** pg_advisory_xact_lock key serializing matching batches and steward decisions ("juntosrc"). */
 export const RECONCILE_LOCK = 0x6a756e747263; // "juntrc" (48 bits: exact as a JS number)
@@ -299,13 +312,14 @@ export class ReconciliationRepository {
   }
 
   /**
-   * Fresh planner statistics for the tables a large run rewrote: autovacuum lags behind millions of
-   * updates, and stale statistics send the next import's joins (and ours) down whole-table plans.
+   * Fresh planner statistics for the tables a run reads and rewrites, where they are stale (never
+   * analyzed, or changed by a fifth since: analyzeStaleSql). Before the batches, so that they are not
+   * planned on statistics of before an import's million rows; after them, for the next import's
+   * joins (autovacuum lags behind millions of updates). Tables that need nothing cost a look at
+   * pg_stat_user_tables.
    */
-  async analyzeAfterLargeRun(): Promise<void> {
-    await this.q(
-      sql`select juntos_analyze(array['source_entities', 'entity_links', 'entity_blocking_keys', 'persons', 'person_identifiers', 'affiliations', 'sisben_classifications', 'victim_registrations', 'household_memberships']::regclass[])`,
-    );
+  async analyzeStale(): Promise<void> {
+    await this.q(analyzeStaleSql(RECONCILIATION_TABLES));
   }
 
   /** Blocking rules the last finished run indexed records with (null: no run has finished yet). */

@@ -139,6 +139,9 @@ export class ReconciliationService {
     }
     if (run.state === 'running') {
       const ctx = await this.prepareContext();
+      // Planned on fresh statistics: the import that started the run may have just loaded a million
+      // records (and their facts) into tables whose statistics say they are empty.
+      await time(timings, 'analyzeBefore', () => this.repo.analyzeStale());
       await time(timings, 'backfill', () => this.training.backfillKeys(ctx, log));
       const model = await time(timings, 'training', () => this.training.ensureModel(log, ctx, run!.modelVersion));
       await this.repo.transition(runId, ['running'], 'running', { modelVersion: model.model.version });

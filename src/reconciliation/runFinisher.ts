@@ -10,8 +10,6 @@ import type { RelinkRepository } from './relinkRepository';
 import { acceptedRelinks } from './relinks';
 
 const ACTOR = 'system:reconciliation';
-/** A run that processed at least this many records refreshes the planner statistics of what it rewrote. */
-const LARGE_RUN = 50_000;
 
 /**
  * The end of a run, once its batches are written: derived data (facts, golden records, identifiers),
@@ -35,7 +33,9 @@ export class RunFinisher {
   /** End of run: derived data, then the circuit breaker decides on merges; household checks; the audit sample. */
   async finish(run: ReconciliationRunRow, log: Logger, timings: RunTimings): Promise<void> {
     await this.derive(run, timings);
-    if (run.recordsProcessed >= LARGE_RUN) await time(timings, 'analyze', () => this.repo.analyzeAfterLargeRun());
+    // Statistics of what the run rewrote, where a fifth or more changed (a first registry's million
+    // links and keys), for the next import and run.
+    await time(timings, 'analyze', () => this.repo.analyzeStale());
     const settings = run.settings as RunSettings;
     const proposals = await this.repo.proposals(run.id);
     const moves = await acceptedRelinks(this.relinks, run.id);

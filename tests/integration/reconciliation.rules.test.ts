@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bduaFile, bduaKey, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
-import { createTestDatabase, entityOf, personOf, testHub, type TestDatabase } from '../harness';
+import { createTestDatabase, entityOf, personOf, testHub, waitFor, type TestDatabase } from '../harness';
 
 /**
  * Blocking rules are configuration: records linked under one rule set are found under another
@@ -51,6 +51,29 @@ describe('a change of blocking rules', () => {
       expect(run.timings).toHaveProperty('backfill');
     } finally {
       await defaults.close();
+    }
+  });
+});
+
+describe('planner statistics', () => {
+  it('analyzes the tables a run plans on that were never analyzed, however small the run', async () => {
+    const fresh = await createTestDatabase();
+    const hub = await testHub().database(fresh.db).pipelineDefaults().workers().start();
+    try {
+      const r = await hub.importContent('sisben_iv_personas_1.csv', sisbenFile([H]), 'sisben');
+      const [run] = await fresh.db.rows<{ timings: Record<string, number> }>(sql`select timings from reconciliation_runs where id = ${r.reconciliationRunId}`);
+      expect(run.timings).toHaveProperty('analyzeBefore');
+      // An import analyzes what it wrote; the engine's own tables were never analyzed before this run
+      // (statistics reach other sessions within a second or so).
+      await waitFor('the engine tables analyzed', async () => {
+        const rows = await fresh.db.rows<{ relname: string }>(
+          sql`select relname from pg_stat_user_tables where relname in ('entity_blocking_keys', 'entity_links', 'persons', 'person_identifiers') and last_analyze is not null`,
+        );
+        return rows.length === 4;
+      });
+    } finally {
+      await hub.close();
+      await fresh.drop();
     }
   });
 });
