@@ -10,7 +10,6 @@ import type { EntityRow, KeyWrite, LinkWrite, ReconciliationRepository, Reconcil
 import type { RelinkRepository, RelinkWrite } from './relinkRepository';
 
 /** A batch decided in stage 1, to be written in stage 2 (see runBatches). */
-/** A batch decided in stage 1, to be written in stage 2 (see runBatches). */
 interface Plan {
   batch: EntityRow[];
   mine: Map<number, Prepared>;
@@ -32,6 +31,8 @@ interface Plan {
   /** The batch's records with the persons they were given: candidates of the next batch before the commit. */
   assigned: (MatchRecord & { recordId: number; keys: BlockingKey[] })[];
   lastId: number;
+  /** Its links and blocking keys, copied into staging in stage 1 (plans made outside the lock only). */
+  staged?: StagedBatch;
 }
 
 type MergeWrite = BatchResult['merges'][number];
@@ -69,7 +70,17 @@ export class BatchPipeline {
    * the result is the one a strictly sequential engine would produce, and the two cores work at once.
    */
   async runBatches(run: ReconciliationRunRow, state: RunState, signal?: AbortSignal): Promise<void> {
-    const outside = (afterId: number | null, overlay: Plan | null) => this.plan(this.repo.pool, state, afterId, overlay);
+    const outside = async (afterId: number | null, overlay: Plan | null): Promise<Plan | 'empty' | 'changed'> => {
+      const plan = await this.plan(this.repo.pool, state, afterId, overlay);
+      if (plan === 'empty' || plan === 'changed') return plan;
+      // Links and keys are copied into staging here, in stage 1, while the previous batch writes
+      // (a COPY cannot share the transaction's connection on every driver), and applied inside the
+      // batch's transaction, so a batch commits whole. A plan refused in stage 2 drops its pair.
+      const stageStarted = performance.now();
+      plan.staged = await this.repo.stageBatch(run.id, plan.links, batchKeys(plan));
+      add(state.timings, 'stage', performance.now() - stageStarted);
+      return plan;
+    };
     let current: Plan | 'empty' | 'changed' = await outside(null, null);
     for (;;) {
       if (signal?.aborted) throw new JobReleasedError();
@@ -85,11 +96,7 @@ export class BatchPipeline {
       const next = outside(plan.lastId, plan);
       next.catch(() => undefined);
       try {
-        // Links and keys are copied into staging before the transaction (a COPY cannot share the
-        // transaction's connection on every driver) and applied inside it, so a batch commits whole.
-        const stageStarted = performance.now();
-        const staged = await this.repo.stageBatch(run.id, plan.links, batchKeys(plan));
-        add(state.timings, 'stage', performance.now() - stageStarted);
+        const staged = plan.staged!;
         await this.repo.transaction(async (tx) => {
           await this.repo.lockBatch(tx);
           await this.repo.tuneTransaction(tx);
