@@ -170,7 +170,9 @@ export function householdCombineSql(logros: readonly number[], tallied = false):
       from (select distinct m.household_id, m.person_id from logro_scope_households s2 join household_memberships m on m.household_id = s2.household_id
             where m.valid_to is null and m.person_id is not null) m
       join persons p on p.id = m.person_id and p.status = 'active'
-      join person_logros pl on pl.person_id = m.person_id and pl.logro = any(${arr(logros)}::smallint[])
+      -- By key (offset 0: not flattened into a join that hashed the whole state table at 1,000,000 persons).
+      cross join lateral (select pl.logro, pl.state from person_logros pl where pl.person_id = m.person_id and pl.logro = any(${arr(logros)}::smallint[])
+        offset 0) pl
       group by m.household_id, pl.logro`;
   const displaced = tallied
     ? sql`select household_id, bool_or(is_displaced) as displaced from logro_members group by household_id`
