@@ -143,9 +143,11 @@ export class GoldenRecordRepository {
         group by r.person_id, r.doc_type, r.doc_number),
       -- The persons' current identifiers, read person by person through the (person, type, number)
       -- key: with the id list as a constant the planner chose a sequential scan of every identifier
-      -- (its filter is cheap per row), once per chunk — a cost that grew with the registry.
+      -- (its filter is cheap per row), once per chunk — a cost that grew with the registry. The
+      -- lateral's offset 0 keeps the planner from flattening it into a hash join over that same scan.
       old as materialized (select i.id, i.person_id, i.doc_type, i.doc_number
-        from unnest(${ids}) as p(id) cross join lateral (select i.id, i.person_id, i.doc_type, i.doc_number from person_identifiers i where i.person_id = p.id) i),
+        from unnest(${ids}) as p(id)
+        cross join lateral (select i.id, i.person_id, i.doc_type, i.doc_number from person_identifiers i where i.person_id = p.id offset 0) i),
       gone as (delete from person_identifiers i where i.id = any(array(select o.id from old o
           where not exists (select 1 from cur where cur.person_id = o.person_id and cur.doc_type = o.doc_type and cur.doc_number = o.doc_number))))
       insert into person_identifiers (person_id, doc_type, doc_number, source_record_id, seen_count)
