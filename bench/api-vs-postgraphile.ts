@@ -44,15 +44,25 @@ import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import { seedDemo } from '../src/cli/seedDemo';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
+import { benchArgs } from './args';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const duration = Number(arg('duration') ?? 12);
-const warmup = Number(arg('warmup') ?? 3);
+const { arg, flag, num } = benchArgs(
+  `The hub against PostGraphile 5 (Amber preset) on one database over HTTP: req/s, p50 and p99, ratio, CPU per request.
+  npx tsx bench/api-vs-postgraphile.ts [--duration 12] [--warmup 3] [--connections 8,32] [--cases households,persons,...]`,
+  {
+    duration: { type: 'string', value: 'S', help: 'measured seconds per case and concurrency (default 12)' },
+    warmup: { type: 'string', value: 'S', help: 'warm-up seconds before each measurement (default 3)' },
+    connections: { type: 'string', value: 'N,N', help: 'client counts (default 8,32)' },
+    cases: { type: 'string', value: 'LIST', help: 'households, persons, byDocument, byDocumentSteward, reviewQueue, lookup (default all)' },
+    households: { type: 'string', value: 'N', help: 'households of the seeded demo population (default 2000)' },
+    database: { type: 'string', value: 'NAME', help: 'reuse a seeded database (it is kept)' },
+    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+  },
+);
+const duration = num('duration', 12);
+const warmup = num('warmup', 3);
 const concurrencies = (arg('connections') ?? '8,32').split(',').map(Number);
-const householdsToSeed = Number(arg('households') ?? 2000);
+const householdsToSeed = num('households', 2000);
 const reuse = arg('database');
 const RATE_LIMIT_PER_MINUTE = '100000000';
 /**
@@ -480,7 +490,7 @@ async function main() {
     console.log(`audit rows (identifier reads) written during the run: ${fmt(audit.n)}`);
   } finally {
     await Promise.all(servers.map(stopServer));
-    if (!reuse && !process.argv.includes('--keep')) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (!reuse && !flag('keep')) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     else console.log(`database kept: ${name}`);
     await admin.end();
     await rm(dataDir, { recursive: true, force: true });

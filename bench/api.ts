@@ -22,14 +22,21 @@ import { startHttpServer } from '../src/http/server';
 import { createLogger } from '../src/platform/logger';
 import { seedDemo } from '../src/cli/seedDemo';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
+import { benchArgs } from './args';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const households = Number(arg('households') ?? 2000);
-const requests = Number(arg('requests') ?? 300);
-const concurrency = Number(arg('concurrency') ?? 4);
+const { flag, num } = benchArgs(
+  `GraphQL API latency and throughput over HTTP on the demo population, every guard on.
+  npx tsx bench/api.ts [--households 2000] [--requests 300] [--concurrency 4] [--keep]`,
+  {
+    households: { type: 'string', value: 'N', help: 'households of the seeded demo population (default 2000)' },
+    requests: { type: 'string', value: 'N', help: 'requests per operation (default 300)' },
+    concurrency: { type: 'string', value: 'N', help: 'requests in flight for the throughput figure (default 4)' },
+    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+  },
+);
+const households = num('households', 2000);
+const requests = num('requests', 300);
+const concurrency = num('concurrency', 4);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 const HOUSEHOLD_PAGE = `query HouseholdPage($after: String) {
@@ -140,7 +147,7 @@ async function main() {
     await db.close();
   } finally {
     clearInterval(sampler);
-    if (!process.argv.includes('--keep')) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (!flag('keep')) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
   }
 }

@@ -32,20 +32,28 @@ import { generateLinkage } from '../src/synthetic';
 import { Rng } from '../src/synthetic';
 import { typo } from '../src/synthetic/linkage/noise';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
+import { benchArgs } from './args';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
+const { flag, num } = benchArgs(
+  `The cruce's targets: a labelled list against a synthetic registry (file rows/s, matchPersons latency, accuracy).
+  npx tsx bench/cruce.ts [--persons 100000] [--rows 100000] [--absent 0.1] [--seed 7] [--sync-runs 5] [--keep]`,
+  {
+    persons: { type: 'string', value: 'N', help: 'persons of the registry (default 100,000)' },
+    rows: { type: 'string', value: 'N', help: 'rows of the list (default 100,000)' },
+    absent: { type: 'string', value: 'SHARE', help: 'share of the list that is not in the registry (default 0.1)' },
+    seed: { type: 'string', value: 'N', help: 'random seed (default 7)' },
+    'sync-runs': { type: 'string', value: 'N', help: 'matchPersons calls of 1,000 rows over HTTP (default 5)' },
+    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+  },
+);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)} %`;
 
-const persons = Number(arg('persons') ?? 100_000);
-const rows = Number(arg('rows') ?? 100_000);
-const absentShare = Number(arg('absent') ?? 0.1);
-const seed = Number(arg('seed') ?? 7);
-const syncRuns = Number(arg('sync-runs') ?? 5);
+const persons = num('persons', 100_000);
+const rows = num('rows', 100_000);
+const absentShare = num('absent', 0.1);
+const seed = num('seed', 7);
+const syncRuns = num('sync-runs', 5);
 
 interface Entity {
   person: string;

@@ -41,17 +41,29 @@ import type { SourceName } from '../src/kernel';
 import { valuesLocation } from '../src/registry';
 import { parseWorkerFile } from '../src/imports/parseWorkerBundle';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
+import { benchArgs } from './args';
 
 const ADMIN_URL = TEST_PG_ADMIN_URL;
 const BENCH_ARCHIVE = join(tmpdir(), `juntos-import-bench-archive-${process.pid}`);
 process.on('exit', () => rmSync(BENCH_ARCHIVE, { recursive: true, force: true }));
 const SEED = 20240101;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
+const { arg, flag, num } = benchArgs(
+  `Import speed end to end (a generated file through parse, validate, stage, apply) against psql \\copy of the same file.
+  npx tsx bench/import.ts [--rows 1000000] [--big] [--changed] [--chunk 50000] [--source sisben]`,
+  {
+    rows: { type: 'string', value: 'N', help: 'rows of the generated file (default 1,000,000)' },
+    big: { type: 'boolean', help: 'also 3,000,000 rows (each size in its own process: peak RSS per size)' },
+    changed: { type: 'boolean', help: 'then a changed extract of the same population (1 % changed, 0.5 % removed,\n0.5 % added): the nightly case' },
+    chunk: { type: 'string', value: 'N', help: 'IMPORT_CHUNK_SIZE' },
+    source: { type: 'string', value: 'NAME', help: 'sisben (default), bdua, ruaf, ruv' },
+    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    'cpu-prof': { type: 'string', value: 'DIR', help: "with --changed: a CPU profile of the changed import's importing thread, in DIR" },
+    'from-db': { type: 'string', value: 'NAME', help: 'with --changed: only the changed import, into a copy of database NAME (kept by --keep)' },
+    values: { type: 'string', value: 'N', help: 'afterwards, re-derive the normalized values of N random records from the archive' },
+    one: { type: 'string', help: 'one size in this process', internal: true },
+  },
+);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -363,7 +375,7 @@ async function one(rows: number): Promise<void> {
         ...Object.fromEntries(Object.entries(second.phases).map(([k, v]) => [`${k}Ms`, v])),
       };
     }
-    const values = Number(arg('values') ?? 0);
+    const values = num('values', 0);
     if (values > 0) await valuesRead(url, values);
     const stats = createPostgresDatabase({ url, poolMax: 1 });
     const [sizes] = await stats.rows<Record<string, string>>(sql`select pg_size_pretty(pg_database_size(current_database())) as database`);
@@ -391,8 +403,8 @@ async function one(rows: number): Promise<void> {
 
 async function main() {
   const only = arg('one');
-  if (only) return one(Number(only));
-  const sizes = [Number(arg('rows') ?? 1_000_000)];
+  if (only) return one(num('one', 0));
+  const sizes = [num('rows', 1_000_000)];
   if (flag('big')) sizes.push(3_000_000);
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Node ${process.version}, load average ${loadavg()

@@ -20,16 +20,23 @@ import { inspectFile, parseFile, decodeFile } from '../src/imports';
 import { SOURCE_NAMES, type SourceName } from '../src/kernel';
 import { RecordSplitter } from '../connectors/common/reader';
 import { municipalityCodes } from '../src/synthetic';
+import { benchArgs } from './args';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
+const { arg, flag, num } = benchArgs(
+  `Parser speed: parse + validate + map a generated file on one thread; rows/s and peak RSS.
+  npx tsx bench/parse.ts [--rows 1000000] [--source sisben] [--file existing.csv] [--stages] [--csv-parse]`,
+  {
+    rows: { type: 'string', value: 'N', help: 'rows of the generated file (default 1,000,000)' },
+    source: { type: 'string', value: 'NAME', help: 'sisben (default), bdua, ruaf, ruv' },
+    file: { type: 'string', value: 'PATH', help: 'parse this file instead of a generated one' },
+    stages: { type: 'boolean', help: 'also time the stages alone (decode; decode + split)' },
+    'csv-parse': { type: 'boolean', help: 'also time csv-parse on the same file, when installed' },
+  },
+);
 
 const source = (arg('source') ?? 'sisben') as SourceName;
 if (!SOURCE_NAMES.includes(source)) throw new Error(`--source must be one of ${SOURCE_NAMES.join(', ')}`);
-const rows = Number(arg('rows') ?? 1_000_000);
+const rows = num('rows', 1_000_000);
 let file = arg('file');
 if (!file) {
   file = join(tmpdir(), `juntos-bench-${source}-${rows}.txt`);

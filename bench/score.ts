@@ -1,6 +1,6 @@
 /**
  * Scoring throughput of the identity core: how many candidate pairs per second one core compares
- * and scores (target ≥ 1,000,000 pairs/s). Run: `npx tsx bench/score.ts [people] [seconds]`.
+ * and scores (target ≥ 1,000,000 pairs/s). Run: `npx tsx bench/score.ts [--people 40000] [--seconds 3]`.
  *
  * Builds a synthetic population (faker `es` names, Colombian-style two surnames), a second source
  * with realistic variants (typos, phonetic spellings, swapped or missing surnames, DD/MM swaps,
@@ -34,9 +34,18 @@ import {
   type IdentityInput,
   type PreparedRecord,
 } from '../src/domain/identity';
+import { benchArgs } from './args';
 
-const people = Number(process.argv[2] ?? 40_000);
-const seconds = Number(process.argv[3] ?? 3);
+const { num } = benchArgs(
+  `Scoring throughput of the identity core: candidate pairs compared and scored per second on one core.
+  npx tsx bench/score.ts [--people 40000] [--seconds 3]`,
+  {
+    people: { type: 'string', value: 'N', help: 'persons of the synthetic population (default 40,000)' },
+    seconds: { type: 'string', value: 'S', help: 'seconds per timed loop (default 3)' },
+  },
+);
+const people = num('people', 40_000);
+const seconds = num('seconds', 3);
 faker.seed(20240607);
 
 const MUNICIPALITIES = ['05001', '11001', '76001', '08001', '13001', '68001', '54001', '17001', '66001', '73001', '27001', '52001'];
