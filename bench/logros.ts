@@ -39,18 +39,29 @@ import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
+import { benchArgs } from './args';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const personsWanted = Number(arg('persons') ?? 1_000_000);
-const reports = Number(arg('reports') ?? 200);
-const keep = process.argv.includes('--keep');
-const again = process.argv.includes('--again');
-const digest = process.argv.includes('--digest');
-const fillfactor = arg('fillfactor') == null ? null : Number(arg('fillfactor'));
-const explainMs = arg('explain') == null ? null : Number(arg('explain'));
+const { arg, flag, num } = benchArgs(
+  `Logros Básicos at scale: from scratch, incremental after a nightly cut, the national report's p50/p99.
+  npx tsx bench/logros.ts [--persons 1000000] [--reports 200] [--keep] [--again] [--digest] [--fillfactor 100] [--explain 1000]`,
+  {
+    persons: { type: 'string', value: 'N', help: 'persons of the generated registry (default 1,000,000)' },
+    reports: { type: 'string', value: 'N', help: 'national reports answered for the p50/p99 (default 200)' },
+    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    again: { type: 'boolean', help: 'a second full run over the computed states (a rule change)' },
+    digest: { type: 'boolean', help: 'md5 of every state, history, count and report table after each run' },
+    fillfactor: { type: 'string', value: 'N', help: "persons' and person_identifiers' fillfactor, tables rewritten (VACUUM FULL)" },
+    explain: { type: 'string', value: 'MS', help: 'auto_explain of every statement over MS ms, to the server log' },
+    registry: { type: 'string', value: 'NAME', help: 'generate the registry once into NAME (kept) and run on a copy of it' },
+  },
+);
+const personsWanted = num('persons', 1_000_000);
+const reports = num('reports', 200);
+const keep = flag('keep');
+const again = flag('again');
+const digest = flag('digest');
+const fillfactor = arg('fillfactor') == null ? null : num('fillfactor', 100);
+const explainMs = arg('explain') == null ? null : num('explain', 0);
 const registry = arg('registry');
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
