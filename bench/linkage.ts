@@ -49,12 +49,32 @@ import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import type { LinkageManifest } from '../src/synthetic';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
+import { benchArgs } from './args';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
+const { arg, flag, num } = benchArgs(
+  `Linkage quality and speed end to end against a labelled truth (precision, recall, F1, review, phases).
+  npx tsx bench/linkage.ts [--persons 100000] [--seed 7] [--sources sisben,bdua,ruv] [--big] [--population heldout]`,
+  {
+    persons: { type: 'string', value: 'N', help: 'persons of the synthetic population (default 100,000; 1,000,000 with --big)' },
+    seed: { type: 'string', value: 'N', help: 'random seed (default 7; 101 for the held-out population)' },
+    sources: { type: 'string', value: 'LIST', help: 'files written and imported in this order (default sisben,bdua,ruv)' },
+    coverage: { type: 'string', value: 'SRC=SHARE,...', help: 'share of the population each source holds' },
+    set: { type: 'string', value: 'KEY=V,...', help: 'engine settings for the run (RECONCILE_...)' },
+    big: { type: 'boolean', help: '1,000,000 Sisbén persons against 1,000,000 BDUA rows' },
+    population: { type: 'string', value: 'heldout', help: 'the held-out population (other names, other error model, not tuned on)' },
+    blocking: { type: 'boolean', help: 'offline blocking analysis (no database): pairs and recall of each rule' },
+    rules: { type: 'string', value: 'LIST', help: 'with --blocking: only these rules (default every rule)' },
+    'files-only': { type: 'boolean', help: 'generate the files (cached) and stop' },
+    'save-base': { type: 'string', value: 'NAME', help: 'import every file, reconcile all but the last, keep that as database NAME' },
+    'from-base': { type: 'string', value: 'NAME', help: 'start from a copy of NAME and reconcile what is pending' },
+    explain: { type: 'string', value: 'MS', help: 'auto_explain of every statement over MS ms, to the server log' },
+    digest: { type: 'boolean', help: 'a digest per table of what reconciliation writes (compare two runs)' },
+    'f1-only': { type: 'boolean', help: 'stop after precision, recall and F1' },
+    errors: { type: 'string', value: 'N', help: 'largest error classes shown (default 15)' },
+    examples: { type: 'string', value: 'N', help: 'print N wrongly joined and N split persons, record by record' },
+    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+  },
+);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)} %`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -99,8 +119,8 @@ function watch(label: string, status: () => Promise<string>): () => void {
 
 const big = flag('big');
 const heldout = arg('population') === 'heldout';
-const persons = Number(arg('persons') ?? (big ? 1_000_000 : heldout ? 20_000 : 100_000));
-const seed = Number(arg('seed') ?? (heldout ? 101 : 7));
+const persons = num('persons', big ? 1_000_000 : heldout ? 20_000 : 100_000);
+const seed = num('seed', heldout ? 101 : 7);
 const sources = arg('sources') ?? (big ? 'sisben,bdua' : 'sisben,bdua,ruv');
 const coverage = arg('coverage') ?? (big ? 'sisben=1,bdua=1' : '');
 const overrides: Record<string, string> = Object.fromEntries(
@@ -276,7 +296,7 @@ interface Metrics {
 }
 
 /**
- * --blocking [rules]: offline blocking analysis (no database). Every record of the generated files
+ * --blocking [--rules a,b]: offline blocking analysis (no database). Every record of the generated files
  * is parsed by the connectors and prepared as the engine prepares it; for each candidate rule it
  * reports the pairs the rule generates (all records against all, as a full reconciliation compares
  * them), the true pairs it catches, and the true pairs only it catches within the evaluated set, plus
@@ -287,7 +307,7 @@ async function blockingReport(manifest: LinkageManifest) {
   const { parseFile, inspectFile } = await import('../src/imports/registryFiles');
   const { municipalityCodes } = await import('../src/synthetic/divipola');
   const { BLOCKING_RULES, prepare, blockingRulesByName } = await import('../src/domain/identity');
-  const names = arg('blocking') && !arg('blocking')!.startsWith('--') ? arg('blocking')!.split(',') : Object.keys(BLOCKING_RULES);
+  const names = arg('rules')?.split(',') ?? Object.keys(BLOCKING_RULES);
   const rules = blockingRulesByName(names);
   const truth = new Map<string, number>();
   for (const line of readFileSync(manifest.truthPath, 'utf8').split('\n').slice(1)) {
@@ -380,7 +400,7 @@ async function main() {
   // --explain N: the server log gets the plan of every statement slower than N ms (auto_explain).
   if (arg('explain')) {
     await admin.unsafe(`alter database "${name}" set session_preload_libraries = 'auto_explain'`);
-    await admin.unsafe(`alter database "${name}" set auto_explain.log_min_duration = ${Number(arg('explain'))}`);
+    await admin.unsafe(`alter database "${name}" set auto_explain.log_min_duration = ${num('explain', 0)}`);
     await admin.unsafe(`alter database "${name}" set auto_explain.log_analyze = on`);
   }
   const url = urlFor(name);
@@ -626,7 +646,7 @@ async function main() {
     );
 
     // Where the errors are: noise tags of records split from their person, and of false merges.
-    const show = Number(arg('errors') ?? 15);
+    const show = num('errors', 15);
     const missed = await db.rows<{ tag: string; n: string }>(sql`
       with maj as (select truth, pred, count(*) n, row_number() over (partition by truth order by count(*) desc, pred) rk from bench_eval group by truth, pred)
       select coalesce(nullif(tag, ''), '(clean)') as tag, count(*) as n
@@ -698,7 +718,7 @@ async function main() {
     if (!wrong.length) console.log('  none');
 
     // --examples N: print N wrongly joined persons and N split persons, record by record (synthetic data).
-    const examples = Number(arg('examples') ?? 0);
+    const examples = num('examples', 0);
     if (examples > 0) {
       const show = async (label: string, groupBy: 'pred' | 'truth', other: 'pred' | 'truth') => {
         const rows = await db.rows<Record<string, unknown>>(sql`
