@@ -93,7 +93,7 @@ export class FactRepository {
         .from(personIdentifiers)
         .where(anyOf(personIdentifiers.personId, 'ids'))
         .orderBy(asc(personIdentifiers.personId), asc(personIdentifiers.id))
-        .prepare(`facts_identifiersByPersonIds${picked.shape.replace(/[^a-z0-9]+/gi, '_')}`),
+        .prepare(`facts_identifiersByPersonIds${picked.statement}`),
     ).execute({ ids: [...personIds] });
   }
 
@@ -107,7 +107,7 @@ export class FactRepository {
         .from(affiliations)
         .where(anyOf(affiliations.personId, 'ids'))
         .orderBy(asc(affiliations.personId), asc(affiliations.subsystem), asc(affiliations.id))
-        .prepare(`facts_affiliationsByPersonIds${picked.shape.replace(/[^a-z0-9]+/gi, '_')}`),
+        .prepare(`facts_affiliationsByPersonIds${picked.statement}`),
     ).execute({ ids: [...personIds] });
   }
 

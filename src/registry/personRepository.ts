@@ -50,7 +50,7 @@ export class PersonRepository {
         .select(picked.columns)
         .from(persons)
         .where(and(anyOf(persons.id, 'ids'), scope ? scopePlaceholders(persons.departmentCode, persons.municipalityCode) : undefined))
-        .prepare(`${scope ? 'persons_by_ids_scoped' : 'persons_by_ids'}${picked.shape.replace(/[^a-z0-9]+/gi, '_')}`),
+        .prepare(`${scope ? 'persons_by_ids_scoped' : 'persons_by_ids'}${picked.statement}`),
     );
     return query.execute({ ids: [...ids], ...(scope ? scopeParams(scope) : {}) });
   }

@@ -37,13 +37,15 @@ export const scopePlaceholders = (departmentColumn: AnyColumn, municipalityColum
 export const scopeParams = (scope: TerritoryScope) => ({ scopeDepartments: [...scope.departments], scopeMunicipalities: [...scope.municipalities] });
 
 /**
- * Some of a select's columns (kept in the select's order) and a shape key for them, for a built
- * query that reads only what its caller will return: each column read is a value postgres.js
- * decodes and the row mapper copies. Without `keys`, all of them (and an empty key).
+ * Some of a select's columns (kept in the select's order) and suffixes naming that choice, for a
+ * built query that reads only what its caller will return: each column read is a value postgres.js
+ * decodes and the row mapper copies. `shape` extends the `prepared` key, `statement` the server-side
+ * statement's name. Without `keys`, all of them (and empty suffixes).
  */
-export function pickColumns<C extends Record<string, unknown>>(all: C, keys: readonly string[] | undefined): { columns: C; shape: string } {
-  if (!keys) return { columns: all, shape: '' };
+export function pickColumns<C extends Record<string, unknown>>(all: C, keys: readonly string[] | undefined): { columns: C; shape: string; statement: string } {
+  if (!keys) return { columns: all, shape: '', statement: '' };
   const wanted = new Set(keys);
-  const picked = Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k)));
-  return { columns: picked as C, shape: `:${Object.keys(picked).join(',')}` };
+  const names = Object.keys(all).filter((k) => wanted.has(k));
+  const picked = Object.fromEntries(names.map((k) => [k, all[k]]));
+  return { columns: picked as C, shape: `:${names.join(',')}`, statement: `_${names.join('_')}` };
 }

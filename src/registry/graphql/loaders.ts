@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { TerritoryScope } from '../../kernel';
-import { byId, groupBy } from '../../graphql/shared';
+import { byId, groupBy, groupByKey } from '../../graphql/shared';
 import type { AffiliationRow, FactRepository, IdentifierRow, SourceRecordView } from '../factRepository';
 import type { HouseholdRepository, HouseholdRow, MembershipRow } from '../householdRepository';
 import type { PersonRepository, PersonRow } from '../personRepository';
@@ -28,17 +28,6 @@ export interface HouseholdPageMembers {
   identifiers?: Map<number, IdentifierRow[]>;
   affiliations?: Map<number, AffiliationRow[]>;
 }
-
-const groupByKey = <R>(rows: readonly R[], keyOf: (r: R) => number): Map<number, R[]> => {
-  const m = new Map<number, R[]>();
-  for (const r of rows) {
-    const k = keyOf(r);
-    const list = m.get(k);
-    if (list) list.push(r);
-    else m.set(k, [r]);
-  }
-  return m;
-};
 
 export interface RegistryLoaderRepositories {
   persons: PersonRepository;

@@ -123,12 +123,11 @@ export class RegistryResolver {
     const wanted = householdMembersAt(info, ['edges', 'node']);
     const nodes = wanted ? await householdsWithMembers(page.items, wanted, ctx) : page.items.map(toHousehold);
     const f = { ...filter };
-    let i = 0;
     return connection(
-      page.items,
+      nodes,
       page.hasNextPage,
-      (h) => encodeCursor(h.id),
-      (cursor) => ({ cursor, node: nodes[i++]! }),
+      (h) => encodeCursor(h.internalId),
+      (cursor, node) => ({ cursor, node }),
       () => ctx.services.registry.countHouseholds(f, ctx.scope),
     ) as HouseholdConnection;
   }
