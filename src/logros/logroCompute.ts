@@ -100,10 +100,7 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
     // The state tables are analyzed at the end of every full run, inside its transaction: their rows
     // count as changes only once it commits, so the next run would analyze them again (~1 s at
     // 1,000,000 persons) for statistics taken after that very load. Stale only if not analyzed since the last run began.
-    await run(sql`select juntos_analyze(coalesce(array_agg(relid::regclass), '{}')) from pg_stat_user_tables
-      where schemaname = 'public' and relname in ('person_logros', 'household_logros')
-        and (greatest(last_analyze, last_autoanalyze) is null
-          or (n_mod_since_analyze > greatest(1000, n_live_tup / 5) and greatest(last_analyze, last_autoanalyze) < ${input.previous.startedAt.toISOString()}::timestamptz))`);
+    await run(analyzeStaleSql(STATE_TABLES, { unlessAnalyzedSince: input.previous.startedAt }));
   }
   await createWorkTables(run);
 
