@@ -44,7 +44,7 @@ import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import { seedDemo } from '../src/cli/seedDemo';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
-import { benchArgs } from './args';
+import { benchArgs, KEEP_OPTION } from './args';
 
 const { arg, flag, num } = benchArgs(
   `The hub against PostGraphile 5 (Amber preset) on one database over HTTP: req/s, p50 and p99, ratio, CPU per request.
@@ -56,7 +56,7 @@ const { arg, flag, num } = benchArgs(
     cases: { type: 'string', value: 'LIST', help: 'households, persons, byDocument, byDocumentSteward, reviewQueue, lookup (default all)' },
     households: { type: 'string', value: 'N', help: 'households of the seeded demo population (default 2000)' },
     database: { type: 'string', value: 'NAME', help: 'reuse a seeded database (it is kept)' },
-    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    keep: KEEP_OPTION,
   },
 );
 const duration = num('duration', 12);

@@ -22,7 +22,7 @@ import { startHttpServer } from '../src/http/server';
 import { createLogger } from '../src/platform/logger';
 import { seedDemo } from '../src/cli/seedDemo';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
-import { benchArgs } from './args';
+import { benchArgs, KEEP_OPTION } from './args';
 
 const { flag, num } = benchArgs(
   `GraphQL API latency and throughput over HTTP on the demo population, every guard on.
@@ -31,7 +31,7 @@ const { flag, num } = benchArgs(
     households: { type: 'string', value: 'N', help: 'households of the seeded demo population (default 2000)' },
     requests: { type: 'string', value: 'N', help: 'requests per operation (default 300)' },
     concurrency: { type: 'string', value: 'N', help: 'requests in flight for the throughput figure (default 4)' },
-    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    keep: KEEP_OPTION,
   },
 );
 const households = num('households', 2000);

@@ -15,6 +15,9 @@ export interface BenchOption {
   internal?: boolean;
 }
 
+/** `--keep`, which every benchmark that creates a database offers. */
+export const KEEP_OPTION: BenchOption = { type: 'boolean', help: 'keep the database (its name is printed)' };
+
 export interface BenchArgs<K extends string> {
   /** The option's value, or undefined when it was not given. */
   arg(name: K): string | undefined;

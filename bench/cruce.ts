@@ -32,7 +32,7 @@ import { generateLinkage } from '../src/synthetic';
 import { Rng } from '../src/synthetic';
 import { typo } from '../src/synthetic/linkage/noise';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
-import { benchArgs } from './args';
+import { benchArgs, KEEP_OPTION } from './args';
 
 const { flag, num } = benchArgs(
   `The cruce's targets: a labelled list against a synthetic registry (file rows/s, matchPersons latency, accuracy).
@@ -43,7 +43,7 @@ const { flag, num } = benchArgs(
     absent: { type: 'string', value: 'SHARE', help: 'share of the list that is not in the registry (default 0.1)' },
     seed: { type: 'string', value: 'N', help: 'random seed (default 7)' },
     'sync-runs': { type: 'string', value: 'N', help: 'matchPersons calls of 1,000 rows over HTTP (default 5)' },
-    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    keep: KEEP_OPTION,
   },
 );
 const fmt = (n: number) => Math.round(n).toLocaleString('en');

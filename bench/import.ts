@@ -41,7 +41,7 @@ import type { SourceName } from '../src/kernel';
 import { valuesLocation } from '../src/registry';
 import { parseWorkerFile } from '../src/imports/parseWorkerBundle';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
-import { benchArgs } from './args';
+import { benchArgs, KEEP_OPTION } from './args';
 
 const ADMIN_URL = TEST_PG_ADMIN_URL;
 const BENCH_ARCHIVE = join(tmpdir(), `juntos-import-bench-archive-${process.pid}`);
@@ -57,7 +57,7 @@ const { arg, flag, num } = benchArgs(
     changed: { type: 'boolean', help: 'then a changed extract of the same population (1 % changed, 0.5 % removed,\n0.5 % added): the nightly case' },
     chunk: { type: 'string', value: 'N', help: 'IMPORT_CHUNK_SIZE' },
     source: { type: 'string', value: 'NAME', help: 'sisben (default), bdua, ruaf, ruv' },
-    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    keep: KEEP_OPTION,
     'cpu-prof': { type: 'string', value: 'DIR', help: "with --changed: a CPU profile of the changed import's importing thread, in DIR" },
     'from-db': { type: 'string', value: 'NAME', help: 'with --changed: only the changed import, into a copy of database NAME (kept by --keep)' },
     values: { type: 'string', value: 'N', help: 'afterwards, re-derive the normalized values of N random records from the archive' },

@@ -49,7 +49,7 @@ import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import type { LinkageManifest } from '../src/synthetic';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
-import { benchArgs } from './args';
+import { benchArgs, KEEP_OPTION } from './args';
 
 const { arg, flag, num } = benchArgs(
   `Linkage quality and speed end to end against a labelled truth (precision, recall, F1, review, phases).
@@ -72,7 +72,7 @@ const { arg, flag, num } = benchArgs(
     'f1-only': { type: 'boolean', help: 'stop after precision, recall and F1' },
     errors: { type: 'string', value: 'N', help: 'largest error classes shown (default 15)' },
     examples: { type: 'string', value: 'N', help: 'print N wrongly joined and N split persons, record by record' },
-    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    keep: KEEP_OPTION,
   },
 );
 const fmt = (n: number) => Math.round(n).toLocaleString('en');

@@ -39,7 +39,7 @@ import { loadConfig } from '../src/platform/config';
 import { createPostgresDatabase } from '../src/platform/db/postgres';
 import { createLogger } from '../src/platform/logger';
 import { TEST_PG_ADMIN_URL } from '../tests/harness/env';
-import { benchArgs } from './args';
+import { benchArgs, KEEP_OPTION } from './args';
 
 const { arg, flag, num } = benchArgs(
   `Logros Básicos at scale: from scratch, incremental after a nightly cut, the national report's p50/p99.
@@ -47,7 +47,7 @@ const { arg, flag, num } = benchArgs(
   {
     persons: { type: 'string', value: 'N', help: 'persons of the generated registry (default 1,000,000)' },
     reports: { type: 'string', value: 'N', help: 'national reports answered for the p50/p99 (default 200)' },
-    keep: { type: 'boolean', help: 'keep the database (its name is printed)' },
+    keep: KEEP_OPTION,
     again: { type: 'boolean', help: 'a second full run over the computed states (a rule change)' },
     digest: { type: 'boolean', help: 'md5 of every state, history, count and report table after each run' },
     fillfactor: { type: 'string', value: 'N', help: "persons' and person_identifiers' fillfactor, tables rewritten (VACUUM FULL)" },
