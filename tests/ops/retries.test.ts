@@ -87,8 +87,10 @@ describe('retries', () => {
         run: { id },
       } = await runtime.app.services.imports.submit(path, { source: 'ruaf' }));
       await waitFor('failed after retries', async () => (await run(id)).state === 'failed', 30_000, 20);
+      // The run is marked failed inside the last attempt, before BullMQ moves the job to the failed
+      // set and counts that attempt: read the job again once it is there, not the copy from before.
+      await waitFor('job in the failed set', async () => (await queue('imports').getJobState(`import-${id}`)) === 'failed');
       const job = (await queue('imports').getJob(`import-${id}`))!;
-      await waitFor('job in the failed set', async () => (await job.getState()) === 'failed');
       process.stderr.write(`[retries] ${job.attemptsMade} attempts with exponential backoff from 20 ms: ${Date.now() - started} ms\n`);
       expect(job.attemptsMade).toBe(8);
       expect(await run(id)).toMatchObject({
