@@ -1,45 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bduaFile, bduaKey, sisbenFile, sisbenKey, type HouseholdSpec, type PersonSpec } from '../harness/factories/files';
-import { bearer, createTestDatabase, entityOf, personOf, testHub, type ApiHub, type TestDatabase } from '../harness';
+import { bduaKey } from '../harness/factories/files';
+import { CAROLINA_BDUA, makeRecordMove } from '../harness/factories/recordMove';
+import { bearer, createTestDatabase, personOf, testHub, type ApiHub, type TestDatabase } from '../harness';
 
 /**
  * Record moves (relinks) through the API: Person.recordMoves lists a move a run made, a steward
  * undoes it with undoRecordMove (the record goes back and is pinned apart), a second undo is the
  * typed "already undone", and a reader may neither undo nor read the undo notes.
  *
- * The twins of tests/integration/reconciliation.relink.test.ts: Diana Carolina's BDUA row (TI, first
- * name only) joins her undocumented twin Diana Marcela by the phonetic tier; her own Sisbén row with
- * the same TI then moves it to her.
+ * The twins of tests/harness/factories/recordMove.ts: a run moves Diana Carolina's BDUA row from her
+ * undocumented twin Diana Marcela to her.
  */
-const MOTHER: PersonSpec = {
-  serial: 1600,
-  docType: 'CC',
-  doc: '43222111',
-  first: 'LUZ',
-  second: 'MARINA',
-  surname1: 'RUIZ',
-  surname2: 'CORDOBA',
-  birth: '1984-01-15',
-  sex: 'F',
-  role: 1,
-};
-const MARCELA: PersonSpec = {
-  serial: 1601,
-  docType: 'SI',
-  doc: '',
-  first: 'DIANA',
-  second: 'MARCELA',
-  surname1: 'LOPEZ',
-  surname2: 'RUIZ',
-  birth: '2012-03-04',
-  sex: 'F',
-  role: 3,
-};
-const CAROLINA: PersonSpec = { ...MARCELA, serial: 1602, docType: 'TI', doc: '1012345699', second: 'CAROLINA' };
-const CAROLINA_BDUA: PersonSpec = { ...CAROLINA, serial: 1603, second: null };
-const H: HouseholdSpec = { ficha: '500010001601', municipality: '05001', members: [MOTHER, MARCELA] };
-
 let t: TestDatabase;
 let api: ApiHub;
 const tokens: Record<string, string> = {};
@@ -63,15 +35,9 @@ beforeAll(async () => {
   t = await createTestDatabase();
   api = await testHub().database(t.db).pipelineDefaults().workers(false).http().start();
   for (const role of ['reader', 'steward'] as const) tokens[role] = await api.token(role);
-  const reconcile = (runId: number | null) => api.app.services.reconciliation.process(runId!);
-  await reconcile((await api.importContent('sisben_iv_personas_1.csv', sisbenFile([H]), 'sisben')).reconciliationRunId);
-  await reconcile((await api.importContent('10001-MS0031122024.TXT', bduaFile([{ person: CAROLINA_BDUA, household: H }]), 'bdua')).reconciliationRunId);
-  marcela = (await personOf(t.db, 'sisben', sisbenKey(H, 2)))!;
-  expect(await personOf(t.db, 'bdua', bduaKey(CAROLINA_BDUA))).toBe(marcela);
-  const s2 = await api.importContent('sisben_iv_personas_2.csv', sisbenFile([{ ...H, members: [...H.members, CAROLINA] }]), 'sisben');
-  await reconcile(s2.reconciliationRunId);
-  carolina = (await personOf(t.db, 'sisben', sisbenKey(H, 3)))!;
-  row = await entityOf(t.db, 'bdua', bduaKey(CAROLINA_BDUA));
+  const made = await makeRecordMove(api, t);
+  ({ marcela, carolina, row } = made);
+  expect(made.joinedWrongly).toBe(true);
   // The premise: the run moved the BDUA row to Diana Carolina.
   expect(carolina).not.toBe(marcela);
   expect(await personOf(t.db, 'bdua', bduaKey(CAROLINA_BDUA))).toBe(carolina);

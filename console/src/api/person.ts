@@ -290,11 +290,27 @@ export const PersonDetail = graphql(`
         movedRecords
         undoneAt
       }
+      recordMoves {
+        id
+        fromPersonId
+        toPersonId
+        kind
+        rule
+        reconciliationRunId
+        movedAt
+        undoneAt
+        record {
+          id
+          source
+          fileName
+          line
+        }
+      }
     }
   }
 `);
 
-/** Stewards and admins only: the review items about a person and their decisions, and who merged and undid (their notes). */
+/** Stewards and admins only: the review items about a person and their decisions, and who undid a merge or a record move (their notes). */
 export const PersonHistory = graphql(`
   query PersonHistory($id: ID!) {
     person(id: $id) {
@@ -303,6 +319,11 @@ export const PersonHistory = graphql(`
         id
         actor
         reason
+        undoneBy
+        undoReason
+      }
+      recordMoves {
+        id
         undoneBy
         undoReason
       }

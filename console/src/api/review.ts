@@ -193,3 +193,29 @@ export const Unmerge = graphql(`
     }
   }
 `);
+
+export const UndoRecordMove = graphql(`
+  mutation UndoRecordMove($moveId: ID!, $reason: String!) {
+    undoRecordMove(moveId: $moveId, reason: $reason) {
+      __typename
+      ... on RecordMoveUndone {
+        moveId
+        person {
+          id
+        }
+      }
+      ... on RecordMoveAlreadyUndone {
+        undoneAt
+      }
+      ... on RecordMoveSuperseded {
+        message
+      }
+      ... on Conflict {
+        message
+      }
+      ... on NotFound {
+        message
+      }
+    }
+  }
+`);

@@ -234,14 +234,14 @@ export type PersonDetailQueryVariables = Exact<{
 }>;
 
 
-export type PersonDetailQuery = { person: { id: string, fullName: string | null, firstName: string | null, secondName: string | null, firstSurname: string | null, secondSurname: string | null, birthDate: string | null, sex: Sex | null, isVictim: boolean, isDisplaced: boolean, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, healthState: AffiliationState | null, mergedFrom: Array<string>, municipality: { code: string, name: string, department: { name: string } } | null, identifiers: Array<{ type: DocumentType, number: string, seenCount: number, sourceRecord: { id: string, source: Source, fileName: string, line: number } | null }>, provenance: Array<{ field: string, value: string | null, sourceRecord: { id: string, source: Source, fileName: string, line: number, importRunId: string, importedAt: string } | null }>, competingValues: Array<{ attribute: string, values: Array<{ value: string | null, source: Source, won: boolean, recordStatus: RecordStatus, record: { id: string, fileName: string, line: number } | null }> }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus, importRunId: string, importedAt: string }>, links: Array<{ linkType: LinkType, score: number | null, matchWeight: number | null, reasons: Array<string>, linkedAt: string, reconciliationRunId: string | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }>, record: { id: string, source: Source, fileName: string, line: number } | null, matchedRecord: { id: string, source: Source, fileName: string, line: number } | null }>, households: Array<{ validFrom: string | null, validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null } | null }> } | null }>, merges: Array<{ id: string, mergedPersonId: string, kind: string, mergedAt: string, movedRecords: number, undoneAt: string | null }> } | null };
+export type PersonDetailQuery = { person: { id: string, fullName: string | null, firstName: string | null, secondName: string | null, firstSurname: string | null, secondSurname: string | null, birthDate: string | null, sex: Sex | null, isVictim: boolean, isDisplaced: boolean, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, healthState: AffiliationState | null, mergedFrom: Array<string>, municipality: { code: string, name: string, department: { name: string } } | null, identifiers: Array<{ type: DocumentType, number: string, seenCount: number, sourceRecord: { id: string, source: Source, fileName: string, line: number } | null }>, provenance: Array<{ field: string, value: string | null, sourceRecord: { id: string, source: Source, fileName: string, line: number, importRunId: string, importedAt: string } | null }>, competingValues: Array<{ attribute: string, values: Array<{ value: string | null, source: Source, won: boolean, recordStatus: RecordStatus, record: { id: string, fileName: string, line: number } | null }> }>, sourceRecords: Array<{ id: string, source: Source, fileName: string, line: number, status: RecordStatus, importRunId: string, importedAt: string }>, links: Array<{ linkType: LinkType, score: number | null, matchWeight: number | null, reasons: Array<string>, linkedAt: string, reconciliationRunId: string | null, modelVersion: string | null, contributions: Array<{ field: string, level: string, weight: number }>, record: { id: string, source: Source, fileName: string, line: number } | null, matchedRecord: { id: string, source: Source, fileName: string, line: number } | null }>, households: Array<{ validFrom: string | null, validTo: string | null, role: { label: string } | null, household: { id: string, source: Source, zone: Zone | null, sisbenGroup: SisbenGroup | null, sisbenSubgroup: string | null, municipality: { name: string }, members: Array<{ order: number | null, role: { label: string } | null, person: { id: string, fullName: string | null } | null }> } | null }>, merges: Array<{ id: string, mergedPersonId: string, kind: string, mergedAt: string, movedRecords: number, undoneAt: string | null }>, recordMoves: Array<{ id: string, fromPersonId: string, toPersonId: string, kind: string, rule: string | null, reconciliationRunId: string | null, movedAt: string, undoneAt: string | null, record: { id: string, source: Source, fileName: string, line: number } | null }> } | null };
 
 export type PersonHistoryQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type PersonHistoryQuery = { person: { id: string, merges: Array<{ id: string, actor: string, reason: string, undoneBy: string | null, undoReason: string | null }>, reviewItems: Array<{ id: string, reason: ReviewReason, status: ReviewStatus, createdAt: string, decidedAt: string | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> }> } | null };
+export type PersonHistoryQuery = { person: { id: string, merges: Array<{ id: string, actor: string, reason: string, undoneBy: string | null, undoReason: string | null }>, recordMoves: Array<{ id: string, undoneBy: string | null, undoReason: string | null }>, reviewItems: Array<{ id: string, reason: ReviewReason, status: ReviewStatus, createdAt: string, decidedAt: string | null, decisions: Array<{ id: string, actor: string, decision: ReviewDecisionKind, reason: string, decidedAt: string, mergeId: string | null }> }> } | null };
 
 export type PersonsByDocumentQueryVariables = Exact<{
   type: DocumentType;
@@ -336,6 +336,20 @@ export type UnmergeMergeMutation = { unmerge:
     | { __typename: 'MergeSuperseded', laterMergeId: string | null }
     | { __typename: 'NotFound', message: string }
     | { __typename: 'Unmerged', mergeId: string, survivor: { id: string } | null, restored: { id: string } | null }
+   };
+
+export type UndoRecordMoveMutationVariables = Exact<{
+  moveId: string | number;
+  reason: string;
+}>;
+
+
+export type UndoRecordMoveMutation = { undoRecordMove:
+    | { __typename: 'Conflict', message: string }
+    | { __typename: 'NotFound', message: string }
+    | { __typename: 'RecordMoveAlreadyUndone', undoneAt: string | null }
+    | { __typename: 'RecordMoveSuperseded', message: string }
+    | { __typename: 'RecordMoveUndone', moveId: string, person: { id: string } | null }
    };
 
 export type TokenCheckQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1014,6 +1028,22 @@ export const PersonDetailDocument = new TypedDocumentString(`
       movedRecords
       undoneAt
     }
+    recordMoves {
+      id
+      fromPersonId
+      toPersonId
+      kind
+      rule
+      reconciliationRunId
+      movedAt
+      undoneAt
+      record {
+        id
+        source
+        fileName
+        line
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<PersonDetailQuery, PersonDetailQueryVariables>;
@@ -1025,6 +1055,11 @@ export const PersonHistoryDocument = new TypedDocumentString(`
       id
       actor
       reason
+      undoneBy
+      undoReason
+    }
+    recordMoves {
+      id
       undoneBy
       undoReason
     }
@@ -1407,6 +1442,31 @@ export const UnmergeMergeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UnmergeMergeMutation, UnmergeMergeMutationVariables>;
+export const UndoRecordMoveDocument = new TypedDocumentString(`
+    mutation UndoRecordMove($moveId: ID!, $reason: String!) {
+  undoRecordMove(moveId: $moveId, reason: $reason) {
+    __typename
+    ... on RecordMoveUndone {
+      moveId
+      person {
+        id
+      }
+    }
+    ... on RecordMoveAlreadyUndone {
+      undoneAt
+    }
+    ... on RecordMoveSuperseded {
+      message
+    }
+    ... on Conflict {
+      message
+    }
+    ... on NotFound {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UndoRecordMoveMutation, UndoRecordMoveMutationVariables>;
 export const TokenCheckDocument = new TypedDocumentString(`
     query TokenCheck {
   kinshipRoles {

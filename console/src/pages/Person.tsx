@@ -4,20 +4,29 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { execute } from '../api/client';
 import { PersonDetail, PersonHistory, PersonLogros } from '../api/person';
-import { Unmerge } from '../api/review';
+import { Unmerge, UndoRecordMove } from '../api/review';
 import { can } from '../api/roles';
 import { useRole } from '../app/session';
 import { useFormat } from '../components/format';
 import { ErrorMessage, Loading, Notice, Page } from '../components/Page';
 import { Waterfall } from '../components/Waterfall';
 
-function UnmergeForm({ mergeId, onDone }: { mergeId: string; onDone: (text: string, ok: boolean) => void }) {
-  const { t } = useTranslation();
+/** A reason and a submit button: undoing a merge or a record move is audited with the steward's reason. */
+function UndoForm({
+  inputId,
+  label,
+  submit,
+  undo,
+  onDone,
+}: {
+  inputId: string;
+  label: string;
+  submit: string;
+  undo: (reason: string) => Promise<{ text: string; ok: boolean }>;
+  onDone: (text: string, ok: boolean) => void;
+}) {
   const [reason, setReason] = useState('');
-  const m = useMutation({
-    mutationFn: () => execute(Unmerge, { mergeId, reason: reason.trim() }),
-    onSuccess: (res) => onDone(t(`results.${res.unmerge.__typename}`), res.unmerge.__typename === 'Unmerged'),
-  });
+  const m = useMutation({ mutationFn: () => undo(reason.trim()), onSuccess: (r) => onDone(r.text, r.ok) });
   return (
     <form
       className="inline-form"
@@ -26,10 +35,10 @@ function UnmergeForm({ mergeId, onDone }: { mergeId: string; onDone: (text: stri
         if (reason.trim()) m.mutate();
       }}
     >
-      <label htmlFor={`undo-${mergeId}`}>{t('person.undoReason')}</label>
-      <input id={`undo-${mergeId}`} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} />
+      <label htmlFor={inputId}>{label}</label>
+      <input id={inputId} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} />
       <button type="submit" disabled={m.isPending}>
-        {t('person.undo')}
+        {submit}
       </button>
       {m.error ? <ErrorMessage error={m.error} /> : null}
     </form>
@@ -39,7 +48,7 @@ function UnmergeForm({ mergeId, onDone }: { mergeId: string; onDone: (text: stri
 /**
  * A person: the golden record with the provenance of every value (source, file and line, import
  * run, when), what every linked record says, all source records, each link with its explanation,
- * households, merges (undo), and for stewards the review decisions about the person.
+ * households, merges and record moves (undo), and for stewards the review decisions about the person.
  */
 export function PersonPage({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -51,6 +60,12 @@ export function PersonPage({ id }: { id: string }) {
   const q = useQuery({ queryKey: ['person', id], queryFn: () => execute(PersonDetail, { id }) });
   const history = useQuery({ queryKey: ['person-history', id], queryFn: () => execute(PersonHistory, { id }), enabled: can.review(role) });
   const logros = useQuery({ queryKey: ['person-logros', id], queryFn: () => execute(PersonLogros, { id }) });
+  const undone = (text: string, ok: boolean) => {
+    setNotice({ text, ok });
+    setUndoing(null);
+    void qc.invalidateQueries({ queryKey: ['person'] });
+    void qc.invalidateQueries({ queryKey: ['person-history'] });
+  };
 
   if (q.isPending) return <Loading />;
   if (q.error) return <ErrorMessage error={q.error} />;
@@ -296,19 +311,72 @@ export function PersonPage({ id }: { id: string }) {
                       : t('person.undoneNoActor', { when: f.dateTime(m.undoneAt) })}
                   </span>
                 ) : can.review(role) ? (
-                  undoing === m.id ? (
-                    <UnmergeForm
-                      mergeId={m.id}
-                      onDone={(text, ok) => {
-                        setNotice({ text, ok });
-                        setUndoing(null);
-                        void qc.invalidateQueries({ queryKey: ['person'] });
-                        void qc.invalidateQueries({ queryKey: ['person-history'] });
+                  undoing === `merge-${m.id}` ? (
+                    <UndoForm
+                      inputId={`undo-${m.id}`}
+                      label={t('person.undoReason')}
+                      submit={t('person.undo')}
+                      undo={async (reason) => {
+                        const r = (await execute(Unmerge, { mergeId: m.id, reason })).unmerge;
+                        return { text: t(`results.${r.__typename}`), ok: r.__typename === 'Unmerged' };
                       }}
+                      onDone={undone}
                     />
                   ) : (
-                    <button type="button" onClick={() => setUndoing(m.id)}>
+                    <button type="button" onClick={() => setUndoing(`merge-${m.id}`)}>
                       {t('person.undoMerge')}
+                    </button>
+                  )
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <section aria-labelledby="moves-h">
+        <h2 id="moves-h">{t('person.moves')}</h2>
+        {p.recordMoves.length === 0 ? <p className="muted">{t('person.noMoves')}</p> : null}
+        <ul className="history">
+          {p.recordMoves.map((mv) => {
+            // Who undid it and why are stewards' notes (the API refuses them to readers): from PersonHistory.
+            const notes = history.data?.person?.recordMoves.find((n) => n.id === mv.id);
+            const r = mv.record;
+            const incoming = mv.toPersonId === p.id;
+            const other = incoming ? mv.fromPersonId : mv.toPersonId;
+            return (
+              <li key={mv.id}>
+                {t(incoming ? 'person.moveIn' : 'person.moveOut', {
+                  record: r ? `${t(`sources.${r.source}`)} · ${r.fileName}:${r.line}` : '—',
+                  other,
+                  kind: t(`moveKinds.${mv.kind}`, { defaultValue: mv.kind }),
+                  when: f.dateTime(mv.movedAt),
+                })}
+                {mv.rule ? ` · ${t('person.moveRule', { rule: mv.rule })}` : ''}
+                {mv.reconciliationRunId ? ` · ${t('person.byRun', { id: mv.reconciliationRunId })}` : ''} ·{' '}
+                <Link href={`/persons/${other}`}>{t('person.openOther')}</Link>{' '}
+                {mv.undoneAt ? (
+                  <span className="tag">
+                    {notes?.undoneBy
+                      ? t('person.moveUndone', { when: f.dateTime(mv.undoneAt), by: notes.undoneBy })
+                      : t('person.moveUndoneNoActor', { when: f.dateTime(mv.undoneAt) })}
+                    {notes?.undoReason ? ` — “${notes.undoReason}”` : ''}
+                  </span>
+                ) : can.review(role) ? (
+                  undoing === `move-${mv.id}` ? (
+                    <UndoForm
+                      inputId={`undo-move-${mv.id}`}
+                      label={t('person.undoMoveReason')}
+                      submit={t('person.undoMoveSubmit')}
+                      undo={async (reason) => {
+                        const u = (await execute(UndoRecordMove, { moveId: mv.id, reason })).undoRecordMove;
+                        return { text: t(`results.${u.__typename}`), ok: u.__typename === 'RecordMoveUndone' };
+                      }}
+                      onDone={undone}
+                    />
+                  ) : (
+                    <button type="button" onClick={() => setUndoing(`move-${mv.id}`)}>
+                      {t('person.undoMove')}
                     </button>
                   )
                 ) : null}
