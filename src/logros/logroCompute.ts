@@ -421,37 +421,46 @@ async function dropKeys(run: Run, table: 'person_logros' | 'household_logros', h
 /**
  * Incremental: a scoped subject's state rows read by key, whatever the estimates (a lateral with
  * offset 0 is not flattened into a join): a few thousand subjects against millions of rows, where the
- * planner at 1,000,000 persons preferred hashing the whole state table.
+ * planner at 1,000,000 persons preferred hashing the whole state table. Read once into a keyed
+ * temporary table (logro_person_cur, logro_household_cur) that the count deltas, the history, the
+ * delete and the upsert then read: a full run writes each rule's rows in a pass of its own, so a
+ * person's nine rows sit on about five pages scattered over the table, and each of those statements
+ * reading them by key again fetched ~50,000 pages from outside shared_buffers.
  */
 const PERSON_ROWS_OF = (col: string) => sql.raw(`select * from person_logros pl where pl.person_id = ${col} offset 0`);
 const HOUSEHOLD_ROWS_OF = (col: string) => sql.raw(`select * from household_logros hl where hl.household_id = ${col} offset 0`);
 
-/** Incremental: history of the changes, old aggregate rows −1, then the upsert of the states that differ. */
+/** Incremental: the old rows of the scoped persons (once), their aggregate −1, the history of the changes, then the upsert of the states that differ. */
 async function upsertPersonStates(run: Run, input: ComputeInput): Promise<number> {
   const v = input.rules.version;
+  await run(sql`create temp table logro_person_cur on commit drop as
+    select pl.* from logro_scope_persons s cross join lateral (${PERSON_ROWS_OF('s.person_id')}) pl`);
+  await run(sql`alter table logro_person_cur add primary key (person_id, logro)`);
+  await run(sql`analyze logro_person_cur`);
   await run(sql`insert into logro_count_delta
     select coalesce(pl.municipality_code, ''), pl.logro, pl.state, coalesce(pl.sisben_group, ''), pl.displaced, coalesce(pl.health_state::text, ''), -count(*)
-    from logro_scope_persons s cross join lateral (${PERSON_ROWS_OF('s.person_id')}) pl group by 1, 2, 3, 4, 5, 6`);
+    from logro_person_cur pl group by 1, 2, 3, 4, 5, 6`);
   const [h] =
     await run(sql`with ins as (insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
       rule_version, logro_run_id)
     select e.person_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, e.evidence_dwelling_id, ${v}, ${input.runId}
-    from logro_person_eval e left join lateral (select c.state from person_logros c where c.person_id = e.person_id and c.logro = e.logro offset 0) c on true
+    from logro_person_eval e left join logro_person_cur c on c.person_id = e.person_id and c.logro = e.logro
     where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
   // Persons merged away (or gone) lose their states; their survivor carries the records now.
-  await run(
-    sql`delete from person_logros pl where pl.person_id = any(array(select person_id from logro_scope_persons)) and not exists (select 1 from logro_person_eval e where e.person_id = pl.person_id and e.logro = pl.logro)`,
-  );
+  await run(sql`delete from person_logros pl using (select c.person_id, c.logro from logro_person_cur c
+      where not exists (select 1 from logro_person_eval e where e.person_id = c.person_id and e.logro = c.logro)) d
+    where pl.person_id = d.person_id and pl.logro = d.logro`);
+  // The persons' attributes come with the rule's rows (PERSON_RULE_COLS, from its own read of persons).
   await run(sql`insert into person_logros as c (${PERSON_COLS})
     select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}, ${input.runId}, ${input.runId},
-      p.municipality_code, p.sisben_group, p.is_displaced, p.health_state, now()
-    from logro_person_eval e join persons p on p.id = e.person_id
-    left join lateral (select * from person_logros o where o.person_id = e.person_id and o.logro = e.logro offset 0) o on true
+      e.municipality_code, e.sisben_group, e.displaced, e.health_state, now()
+    from logro_person_eval e
+    left join logro_person_cur o on o.person_id = e.person_id and o.logro = e.logro
     -- Only new and changed rows: an unchanged one sent to the upsert is locked (a write and its WAL) before its WHERE skips it.
     where o.person_id is null or (o.state, o.reason, o.details, o.evidence_record_id, o.evidence_dwelling_id, o.rule_version, o.municipality_code, o.sisben_group,
         o.displaced, o.health_state)
-      is distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, p.municipality_code, p.sisben_group,
-        p.is_displaced, p.health_state)
+      is distinct from (e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, ${v}::text, e.municipality_code, e.sisben_group,
+        e.displaced, e.health_state)
     on conflict (person_id, logro) do update set
       decided_run_id = case when c.state is distinct from excluded.state then excluded.decided_run_id else c.decided_run_id end,
       state = excluded.state, reason = excluded.reason, details = excluded.details, evidence_record_id = excluded.evidence_record_id,
@@ -466,22 +475,26 @@ async function upsertPersonStates(run: Run, input: ComputeInput): Promise<number
 
 async function upsertHouseholdStates(run: Run, input: ComputeInput): Promise<number> {
   const v = input.rules.version;
+  await run(sql`create temp table logro_household_cur on commit drop as
+    select hl.* from logro_scope_households s cross join lateral (${HOUSEHOLD_ROWS_OF('s.household_id')}) hl`);
+  await run(sql`alter table logro_household_cur add primary key (household_id, logro)`);
+  await run(sql`analyze logro_household_cur`);
   await run(sql`insert into logro_hh_count_delta
     select hl.municipality_code, hl.logro, hl.state, coalesce(hl.sisben_group, ''), hl.displaced, -count(*)
-    from logro_scope_households s cross join lateral (${HOUSEHOLD_ROWS_OF('s.household_id')}) hl group by 1, 2, 3, 4, 5`);
+    from logro_household_cur hl group by 1, 2, 3, 4, 5`);
   const [h] = await run(sql`with ins as (insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id,
       evidence_dwelling_id, rule_version, logro_run_id)
     select e.household_id, e.logro, c.state, e.state, e.reason, e.evidence_record_id, e.evidence_dwelling_id, ${v}, ${input.runId}
-    from logro_household_eval e left join lateral (select c.state from household_logros c where c.household_id = e.household_id and c.logro = e.logro offset 0) c on true
+    from logro_household_eval e left join logro_household_cur c on c.household_id = e.household_id and c.logro = e.logro
     where c.state is distinct from e.state returning 1) select count(*)::int as n from ins`);
-  await run(
-    sql`delete from household_logros hl where hl.household_id = any(array(select household_id from logro_scope_households)) and not exists (select 1 from logro_household_eval e where e.household_id = hl.household_id and e.logro = hl.logro)`,
-  );
+  await run(sql`delete from household_logros hl using (select c.household_id, c.logro from logro_household_cur c
+      where not exists (select 1 from logro_household_eval e where e.household_id = c.household_id and e.logro = c.logro)) d
+    where hl.household_id = d.household_id and hl.logro = d.logro`);
   await run(sql`insert into household_logros as c (${HOUSEHOLD_COLS})
     select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached, e.members_pending,
       e.members_without_data, ${v}, ${input.runId}, ${input.runId}, h.municipality_code, h.sisben_group, e.displaced, now()
     from logro_household_eval e join households h on h.id = e.household_id
-    left join lateral (select * from household_logros o where o.household_id = e.household_id and o.logro = e.logro offset 0) o on true
+    left join logro_household_cur o on o.household_id = e.household_id and o.logro = e.logro
     -- Only new and changed rows (an unchanged one would be locked before the upsert's WHERE skips it).
     where o.household_id is null or (o.state, o.reason, o.details, o.evidence_record_id, o.evidence_dwelling_id, o.members_applicable, o.members_reached,
         o.members_pending, o.members_without_data, o.rule_version, o.municipality_code, o.sisben_group, o.displaced)
@@ -513,11 +526,16 @@ function reportLinesSql(where: SQL): SQL {
     from household_logro_counts where municipality_code <> '' and ${where} group by 1, 2`;
 }
 
-/** Incremental: the old rows' −1 (recorded before the upsert) and the new rows' +1. */
+/**
+ * Incremental: the old rows' −1 (recorded before the upsert) and the new rows' +1. After the upsert and
+ * the delete, a scoped subject's rows are its evaluation's rows, equal in every counted column (an
+ * unchanged row was left alone because those are equal): the +1 is counted from the evaluations
+ * instead of reading the state rows back by key.
+ */
 async function applyCountDeltas(run: Run): Promise<void> {
   await run(sql`insert into logro_count_delta
-    select coalesce(pl.municipality_code, ''), pl.logro, pl.state, coalesce(pl.sisben_group, ''), pl.displaced, coalesce(pl.health_state::text, ''), count(*)
-    from logro_scope_persons s cross join lateral (${PERSON_ROWS_OF('s.person_id')}) pl group by 1, 2, 3, 4, 5, 6`);
+    select coalesce(e.municipality_code, ''), e.logro, e.state, coalesce(e.sisben_group, ''), e.displaced, coalesce(e.health_state::text, ''), count(*)
+    from logro_person_eval e group by 1, 2, 3, 4, 5, 6`);
   await run(sql`insert into person_logro_counts as c
     select municipality_code, logro, state, sisben_group, displaced, health_state, sum(n) from logro_count_delta group by 1, 2, 3, 4, 5, 6 having sum(n) <> 0
     on conflict (municipality_code, logro, state, sisben_group, displaced, health_state) do update set n = c.n + excluded.n`);
@@ -528,8 +546,8 @@ async function applyCountDeltas(run: Run): Promise<void> {
     where c.n = 0 and (c.municipality_code, c.logro, c.state, c.sisben_group, c.displaced, c.health_state)
       = (d.municipality_code, d.logro, d.state, d.sisben_group, d.displaced, d.health_state)`);
   await run(sql`insert into logro_hh_count_delta
-    select hl.municipality_code, hl.logro, hl.state, coalesce(hl.sisben_group, ''), hl.displaced, count(*)
-    from logro_scope_households s cross join lateral (${HOUSEHOLD_ROWS_OF('s.household_id')}) hl group by 1, 2, 3, 4, 5`);
+    select h.municipality_code, e.logro, e.state, coalesce(h.sisben_group, ''), e.displaced, count(*)
+    from logro_household_eval e join households h on h.id = e.household_id group by 1, 2, 3, 4, 5`);
   await run(sql`insert into household_logro_counts as c
     select municipality_code, logro, state, sisben_group, displaced, sum(n) from logro_hh_count_delta group by 1, 2, 3, 4, 5 having sum(n) <> 0
     on conflict (municipality_code, logro, state, sisben_group, displaced) do update set n = c.n + excluded.n`);
