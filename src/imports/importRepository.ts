@@ -445,7 +445,10 @@ export class ImportRepository {
   async readSnapshot(source: SourceName, runId: number | null): Promise<SourceSnapshot> {
     const r = runId ?? 0;
     if (!Number.isSafeInteger(r)) throw new Error('invalid run id');
-    const query = `select null::text, convert_to(${fingerprintSql(source, r)}, 'UTF8'), 0::int2, null::bytea
+    // The first row also says how many records to expect (the map is allocated once): the records the
+    // source's runs added, an estimate (a record that reappeared counts twice; a short one only costs a growth).
+    const query = `select null::text, convert_to(${fingerprintSql(source, r)}, 'UTF8'), 0::int2,
+        convert_to((select coalesce(sum(added), 0) from import_runs where source = ${sourceLiteral(source)})::text, 'UTF8')
       union all
       select source_key, content_hash, ((status = 'active')::int + case when changed_run_id = ${r} then 16 else 0 end)::int2, line_hash
       from source_entities where source = ${sourceLiteral(source)}`;

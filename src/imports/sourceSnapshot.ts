@@ -22,6 +22,20 @@ const NO_DIGEST = 32;
 
 const SEEN = LOADED | REJECTED | POSSIBLE;
 
+/**
+ * The slot tables' highest load (open addressing, linear probing). At ¾, a found key takes ~2.5
+ * probes and a missing one ~8.5 (a probe is one int and, mostly, one differing first byte); at 3M
+ * records the tables then take 2 × 16 MB instead of 2 × 32 MB (a million fits either way in 2^21 slots).
+ */
+const MAX_LOAD = 0.75;
+
+/** Slots (a power of two) for `n` entries at most MAX_LOAD full. */
+const slotsFor = (n: number) => {
+  let s = 2048;
+  while (n > s * MAX_LOAD) s *= 2;
+  return s;
+};
+
 const HEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i;
@@ -92,7 +106,6 @@ export class SourceSnapshot {
   private arena = new Uint8Array(1 << 16);
   private arenaLen = 0;
   private starts = new Uint32Array(1024);
-  private hashes = new Uint32Array(1024);
   private digests = new Uint8Array(1024 * 16);
   private flagBits = new Uint8Array(1024);
   private lines = new Uint32Array(1024);
@@ -106,15 +119,32 @@ export class SourceSnapshot {
   /** What the source's other runs had written when the map was read (see ImportRepository.readSnapshot). */
   fingerprint = '';
 
+  /**
+   * Room for `n` entries in all, allocated once when the COPY says how many records to expect (see
+   * ImportRepository.readSnapshot): growing by doubling left up to 40 % of the arrays unused at 3M
+   * records, and each growth held the old and the new arrays at once.
+   */
+  presize(n: number): void {
+    if (!Number.isSafeInteger(n) || n <= this.starts.length || n > 1 << 27) return;
+    this.resize(n);
+    const slots = slotsFor(n);
+    if (slots > this.slots.length) this.rehash(slots);
+    if (slots > this.lineSlots.length) this.rehashLines(slots);
+  }
+
   private grow(): void {
-    const cap = this.starts.length * 2;
+    // Doubling while small, then by half: an estimate that fell short costs less unused room.
+    const n = this.starts.length;
+    this.resize(n < 1 << 20 ? n * 2 : Math.ceil(n * 1.5));
+  }
+
+  private resize(cap: number): void {
     const g32 = (a: Uint32Array) => {
       const b = new Uint32Array(cap);
       b.set(a);
       return b;
     };
     this.starts = g32(this.starts);
-    this.hashes = g32(this.hashes);
     this.lines = g32(this.lines);
     const f = new Uint8Array(cap);
     f.set(this.flagBits);
@@ -132,22 +162,24 @@ export class SourceSnapshot {
     const d = this.lineDigests;
     const o = i * 16;
     for (let k = 0; k < 16; k++) d[o + k] = b[at + k];
-    if ((this.lineCount + 1) * 2 > this.lineSlots.length) {
-      const slots = new Int32Array(new SharedArrayBuffer(Math.max(2048, this.lineSlots.length * 2) * 4));
-      const mask = slots.length - 1;
-      for (const e of this.lineSlots) {
-        if (e === 0) continue;
-        let s = lineHash(this.lineDigests, (e - 1) * 16) & mask;
-        while (slots[s] !== 0) s = (s + 1) & mask;
-        slots[s] = e;
-      }
-      this.lineSlots = slots;
-    }
+    if (this.lineCount + 1 > this.lineSlots.length * MAX_LOAD) this.rehashLines(Math.max(2048, this.lineSlots.length * 2));
     const mask = this.lineSlots.length - 1;
     let s = lineHash(this.lineDigests, o) & mask;
     while (this.lineSlots[s] !== 0) s = (s + 1) & mask;
     this.lineSlots[s] = i + 1;
     this.lineCount++;
+  }
+
+  private rehashLines(n: number): void {
+    const slots = new Int32Array(new SharedArrayBuffer(n * 4));
+    const mask = slots.length - 1;
+    for (const e of this.lineSlots) {
+      if (e === 0) continue;
+      let s = lineHash(this.lineDigests, (e - 1) * 16) & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = e;
+    }
+    this.lineSlots = slots;
   }
 
   /** Whether any record has a line digest (otherwise every line is parsed). */
@@ -180,6 +212,16 @@ export class SourceSnapshot {
     return i + 1 < this.size ? this.starts[i + 1] : this.arenaLen;
   }
 
+  /** Room for `bytes` of keys in all (an estimate from the keys read so far: see fromBinaryCopy). */
+  reserveKeys(bytes: number): void {
+    if (bytes > this.arena.length && bytes < 2 ** 31) this.reserve(bytes - this.arenaLen);
+  }
+
+  /** Bytes of keys held so far. */
+  get keyBytes(): number {
+    return this.arenaLen;
+  }
+
   /** Room for `more` key bytes: the arena grows by half (by doubling, ~17 MB of keys a million records could leave 16 MB unused). */
   private reserve(more: number): void {
     if (this.arenaLen + more <= this.arena.length) return;
@@ -188,11 +230,12 @@ export class SourceSnapshot {
     this.arena = a;
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+  /** The key table with `n` slots (a power of two); each key's hash is computed again from its bytes (not kept: 4 bytes a record). */
+  private rehash(n: number): void {
+    const slots = new Int32Array(n);
     const mask = slots.length - 1;
     for (let i = 0; i < this.size; i++) {
-      let s = this.hashes[i] & mask;
+      let s = hashBytes(this.arena, this.starts[i], this.end(i)) & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = i + 1;
     }
@@ -205,14 +248,13 @@ export class SourceSnapshot {
    */
   add(key: Uint8Array, digest: Uint8Array | null, flags: number, line: Uint8Array | null = null): void {
     if (this.size === this.starts.length) this.grow();
-    if ((this.size + 1) * 2 > this.slots.length) this.rehash();
+    if (this.size + 1 > this.slots.length * MAX_LOAD) this.rehash(this.slots.length * 2);
     this.reserve(key.length);
     const i = this.size++;
     this.arena.set(key, this.arenaLen);
     this.starts[i] = this.arenaLen;
     this.arenaLen += key.length;
     const h = hashBytes(this.arena, this.starts[i], this.arenaLen);
-    this.hashes[i] = h;
     if (digest && digest.length === 16) this.digests.set(digest, i * 16);
     else flags |= NO_DIGEST;
     this.flagBits[i] = flags;
@@ -229,7 +271,7 @@ export class SourceSnapshot {
    */
   private addAt(b: Uint8Array, keyAt: number, keyLen: number, digestAt: number, flags: number, lineAt: number): void {
     if (this.size === this.starts.length) this.grow();
-    if ((this.size + 1) * 2 > this.slots.length) this.rehash();
+    if (this.size + 1 > this.slots.length * MAX_LOAD) this.rehash(this.slots.length * 2);
     this.reserve(keyLen);
     const i = this.size++;
     const arena = this.arena;
@@ -243,7 +285,6 @@ export class SourceSnapshot {
     h = h >>> 0 || 1;
     this.starts[i] = start;
     this.arenaLen = start + keyLen;
-    this.hashes[i] = h;
     if (digestAt >= 0) {
       const d = this.digests;
       const o = i * 16;
@@ -272,7 +313,6 @@ export class SourceSnapshot {
       const e = this.slots[s];
       if (e === 0) return -1;
       const i = e - 1;
-      if (this.hashes[i] !== h) continue;
       const start = this.starts[i];
       const len = this.end(i) - start;
       if (bytes) {
@@ -354,7 +394,8 @@ export class SourceSnapshot {
 
   /**
    * Reads `COPY (select key text, digest bytea, flags int2, line digest bytea …) TO STDOUT (format binary)`. A row
-   * with a null key carries the fingerprint (as its digest column's text).
+   * with a null key carries the fingerprint (as its digest column's text) and, in its line digest column, how
+   * many records to expect (decimal text; optional): the map is then allocated once, at its size.
    *
    * Parsed in place: a row's fields are read at their offsets in the received bytes and copied straight
    * into the map's arrays. A Buffer per field and a concatenation per received piece cost ~3 s of the
@@ -366,6 +407,8 @@ export class SourceSnapshot {
     let tail: Uint8Array | null = null;
     let headerDone = false;
     let ended = false;
+    // Records the first row announced (0: unknown); the key arena is sized from the first keys' length once some are read.
+    let expected = 0;
     for await (const chunk of chunks) {
       if (ended) continue; // read to its end all the same: leaving a COPY early would leave the connection mid-protocol
       let buf: Uint8Array = chunk;
@@ -418,8 +461,13 @@ export class SourceSnapshot {
         p = q;
         if (at[1] < 0) {
           snap.fingerprint = at[3] > 0 ? Buffer.from(buf.buffer, buf.byteOffset + at[2], at[3]).toString('utf8') : '';
+          if (at[7] > 0 && at[7] <= 12) {
+            expected = Number(Buffer.from(buf.buffer, buf.byteOffset + at[6], at[7]).toString('latin1'));
+            snap.presize(expected);
+          }
           continue;
         }
+        if (snap.size === 4096 && expected > 4096) snap.reserveKeys(Math.ceil((snap.keyBytes / 4096) * expected * 1.02));
         const flags = at[5] >= 2 ? (((buf[at[4]] << 8) | buf[at[4] + 1]) << 16) >> 16 : 0;
         snap.addAt(buf, at[0], at[1], at[3] === 16 ? at[2] : -1, flags, at[7] >= 16 ? at[6] : -1);
       }

@@ -216,4 +216,46 @@ describe('SourceSnapshot', () => {
     expect(snap.findLine(line)).toBe(snap.find('with'));
     expect(snap.flags(snap.find('without')) & ACTIVE).toBe(ACTIVE);
   });
+
+  it('is the same map whether the first row announces fewer, as many or more records than come, or none', async () => {
+    const field = (b: Buffer | null) => {
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(b ? b.length : -1);
+      return b ? Buffer.concat([len, b]) : len;
+    };
+    const int2 = (v: number) => {
+      const b = Buffer.alloc(2);
+      b.writeInt16BE(v);
+      return b;
+    };
+    const row = (key: Buffer | null, digest: Buffer | null, flags: number, l: Buffer | null) =>
+      Buffer.concat([int2(4), field(key), field(digest), field(int2(flags)), field(l)]);
+    const n = 6000; // past 4096 keys: the key arena is sized from the first ones
+    const digest = (i: number) => Buffer.alloc(16, i % 251);
+    const lineOf = (i: number) => lineDigest('seed\u0000', `line ${i}`);
+    const bytes = (announced: string | null) =>
+      Buffer.concat([
+        Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
+        Buffer.alloc(8),
+        row(null, Buffer.from('3/1'), 0, announced === null ? null : Buffer.from(announced)),
+        ...Array.from({ length: n }, (_, i) => row(Buffer.from(`key-${i}`), digest(i), i % 5 ? ACTIVE : 0, i % 7 ? lineOf(i) : null)),
+        Buffer.from([0xff, 0xff]),
+      ]);
+    for (const announced of [null, '0', '5000', String(n), String(3 * n), 'x']) {
+      const b = bytes(announced);
+      const snap = await SourceSnapshot.fromBinaryCopy(chunked(b, [0.1, 0.37, 0.5, 0.9]));
+      expect(snap.size).toBe(n);
+      expect(snap.fingerprint).toBe('3/1');
+      for (let i = 0; i < n; i++) {
+        const at = snap.find(`key-${i}`);
+        expect(at).toBe(i);
+        expect(snap.key(at)).toBe(`key-${i}`);
+        expect(snap.unchanged(at, digest(i).toString('hex'))).toBe(i % 5 !== 0);
+        expect(snap.findLine(lineOf(i))).toBe(i % 7 ? i : -1);
+      }
+      expect(snap.find('key-6000')).toBe(-1);
+      expect(snap.findLine(lineOf(n))).toBe(-1);
+      expect(snap.shareLines().count).toBe(n - Math.ceil(n / 7));
+    }
+  });
 });
