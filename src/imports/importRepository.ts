@@ -620,7 +620,9 @@ export class ImportRepository {
           from ${t} s left join source_entities e on e.source = ${source} and e.source_key = s.source_key
           where s.ord is not null and not s.dup and (e.id is null or e.status = 'vanished' or e.content_hash <> s.content_hash)`);
         await q(sql`create index on ${changes} (ord)`);
-        await q(sql`analyze ${changes}`);
+        // Statistics for what the chunks select and join by (the row count comes with any column list):
+        // analyzing every staging column cost ~0.2 s for a nightly's 20,000 planned rows.
+        await q(sql`analyze ${changes} (ord, entity_id)`);
         // Active records absent from the file (no row at all, not even a rejected one with its key).
         // Chunks never touch them, so the set holds until the disappearance step. Created last: its
         // presence means the plan is complete. Empty when unreadable rows might be any record's
@@ -794,10 +796,11 @@ export class ImportRepository {
    */
   async canBulkLoad(run: { source: SourceName }, stagedRows: number, minRows: number): Promise<boolean> {
     if (stagedRows < minRows) return false;
-    const [row] = await this.db.rows<{ mine: boolean; others: number }>(sql`select
-      exists (select 1 from source_entities where source = ${run.source}) as mine,
-      (select count(*)::int from (select 1 from source_entities limit ${stagedRows + 1}) x) as others`);
-    return !row.mine && row.others <= stagedRows;
+    // Counted only for a source that holds no record yet: counting up to a nightly file's row count
+    // read a million records of source_entities (~0.2 s) to answer a question `mine` had settled.
+    const [row] = await this.db.rows<{ others: number | null }>(sql`select case when exists (select 1 from source_entities where source = ${run.source})
+      then null else (select count(*)::int from (select 1 from source_entities limit ${stagedRows + 1}) x) end as others`);
+    return row.others !== null && row.others <= stagedRows;
   }
 
   /**
