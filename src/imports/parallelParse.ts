@@ -22,7 +22,6 @@
  *   abandoned): a failed import never leaves threads behind.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import {
   decodeChunks,
@@ -39,6 +38,7 @@ import type { ByteRange } from './lineIndex';
 import type { SharedLines } from './sourceSnapshot';
 import type { KnownRun, LineRanges } from './stageRows';
 import { parseWorkerFile } from './parseWorkerBundle';
+import { scanChunks } from './registryFiles';
 
 export interface ParseInit {
   path: string;
@@ -85,24 +85,6 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * A file's bytes read into one buffer, reused (the scan below keeps nothing of a piece): a fresh 1 MiB
- * buffer per read, as a read stream gives, stays allocated until a collection frees it.
- */
-async function* reusedChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
  * Cuts the file into ranges of about `rangeBytes`, each after an LF, counting physical lines on the
  * way. The last range runs to the end of the file.
  */
@@ -112,7 +94,8 @@ export async function* planRanges(path: string, size: number, rangeBytes: number
   let afterCr = false;
   let start = 0;
   let firstLine = 1;
-  for await (const chunk of reusedChunks(path)) {
+  // Read into one reused buffer: the scan keeps nothing of a piece.
+  for await (const chunk of scanChunks(path)) {
     let i = 0;
     if (afterCr && chunk.length && chunk[0] === LF) i = 1; // the CR before counted this CRLF
     afterCr = false;

@@ -50,31 +50,37 @@ let file: FileHandle | null = null;
  * dispatch); were it ever given another while reading one, that range would read into buffers of its own.
  */
 const readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-let readBufferBusy = false;
+/** Ranges being parsed (one, but for a dispatch error): only a range parsed alone reads into readBuffer. */
+let parsing = 0;
 
 /**
  * The range's bytes, in pieces of PIECE_BYTES. Each piece is a view of the read buffer, valid until
  * the next is asked for: the line index and the decoder use a piece at once and keep nothing of it.
  */
-async function* rangeBytes(fh: FileHandle, task: RangeTask): AsyncGenerator<Uint8Array, void, undefined> {
-  const own = !readBufferBusy;
-  readBufferBusy = true;
-  try {
-    let pos = task.start;
-    while (pos < init.size) {
-      const n = pos < task.end ? Math.min(READ_CHUNK_BYTES, task.end - pos) : OVERFLOW_BYTES;
-      const buf = own ? readBuffer : Buffer.allocUnsafe(n);
-      const { bytesRead } = await fh.read(buf, 0, n, pos);
-      if (bytesRead === 0) return;
-      pos += bytesRead;
-      for (let k = 0; k < bytesRead; k += PIECE_BYTES) yield buf.subarray(k, Math.min(bytesRead, k + PIECE_BYTES));
-    }
-  } finally {
-    if (own) readBufferBusy = false;
+async function* rangeBytes(fh: FileHandle, task: RangeTask, shared: boolean): AsyncGenerator<Uint8Array, void, undefined> {
+  // (The parser may stop reading at the range's last line without closing this generator: nothing to release here.)
+  let pos = task.start;
+  while (pos < init.size) {
+    const n = pos < task.end ? Math.min(READ_CHUNK_BYTES, task.end - pos) : OVERFLOW_BYTES;
+    const buf = shared ? readBuffer : Buffer.allocUnsafe(n);
+    const { bytesRead } = await fh.read(buf, 0, n, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    for (let k = 0; k < bytesRead; k += PIECE_BYTES) yield buf.subarray(k, Math.min(bytesRead, k + PIECE_BYTES));
   }
 }
 
 async function parseRange(task: RangeTask): Promise<void> {
+  const shared = parsing === 0;
+  parsing++;
+  try {
+    await parseRangeWith(task, shared);
+  } finally {
+    parsing--;
+  }
+}
+
+async function parseRangeWith(task: RangeTask, shared: boolean): Promise<void> {
   file ??= await open(init.path, 'r');
   const index = new LineIndex(task.start, task.firstLine);
   const stats = emptyParseStats();
@@ -120,7 +126,7 @@ async function parseRange(task: RangeTask): Promise<void> {
     knownLines,
     range: { resume: task.resume ?? undefined, lastLine: task.lastLine },
   };
-  const text = decodeChunks(index.tee(rangeBytes(file, task)), init.encoding, undefined, task.start);
+  const text = decodeChunks(index.tee(rangeBytes(file, task, shared)), init.encoding, undefined, task.start);
   for await (const r of connector.parse(text, ctx)) {
     const at = index.range(r.line, recordLines(r.raw));
     order.push(1);

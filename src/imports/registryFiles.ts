@@ -3,6 +3,7 @@
  * connectors (which never touch the file system). Chunks of READ_CHUNK_BYTES keep memory flat.
  */
 import { createReadStream, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import {
   decodeChunks,
   inspectChunks,
@@ -24,9 +25,29 @@ export function fileChunks(path: string): AsyncIterable<Uint8Array> {
   return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
 }
 
-/** One streaming pass over the file: SHA-256, size, encoding, first lines (see inspectChunks). */
+/**
+ * The file's bytes read into one buffer, reused: each piece is valid only until the next is asked for.
+ * For a reader that keeps nothing of a piece (a hash, a scan for line breaks): the fresh 1 MiB buffer
+ * per chunk a read stream gives stays allocated until a collection frees it, and malloc keeps what
+ * was freed (peak RSS of the nightly, see docs/imports.md).
+ */
+export async function* scanChunks(path: string): AsyncGenerator<Uint8Array, void, undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** One streaming pass over the file: SHA-256, size, encoding, first lines (see inspectChunks, which keeps nothing of a chunk). */
 export function inspectFile(path: string): Promise<FileInspection> {
-  return inspectChunks(fileChunks(path));
+  return inspectChunks(scanChunks(path));
 }
 
 /** Streams the file as decoded text chunks, BOM removed (see decodeChunks). */

@@ -123,7 +123,8 @@ describe('parallel parse: worker threads over byte ranges', () => {
       expect(one.items.some((i) => 'raw' in i && i.raw.includes('\n'))).toBe(true);
       expect(one.items.some((i) => 'result' in i && !i.result.ok)).toBe(true);
       expect(one.items.filter((i) => 'result' in i && i.result.ok).length).toBeGreaterThan(500);
-      for (const rangeBytes of [300, 1024, 64 * 1024]) {
+      // 1 MiB: the whole file in one range, read in one piece and decoded in 64 KiB pieces (parseWorker.ts).
+      for (const rangeBytes of [300, 1024, 64 * 1024, 1 << 20]) {
         const many = await parallel(path, rangeBytes, null);
         expect(many.items).toEqual(one.items);
         expect(many.stats).toEqual(one.stats);
