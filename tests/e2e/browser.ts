@@ -68,3 +68,13 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
   if (csp.length) throw new Error(`CSP violations on ${name}: ${csp.join(', ')}`);
 }
+
+/** Signs in to the console at `consoleUrl` with a client token, as a person would (the Spanish sign-in form). */
+export async function signIn(ctx: BrowserContext, consoleUrl: string, token: string): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.goto(consoleUrl);
+  await page.getByLabel('Token del cliente').fill(token);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+  await page.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
+  return page;
+}

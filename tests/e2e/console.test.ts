@@ -6,7 +6,7 @@ import { seedDemo } from '../../src/cli/seedDemo';
 import { createLogger } from '../../src/platform/logger';
 import { bearer, itemAbout, testHub, type ApiHub, type TestHub } from '../harness';
 import { KEYS, PEOPLE, RUAF_ROWS, SISBEN_HOUSEHOLDS, ruafFile, sisbenFile } from '../harness/factories/stewardship';
-import { checkPage, launchBrowser, type TestBrowser } from './browser';
+import { checkPage, launchBrowser, signIn as signInAs, type TestBrowser } from './browser';
 
 // page.evaluate callbacks run in the browser; this file is type-checked without the DOM library.
 declare const document: any, sessionStorage: any, localStorage: any;
@@ -68,14 +68,7 @@ afterAll(async () => {
 const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true });
 const url = (path = '') => `${api.http.url}/console/${path}`;
 
-async function signIn(ctx: BrowserContext, who: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto(url());
-  await page.getByLabel('Token del cliente').fill(tokens[who]);
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-  await page.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
-  return page;
-}
+const signIn = (ctx: BrowserContext, who: string): Promise<Page> => signInAs(ctx, url(), tokens[who]);
 
 describe('console in a browser', () => {
   it('signs in with a token kept in sessionStorage only, never in a URL', async () => {

@@ -5,7 +5,7 @@ import { ensureConsoleBuild } from '../../console/scripts/build.mjs';
 import { personOf, testHub, type ApiHub } from '../harness';
 import { bduaKey } from '../harness/factories/files';
 import { CAROLINA_BDUA, makeRecordMove } from '../harness/factories/recordMove';
-import { checkPage, launchBrowser, type TestBrowser } from './browser';
+import { checkPage, launchBrowser, signIn, type TestBrowser } from './browser';
 
 /**
  * Record moves on the console's person page: a steward sees the record a run moved (on both
@@ -37,11 +37,7 @@ afterAll(async () => {
 });
 
 async function personPage(who: string, publicId: string): Promise<Page> {
-  const page = await (await tb.context()).newPage();
-  await page.goto(`${api.http.url}/console/`);
-  await page.getByLabel('Token del cliente').fill(tokens[who]);
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-  await page.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
+  const page = await signIn(await tb.context(), `${api.http.url}/console/`, tokens[who]);
   await page.goto(`${api.http.url}/console/persons/${publicId}`);
   await page.getByRole('heading', { name: 'Registros movidos' }).waitFor();
   return page;
