@@ -2,9 +2,13 @@
  * The current key → content digest map of a source, held compactly in memory while a file is parsed
  * (issue 15, the nightly case): an unchanged row then costs a hash lookup and a digest comparison in
  * Node instead of a staged row in PostgreSQL, and the keys the file did not mention are the
- * candidates for disappearance. About 80 bytes a key (key bytes, a 16-byte digest, flags, first line,
- * hash, an open-addressing slot table at most half full, and the 16-byte line digest with its own
- * table): ~80 MB for a million records, instead of the ~150 MB a `Map<string, …>` of the keys alone takes.
+ * candidates for disappearance. Per record: the key's bytes (packed two symbols a byte when it is made
+ * of digits and separators, as Sisbén's and BDUA's are: 9 bytes for a 17-character key), where they
+ * start (4), the 16-byte content digest (which, once a row of the file loaded the record, holds that
+ * row's line instead: the digest is not read again), flags (1), the 16-byte line digest, and two
+ * open-addressing slot tables at most ¾ full: ~62 bytes a record at a million, ~57 at three million.
+ * Keys are compared byte for byte, never by their hash alone: a key the source does not hold is never
+ * taken for one it holds.
  */
 
 /** The record is active (not vanished) in the source. */
@@ -19,6 +23,8 @@ export const POSSIBLE = 8;
 export const OWN = 16;
 /** The record has no content digest: any row of it is staged. */
 const NO_DIGEST = 32;
+/** The key is stored packed (packKey). */
+const PACKED = 64;
 
 const SEEN = LOADED | REJECTED | POSSIBLE;
 
@@ -40,22 +46,57 @@ const HEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i;
 
-/** 32-bit FNV-1a over a string's UTF-8 bytes; -1 (impossible as an unsigned hash here) when the string is not ASCII. */
-function hashAscii(key: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    if (c > 127) return -1;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return h >>> 0 || 1;
-}
-
 function hashBytes(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5 | 0;
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h >>> 0 || 1;
 }
+
+/**
+ * Key symbols packed into a nibble each: digits and the separators the sources' keys use. 15 pads a
+ * key of odd length, so a packed key decodes to exactly one key; a key with any other character is
+ * stored as its UTF-8 bytes (and flagged apart: packed and raw bytes are never compared).
+ */
+const PACK_SYMBOLS = '0123456789-:|._';
+const PACK = new Int8Array(128).fill(-1);
+for (let i = 0; i < PACK_SYMBOLS.length; i++) PACK[PACK_SYMBOLS.charCodeAt(i)] = i;
+const PAD = 15;
+
+/** Whether the key's `len` bytes at `at` are all packable symbols. */
+function packableBytes(b: Uint8Array, at: number, len: number): boolean {
+  if (len === 0) return false; // as find: the empty key is stored as its (no) bytes
+  for (let k = 0; k < len; k++) {
+    const c = b[at + k];
+    if (c > 127 || PACK[c] < 0) return false;
+  }
+  return true;
+}
+
+/** Packs the key's `len` bytes at `at` (all packable) into `out` at `o`; returns the packed length. */
+function packBytes(b: Uint8Array, at: number, len: number, out: Uint8Array, o: number): number {
+  const n = (len + 1) >> 1;
+  for (let j = 0; j < n; j++) {
+    const lo = 2 * j + 1 < len ? PACK[b[at + 2 * j + 1]] : PAD;
+    out[o + j] = (PACK[b[at + 2 * j]] << 4) | lo;
+  }
+  return n;
+}
+
+/** packBytes for a key given as a string (all packable). */
+function packString(key: string, out: Uint8Array): number {
+  const len = key.length;
+  const n = (len + 1) >> 1;
+  for (let j = 0; j < n; j++) {
+    const lo = 2 * j + 1 < len ? PACK[key.charCodeAt(2 * j + 1)] : PAD;
+    out[j] = (PACK[key.charCodeAt(2 * j)] << 4) | lo;
+  }
+  return n;
+}
+
+const utf8 = new TextEncoder();
+
+/** Scratch for find: a packed key or a key's UTF-8 bytes. */
+let probe = new Uint8Array(256);
 
 /** Scratch for fromBinaryCopy: one row's field offsets and lengths. */
 const fieldAt = new Int32Array(8);
@@ -108,7 +149,6 @@ export class SourceSnapshot {
   private starts = new Uint32Array(1024);
   private digests = new Uint8Array(1024 * 16);
   private flagBits = new Uint8Array(1024);
-  private lines = new Uint32Array(1024);
   private slots = new Int32Array(2048);
   /** Line digests (16 bytes an entry, see knownLines.ts) and their own slot table; empty until one is added. */
   // Allocated in shared memory from the start: the parse workers read them where they are (shareLines copies nothing).
@@ -118,6 +158,12 @@ export class SourceSnapshot {
   size = 0;
   /** What the source's other runs had written when the map was read (see ImportRepository.readSnapshot). */
   fingerprint = '';
+  private readonly hashOf: (b: Uint8Array, start: number, end: number) => number;
+
+  /** `hash`: the keys' hash, for tests only (a constant one makes every key collide). */
+  constructor(opts: { hash?: (b: Uint8Array, start: number, end: number) => number } = {}) {
+    this.hashOf = opts.hash ?? hashBytes;
+  }
 
   /**
    * Room for `n` entries in all, allocated once when the COPY says how many records to expect (see
@@ -145,7 +191,6 @@ export class SourceSnapshot {
       return b;
     };
     this.starts = g32(this.starts);
-    this.lines = g32(this.lines);
     const f = new Uint8Array(cap);
     f.set(this.flagBits);
     this.flagBits = f;
@@ -235,7 +280,7 @@ export class SourceSnapshot {
     const slots = new Int32Array(n);
     const mask = slots.length - 1;
     for (let i = 0; i < this.size; i++) {
-      let s = hashBytes(this.arena, this.starts[i], this.end(i)) & mask;
+      let s = this.hashOf(this.arena, this.starts[i], this.end(i)) & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = i + 1;
     }
@@ -243,54 +288,49 @@ export class SourceSnapshot {
   }
 
   /**
+   * Stores entry i's key (`len` bytes of `b` at `at`) at the end of the arena, packed when it can be;
+   * returns the hash of the stored bytes.
+   */
+  private storeKey(i: number, b: Uint8Array, at: number, len: number): number {
+    const packed = packableBytes(b, at, len);
+    this.reserve(packed ? (len + 1) >> 1 : len);
+    const arena = this.arena;
+    const start = this.arenaLen;
+    let n = len;
+    if (packed) {
+      n = packBytes(b, at, len, arena, start);
+      this.flagBits[i] |= PACKED;
+    } else for (let k = 0; k < len; k++) arena[start + k] = b[at + k];
+    this.starts[i] = start;
+    this.arenaLen = start + n;
+    return this.hashOf(arena, start, start + n);
+  }
+
+  /**
    * Adds a record (keys are unique per source). `digest`: 16 bytes, or null when the record has none;
    * `line`: the digest of the line its current version was read from (knownLines.ts), when it has one.
    */
   add(key: Uint8Array, digest: Uint8Array | null, flags: number, line: Uint8Array | null = null): void {
-    if (this.size === this.starts.length) this.grow();
-    if (this.size + 1 > this.slots.length * MAX_LOAD) this.rehash(this.slots.length * 2);
-    this.reserve(key.length);
-    const i = this.size++;
-    this.arena.set(key, this.arenaLen);
-    this.starts[i] = this.arenaLen;
-    this.arenaLen += key.length;
-    const h = hashBytes(this.arena, this.starts[i], this.arenaLen);
-    if (digest && digest.length === 16) this.digests.set(digest, i * 16);
-    else flags |= NO_DIGEST;
-    this.flagBits[i] = flags;
-    const mask = this.slots.length - 1;
-    let s = h & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = i + 1;
-    if (line && line.length >= 16) this.addLine(i, line, 0);
+    this.addAt(key, 0, key.length, digest && digest.length === 16 ? -2 : -1, flags, -1, digest);
+    if (line && line.length >= 16) this.addLine(this.size - 1, line, 0);
   }
 
   /**
    * `add` from offsets into a received buffer: the key's `keyLen` bytes at `keyAt`, a 16-byte digest at
-   * `digestAt` and a line digest at `lineAt` (-1: none), copied without a view per field.
+   * `digestAt` (-1: none; -2: the 16 bytes of `digest`) and a line digest at `lineAt` (-1: none), copied
+   * without a view per field.
    */
-  private addAt(b: Uint8Array, keyAt: number, keyLen: number, digestAt: number, flags: number, lineAt: number): void {
+  private addAt(b: Uint8Array, keyAt: number, keyLen: number, digestAt: number, flags: number, lineAt: number, digest: Uint8Array | null = null): void {
     if (this.size === this.starts.length) this.grow();
     if (this.size + 1 > this.slots.length * MAX_LOAD) this.rehash(this.slots.length * 2);
-    this.reserve(keyLen);
     const i = this.size++;
-    const arena = this.arena;
-    const start = this.arenaLen;
-    let h = 0x811c9dc5 | 0;
-    for (let k = 0; k < keyLen; k++) {
-      const c = b[keyAt + k];
-      arena[start + k] = c;
-      h = Math.imul(h ^ c, 0x01000193);
-    }
-    h = h >>> 0 || 1;
-    this.starts[i] = start;
-    this.arenaLen = start + keyLen;
-    if (digestAt >= 0) {
-      const d = this.digests;
-      const o = i * 16;
-      for (let k = 0; k < 16; k++) d[o + k] = b[digestAt + k];
-    } else flags |= NO_DIGEST;
-    this.flagBits[i] = flags;
+    this.flagBits[i] = flags & ~(PACKED | NO_DIGEST);
+    const h = this.storeKey(i, b, keyAt, keyLen);
+    const d = this.digests;
+    const o = i * 16;
+    if (digestAt >= 0) for (let k = 0; k < 16; k++) d[o + k] = b[digestAt + k];
+    else if (digestAt === -2 && digest) d.set(digest.subarray(0, 16), o);
+    else this.flagBits[i] |= NO_DIGEST;
     const mask = this.slots.length - 1;
     let s = h & mask;
     while (this.slots[s] !== 0) s = (s + 1) & mask;
@@ -298,31 +338,45 @@ export class SourceSnapshot {
     if (lineAt >= 0) this.addLine(i, b, lineAt);
   }
 
-  /** The entry of a key, or -1. */
+  /**
+   * The entry of a key, or -1. The key is brought to the form it would be stored in (packed, or its
+   * UTF-8 bytes) and compared with each candidate's stored bytes and form: the hash only chooses where
+   * to look.
+   */
   find(key: string): number {
     if (this.size === 0) return -1;
-    let h = hashAscii(key);
-    let bytes: Uint8Array | null = null;
-    if (h === -1) {
-      bytes = Buffer.from(key, 'utf8');
-      h = hashBytes(bytes, 0, bytes.length);
+    const len = key.length;
+    let packed = len > 0;
+    for (let k = 0; k < len && packed; k++) {
+      const c = key.charCodeAt(k);
+      if (c > 127 || PACK[c] < 0) packed = false;
     }
+    let n: number;
+    if (packed) {
+      if (probe.length < (len + 1) >> 1) probe = new Uint8Array(len);
+      n = packString(key, probe);
+    } else {
+      if (probe.length < len * 3) probe = new Uint8Array(len * 3);
+      n = utf8.encodeInto(key, probe).written;
+    }
+    return this.findBytes(probe, n, packed ? PACKED : 0);
+  }
+
+  /** The entry whose stored key is the `n` bytes of `q` in the form `form` (PACKED or 0), or -1. */
+  private findBytes(q: Uint8Array, n: number, form: number): number {
+    const h = this.hashOf(q, 0, n);
     const mask = this.slots.length - 1;
     const a = this.arena;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const e = this.slots[s];
       if (e === 0) return -1;
       const i = e - 1;
+      if ((this.flagBits[i] & PACKED) !== form) continue;
       const start = this.starts[i];
-      const len = this.end(i) - start;
-      if (bytes) {
-        if (len === bytes.length && Buffer.compare(bytes, a.subarray(start, start + len)) === 0) return i;
-        continue;
-      }
-      if (len !== key.length) continue;
+      if (this.end(i) - start !== n) continue;
       let k = 0;
-      while (k < len && a[start + k] === key.charCodeAt(k)) k++;
-      if (k === len) return i;
+      while (k < n && a[start + k] === q[k]) k++;
+      if (k === n) return i;
     }
   }
 
@@ -330,22 +384,37 @@ export class SourceSnapshot {
     return this.flagBits[i];
   }
 
+  /** Marks entry i REJECTED or POSSIBLE (a loaded row marks it with `load`, which keeps its line). */
   mark(i: number, flag: number): void {
+    if (flag & ~(REJECTED | POSSIBLE)) throw new Error(`SourceSnapshot.mark: ${flag} is not REJECTED or POSSIBLE`);
     this.flagBits[i] |= flag;
   }
 
-  /** The line of the first loaded row of entry i (set with LOADED). */
+  /**
+   * Marks entry i LOADED by the row at `line`. The line is kept in the entry's content digest bytes:
+   * once a row loaded the record its digest is not compared again (a later row of the key is a
+   * DUPLICATE_KEY), so decide `unchanged` before.
+   */
+  load(i: number, line: number): void {
+    this.flagBits[i] |= LOADED;
+    const o = i * 16;
+    const d = this.digests;
+    d[o] = line & 0xff;
+    d[o + 1] = (line >>> 8) & 0xff;
+    d[o + 2] = (line >>> 16) & 0xff;
+    d[o + 3] = (line >>> 24) & 0xff;
+  }
+
+  /** The line of the row that loaded entry i (see load). */
   firstLine(i: number): number {
-    return this.lines[i];
+    const o = i * 16;
+    const d = this.digests;
+    return (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
   }
 
-  setFirstLine(i: number, line: number): void {
-    this.lines[i] = line;
-  }
-
-  /** Whether entry i holds this content digest (32 hex digits). */
+  /** Whether entry i holds this content digest (32 hex digits); never once a row loaded it (its bytes then hold the line). */
   sameDigest(i: number, hex: string): boolean {
-    if (this.flagBits[i] & NO_DIGEST || hex.length !== 32) return false;
+    if (this.flagBits[i] & (NO_DIGEST | LOADED) || hex.length !== 32) return false;
     const d = this.digests;
     const o = i * 16;
     for (let j = 0; j < 16; j++) {
@@ -355,14 +424,24 @@ export class SourceSnapshot {
     return true;
   }
 
-  /** Whether a loaded row with this digest changes nothing: the record is active, has the digest, and this run did not write it. */
+  /** Whether a row with this digest, the first of its key in the file, changes nothing: the record is active, has the digest, and this run did not write it. */
   unchanged(i: number, hex: string): boolean {
     return (this.flagBits[i] & (ACTIVE | OWN)) === ACTIVE && this.sameDigest(i, hex);
   }
 
   key(i: number): string {
-    return Buffer.from(this.arena.buffer, this.arena.byteOffset + this.starts[i], this.end(i) - this.starts[i]).toString('utf8');
+    const start = this.starts[i];
+    const end = this.end(i);
+    if (!(this.flagBits[i] & PACKED)) return Buffer.from(this.arena.buffer, this.arena.byteOffset + start, end - start).toString('utf8');
+    let out = '';
+    for (let k = start; k < end; k++) {
+      const v = this.arena[k];
+      out += PACK_SYMBOLS[v >> 4];
+      if ((v & 15) !== PAD) out += PACK_SYMBOLS[v & 15];
+    }
+    return out;
   }
+
 
   /** Counts after the whole file was read. */
   tally(): SnapshotTally {

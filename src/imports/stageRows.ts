@@ -362,8 +362,7 @@ export function stageRows(
   };
   /** A known line counted unchanged: its record (active, not written by this run, not loaded yet) marked loaded at this line. */
   const countKnown = (snapshot: SourceSnapshot, at: number, line: number) => {
-    snapshot.mark(at, LOADED);
-    snapshot.setFirstLine(at, line);
+    snapshot.load(at, line);
     counters.rowsTotal++;
     counters.rowsLoaded++;
     counters.loadedLines++;
@@ -437,9 +436,10 @@ export function stageRows(
           const chunk = issues.push(duplicateLine(r.line, snap!.firstLine(at)));
           if (chunk) await flushIssues(chunk);
         } else {
-          snap!.mark(at, LOADED);
-          snap!.setFirstLine(at, r.line);
-          if (snap!.unchanged(at, recordDigest(r.record))) {
+          // Decided before the record is marked loaded: its digest bytes then hold the line (SourceSnapshot.load).
+          const same = snap!.unchanged(at, recordDigest(r.record));
+          snap!.load(at, r.line);
+          if (same) {
             const k = Math.floor(ord++ / chunkSize);
             counters.unchangedByChunk[k] = (counters.unchangedByChunk[k] ?? 0) + 1;
           } else full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record, lineHash));

@@ -163,21 +163,85 @@ describe('SourceSnapshot', () => {
         [0.5],
       ),
     );
-    const mark = (k: string, f: number) => snap.mark(snap.find(k), f);
-    mark('loaded', LOADED);
-    mark('rejected', REJECTED);
-    mark('possible', POSSIBLE);
-    mark('loaded+rejected', LOADED);
-    mark('loaded+rejected', REJECTED);
-    mark('rejected+possible', REJECTED);
-    mark('rejected+possible', POSSIBLE);
-    mark('own', LOADED);
-    expect(snap.tally()).toEqual({ absent: 1, keptRejected: 2, possibleHeld: 1 });
-    expect([...snap.absentKeys(copyText)].join('')).toBe('absent\\tkey\n');
     // A record this run already wrote, or one without a digest, is never unchanged.
     expect(snap.unchanged(snap.find('own'), d.toString('hex'))).toBe(false);
     expect(snap.unchanged(snap.find('loaded'), d.toString('hex'))).toBe(true);
     expect(snap.unchanged(snap.find('vanished'), d.toString('hex'))).toBe(false);
+    const mark = (k: string, f: number) => snap.mark(snap.find(k), f);
+    const load = (k: string, line: number) => snap.load(snap.find(k), line);
+    load('loaded', 7);
+    mark('rejected', REJECTED);
+    mark('possible', POSSIBLE);
+    load('loaded+rejected', 2 ** 32 - 1);
+    mark('loaded+rejected', REJECTED);
+    mark('rejected+possible', REJECTED);
+    mark('rejected+possible', POSSIBLE);
+    load('own', 70000);
+    expect(() => mark('possible', LOADED)).toThrow();
+    expect(snap.tally()).toEqual({ absent: 1, keptRejected: 2, possibleHeld: 1 });
+    expect([...snap.absentKeys(copyText)].join('')).toBe('absent\\tkey\n');
+    // Loaded: the line of the row that loaded it is kept, and its digest is not compared again.
+    expect(snap.flags(snap.find('loaded')) & LOADED).toBe(LOADED);
+    expect(snap.firstLine(snap.find('loaded'))).toBe(7);
+    expect(snap.firstLine(snap.find('loaded+rejected'))).toBe(2 ** 32 - 1);
+    expect(snap.firstLine(snap.find('own'))).toBe(70000);
+    expect(snap.unchanged(snap.find('loaded'), d.toString('hex'))).toBe(false);
+    // The other records' digests are untouched by the lines written into the loaded ones'.
+    expect(snap.sameDigest(snap.find('rejected'), d.toString('hex'))).toBe(true);
+    expect(snap.sameDigest(snap.find('possible'), d.toString('hex'))).toBe(true);
+  });
+
+  it('stores keys of digits and separators packed, and finds exactly the keys it holds (forced collisions included)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.oneof(
+            fc.stringMatching(/^[0-9]{1,12}(-[0-9]{1,3}){0,2}$/),
+            fc.stringMatching(/^[0-9:|._-]{0,9}$/),
+            fc.constantFrom('', '-', '1', '12', '123', '0', '00', 'CC:123:EPS', 'ñ1', '1ñ', '1\u0000', '1 2', 'a', '1-2-3'),
+            fc.string({ maxLength: 6 }),
+          ),
+          { maxLength: 300 },
+        ),
+        fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.stringMatching(/^[0-9:|._-]{0,9}$/)), { maxLength: 100 }),
+        (keys, others) => {
+          const snap = new SourceSnapshot();
+          const digestOf = (i: number) => Buffer.alloc(16, i % 256);
+          keys.forEach((k, i) => snap.add(Buffer.from(k, 'utf8'), digestOf(i), ACTIVE));
+          keys.forEach((k, i) => {
+            expect(snap.find(k)).toBe(i);
+            expect(snap.key(i)).toBe(k);
+            expect(snap.sameDigest(i, digestOf(i).toString('hex'))).toBe(true);
+          });
+          const held = new Set(keys);
+          for (const o of others) if (!held.has(o)) expect(snap.find(o)).toBe(-1);
+          // Keys that differ only in where a symbol ends (a pad nibble, a key's own length) stay apart.
+          for (const k of keys) {
+            if (!held.has(`${k}0`)) expect(snap.find(`${k}0`)).toBe(-1);
+            if (k.length > 1 && !held.has(k.slice(0, -1))) expect(snap.find(k.slice(0, -1))).toBe(-1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('compares keys byte for byte when every key has the same hash', () => {
+    // A hash that sends every key to one slot chain: each lookup walks every entry and must still
+    // tell keys apart by their bytes and form (packed or not), never by the hash.
+    const snap = new SourceSnapshot({ hash: () => 1 });
+    const keys = ['123', '1230', '12', '1-2', '1:2', '', 'CC:1', 'ñ', '\u0012\u003f', 'a', 'ab', '00', '0'];
+    keys.forEach((k, i) => snap.add(Buffer.from(k, 'utf8'), Buffer.alloc(16, i), i % 2 ? ACTIVE : 0));
+    keys.forEach((k, i) => {
+      expect(snap.find(k)).toBe(i);
+      expect(snap.key(i)).toBe(k);
+    });
+    for (const k of ['1', '124', '12300', 'b', 'CC:2', '1|2', '000', ' ', '\u0012!']) expect(snap.find(k)).toBe(-1);
+    // And past a growth of the key table (rehashed with the same hash).
+    for (let i = 0; i < 3000; i++) snap.add(Buffer.from(`${i}-x`), null, ACTIVE);
+    for (let i = 0; i < 3000; i += 97) expect(snap.key(snap.find(`${i}-x`))).toBe(`${i}-x`);
+    keys.forEach((k, i) => expect(snap.find(k)).toBe(i));
+    expect(snap.find('3000-x')).toBe(-1);
   });
 
   it('finds a record by the digest of its line, past growth of both tables, and only records that have one', () => {
