@@ -442,7 +442,6 @@ export class SourceSnapshot {
     return out;
   }
 
-
   /** Counts after the whole file was read. */
   tally(): SnapshotTally {
     const t: SnapshotTally = { absent: 0, keptRejected: 0, possibleHeld: 0 };
