@@ -402,6 +402,7 @@ async function main() {
     await admin.unsafe(`alter database "${name}" set session_preload_libraries = 'auto_explain'`);
     await admin.unsafe(`alter database "${name}" set auto_explain.log_min_duration = ${num('explain', 0)}`);
     await admin.unsafe(`alter database "${name}" set auto_explain.log_analyze = on`);
+    await admin.unsafe(`alter database "${name}" set auto_explain.log_buffers = on`);
   }
   const url = urlFor(name);
   let peak = 0;

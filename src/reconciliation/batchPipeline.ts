@@ -202,11 +202,13 @@ export class BatchPipeline {
       changedLinked.map((e) => ({ entityId: e.id, personId: e.personId, prepared: mine.get(e.id)!.prepared })),
       (r) => mine.get(r.entityId)!.keys,
     );
-    const result = matcher.match(
-      unlinked.map((e) => ({ entityId: e.id, personId: null, prepared: mine.get(e.id)!.prepared })),
-      pinsOf(pinRows, apartRows),
-      (r) => mine.get(r.entityId)!.keys,
-    );
+    const toMatch = unlinked.map((e) => ({ entityId: e.id, personId: null, prepared: mine.get(e.id)!.prepared }));
+    const keysOf = (r: MatchRecord) => mine.get(r.entityId)!.keys;
+    // Outside the lock the previous batch is writing, and each of its statements waits for the loop.
+    const result =
+      afterId !== null
+        ? await matcher.matchInSlices(toMatch, pinsOf(pinRows, apartRows), keysOf, PREPARE_SLICE, yieldToLoop)
+        : matcher.match(toMatch, pinsOf(pinRows, apartRows), keysOf);
     lap('match');
 
     const provisional = [...new Set(result.assignments.map((a) => a.personId).filter((p) => p < 0))].sort((a, b) => b - a);

@@ -245,16 +245,35 @@ export class BatchMatcher {
    * `keysOf` returns a record's blocking keys when the caller already computed them.
    */
   match(pending: readonly MatchRecord[], pins: Pins = NO_PINS, keysOf?: (r: MatchRecord) => readonly BlockingKey[]): BatchResult {
-    const out: BatchResult = {
-      assignments: [],
-      reviews: [],
-      merges: [],
-      relinks: [],
-      pairsCompared: 0,
-      comparisonsByRule: {},
-      oversizedKeys: 0,
-      patterns: new Map(),
-    };
+    const out = emptyResult();
+    this.matchInto(out, pending, pins, keysOf);
+    return out;
+  }
+
+  /**
+   * {@link match}, `slice` records at a time, awaiting `pause` between slices: the same decisions
+   * in the same order (everything a record's decision depends on is kept on the matcher, not in the
+   * call), but the event loop is free between slices. The engine matches one batch while the
+   * previous one writes, and each of that batch's statements is sent only when the loop gets to
+   * its predecessor's answer: matching a batch of 20,000 in one go (~0.6 s at 1M) left PostgreSQL
+   * idle on the write side for as long.
+   */
+  async matchInSlices(
+    pending: readonly MatchRecord[],
+    pins: Pins,
+    keysOf: ((r: MatchRecord) => readonly BlockingKey[]) | undefined,
+    slice: number,
+    pause: () => Promise<unknown>,
+  ): Promise<BatchResult> {
+    const out = emptyResult();
+    for (let i = 0; i < pending.length; i += slice) {
+      if (i) await pause();
+      this.matchInto(out, pending.slice(i, i + slice), pins, keysOf);
+    }
+    return out;
+  }
+
+  private matchInto(out: BatchResult, pending: readonly MatchRecord[], pins: Pins, keysOf?: (r: MatchRecord) => readonly BlockingKey[]): void {
     const { model, decision } = this.opts;
     const vector = new Uint8Array(COMPARISON_COUNT);
     const scoreLike = { matchWeight: 0, probability: 0, modelVersion: model.version };
@@ -556,6 +575,9 @@ export class BatchMatcher {
       const assigned: MatchRecord = { entityId: r.entityId, personId: assignment.personId, prepared: r.prepared };
       for (const k of keys) this.add(`${k.rule}:${k.key}`, assigned);
     }
-    return out;
   }
+}
+
+function emptyResult(): BatchResult {
+  return { assignments: [], reviews: [], merges: [], relinks: [], pairsCompared: 0, comparisonsByRule: {}, oversizedKeys: 0, patterns: new Map() };
 }
