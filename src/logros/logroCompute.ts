@@ -141,10 +141,12 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
   if (full) {
     const carry = await timed('persons_prepare', () => prepareRebuild(run, 'person_logros', 'person_logro_history'));
     for (const [name, select, logros] of personRules) {
-      // The households combine the person logros: their members' states are tallied in the same pass.
+      // The households combine the person logros: their members' states are tallied in the same pass
+      // (the first run: from the table, personsFromStates).
       const tally = logros.every((l) => (PERSON_LOGROS as readonly number[]).includes(l));
       changes += await timed(name, () => writePersonRows(run, input, select, logros, carry, tally));
     }
+    if (!carry) changes += await timed('persons_from_states', () => personsFromStates(run, input));
     // Before the households are combined, which read the persons' states by key.
     await timed('persons_keys', () => run(sql`select juntos_bulk_restore_secondary()`));
   } else {
@@ -159,6 +161,7 @@ export async function computeLogros(run: Run, input: ComputeInput, postgres: boo
       writeHouseholdRows(run, input, sql`select ${sql.raw(HOUSEHOLD_RULE_COLS)} from logro_household_eval`, HOUSEHOLD_LOGROS, carry),
     );
     changes += await timed('households', () => writeHouseholdRows(run, input, householdCombineSql(PERSON_LOGROS, true), PERSON_LOGROS, carry));
+    if (!carry) changes += await timed('households_from_states', () => householdsFromStates(run, input));
     await timed('households_keys', () => run(sql`select juntos_bulk_restore_secondary()`));
   } else {
     await timed('households', () => run(sql`insert into logro_household_eval (${sql.raw(HOUSEHOLD_RULE_COLS)}) ${householdCombineSql(PERSON_LOGROS)}`));
@@ -326,10 +329,13 @@ function logroBound(logros: readonly number[]): SQL {
 }
 
 /**
- * One person rule's rows written straight into person_logros (truncated, keyless: prepareRebuild),
- * with the history of the rows this run decided (a state change or a first state) and the
- * person_logro_counts cells of its logros, all from one materialized pass over the rule's rows
- * (`tally`: and the members' states per household, logro_member_tally). Returns the history rows written.
+ * One person rule's rows written straight into person_logros (truncated, keyless: prepareRebuild).
+ * The first run (no old rows) writes the rows alone: each is a first state, and the history, the
+ * counts and the members' tally are read back from the table once every rule has written
+ * (personsFromStates) — cheaper than materializing each rule's rows to feed them. A later full run
+ * writes, from one materialized pass over the rule's rows joined with the old ones, the history of the
+ * rows this run decided (a state change or a first state), the person_logro_counts cells of its logros
+ * and (`tally`) the members' states per household (logro_member_tally). Returns the history rows written.
  */
 async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logros: readonly number[], carry: boolean, tally: boolean): Promise<number> {
   const v = input.rules.version;
@@ -339,19 +345,28 @@ async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logro
       k.sisben_group, k.displaced, k.health_state)`;
   // The bound keeps the old rows of other logros out of the join (a hash of the whole table otherwise).
   const old = carry ? sql`left join logro_person_old k on k.logro = e.logro and k.person_id = e.person_id ${logroBound(logros)}` : sql``;
-  const [h] = await run(sql`with x as materialized (
-      select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.municipality_code, e.sisben_group,
+  const rows = sql`select e.person_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.municipality_code, e.sisben_group,
         e.displaced, e.health_state, ${carried(input.runId, carry, same)}
-      from (${select}) as e(${sql.raw(PERSON_RULE_COLS)}) ${old}
-    ), w as (
+      from (${select}) as e(${sql.raw(PERSON_RULE_COLS)}) ${old}`;
+  if (!carry) {
+    await run(sql`insert into person_logros (${PERSON_COLS})
+      select person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, ${v}::text, decided_run_id, evaluated_run_id,
+        municipality_code, sisben_group, displaced, health_state, updated_at
+      from (${rows}) x`);
+    return 0;
+  }
+  const [h] = await run(sql`with x as materialized (${rows}), w as (
       insert into person_logros (${PERSON_COLS})
       select person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, ${v}::text, decided_run_id, evaluated_run_id,
         municipality_code, sisben_group, displaced, health_state, updated_at
       from x
     ), c as (
+      -- Grouped on the columns themselves first: the text forms (an enum's output function, a lookup
+      -- per call) are taken once per cell instead of once per row.
       insert into person_logro_counts
-      select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), count(*)
-      from x group by 1, 2, 3, 4, 5, 6
+      select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), sum(n)
+      from (select municipality_code, logro, state, sisben_group, displaced, health_state, count(*) as n from x group by 1, 2, 3, 4, 5, 6) g
+      group by 1, 2, 3, 4, 5, 6
     )${
       tally
         ? sql`, t as (
@@ -369,7 +384,48 @@ async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logro
   return Number(h.n);
 }
 
-/** The households' counterpart of writePersonRows, for the habitability rows (logro_household_eval) and the combination. */
+/**
+ * The first full run's history, counts and members' tally, read back from the state rows every person
+ * rule wrote (writePersonRows): each row is a first state decided by this run. One pass over the table
+ * for each, where materializing each rule's rows for them cost more (1,000,000 persons: see
+ * docs/logros.md). Returns the history rows written.
+ */
+async function personsFromStates(run: Run, input: ComputeInput): Promise<number> {
+  const v = input.rules.version;
+  await run(sql`insert into person_logro_counts
+    select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), sum(n)
+    from (select municipality_code, logro, state, sisben_group, displaced, health_state, count(*) as n from person_logros group by 1, 2, 3, 4, 5, 6) g
+    group by 1, 2, 3, 4, 5, 6`);
+  await run(sql`insert into logro_member_tally
+    select mm.household_id, x.logro, count(*), count(*) filter (where x.state <> 'NO_APLICA'), count(*) filter (where x.state = 'ALCANZADO'),
+      count(*) filter (where x.state = 'POR_ALCANZAR'), count(*) filter (where x.state = 'SIN_DATO')
+    from person_logros x join logro_members mm on mm.person_id = x.person_id where x.logro = any(${`{${PERSON_LOGROS.join(',')}}`}::smallint[]) group by 1, 2`);
+  await run(sql`insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
+    select person_id, logro, null, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
+    from person_logros`);
+  // A history row per state row: the counts (truncated with the scope) already hold how many, without
+  // the insert returning 9,000,000 rows to be counted.
+  const [h] = await run(sql`select coalesce(sum(n), 0)::int as n from person_logro_counts`);
+  return Number(h.n);
+}
+
+/** The households' counterpart of personsFromStates (writeHouseholdRows wrote the rows alone). */
+async function householdsFromStates(run: Run, input: ComputeInput): Promise<number> {
+  const v = input.rules.version;
+  await run(sql`insert into household_logro_counts
+    select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from household_logros group by 1, 2, 3, 4, 5`);
+  await run(sql`insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
+      rule_version, logro_run_id)
+    select household_id, logro, null, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
+    from household_logros`);
+  const [h] = await run(sql`select coalesce(sum(n), 0)::int as n from household_logro_counts`);
+  return Number(h.n);
+}
+
+/**
+ * The households' counterpart of writePersonRows, for the habitability rows (logro_household_eval) and
+ * the combination (the first run: the rows alone, householdsFromStates writes the rest).
+ */
 async function writeHouseholdRows(run: Run, input: ComputeInput, select: SQL, logros: readonly number[], carry: boolean): Promise<number> {
   const v = input.rules.version;
   const same = sql`(e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable, e.members_reached,
@@ -377,6 +433,16 @@ async function writeHouseholdRows(run: Run, input: ComputeInput, select: SQL, lo
     is not distinct from (k.state, k.reason, k.details, k.evidence_record_id, k.evidence_dwelling_id, k.members_applicable, k.members_reached,
       k.members_pending, k.members_without_data, k.rule_version, k.municipality_code, k.sisben_group, k.displaced)`;
   const old = carry ? sql`left join logro_household_old k on k.logro = e.logro and k.household_id = e.household_id ${logroBound(logros)}` : sql``;
+  if (!carry) {
+    await run(sql`insert into household_logros (${HOUSEHOLD_COLS})
+      select household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached,
+        members_pending, members_without_data, ${v}::text, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at
+      from (select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable,
+        e.members_reached, e.members_pending, e.members_without_data, hh.municipality_code, hh.sisben_group, e.displaced,
+        ${carried(input.runId, carry, same)}
+      from (${select}) as e(${sql.raw(HOUSEHOLD_RULE_COLS)}) join households hh on hh.id = e.household_id) x`);
+    return 0;
+  }
   const [h] = await run(sql`with x as materialized (
       select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable,
         e.members_reached, e.members_pending, e.members_without_data, hh.municipality_code, hh.sisben_group, e.displaced,
