@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { NormalizedRecord } from '../../../connectors/types';
 import { ACTIVE, LOADED, OWN, POSSIBLE, REJECTED, SourceSnapshot } from '../../../src/imports/sourceSnapshot';
 import { lineDigest } from '../../../src/imports/knownLines';
-import { normalizedValues, recordDigest, stagedLine } from '../../../src/imports/stageRows';
+import { KeyFilter, NIGHTLY_FILTER_LOG2_BITS, normalizedValues, recordDigest, stagedLine } from '../../../src/imports/stageRows';
 import before0026 from './fixtures/staged-before-0026.json';
 import { copyText } from '../../../src/platform/db/copyText';
 
@@ -321,5 +321,18 @@ describe('SourceSnapshot', () => {
       expect(snap.findLine(lineOf(n))).toBe(-1);
       expect(snap.shareLines().count).toBe(n - Math.ceil(n / 7));
     }
+  });
+});
+
+describe('KeyFilter at the nightly size', () => {
+  it('suspects every repeated key, and few others among a million distinct ones', () => {
+    const f = new KeyFilter(NIGHTLY_FILTER_LOG2_BITS);
+    const n = 1_000_000;
+    for (let i = 0; i < n; i++) f.add(`${100000000000 + i}-${i % 7}-${i % 3}`);
+    for (let i = 0; i < n; i += 10_007) f.add(`${100000000000 + i}-${i % 7}-${i % 3}`);
+    const suspects = f.candidates()!;
+    for (let i = 0; i < n; i += 10_007) expect(suspects).toContain(`${100000000000 + i}-${i % 7}-${i % 3}`);
+    // 100 repeats; the rest are false suspects (expected ~160 at 2^25 bits and four probes).
+    expect(suspects.length).toBeLessThan(100 + 1_000);
   });
 });
