@@ -53,6 +53,11 @@ export const stagingTable = (runId: number) => {
  * (PostgreSQL restarted after a crash) is told apart from an extract where nothing is absent.
  */
 export const absentTable = (table: string) => `${table}_absent`;
+/**
+ * Next to a staging table: the clean one-line rows found unchanged, with their content and line digests
+ * (stageRows' refreshLines), written to source_entities.line_hash with the run's apply (refreshLines).
+ */
+export const linesTable = (table: string) => `${table}_lines`;
 
 /** What delta staging learnt from the source's snapshot (kept in the run's summary, `staged.delta`). */
 export interface DeltaStaged extends SnapshotTally {
@@ -403,6 +408,7 @@ export class ImportRepository {
     await this.dropStaging(table);
     await this.db.rows(sql`create unlogged table ${t} (${sql.raw(STAGING_DDL)})`);
     if (runId !== null) {
+      await this.db.rows(sql`create unlogged table ${sql.raw(linesTable(table))} (source_key text, content_hash bytea, line_hash bytea)`);
       await this.orm.delete(importRowErrors).where(eq(importRowErrors.importRunId, runId));
       if (!opts.keepChunks) await this.orm.delete(importChunks).where(eq(importChunks.importRunId, runId));
     }
@@ -433,7 +439,7 @@ export class ImportRepository {
   /** Drops a staging table and its companions (the absent keys, the plan: see planChanges). */
   async dropStaging(table: string): Promise<void> {
     await this.db.rows(
-      sql`drop table if exists ${sql.raw(table)}, ${sql.raw(`${table}_changes`)}, ${sql.raw(`${table}_gone`)}, ${sql.raw(absentTable(table))}`,
+      sql`drop table if exists ${sql.raw(table)}, ${sql.raw(`${table}_changes`)}, ${sql.raw(`${table}_gone`)}, ${sql.raw(absentTable(table))}, ${sql.raw(linesTable(table))}`,
     );
   }
 
@@ -483,6 +489,11 @@ export class ImportRepository {
 
   copyStaging(table: string, data: AsyncIterable<string | Uint8Array>): Promise<void> {
     return this.db.copyFrom(table, STAGING_COLUMNS, data);
+  }
+
+  /** Appends rows (source_key, content digest, line digest) to the run's lines table (linesTable). */
+  copyLines(table: string, data: AsyncIterable<string | Uint8Array>): Promise<void> {
+    return this.db.copyFrom(linesTable(table), ['source_key', 'content_hash', 'line_hash'], data);
   }
 
   copyRowErrors(data: AsyncIterable<string | Uint8Array>): Promise<void> {
@@ -940,13 +951,13 @@ export class ImportRepository {
     hold: { all: boolean; reasons: HeldBack['reasons'] } = { all: false, reasons: [] },
     /** Delta staging: the counts the snapshot gave (unchanged rows were not staged, so SQL cannot count them). */
     delta?: DeltaStaged,
-  ): Promise<{ disappeared: number; keptRejected: number; heldBack: number }> {
+  ): Promise<{ disappeared: number; keptRejected: number; heldBack: number; linesRefreshed: number }> {
     return this.orm.transaction(async (tx) => {
       const q = <T = Record<string, unknown>>(s: SQL) => this.db.rows<T>(s, tx);
       await q(sql`set local work_mem = '128MB'`);
       const t = sql.raw(stagingTable(run.id));
       const [state] = await q<{ state: string }>(sql`select state::text from import_runs where id = ${run.id} for update`);
-      if (state.state !== 'staged') return { disappeared: 0, keptRejected: 0, heldBack: 0 };
+      if (state.state !== 'staged') return { disappeared: 0, keptRejected: 0, heldBack: 0, linesRefreshed: 0 };
       // The plan's set of absent records (planChanges), or the same computed now.
       const [planned] = await q<{ ok: boolean }>(sql`select to_regclass(${`${stagingTable(run.id)}_gone`}) is not null as ok`);
       const absent = planned.ok
@@ -984,14 +995,38 @@ export class ImportRepository {
       const persons = await this.linkedPersons(q, sql`select id from gone`);
       if (persons.length) await this.refreshPersons(tx, persons);
       const [{ n }] = await q<{ n: number }>(sql`select count(*)::int as n from gone`);
+      const linesRefreshed = await this.refreshLines(q, run);
       const keptRejected = delta ? delta.keptRejected : rejectedKeys ? await this.keptRejected(q, t, run.source) : 0;
       const heldBack = !hold.reasons.length ? 0 : delta ? heldBackOf(delta, hold.all) : await this.heldBack(q, t, run.source, hold.all);
       const held: HeldBack = { records: heldBack, reasons: heldBack ? hold.reasons : [] };
       await q(sql`update import_runs set disappeared = ${n}, state = 'applied', applied_at = now(), updated_at = now(),
           summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('keptRejected', ${keptRejected}::int, 'heldBack', ${JSON.stringify(held)}::jsonb)
         where id = ${run.id} and state = 'staged'`);
-      return { disappeared: n, keptRejected, heldBack };
+      return { disappeared: n, keptRejected, heldBack, linesRefreshed };
     });
+  }
+
+  /**
+   * Gives the records found unchanged the line digests of this run's reading (linesTable), in one
+   * statement with the move to `applied`: a failed, refused or dry run writes none, and a resumed run
+   * writes them once. A digest says "this text reads as this record", so it is written only where the
+   * record still holds the content that text was read as (its content digest) and this run did not
+   * write the record itself (its chunks wrote their own digests). Records whose digest is already this one are not touched.
+   */
+  private async refreshLines(q: <T>(s: SQL) => Promise<T[]>, run: { id: number; source: SourceName }): Promise<number> {
+    const lines = linesTable(stagingTable(run.id));
+    // A run staged before the lines table existed has none: nothing to refresh.
+    const [has] = await q<{ ok: boolean }>(sql`select to_regclass(${lines}) is not null as ok`);
+    if (!has.ok) return 0;
+    const [row] = await q<{ n: number }>(sql`with u as (
+        update source_entities e set line_hash = l.line_hash
+        from ${sql.raw(lines)} l
+        where e.source = ${run.source} and e.source_key = l.source_key and e.status = 'active'
+          and e.content_hash = l.content_hash and e.changed_run_id is distinct from ${run.id}
+          and e.line_hash is distinct from l.line_hash
+        returning 1)
+      select count(*)::int as n from u`);
+    return row.n;
   }
 
   /** Active records whose only rows in the file were rejected (with a usable key; possible keys are held back, not kept). */

@@ -418,10 +418,10 @@ export class ImportService {
         }
         if (run.state === 'staged' && !isTableSource(run.source)) {
           const { staged } = readRunSummary(run.summary);
-          const { disappeared, keptRejected, heldBack } = await timed('disappear', () =>
+          const { disappeared, keptRejected, heldBack, linesRefreshed } = await timed('disappear', () =>
             this.repo.markDisappeared(run!, staged?.rejectedWithKey !== 0, holdOf(staged?.unreadable), staged?.delta),
           );
-          log.info({ disappeared, keptRejected, heldBack }, 'import applied');
+          log.info({ disappeared, keptRejected, heldBack, linesRefreshed }, 'import applied');
           run = (await this.repo.findRun(runId))!;
         }
       }
@@ -648,7 +648,21 @@ export class ImportService {
               );
           },
           onProgress && ((c) => onProgress(c, bytesRead)),
-          { snapshot, chunkSize, context },
+          {
+            snapshot,
+            chunkSize,
+            context,
+            refreshLines:
+              runId === null
+                ? undefined
+                : (text) =>
+                    this.repo.copyLines(
+                      table,
+                      (async function* () {
+                        yield text;
+                      })(),
+                    ),
+          },
         );
         // The parse generator has not started yet: it reads knownLines once it knows the file's layout.
         ctx.knownLines = out.known;

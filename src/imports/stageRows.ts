@@ -309,6 +309,13 @@ export function stageRows(
      * the next time (set it as the parse context's knownLines).
      */
     context?: string;
+    /**
+     * Receives COPY text (source_key, content digest, line digest) of the clean one-line rows the map
+     * found unchanged, in batches: the line digests a record keeps are those of the run that wrote it,
+     * so without this a new seed (the month) would have every such line parsed every night after. A
+     * dry run passes none (it writes nothing).
+     */
+    refreshLines?: (copyText: string) => Promise<void>;
   },
 ): {
   staged: AsyncGenerator<Uint8Array, void, undefined>;
@@ -345,6 +352,8 @@ export function stageRows(
   const snap = delta && delta.snapshot.size > 0 ? delta.snapshot : null;
   const chunkSize = delta?.chunkSize ?? 1;
   const issues = new CopyBatcher(128 * 1024);
+  // ~90 bytes a row: a month's first nightly of a million unchanged rows is ~90 COPYs, not one per row.
+  const refresh = delta?.refreshLines ? new CopyBatcher(1024 * 1024) : null;
   // The line digests' seed: null until the parser says how it reads the file (and without a context, never).
   let seed: string | null = null;
   let ord = 0;
@@ -445,11 +454,18 @@ export function stageRows(
           if (chunk) await flushIssues(chunk);
         } else {
           // Decided before the record is marked loaded: its digest bytes then hold the line (SourceSnapshot.load).
-          const same = snap!.unchanged(at, recordDigest(r.record));
+          const contentHash = recordDigest(r.record);
+          const same = snap!.unchanged(at, contentHash);
           snap!.load(at, r.line);
           if (same) {
             const k = Math.floor(ord++ / chunkSize);
             counters.unchangedByChunk[k] = (counters.unchangedByChunk[k] ?? 0) + 1;
+            // Its stored line digest may be another seed's (last month's): written with the apply, only
+            // where the record still has this content (ImportRepository.refreshLines).
+            if (refresh && lineHash) {
+              const chunk = refresh.push(`${text(r.record.sourceKey)}\t\\\\x${contentHash}\t\\\\x${lineHash}\n`);
+              if (chunk) await delta!.refreshLines!(chunk);
+            }
           } else full = batch.push(stagedLine(ord++, r.line, lines, index.range(r.line, lines), r.record, lineHash));
         }
       } else {
@@ -487,6 +503,8 @@ export function stageRows(
     if (rest) yield rest;
     const lastIssues = issues.take();
     if (lastIssues) await flushIssues(lastIssues);
+    const lastRefresh = refresh?.take();
+    if (lastRefresh) await delta!.refreshLines!(lastRefresh);
   }
 
   return { staged: staged(), counters, keys, tally, known, seed: () => seed };

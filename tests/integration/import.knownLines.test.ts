@@ -60,6 +60,36 @@ describe('known lines', () => {
     expect([summary.lines.loaded, summary.lines.rejected]).toEqual([ROWS, 0]);
   });
 
+  const lineHashes = async () =>
+    new Map(
+      (
+        await h.db.rows<{ key: string; line: string | null }>(sql`select source_key as key, encode(line_hash, 'hex') as line
+          from source_entities where source = 'sisben'`)
+      ).map((r) => [r.key, r.line]),
+    );
+  let lastMonth: Map<string, string | null>;
+
+  it('in a new month, a dry run and a refused run write no line digest', async () => {
+    today = '2027-01-03';
+    lastMonth = await lineHashes();
+    const content = await readFile(basePath, 'utf8');
+    const dry = await h.imports.dryRun(basePath, { source: 'sisben' });
+    expect(dry.wouldFail).toBe(false);
+    // Refused after its plan: half the records would disappear (its unchanged half is parsed and found unchanged).
+    const lines = content.split('\n');
+    const half = basePath.replace(/\.csv$/, '_half.csv');
+    await writeFile(half, lines.slice(0, 1 + ROWS / 2).join('\n') + '\n');
+    const cut = await h.imports.submit(half, { source: 'sisben', maxDisappearedRate: 0.1 });
+    const refused = await h.processRun(cut.run.id);
+    expect([refused.state, refused.failureCode]).toEqual(['failed', 'DISAPPEARANCE_LIMIT_EXCEEDED']);
+    // Refused after staging: one rejected row over a zero error rate.
+    const bad = basePath.replace(/\.csv$/, '_bad.csv');
+    await writeFile(bad, content + 'not;a;record\n');
+    const rejected = await h.processRun((await h.imports.submit(bad, { source: 'sisben', maxErrorRate: 0 })).run.id);
+    expect([rejected.state, rejected.failureCode]).toEqual(['failed', 'ERROR_RATE_EXCEEDED']);
+    expect(await lineHashes()).toEqual(lastMonth);
+  });
+
   it('a new month parses every line again', async () => {
     today = '2027-01-03';
     // The same records (a blank line at the end: another file, the same rows).
@@ -72,5 +102,65 @@ describe('known lines', () => {
     expect(left.n).toBe(0);
     expect([run.state, run.added, run.disappeared]).toEqual(['done', 0, 0]);
     expect(run.changed).toBeGreaterThan(0);
+  });
+
+  it('the nightly after a new month refreshes the line digests of unchanged rows (not of rows with warnings), and the next one recognises them', async () => {
+    const now = await lineHashes();
+    const [warned] = await h.db.rows<{ n: number }>(sql`select count(distinct line)::int as n from import_row_errors
+      where import_run_id = (select max(id) from import_runs where state = 'done') and severity = 'warning'`);
+    const clean = [...now.values()].filter((v) => v !== null).length;
+    expect(now.size - clean).toBe(warned.n);
+    // Every clean record has this month's digest, not last month's.
+    expect([...now].filter(([k, v]) => v !== null && v === lastMonth.get(k))).toEqual([]);
+
+    await tamper(20);
+    const [tampered] = await h.db.rows<{ warned: number; clean: number }>(sql`select
+      count(*) filter (where line_hash is null)::int as warned, count(*) filter (where line_hash is not null)::int as clean
+      from source_entities where source = 'sisben' and content_hash = '\\x00000000000000000000000000000000'::bytea`);
+    expect(tampered.clean).toBeGreaterThan(0);
+    const again = basePath.replace(/\.csv$/, '_again.csv');
+    await writeFile(again, (await readFile(basePath, 'utf8')) + '\n\n');
+    const run = await h.importFile(again, 'sisben');
+    // The tampered clean records are recognised by their lines, not parsed: not found changed.
+    expect([run.state, run.added, run.changed, run.disappeared]).toEqual(['done', 0, tampered.warned, 0]);
+    expect(run.unchanged).toBe(ROWS - tampered.warned);
+    const summary = run.summary as { lines: { loaded: number; rejected: number } };
+    expect([summary.lines.loaded, summary.lines.rejected]).toEqual([ROWS, 0]);
+    // Nothing left to refresh: the same digests.
+    const after = await lineHashes();
+    expect([...after].filter(([k, v]) => v !== now.get(k))).toEqual([]);
+  });
+
+  it('a run stopped before its end writes no digest, and on resume none for a record whose content changed meanwhile', async () => {
+    today = '2027-02-05';
+    const before = await lineHashes();
+    // The earlier test's tampered records that were recognised by their lines: parsed this month, found changed.
+    const [stale] = await h.db.rows<{ n: number }>(sql`select count(*)::int as n from source_entities
+      where source = 'sisben' and content_hash = '\\x00000000000000000000000000000000'::bytea`);
+    expect(stale.n).toBeGreaterThan(0);
+    const copy = basePath.replace(/\.csv$/, '_feb.csv');
+    await writeFile(copy, (await readFile(basePath, 'utf8')) + '\n\n\n');
+    const { run } = await h.imports.submit(copy, { source: 'sisben' });
+    // Released before its first chunk (a worker shutting down): staged and planned, nothing applied.
+    await expect(h.imports.process(run.id, AbortSignal.abort())).rejects.toThrow();
+    expect((await h.imports.getRun(run.id))!.state).toBe('staged');
+    expect(await lineHashes()).toEqual(before);
+    // A record's content is no longer the one its line was read as (written by hand in between).
+    const [victim] = await h.db.rows<{ key: string; line: string }>(sql`update source_entities
+      set content_hash = '\\x00000000000000000000000000000000'::bytea
+      where id = (select id from source_entities where source = 'sisben' and line_hash is not null
+        and content_hash <> '\\x00000000000000000000000000000000'::bytea order by id limit 1)
+      returning source_key as key, encode(line_hash, 'hex') as line`);
+    const done = await h.processRun(run.id);
+    expect([done.state, done.added, done.changed, done.disappeared]).toEqual(['done', 0, stale.n, 0]);
+    const after = await lineHashes();
+    expect(after.get(victim.key)).toBe(victim.line);
+    const clean = [...before].filter(([k, v]) => v !== null && k !== victim.key);
+    expect(clean.filter(([k, v]) => after.get(k) === v)).toEqual([]);
+    // Its stale digest is not recognised: the next nightly parses its line and restores its content.
+    const next = basePath.replace(/\.csv$/, '_feb2.csv');
+    await writeFile(next, (await readFile(basePath, 'utf8')) + '\n\n\n\n');
+    const again = await h.importFile(next, 'sisben');
+    expect([again.state, again.added, again.changed, again.disappeared]).toEqual(['done', 0, 1, 0]);
   });
 });
