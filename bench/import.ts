@@ -16,6 +16,9 @@
  *             import only (with --changed), written to DIR; the parse workers are not in it
  * --from-db NAME  with --changed: only the changed import, into a copy of database NAME (kept by an
  *             earlier run with --keep): an A/B of the nightly without a first snapshot per side
+ * --month-change  with --changed: the changed import runs as if in the next month (its line digests'
+ *             seed holds the month: every line is parsed, the unchanged records' digests are rewritten),
+ *             then the same extract again (one more blank line: other bytes, the same rows) that month
  * --values N  afterwards, re-derive the normalized values of N random source records from the archive
  *             (SourceRecord.normalized's path since 0026) and time it: the first read, then per record
  *
@@ -61,6 +64,7 @@ const { arg, flag, num } = benchArgs(
     keep: KEEP_OPTION,
     'cpu-prof': { type: 'string', value: 'DIR', help: "with --changed: a CPU profile of the changed import's importing thread, in DIR" },
     'from-db': { type: 'string', value: 'NAME', help: 'with --changed: only the changed import, into a copy of database NAME (kept by --keep)' },
+    'month-change': { type: 'boolean', help: 'with --changed: the changed import in the next month, then the same extract again' },
     values: { type: 'string', value: 'N', help: 'afterwards, re-derive the normalized values of N random records from the archive' },
     one: { type: 'string', help: 'one size in this process', internal: true },
   },
@@ -164,7 +168,14 @@ interface RunFigures {
   peakRss: number;
 }
 
-async function importOnce(url: string, database: string, admin: postgres.Sql, file: string, chunkSize?: string): Promise<RunFigures> {
+async function importOnce(
+  url: string,
+  database: string,
+  admin: postgres.Sql,
+  file: string,
+  chunkSize?: string,
+  clock?: { now: () => Date },
+): Promise<RunFigures> {
   // The archive of received files (part of the run's cost: one copy of the file) in a directory of the bench's own.
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -179,7 +190,7 @@ async function importOnce(url: string, database: string, admin: postgres.Sql, fi
   // The in-process driver without workers: submit records and enqueues the run, and this process
   // then advances it with ImportService.process, as the job would. The reconciliation an applied
   // import requests is another job (and another benchmark): it stays queued and never runs here.
-  const rt = await startRuntime({ config, db, logger: createLogger({ level: 'silent' }), workers: false });
+  const rt = await startRuntime({ config, db, logger: createLogger({ level: 'silent' }), workers: false, clock });
   try {
     const before = await dbSizes(admin, url);
     const meter = new CpuMeter(admin, database);
@@ -368,7 +379,9 @@ async function one(rows: number): Promise<void> {
         await session.post('Profiler.enable');
         await session.post('Profiler.start');
       }
-      const second = await importOnce(url, name, admin, changedFile, chunk);
+      // 32 days on: another month whatever today is.
+      const nextMonth = flag('month-change') ? { now: () => new Date(Date.now() + 32 * 86_400_000) } : undefined;
+      const second = await importOnce(url, name, admin, changedFile, chunk, nextMonth);
       if (session && profDir) {
         const { profile } = await session.post('Profiler.stop');
         mkdirSync(profDir, { recursive: true });
@@ -388,6 +401,20 @@ async function one(rows: number): Promise<void> {
         growthMb: Math.round(second.growth.bytes / 1048576),
         ...Object.fromEntries(Object.entries(second.phases).map(([k, v]) => [`${k}Ms`, v])),
       };
+      if (nextMonth) {
+        const again = join(tmpdir(), `juntos_bench_again_${process.pid}.csv`);
+        writeFileSync(again, Buffer.concat([readFileSync(changedFile), Buffer.from('\n')]));
+        try {
+          const third = await importOnce(url, name, admin, again, chunk, nextMonth);
+          printRun('the same extract again, the same month', third, statSync(again).size);
+          console.log(`  peak RSS during import: ${mb(third.peakRss)}`);
+          changed.againMs = Math.round(third.ms);
+          changed.againNodeCpuMs = Math.round(third.cpu.nodeMs);
+          for (const [k, v] of Object.entries(third.phases)) changed[`again${k[0].toUpperCase()}${k.slice(1)}Ms`] = v;
+        } finally {
+          rmSync(again, { force: true });
+        }
+      }
     }
     const values = num('values', 0);
     if (values > 0) await valuesRead(url, values);
