@@ -27,6 +27,13 @@ import { recordLines } from './stageRows';
 /** Items (known lines and parsed rows) per message: the staging thread starts on a range before it is parsed to its end. */
 const BATCH = 2048;
 /**
+ * Parsed rows per message at most: a row waits in the worker's heap until its batch is sent, and 2,048
+ * full rows (a month's first nightly parses every line) outlive the worker's small young generation.
+ * Measured with the pool alone on the bench's 1M file (every row full, load ~9, noisy): memory outside
+ * the staging thread's heap 231-237 MB at 2,048 rows a message, 162-195 MB at 256.
+ */
+const ROWS = 256;
+/**
  * Bytes decoded at a time. A decoded piece above ~128 KB is a string V8 allocates in its large-object
  * space, which only a full collection frees; a piece this size dies young with its lines. Measured with
  * the read buffer below, parsing the 1M nightly file on two workers: peak RSS +160-174 MB above the
@@ -132,7 +139,7 @@ async function parseRangeWith(task: RangeTask, shared: boolean): Promise<void> {
     order.push(1);
     rows.push(r);
     ats.push(at.offset, at.length);
-    if (order.length >= BATCH) flush();
+    if (order.length >= BATCH || rows.length >= ROWS) flush();
   }
   flush();
   const endLine = task.firstLine + stats.physicalLines;
