@@ -59,6 +59,11 @@ export const absentTable = (table: string) => `${table}_absent`;
  */
 export const linesTable = (table: string) => `${table}_lines`;
 
+/** One batch of COPY text as the stream copyFrom takes. */
+async function* once(copyText: string): AsyncGenerator<string, void, undefined> {
+  yield copyText;
+}
+
 /** What delta staging learnt from the source's snapshot (kept in the run's summary, `staged.delta`). */
 export interface DeltaStaged extends SnapshotTally {
   /** Loaded rows found unchanged (not staged), by chunk. */
@@ -491,13 +496,14 @@ export class ImportRepository {
     return this.db.copyFrom(table, STAGING_COLUMNS, data);
   }
 
-  /** Appends rows (source_key, content digest, line digest) to the run's lines table (linesTable). */
-  copyLines(table: string, data: AsyncIterable<string | Uint8Array>): Promise<void> {
-    return this.db.copyFrom(linesTable(table), ['source_key', 'content_hash', 'line_hash'], data);
+  /** Appends one batch of COPY text (source_key, content digest, line digest) to the run's lines table (linesTable). */
+  copyLineDigests(table: string, copyText: string): Promise<void> {
+    return this.db.copyFrom(linesTable(table), ['source_key', 'content_hash', 'line_hash'], once(copyText));
   }
 
-  copyRowErrors(data: AsyncIterable<string | Uint8Array>): Promise<void> {
-    return this.db.copyFrom('import_row_errors', ROW_ERROR_COLUMNS, data);
+  /** Appends one batch of COPY text of row errors (stageRows' and the table sources' CopyBatcher). */
+  copyRowErrors(copyText: string): Promise<void> {
+    return this.db.copyFrom('import_row_errors', ROW_ERROR_COLUMNS, once(copyText));
   }
 
   /**

@@ -640,28 +640,14 @@ export class ImportService {
           rows,
           lineRanges,
           async (text) => {
-            if (runId !== null)
-              await this.repo.copyRowErrors(
-                (async function* () {
-                  yield text;
-                })(),
-              );
+            if (runId !== null) await this.repo.copyRowErrors(text);
           },
           onProgress && ((c) => onProgress(c, bytesRead)),
           {
             snapshot,
             chunkSize,
             context,
-            refreshLines:
-              runId === null
-                ? undefined
-                : (text) =>
-                    this.repo.copyLines(
-                      table,
-                      (async function* () {
-                        yield text;
-                      })(),
-                    ),
+            refreshLines: runId === null ? undefined : (text) => this.repo.copyLineDigests(table, text),
           },
         );
         // The parse generator has not started yet: it reads knownLines once it knows the file's layout.

@@ -186,6 +186,9 @@ export function recordLines(raw: string): number {
   return lines;
 }
 
+/** The duplicate filter's size for a file compared with a map of the source's records (2^25 bits: 4 MiB). */
+export const NIGHTLY_FILTER_LOG2_BITS = 25;
+
 /**
  * Remembers the record keys of a file in a fixed 32 MiB Bloom filter (four probes; 4 MiB for a file
  * compared with the source's map, which sees only the keys the map does not hold), so memory stays
@@ -194,9 +197,6 @@ export function recordLines(raw: string): number {
  * then checked exactly, in SQL; a file without any costs no duplicate query at all. Beyond
  * `maxSuspects` (a file full of repeats, or tens of millions of rows) the exact check covers every key.
  */
-/** The duplicate filter's size for a file compared with a map of the source's records (2^25 bits: 4 MiB). */
-export const NIGHTLY_FILTER_LOG2_BITS = 25;
-
 export class KeyFilter {
   private readonly bits: Uint32Array;
   private readonly mask: number;
@@ -330,7 +330,8 @@ export function stageRows(
   // file), and 32 MiB of bits touched by a few thousand keys is ~30 MB of RSS all the same. 4 MiB: a
   // million new keys give fewer than 200 false suspects, three million fewer than 25,000 (each checked
   // exactly in SQL; past KeyFilter's limit every key is, as for a larger first snapshot).
-  const keys = new KeyFilter(delta && delta.snapshot.size > 0 ? NIGHTLY_FILTER_LOG2_BITS : undefined);
+  const snap = delta && delta.snapshot.size > 0 ? delta.snapshot : null;
+  const keys = new KeyFilter(snap ? NIGHTLY_FILTER_LOG2_BITS : undefined);
   const tally = new IssueTally();
   const counters: StageCounters = {
     rowsTotal: 0,
@@ -349,7 +350,6 @@ export function stageRows(
     snapshotDuplicateLines: 0,
   };
   // An empty map (a source's first snapshot) finds nothing: skip the lookups.
-  const snap = delta && delta.snapshot.size > 0 ? delta.snapshot : null;
   const chunkSize = delta?.chunkSize ?? 1;
   const issues = new CopyBatcher(128 * 1024);
   // ~90 bytes a row: a month's first nightly of a million unchanged rows is ~90 COPYs, not one per row.

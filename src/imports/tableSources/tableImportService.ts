@@ -76,12 +76,7 @@ export class TableImportService {
     const issues = new CopyBatcher(128 * 1024);
     const issueLine = (i: RowIssue) => `${runId}\t${i.line}\t${copyText(i.field)}\t${copyText(i.code)}\t${copyText(i.message)}\t${i.severity}\n`;
     const flush = async (text: string | null) => {
-      if (text && runId !== null)
-        await this.repo.copyRowErrors(
-          (async function* () {
-            yield text;
-          })(),
-        );
+      if (text && runId !== null) await this.repo.copyRowErrors(text);
     };
     const note = async (i: RowIssue) => {
       tally.add(i);
