@@ -82,17 +82,6 @@ function packBytes(b: Uint8Array, at: number, len: number, out: Uint8Array, o: n
   return n;
 }
 
-/** packBytes for a key given as a string (all packable). */
-function packString(key: string, out: Uint8Array): number {
-  const len = key.length;
-  const n = (len + 1) >> 1;
-  for (let j = 0; j < n; j++) {
-    const lo = 2 * j + 1 < len ? PACK[key.charCodeAt(2 * j + 1)] : PAD;
-    out[j] = (PACK[key.charCodeAt(2 * j)] << 4) | lo;
-  }
-  return n;
-}
-
 const utf8 = new TextEncoder();
 
 /** Scratch for find: a packed key or a key's UTF-8 bytes. */
@@ -345,20 +334,11 @@ export class SourceSnapshot {
    */
   find(key: string): number {
     if (this.size === 0) return -1;
-    const len = key.length;
-    let packed = len > 0;
-    for (let k = 0; k < len && packed; k++) {
-      const c = key.charCodeAt(k);
-      if (c > 127 || PACK[c] < 0) packed = false;
-    }
-    let n: number;
-    if (packed) {
-      if (probe.length < (len + 1) >> 1) probe = new Uint8Array(len);
-      n = packString(key, probe);
-    } else {
-      if (probe.length < len * 3) probe = new Uint8Array(len * 3);
-      n = utf8.encodeInto(key, probe).written;
-    }
+    if (probe.length < key.length * 3) probe = new Uint8Array(key.length * 3);
+    let n = utf8.encodeInto(key, probe).written;
+    const packed = packableBytes(probe, 0, n);
+    // Packed in place: byte j is written after bytes 2j and 2j + 1 were read.
+    if (packed) n = packBytes(probe, 0, n, probe, 0);
     return this.findBytes(probe, n, packed ? PACKED : 0);
   }
 
