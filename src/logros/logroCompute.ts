@@ -328,6 +328,45 @@ function logroBound(logros: readonly number[]): SQL {
   return logros.length > 1 ? sql`and k.logro = any(${`{${logros.join(',')}}`}::smallint[])` : sql``;
 }
 
+/** A rule's rows (`from`: with their carried run columns, carried()) inserted into person_logros. */
+const insertPersonStates = (v: string, from: SQL) => sql`insert into person_logros (${PERSON_COLS})
+  select person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, ${v}::text, decided_run_id, evaluated_run_id,
+    municipality_code, sisben_group, displaced, health_state, updated_at
+  from ${from}`;
+
+/**
+ * The person_logro_counts cells of the state rows `from`. Grouped on the columns themselves first: the
+ * text forms (an enum's output function, a lookup per call) are taken once per cell instead of once per row.
+ */
+const insertPersonCounts = (from: SQL) => sql`insert into person_logro_counts
+  select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), sum(n)
+  from (select municipality_code, logro, state, sisben_group, displaced, health_state, count(*) as n from ${from} group by 1, 2, 3, 4, 5, 6) g
+  group by 1, 2, 3, 4, 5, 6`;
+
+/** The members' states per household and logro (logro_member_tally) of the state rows `from`. */
+const insertMemberTally = (from: SQL, where: SQL = sql``) => sql`insert into logro_member_tally
+  select mm.household_id, x.logro, count(*), count(*) filter (where x.state <> 'NO_APLICA'), count(*) filter (where x.state = 'ALCANZADO'),
+    count(*) filter (where x.state = 'POR_ALCANZAR'), count(*) filter (where x.state = 'SIN_DATO')
+  from ${from} x join logro_members mm on mm.person_id = x.person_id ${where} group by 1, 2`;
+
+/** History rows (`previous`: the previous state's column, or null for first states) of the state rows `from`. */
+const insertPersonHistory = (v: string, runId: number, previous: SQL, from: SQL) => sql`insert into person_logro_history
+    (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
+  select person_id, logro, ${previous}, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${runId}
+  from ${from}`;
+
+/** The households' counterparts of the four above. */
+const insertHouseholdStates = (v: string, from: SQL) => sql`insert into household_logros (${HOUSEHOLD_COLS})
+  select household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached,
+    members_pending, members_without_data, ${v}::text, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at
+  from ${from}`;
+const insertHouseholdCounts = (from: SQL) => sql`insert into household_logro_counts
+  select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from ${from} group by 1, 2, 3, 4, 5`;
+const insertHouseholdHistory = (v: string, runId: number, previous: SQL, from: SQL) => sql`insert into household_logro_history
+    (household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
+  select household_id, logro, ${previous}, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${runId}
+  from ${from}`;
+
 /**
  * One person rule's rows written straight into person_logros (truncated, keyless: prepareRebuild).
  * The first run (no old rows) writes the rows alone: each is a first state, and the history, the
@@ -349,38 +388,14 @@ async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logro
         e.displaced, e.health_state, ${carried(input.runId, carry, same)}
       from (${select}) as e(${sql.raw(PERSON_RULE_COLS)}) ${old}`;
   if (!carry) {
-    await run(sql`insert into person_logros (${PERSON_COLS})
-      select person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, ${v}::text, decided_run_id, evaluated_run_id,
-        municipality_code, sisben_group, displaced, health_state, updated_at
-      from (${rows}) x`);
+    await run(insertPersonStates(v, sql`(${rows}) x`));
     return 0;
   }
-  const [h] = await run(sql`with x as materialized (${rows}), w as (
-      insert into person_logros (${PERSON_COLS})
-      select person_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, ${v}::text, decided_run_id, evaluated_run_id,
-        municipality_code, sisben_group, displaced, health_state, updated_at
-      from x
-    ), c as (
-      -- Grouped on the columns themselves first: the text forms (an enum's output function, a lookup
-      -- per call) are taken once per cell instead of once per row.
-      insert into person_logro_counts
-      select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), sum(n)
-      from (select municipality_code, logro, state, sisben_group, displaced, health_state, count(*) as n from x group by 1, 2, 3, 4, 5, 6) g
-      group by 1, 2, 3, 4, 5, 6
-    )${
-      tally
-        ? sql`, t as (
-      insert into logro_member_tally
-      select mm.household_id, x.logro, count(*), count(*) filter (where x.state <> 'NO_APLICA'), count(*) filter (where x.state = 'ALCANZADO'),
-        count(*) filter (where x.state = 'POR_ALCANZAR'), count(*) filter (where x.state = 'SIN_DATO')
-      from x join logro_members mm on mm.person_id = x.person_id group by 1, 2
-    )`
-        : sql``
-    }, h as (
-      insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
-      select person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
-      from x where decided_run_id = ${input.runId} returning 1
-    ) select count(*)::int as n from h`);
+  const [h] = await run(sql`with x as materialized (${rows}),
+    w as (${insertPersonStates(v, sql`x`)}),
+    c as (${insertPersonCounts(sql`x`)})${tally ? sql`, t as (${insertMemberTally(sql`x`)})` : sql``},
+    h as (${insertPersonHistory(v, input.runId, sql`previous_state`, sql`x where decided_run_id = ${input.runId}`)} returning 1)
+    select count(*)::int as n from h`);
   return Number(h.n);
 }
 
@@ -392,17 +407,9 @@ async function writePersonRows(run: Run, input: ComputeInput, select: SQL, logro
  */
 async function personsFromStates(run: Run, input: ComputeInput): Promise<number> {
   const v = input.rules.version;
-  await run(sql`insert into person_logro_counts
-    select coalesce(municipality_code, ''), logro, state, coalesce(sisben_group, ''), displaced, coalesce(health_state::text, ''), sum(n)
-    from (select municipality_code, logro, state, sisben_group, displaced, health_state, count(*) as n from person_logros group by 1, 2, 3, 4, 5, 6) g
-    group by 1, 2, 3, 4, 5, 6`);
-  await run(sql`insert into logro_member_tally
-    select mm.household_id, x.logro, count(*), count(*) filter (where x.state <> 'NO_APLICA'), count(*) filter (where x.state = 'ALCANZADO'),
-      count(*) filter (where x.state = 'POR_ALCANZAR'), count(*) filter (where x.state = 'SIN_DATO')
-    from person_logros x join logro_members mm on mm.person_id = x.person_id where x.logro = any(${`{${PERSON_LOGROS.join(',')}}`}::smallint[]) group by 1, 2`);
-  await run(sql`insert into person_logro_history (person_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, rule_version, logro_run_id)
-    select person_id, logro, null, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
-    from person_logros`);
+  await run(insertPersonCounts(sql`person_logros`));
+  await run(insertMemberTally(sql`person_logros`, sql`where x.logro = any(${`{${PERSON_LOGROS.join(',')}}`}::smallint[])`));
+  await run(insertPersonHistory(v, input.runId, sql`null`, sql`person_logros`));
   // A history row per state row: the counts (truncated with the scope) already hold how many, without
   // the insert returning 9,000,000 rows to be counted.
   const [h] = await run(sql`select coalesce(sum(n), 0)::int as n from person_logro_counts`);
@@ -412,12 +419,8 @@ async function personsFromStates(run: Run, input: ComputeInput): Promise<number>
 /** The households' counterpart of personsFromStates (writeHouseholdRows wrote the rows alone). */
 async function householdsFromStates(run: Run, input: ComputeInput): Promise<number> {
   const v = input.rules.version;
-  await run(sql`insert into household_logro_counts
-    select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from household_logros group by 1, 2, 3, 4, 5`);
-  await run(sql`insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
-      rule_version, logro_run_id)
-    select household_id, logro, null, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
-    from household_logros`);
+  await run(insertHouseholdCounts(sql`household_logros`));
+  await run(insertHouseholdHistory(v, input.runId, sql`null`, sql`household_logros`));
   const [h] = await run(sql`select coalesce(sum(n), 0)::int as n from household_logro_counts`);
   return Number(h.n);
 }
@@ -433,35 +436,19 @@ async function writeHouseholdRows(run: Run, input: ComputeInput, select: SQL, lo
     is not distinct from (k.state, k.reason, k.details, k.evidence_record_id, k.evidence_dwelling_id, k.members_applicable, k.members_reached,
       k.members_pending, k.members_without_data, k.rule_version, k.municipality_code, k.sisben_group, k.displaced)`;
   const old = carry ? sql`left join logro_household_old k on k.logro = e.logro and k.household_id = e.household_id ${logroBound(logros)}` : sql``;
-  if (!carry) {
-    await run(sql`insert into household_logros (${HOUSEHOLD_COLS})
-      select household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached,
-        members_pending, members_without_data, ${v}::text, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at
-      from (select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable,
+  const rows = sql`select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable,
         e.members_reached, e.members_pending, e.members_without_data, hh.municipality_code, hh.sisben_group, e.displaced,
         ${carried(input.runId, carry, same)}
-      from (${select}) as e(${sql.raw(HOUSEHOLD_RULE_COLS)}) join households hh on hh.id = e.household_id) x`);
+      from (${select}) as e(${sql.raw(HOUSEHOLD_RULE_COLS)}) join households hh on hh.id = e.household_id ${old}`;
+  if (!carry) {
+    await run(insertHouseholdStates(v, sql`(${rows}) x`));
     return 0;
   }
-  const [h] = await run(sql`with x as materialized (
-      select e.household_id, e.logro, e.state, e.reason, e.details, e.evidence_record_id, e.evidence_dwelling_id, e.members_applicable,
-        e.members_reached, e.members_pending, e.members_without_data, hh.municipality_code, hh.sisben_group, e.displaced,
-        ${carried(input.runId, carry, same)}
-      from (${select}) as e(${sql.raw(HOUSEHOLD_RULE_COLS)}) join households hh on hh.id = e.household_id ${old}
-    ), w as (
-      insert into household_logros (${HOUSEHOLD_COLS})
-      select household_id, logro, state, reason, details, evidence_record_id, evidence_dwelling_id, members_applicable, members_reached,
-        members_pending, members_without_data, ${v}::text, decided_run_id, evaluated_run_id, municipality_code, sisben_group, displaced, updated_at
-      from x
-    ), c as (
-      insert into household_logro_counts
-      select municipality_code, logro, state, coalesce(sisben_group, ''), displaced, count(*) from x group by 1, 2, 3, 4, 5
-    ), h as (
-      insert into household_logro_history (household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id,
-        rule_version, logro_run_id)
-      select household_id, logro, previous_state, state, reason, evidence_record_id, evidence_dwelling_id, ${v}, ${input.runId}
-      from x where decided_run_id = ${input.runId} returning 1
-    ) select count(*)::int as n from h`);
+  const [h] = await run(sql`with x as materialized (${rows}),
+    w as (${insertHouseholdStates(v, sql`x`)}),
+    c as (${insertHouseholdCounts(sql`x`)}),
+    h as (${insertHouseholdHistory(v, input.runId, sql`previous_state`, sql`x where decided_run_id = ${input.runId}`)} returning 1)
+    select count(*)::int as n from h`);
   return Number(h.n);
 }
 
