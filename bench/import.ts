@@ -381,6 +381,7 @@ async function one(rows: number): Promise<void> {
       }
       // 32 days on: another month whatever today is.
       const nextMonth = flag('month-change') ? { now: () => new Date(Date.now() + 32 * 86_400_000) } : undefined;
+      const rssBeforeChanged = process.memoryUsage.rss();
       const second = await importOnce(url, name, admin, changedFile, chunk, nextMonth);
       if (session && profDir) {
         const { profile } = await session.post('Profiler.stop');
@@ -391,7 +392,7 @@ async function one(rows: number): Promise<void> {
         console.log(`  CPU profile of the changed import (importing thread): ${out}`);
       }
       printRun('changed extract', second, statSync(changedFile).size);
-      console.log(`  peak RSS during import: ${mb(second.peakRss)}`);
+      console.log(`  peak RSS during import: ${mb(second.peakRss)} (process before import: ${mb(rssBeforeChanged)})`);
       changed = {
         ms: Math.round(second.ms),
         rowsPerSecond: Math.round((second.rows / second.ms) * 1000),

@@ -30,12 +30,14 @@ import {
   READ_CHUNK_BYTES,
   type DelimitedReading,
   type FileEncoding,
+  type KnownLines,
   type ParseStats,
   type RowResult,
 } from '../../connectors';
 import type { SourceName } from '../kernel';
 import type { ByteRange } from './lineIndex';
-import type { SharedLines } from './sourceSnapshot';
+import { lineDigestInto, lineSeed } from './knownLines';
+import { ACTIVE, findLineIn, OWN, type SharedLines } from './sourceSnapshot';
 import type { KnownRun, LineRanges } from './stageRows';
 import { parseWorkerFile } from './parseWorkerBundle';
 import { scanChunks } from './registryFiles';
@@ -159,6 +161,60 @@ export async function readingOf(
     await rows.return(undefined).catch(() => undefined);
   }
   return reading;
+}
+
+/**
+ * Of the first `sample` one-line records of the file (after its head's reading is decided), the share
+ * whose line the source's line digests know (0 to 1; 1 for a file with no such record). A month's first
+ * nightly (a new seed: no line known) has every row sent whole between threads, which cost more memory
+ * than it saved time: it is parsed in one thread instead (ImportService.stageFile). Costs the parse of
+ * the head: the known lines are only hashed, the others parsed, nothing is kept.
+ */
+export async function knownShareOfHead(
+  init: Pick<ParseInit, 'path' | 'encoding' | 'source' | 'fileName' | 'today' | 'municipalities' | 'context' | 'lines'>,
+  sample = 1000,
+): Promise<number> {
+  const lines = init.lines;
+  if (init.context === null || lines === null || lines.count === 0) return 0;
+  const context = init.context;
+  let seed: string | null = null;
+  let offered = 0;
+  let hits = 0;
+  const digest = new Uint8Array(16);
+  const knownLines: KnownLines = {
+    begin(reading) {
+      seed = lineSeed(reading, context);
+    },
+    known(raw) {
+      // Past the sample every line is parsed (and yielded), so that the loop below sees it and stops.
+      if (seed === null || offered >= sample) return false;
+      offered++;
+      const at = findLineIn(lines.digests, lines.slots, lines.count, lineDigestInto(seed, raw, digest));
+      if (at >= 0 && (lines.flags[at] & (ACTIVE | OWN)) === ACTIVE) {
+        hits++;
+        return true;
+      }
+      return false;
+    },
+  };
+  const chunks = createReadStream(init.path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
+  const rows = getConnector(init.source).parse(decodeChunks(chunks, init.encoding), {
+    fileName: init.fileName,
+    today: init.today,
+    municipalities: new Set(init.municipalities),
+    knownLines,
+  });
+  try {
+    for (;;) {
+      const r = await rows.next();
+      if (r.done || offered >= sample) break;
+    }
+  } catch {
+    return 0; // the parse in one thread says why
+  } finally {
+    await rows.return(undefined).catch(() => undefined);
+  }
+  return offered === 0 ? 1 : hits / offered;
 }
 
 /** Where the record just handed to staging lies (the workers send it with the record). */

@@ -11,7 +11,7 @@ import { emptyParseStats, getConnector, parseChunks, type DelimitedReading, type
 import { fileChunks, inspectFile } from '../../../src/imports/registryFiles';
 import { LineIndex } from '../../../src/imports/lineIndex';
 import { lineDigest, lineSeed } from '../../../src/imports/knownLines';
-import { ParsePool, planRanges } from '../../../src/imports/parallelParse';
+import { knownShareOfHead, ParsePool, planRanges } from '../../../src/imports/parallelParse';
 import { ACTIVE, SourceSnapshot } from '../../../src/imports/sourceSnapshot';
 import { recordLines, type KnownRun } from '../../../src/imports/stageRows';
 import { latin1, MUNICIPALITIES, TODAY, tempFile } from '../connectors/helpers';
@@ -151,6 +151,45 @@ describe('parallel parse: worker threads over byte ranges', () => {
     const many = await parallel(path, 300, snapshot);
     expect(many.items).toEqual(one.items);
     expect(many.stats).toEqual(one.stats);
+  });
+
+  it("measures the share of the head's lines the line digests know (a month's first nightly: none)", async () => {
+    const path = tempFile(makeText('\n'), 'personas.csv');
+    const first = await sequential(path);
+    const seed = lineSeed(first.reading, CONTEXT);
+    const info = await inspectFile(path);
+    const init = (snapshot: SourceSnapshot | null, context: string | null = CONTEXT) => ({
+      path,
+      encoding: info.encoding,
+      source: 'sisben' as const,
+      fileName: 'personas.csv',
+      today: TODAY,
+      municipalities: [...MUNICIPALITIES],
+      context,
+      lines: snapshot ? snapshot.shareLines() : null,
+    });
+    // Every clean one-line row known, then one in three (keys every third row left out), then none (another seed).
+    const build = (keep: (n: number) => boolean, s: string, flags = ACTIVE) => {
+      const snap = new SourceSnapshot();
+      let n = 0;
+      for (const i of first.items) {
+        if (!('result' in i) || !i.result.ok || i.raw.includes('\n')) continue;
+        if (keep(n++)) snap.add(Buffer.from(i.result.record.sourceKey), null, flags, lineDigest(s, i.raw));
+      }
+      return snap;
+    };
+    const all = await knownShareOfHead(init(build(() => true, seed)), 200);
+    // The sample's rejected rows (about a third of it) are never known.
+    expect(all).toBeGreaterThan(0.6);
+    expect(all).toBeLessThan(1);
+    const third = await knownShareOfHead(init(build((n) => n % 3 === 0, seed)), 200);
+    expect(Math.abs(third - all / 3)).toBeLessThan(0.05);
+    expect(await knownShareOfHead(init(build(() => true, lineSeed(first.reading, 'last month'))), 200)).toBe(0);
+    // Records this run wrote, or vanished ones, are parsed: not known.
+    expect(await knownShareOfHead(init(build(() => true, seed, 0)), 200)).toBe(0);
+    expect(await knownShareOfHead(init(build(() => true, seed)), 5000)).toBeGreaterThan(0.6); // a sample past the file's end
+    expect(await knownShareOfHead(init(null))).toBe(0);
+    expect(await knownShareOfHead(init(build(() => true, seed), null))).toBe(0);
   });
 
   it('cuts ranges after a line feed, counting lines as the splitter does (CRLF, lone CR)', async () => {
