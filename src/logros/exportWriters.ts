@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+// Types only: the module is loaded when a workbook is written (XlsxTableWriter.open), not by every process
+// importing this one (~23 MB of RSS, an importing worker's base memory: docs/imports.md).
+import type ExcelJS from 'exceljs';
 
 /** A cell: text, a number, or empty. */
 export type Cell = string | number | null;
@@ -59,9 +61,14 @@ export class XlsxTableWriter implements TableWriter {
   private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
   private readonly sheet: ExcelJS.Worksheet;
 
-  constructor(path: string, sheetName: string) {
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  private constructor(excel: typeof ExcelJS, path: string, sheetName: string) {
+    this.workbook = new excel.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
     this.sheet = this.workbook.addWorksheet(sheetName.slice(0, 31));
+  }
+
+  static async open(path: string, sheetName: string): Promise<XlsxTableWriter> {
+    const { default: excel } = await import('exceljs');
+    return new XlsxTableWriter(excel, path, sheetName);
   }
 
   async header(columns: readonly string[]): Promise<void> {

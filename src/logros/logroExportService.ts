@@ -138,7 +138,7 @@ export class LogroExportService {
       if (row.format === 'csv') writer = new CsvTableWriter(await open(tmp, 'w', 0o600));
       else {
         await (await open(tmp, 'w', 0o600)).close();
-        writer = new XlsxTableWriter(tmp, row.kind === 'territorial_report' ? 'Reporte territorial' : 'Hogares por alcanzar');
+        writer = await XlsxTableWriter.open(tmp, row.kind === 'territorial_report' ? 'Reporte territorial' : 'Hogares por alcanzar');
       }
       let rows = 0;
       try {

@@ -3,7 +3,6 @@ import postgres from 'postgres';
 import { grantRuntimeRole } from './roles';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { createPgliteDatabase } from './pglite';
 import { createPostgresDatabase } from './postgres';
 import type { Database } from './types';
 
@@ -39,5 +38,8 @@ export async function openDatabase(config: Config, logger?: Logger): Promise<Dat
   if (config.DATABASE_URL) {
     return createPostgresDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger });
   }
+  // Loaded only here: PGlite's module alone is ~40 MB of RSS in every process that never embeds it (an importing
+  // worker's base memory, docs/imports.md).
+  const { createPgliteDatabase } = await import('./pglite');
   return createPgliteDatabase(join(config.DATA_DIR, 'pglite'));
 }
