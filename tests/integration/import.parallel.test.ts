@@ -22,8 +22,7 @@ async function outcome(h: TestHub, runId: number) {
   const summary = run.summary as { lines?: unknown; staged?: { delta?: unknown } };
   const errors = await h.db.rows(sql`select line, field, code, message, severity::text as severity from import_row_errors
     where import_run_id = ${runId} order by line, field, code, message`);
-  const records = await h.db
-    .rows(sql`select source_key, line_no, byte_offset, byte_length, encode(content_hash, 'hex') as hash, normalized::text as normalized
+  const records = await h.db.rows(sql`select source_key, line_no, byte_offset, byte_length, encode(content_hash, 'hex') as hash, normalized::text as normalized
     from source_records where import_run_id = ${runId} order by line_no`);
   return {
     counts: [run.state, run.rowsTotal, run.rowsLoaded, run.rowsRejected, run.added, run.changed, run.unchanged, run.disappeared],
@@ -94,7 +93,7 @@ describe("parallel parse: a month's first nightly in one thread", () => {
     await many?.close();
   });
 
-  it('parses the nightly of known lines on workers, the next month\'s in one thread, and ends as one thread does', async () => {
+  it("parses the nightly of known lines on workers, the next month's in one thread, and ends as one thread does", async () => {
     const parses = vi.spyOn(ParsePool.prototype, 'parse');
     const base = { source: 'sisben', rows: ROWS, seed: 37, faults: FAULTS } as const;
     const first = await one.generate('sisben_month_base.txt', base);

@@ -189,7 +189,14 @@ describe('parallel parse: worker threads over byte ranges', () => {
     expect(await knownShareOfHead(init(build(() => true, seed, 0)), 200)).toBe(0);
     expect(await knownShareOfHead(init(build(() => true, seed)), 5000)).toBeGreaterThan(0.6); // a sample past the file's end
     expect(await knownShareOfHead(init(null))).toBe(0);
-    expect(await knownShareOfHead(init(build(() => true, seed), null))).toBe(0);
+    expect(
+      await knownShareOfHead(
+        init(
+          build(() => true, seed),
+          null,
+        ),
+      ),
+    ).toBe(0);
   });
 
   it('cuts ranges after a line feed, counting lines as the splitter does (CRLF, lone CR)', async () => {
