@@ -60,7 +60,7 @@ export const absentTable = (table: string) => `${table}_absent`;
 export const linesTable = (table: string) => `${table}_lines`;
 
 /** One batch of COPY text as the stream copyFrom takes. */
-async function* once(copyText: string): AsyncGenerator<string, void, undefined> {
+async function* once<T extends string | Uint8Array>(copyText: T): AsyncGenerator<T, void, undefined> {
   yield copyText;
 }
 
@@ -497,7 +497,7 @@ export class ImportRepository {
   }
 
   /** Appends one batch of COPY text (source_key, content digest, line digest) to the run's lines table (linesTable). */
-  copyLineDigests(table: string, copyText: string): Promise<void> {
+  copyLineDigests(table: string, copyText: string | Uint8Array): Promise<void> {
     return this.db.copyFrom(linesTable(table), ['source_key', 'content_hash', 'line_hash'], once(copyText));
   }
 

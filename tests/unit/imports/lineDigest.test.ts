@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lineDigest, lineDigestInto } from '../../../src/imports/knownLines';
+import { lineDigest, lineDigestHex, lineDigestInto } from '../../../src/imports/knownLines';
 
 const reference = (a: string, b: string) =>
   crypto
@@ -31,5 +31,16 @@ describe('lineDigestInto', () => {
     for (const raw of ['1;2;3', 'JOSÉ;NUÑEZ;05001', '']) {
       expect(Buffer.from(lineDigestInto('0123456789abcdef:', raw, out))).toEqual(lineDigest('0123456789abcdef:', raw).subarray(0, 16));
     }
+  });
+
+  it('lineDigestHex is the same digest in hex (what a parsed row is staged with), lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 400 }), (a, b) => {
+        expect(lineDigestHex(a, b)).toBe(reference(a, b).toString('hex'));
+        expect(lineDigestHex(a, b)).toBe(lineDigest(a, b).toString('hex', 0, 16));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(lineDigestHex('s:', 'a\ud800b')).toBe(reference('s:', 'a\ud800b').toString('hex'));
   });
 });
