@@ -134,7 +134,8 @@ export class LogroExportRepository {
 
   async countPending(logro: number, municipality: string): Promise<number> {
     const [r] = await this.q<{ n: number }>(
-      sql`select count(*)::int as n from household_logros where logro = ${logro} and state = 'POR_ALCANZAR' and municipality_code = ${municipality}`,
+      // The code under "C", as household_logros_municipality_idx holds it (migration 0027).
+      sql`select count(*)::int as n from household_logros where logro = ${logro} and state = 'POR_ALCANZAR' and (municipality_code collate "C") = ${municipality}`,
     );
     return Number(r.n);
   }
@@ -145,7 +146,7 @@ export class LogroExportRepository {
       sql`select h.id, h.public_id::text as public_id, h.sisben_ficha, h.municipality_code, h.zone, h.sisben_group, h.sisben_subgroup, hl.displaced,
           hl.members_applicable, hl.members_pending, hl.members_without_data, hl.reason, r.finished_at as since
         from household_logros hl join households h on h.id = hl.household_id left join logro_runs r on r.id = hl.decided_run_id
-        where hl.logro = ${logro} and hl.state = 'POR_ALCANZAR' and hl.municipality_code = ${municipality} and hl.household_id > ${after}
+        where hl.logro = ${logro} and hl.state = 'POR_ALCANZAR' and (hl.municipality_code collate "C") = ${municipality} and hl.household_id > ${after}
         order by hl.household_id limit ${limit}`,
     );
     return rows.map((r) => ({
