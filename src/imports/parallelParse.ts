@@ -37,7 +37,7 @@ import {
 import type { SourceName } from '../kernel';
 import type { ByteRange } from './lineIndex';
 import { lineDigestInto, lineSeed } from './knownLines';
-import { ACTIVE, findLineIn, OWN, type SharedLines } from './sourceSnapshot';
+import { knownLineIn, type SharedLines } from './sourceSnapshot';
 import type { KnownRun, LineRanges } from './stageRows';
 import { parseWorkerFile } from './parseWorkerBundle';
 import { scanChunks } from './registryFiles';
@@ -189,12 +189,9 @@ export async function knownShareOfHead(
       // Past the sample every line is parsed (and yielded), so that the loop below sees it and stops.
       if (seed === null || offered >= sample) return false;
       offered++;
-      const at = findLineIn(lines.digests, lines.slots, lines.count, lineDigestInto(seed, raw, digest));
-      if (at >= 0 && (lines.flags[at] & (ACTIVE | OWN)) === ACTIVE) {
-        hits++;
-        return true;
-      }
-      return false;
+      if (knownLineIn(lines, lineDigestInto(seed, raw, digest)) < 0) return false;
+      hits++;
+      return true;
     },
   };
   const chunks = createReadStream(init.path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;

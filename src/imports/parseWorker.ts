@@ -19,7 +19,7 @@ import {
 } from '../../connectors';
 import { LineIndex } from './lineIndex';
 import { lineDigestInto, lineSeed } from './knownLines';
-import { ACTIVE, findLineIn, OWN, type SharedLines } from './sourceSnapshot';
+import { knownLineIn, type SharedLines } from './sourceSnapshot';
 import type { PersonSourceName } from '../kernel';
 import type { ParseInit, RangeTask, WorkerReply } from './parallelParse';
 import { recordLines } from './stageRows';
@@ -115,9 +115,9 @@ async function parseRangeWith(task: RangeTask, shared: boolean): Promise<void> {
     },
     known(raw, line) {
       if (seed === null || lines === null || lines.count === 0) return false;
-      const at = findLineIn(lines.digests, lines.slots, lines.count, lineDigestInto(seed, raw, digest));
       // LOADED is not checked here: the staging thread does, in file order.
-      if (at < 0 || (lines.flags[at] & (ACTIVE | OWN)) !== ACTIVE) return false;
+      const at = knownLineIn(lines, lineDigestInto(seed, raw, digest));
+      if (at < 0) return false;
       order.push(0);
       known.push(line, at);
       index.pass(line);

@@ -105,6 +105,16 @@ export interface SharedLines {
   count: number;
 }
 
+/**
+ * The entry whose line digest is `d`, when its record is one a parse may skip — active, and not written by
+ * this run (whose rows are staged again) — or -1. The parse workers and the nightly's head probe ask it;
+ * the staging thread also checks LOADED, in file order (stageRows).
+ */
+export function knownLineIn(lines: SharedLines, d: Uint8Array): number {
+  const at = findLineIn(lines.digests, lines.slots, lines.count, d);
+  return at >= 0 && (lines.flags[at] & (ACTIVE | OWN)) === ACTIVE ? at : -1;
+}
+
 function lineHash(d: Uint8Array, o: number): number {
   return (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
 }
